@@ -1,0 +1,116 @@
+"""Catalogue at scale: build, cold open, browse and search a synthetic 100,000-resource catalogue.
+
+    .venv/bin/python benchmarks/catalogue_scale.py [--resources N] [--queries Q] [--keep PATH]
+
+Builds a file catalogue with realistic Chinese titles across every grade and subject (rows go
+straight into ``lessons``/``resources`` in one transaction, then ``index_resources``), then
+measures in fresh processes so that nothing is warm that a teacher's PC would not have warm:
+
+* build: insert time and search-index time;
+* cold open: ``open_database`` + first browse + first search in a new process;
+* browse: one node (grade / subject / edition / volume → units, lessons, resource titles);
+* search: p50/p95 for Chinese substrings, full pinyin and initials (≥ 50 queries each);
+* peak RSS of each process (``resource.getrusage``).
+
+Goals (DESIGN, issue): browse ≤ 30 ms, search p95 ≤ 50 ms, RSS ≤ 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from teachpoint.library import curriculum  # noqa: E402
+from teachpoint.library.db import open_database  # noqa: E402
+
+GOAL_BROWSE_MS, GOAL_SEARCH_P95_MS, GOAL_RSS_MB = 30.0, 50.0, 300.0
+
+# Topic words per subject family; a title is a topic plus a lesson-part and a kind suffix.
+TOPICS = {
+    "语文": "春天来了 小马过河 乌鸦喝水 司马光 静夜思 咏柳 荷花 秋天的雨 坐井观天 小蝌蚪找妈妈 "
+    "曹冲称象 找春天 雷锋叔叔你在哪里 日月潭 葡萄沟 大青树下的小学 美丽的小兴安岭 富饶的西沙群岛 "
+    "草船借箭 景阳冈 猴王出世 少年闰土 桥 穷人 背影 春 济南的冬天 从百草园到三味书屋 孔乙己 "
+    "故乡 岳阳楼记 醉翁亭记 出师表 沁园春雪 荷塘月色 劝学 师说 赤壁赋 雨巷".split(),
+    "数学": "认识图形 10以内的加法 认识钟表 两位数加减法 表内乘法 认识时间 万以内的加法 认识分数 "
+    "长方形和正方形 小数的意义 三角形 多边形的面积 因数与倍数 分数的加法和减法 圆的面积 "
+    "比和比例 百分数 负数 有理数 一元一次方程 相交线与平行线 实数 平面直角坐标系 二元一次方程组 "
+    "不等式 全等三角形 勾股定理 一次函数 二次函数 相似三角形 锐角三角函数 集合 函数的概念 "
+    "指数函数 对数函数 三角恒等变换 平面向量 复数 立体几何初步 概率 数列 导数".split(),
+    "英语": "Hello Colours Animals My family My school Numbers Fruit Weather Clothes At the zoo "
+    "Shopping My day Seasons Festivals Hobbies Travel Healthy food Sports Friendship "
+    "Life in the future Environment Great inventions".split(),
+    "音乐": "小星星 两只老虎 欢乐颂 茉莉花 彩色的中国 我是草原小牧民 龙咚锵 让我们荡起双桨 "
+    "歌唱祖国 卢沟谣 黄河大合唱 春江花月夜 二泉映月 梁祝 京剧唱腔 民族乐器 节奏练习 竖笛入门".split(),
+    "美术": "认识颜色 线条的魅力 有趣的拼贴 剪纸 泥塑 民间玩具 水墨游戏 色彩的冷暖 设计标志 "
+    "中国画 版画 书法入门 建筑艺术 传统纹样 手工折纸 写生".split(),
+    "科学": "植物的一生 动物的生命周期 水的三态 声音的产生 光的传播 电路 磁铁 天气 岩石与土壤 "
+    "地球与宇宙 简单机械 物质的变化 力和运动 生物的多样性 微生物".split(),
+    "物理": "机械运动 声现象 光现象 透镜 质量与密度 力 运动和力 压强 浮力 功和机械能 简单机械 "
+    "内能 电流和电路 欧姆定律 电功率 电与磁 牛顿运动定律 曲线运动 万有引力 动量 电场 磁场 "
+    "电磁感应 热学 光学 原子物理".split(),
+    "化学": "走进化学世界 空气 氧气 水的组成 碳和碳的氧化物 燃料 金属 溶液 酸和碱 盐 化肥 "
+    "物质的量 离子反应 氧化还原反应 元素周期律 化学键 化学反应速率 有机化合物".split(),
+    "生物学": "细胞 植物体的结构 光合作用 呼吸作用 人体的营养 血液循环 神经调节 遗传与变异 "
+    "生物的进化 生态系统 细胞的分子组成 酶 细胞的增殖 基因的表达 免疫调节".split(),
+    "历史": "中国境内早期人类 夏商周 秦统一中国 汉朝 三国两晋南北朝 隋唐 宋元 明清 鸦片战争 "
+    "辛亥革命 五四运动 抗日战争 新中国成立 改革开放 古代埃及 文艺复兴 工业革命".split(),
+    "地理": "地球和地图 陆地和海洋 天气与气候 居民与聚落 中国的疆域 中国的地形 河流 自然资源 "
+    "北方地区 南方地区 西北地区 青藏地区 大气环境 水循环 地貌 人口 城镇化 区域发展".split(),
+    "道德与法治": "我上学了 我们的班级 爱护环境 家庭生活 我们的公共生活 法律保护我们 少年有梦 "
+    "友谊的天空 师长情谊 生命的思考 遵守社会规则 宪法 富强与创新 民主与法治".split(),
+    "思想政治": "中国特色社会主义 经济与社会 政治与法治 哲学与文化 当代国际政治与经济 逻辑与思维".split(),
+    "体育与健康": "队列队形 跑 跳绳 立定跳远 投掷 篮球 足球 排球 武术 广播体操 游泳 健康生活方式".split(),
+}
+GENERIC_TOPICS = "认识与体验 探究活动 设计与制作 项目学习 作品欣赏 安全教育 主题活动 实践探索".split()
+PARTS = ["", "（第一课时）", "（第二课时）", "（第三课时）", "练习", "复习"]
+KINDS = [("video", "微课"), ("slides", "课件"), ("document", "教学设计"), ("document", "课后练习")]
+EDITIONS = {"语文": "统编版", "道德与法治": "统编版", "历史": "统编版", "音乐": "人音版", "美术": "人美版",
+            "英语": "外研版"}
+SENTENCES = ["本课时通过情境导入激发学生兴趣。", "引导学生自主探究、合作交流。", "配有课堂练习和拓展阅读。",
+             "适合教学点复式班使用。", "视频讲解清晰，便于学生跟读。", "教师可暂停组织讨论。"]
+
+
+def plan(n_resources: int, seed: int = 7):
+    """Yield (lesson row, [resource rows]) until ``n_resources`` resources are planned."""
+    rng = random.Random(seed)
+    combos = [(g, s) for g in curriculum.GRADES for s in curriculum.subjects_for_grade(g)]
+    per_combo = -(-n_resources // len(combos))
+    made, lesson_id = 0, 0
+    for grade, subject in combos:
+        topics = TOPICS.get(subject, GENERIC_TOPICS)
+        editions = [EDITIONS.get(subject, "人教版"), "北师大版" if subject != "语文" else "苏教版"]
+        volumes = ["上册", "下册"] if grade <= 9 else ["必修第一册", "必修第二册"]
+        count = 0
+        for edition in editions:
+            for volume in volumes:
+                for unit_no in range(1, 9):
+                    unit = f"第{curriculum.chinese_number(str(unit_no)) and '一二三四五六七八'[unit_no - 1]}单元 " \
+                           f"{rng.choice(topics)}"
+                    for lesson_no in range(1, 6):
+                        if count >= per_combo or made >= n_resources:
+                            break
+                        lesson_id += 1
+                        lesson = (lesson_id, grade, subject, edition, volume, unit, unit_no, lesson_no)
+                        rows = []
+                        for sort_key in range(min(3, per_combo - count, n_resources - made)):
+                            topic = rng.choice(topics)
+                            kind, suffix = KINDS[(lesson_no + sort_key) % len(KINDS)]
+                            title = f"{topic}{rng.choice(PARTS)} {suffix}"
+                            desc = (f"{curriculum.grade_name(grade)}{subject}{volume}：{topic}。"
+                                    + "".join(rng.sample(SENTENCES, 2)))
+                            rows.append((f"bench:{made:06d}", "bench", lesson_id, kind, title, desc,
+                                         f"{topic};{subject};{suffix}", 600.0 if kind == "video" else None,
+                                         "zh", 1, sort_key))
+                            made += 1
+                            count += 1
+                        yield lesson, rows

@@ -1,0 +1,3 @@
+from teachpoint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""Typed exceptions of the core.
+
+Everything the core raises on purpose derives from :class:`TeachPointError`; its ``str()`` is a
+one-line message meant for a person (IT staff read it on a terminal, the UI shows it in a dialog).
+``teachpoint.cli`` is the one place that turns these into ``error: …`` lines and exit codes.
+Unexpected exceptions are bugs: they are logged with a traceback and reported as such.
+"""
+
+from __future__ import annotations
+
+
+class TeachPointError(Exception):
+    """An expected failure with a message for people."""
+
+    exit_code = 1
+
+
+class UsageError(TeachPointError):
+    """The command line or a user-supplied value is wrong."""
+
+    exit_code = 2
+
+
+class CatalogueError(TeachPointError):
+    """The catalogue database cannot be opened or used."""
+
+
+class CatalogueTooNew(CatalogueError):
+    """The catalogue was written by a newer TeachPoint; it is left untouched."""
+
+
+class DataDirError(TeachPointError):
+    """The data directory cannot be created or written."""
+
+
+class UnknownCurriculumValue(UsageError):
+    """A grade, subject, … that the curriculum vocabulary does not know."""
+
+    def __init__(self, field: str, value: str, valid: list[str], suggestion: str | None = None):
+        self.field, self.value, self.valid, self.suggestion = field, value, valid, suggestion
+        hint = f" (did you mean {suggestion}?)" if suggestion else ""
+        shown = ", ".join(valid[:40]) + (" …" if len(valid) > 40 else "")
+        super().__init__(f"unknown {field} {value!r}{hint}; valid: {shown}")
+
+
+class StoreError(TeachPointError):
+    """The content store refused or failed an operation."""
+
+
+class NotEnoughSpace(StoreError):
+    """Writing would take free disk space below the configured floor."""
+
+    def __init__(self, needed: int, free: int, floor: int, where: str = ""):
+        self.needed, self.free, self.floor = needed, free, floor
+        short = needed + floor - free
+        super().__init__(
+            f"not enough disk space{(' in ' + where) if where else ''}: need {_mb(needed)} "
+            f"plus the {_mb(floor)} kept free, but only {_mb(free)} is free "
+            f"(free {_mb(short)} more or lower the floor)"
+        )
+
+
+class BlobMismatch(StoreError):
+    """A stream did not have the size or SHA-256 it was expected to have."""
+
+
+class RepositoryError(TeachPointError):
+    """A repository (folder, stick, URL) is missing, malformed or inconsistent."""
+
+
+class SignatureError(RepositoryError):
+    """Metadata is not signed by a trusted key, or the signature does not verify."""
+
+
+class RollbackError(RepositoryError):
+    """The offered metadata is older than what was already accepted."""
+
+
+class UnsafePath(RepositoryError):
+    """A name would leave its folder (``..``, absolute path, symlink out, …)."""
+
+
+class PublishError(TeachPointError):
+    """Publishing found problems in the source folder; all of them are listed."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s) found, nothing was published"
+        super().__init__(head + ":\n" + "\n".join("  " + p for p in self.problems))
+
+
+def _mb(n: int) -> str:
+    """Human size in MiB/GiB with one decimal."""
+    if abs(n) >= 1 << 30:
+        return f"{n / (1 << 30):.1f} GiB"
+    return f"{n / (1 << 20):.1f} MiB"

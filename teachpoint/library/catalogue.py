@@ -1,0 +1,242 @@
+"""The catalogue: what lessons exist, where they sit in the curriculum, and what this PC holds.
+
+Wraps an sqlite-utils ``Database`` opened by :func:`teachpoint.library.db.open_database`.
+Repository contents are written only through :meth:`Catalogue.apply_repository`, in one transaction,
+after the metadata they come from has been verified. The teacher's own data (progress, bookmarks,
+classes) lives in :mod:`teachpoint.library.teaching`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from teachpoint.library import search
+from teachpoint.library.curriculum import unit_order
+from teachpoint.library.db import open_database
+from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
+
+log = logging.getLogger(__name__)
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with a Z suffix (seconds precision)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Catalogue:
+    """The catalogue database of one data directory."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        # One writer at a time inside this process; SQLite's own locking guards other processes.
+        self.write_lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | None, read_only: bool = False) -> "Catalogue":
+        """Open (create, upgrade) the catalogue file at ``path``; ``None`` = in memory."""
+        result = open_database(path, read_only=read_only)
+        cat = cls(result.db)
+        cat.set_aside = result.set_aside
+        return cat
+
+    set_aside: Path | None = None
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # ---- repositories -------------------------------------------------------------------------
+
+    def repository(self, repo_id: str) -> RepositoryInfo | None:
+        """The accepted state of one repository, or None if never accepted."""
+        row = self.db.execute(
+            "SELECT id, title, key_id, version, root_sha256, published_at, expires_at, source "
+            "FROM repositories WHERE id = ?",
+            [repo_id],
+        ).fetchone()
+        return RepositoryInfo(*row) if row else None
+
+    def repositories(self) -> list[RepositoryInfo]:
+        rows = self.db.execute(
+            "SELECT id, title, key_id, version, root_sha256, published_at, expires_at, source "
+            "FROM repositories ORDER BY id"
+        ).fetchall()
+        return [RepositoryInfo(*r) for r in rows]
+
+    def resource_ids(self, repo_id: str) -> set[str]:
+        """The publisher ids (rid) of every resource of a repository."""
+        prefix = repo_id + ":"
+        rows = self.db.execute("SELECT id FROM resources WHERE repo_id = ?", [repo_id])
+        return {r[0][len(prefix):] for r in rows}
+
+    def apply_repository(
+        self, info: RepositoryInfo, upserts: list[Resource], removed: list[str]
+    ) -> None:
+        """Record a verified repository state: add/replace ``upserts``, delete ``removed`` rids.
+
+        Everything happens in one transaction: an interruption leaves the previous state.
+        The teacher's progress and bookmarks survive an update of the resource they belong to.
+        """
+        with self.write_lock, self.db.conn:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "INSERT INTO repositories (id, title, key_id, version, root_sha256, published_at, "
+                "expires_at, accepted_at, source) VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET title=excluded.title, key_id=excluded.key_id, "
+                "version=excluded.version, root_sha256=excluded.root_sha256, "
+                "published_at=excluded.published_at, expires_at=excluded.expires_at, "
+                "accepted_at=excluded.accepted_at, source=excluded.source",
+                [info.id, info.title, info.key_id, info.version, info.root_sha256,
+                 info.published_at, info.expires_at, now_iso(), info.source],
+            )
+            for rid in removed:
+                conn.execute("DELETE FROM resources WHERE id = ?", [f"{info.id}:{rid}"])
+            changed = []
+            for res in upserts:
+                changed.append(self._upsert(conn, info, res))
+            search.index_resources(self.db, changed, in_transaction=True)
+            conn.execute(
+                "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)"
+            )
+        log.info("repository %s v%d applied: %d upserted, %d removed",
+                 info.id, info.version, len(upserts), len(removed))
+
+    def _upsert(self, conn, info: RepositoryInfo, res: Resource) -> str:
+        pos = res.position
+        conn.execute(
+            "INSERT OR IGNORE INTO lessons (grade, subject, edition, volume, unit, unit_order, lesson) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [pos.grade, pos.subject, pos.edition, pos.volume, pos.unit, unit_order(pos.unit), pos.lesson],
+        )
+        lesson_id = conn.execute(
+            "SELECT id FROM lessons WHERE grade=? AND subject=? AND edition=? AND volume=? "
+            "AND unit=? AND lesson=?",
+            [pos.grade, pos.subject, pos.edition, pos.volume, pos.unit, pos.lesson],
+        ).fetchone()[0]
+        rid = f"{info.id}:{res.rid}"
+        conn.execute(
+            "INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords, "
+            "duration, language, repo_version, sort_key) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET lesson_id=excluded.lesson_id, kind=excluded.kind, "
+            "title=excluded.title, description=excluded.description, keywords=excluded.keywords, "
+            "duration=excluded.duration, language=excluded.language, "
+            "repo_version=excluded.repo_version, sort_key=excluded.sort_key",
+            [rid, info.id, lesson_id, res.kind, res.title, res.description, ";".join(res.keywords),
+             res.duration, res.language, info.version, res.sort_key],
+        )
+        conn.execute("DELETE FROM files WHERE resource_id = ?", [rid])
+        conn.executemany(
+            "INSERT OR IGNORE INTO files (resource_id, role, sha256, size, media_type, language, name) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [(rid, f.role, f.sha256, f.size, f.media_type, f.language, f.name) for f in res.files],
+        )
+        return rid
+
+    # ---- blobs ----------------------------------------------------------------------------------
+
+    def mark_blob_present(self, sha256: str, size: int) -> None:
+        """The store now holds this verified blob."""
+        with self.write_lock, self.db.conn:
+            self.db.conn.execute(
+                "INSERT INTO blobs (sha256, size, state, stored_at, verified_at) "
+                "VALUES (?,?,'present',?,?) ON CONFLICT(sha256) DO UPDATE SET "
+                "state='present', size=excluded.size, stored_at=excluded.stored_at, "
+                "verified_at=excluded.verified_at",
+                [sha256, size, now_iso(), now_iso()],
+            )
+
+    def mark_blobs_checked(self, present: list[str], damaged: list[str], missing: list[str]) -> None:
+        """Record the outcome of a store verification."""
+        with self.write_lock, self.db.conn:
+            conn = self.db.conn
+            stamp = now_iso()
+            conn.executemany("UPDATE blobs SET state='present', verified_at=? WHERE sha256=?",
+                             [(stamp, s) for s in present])
+            conn.executemany("UPDATE blobs SET state='damaged', verified_at=? WHERE sha256=?",
+                             [(stamp, s) for s in damaged])
+            conn.executemany("DELETE FROM blobs WHERE sha256=?", [(s,) for s in missing])
+
+    def forget_blob(self, sha256: str) -> None:
+        """The blob was moved out of the store (quarantined or collected)."""
+        with self.write_lock, self.db.conn:
+            self.db.conn.execute("DELETE FROM blobs WHERE sha256 = ?", [sha256])
+
+    def present_blobs(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT sha256, size FROM blobs WHERE state='present'").fetchall())
+
+    def referenced_blobs(self) -> set[str]:
+        """Every blob some resource points at (the store keeps these on gc)."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT sha256 FROM files")}
+
+    def wanted_blobs(self, repo_id: str | None = None) -> list[tuple[str, int]]:
+        """Blobs that resources point at but the store does not hold (or holds damaged).
+
+        Ordered so that each lesson's main file comes with its subtitles and thumbnail, in
+        curriculum order; the sync engine applies its own priorities on top.
+        """
+        sql = (
+            "SELECT f.sha256, MAX(f.size) FROM files f JOIN resources r ON r.id = f.resource_id "
+            "JOIN lessons l ON l.id = r.lesson_id LEFT JOIN blobs b ON b.sha256 = f.sha256 "
+            "WHERE (b.sha256 IS NULL OR b.state = 'damaged')"
+            + (" AND r.repo_id = ?" if repo_id else "")
+            + " GROUP BY f.sha256 ORDER BY MIN(l.grade), MIN(l.subject), MIN(l.unit_order), MIN(l.lesson)"
+        )
+        return [(r[0], r[1]) for r in self.db.execute(sql, [repo_id] if repo_id else [])]
+
+    def resources_using(self, sha256: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT resource_id FROM files WHERE sha256 = ?", [sha256])]
+
+    # ---- reading ----------------------------------------------------------------------------------
+
+    def resource(self, resource_id: str) -> Resource | None:
+        """One resource as a :class:`Resource` (its ``rid`` is the catalogue id), or None."""
+        row = self.db.execute(
+            "SELECT r.id, r.kind, r.title, l.grade, l.subject, l.edition, l.volume, l.unit, l.lesson, "
+            "r.description, r.keywords, r.duration, r.language, r.sort_key "
+            "FROM resources r JOIN lessons l ON l.id = r.lesson_id WHERE r.id = ?",
+            [resource_id],
+        ).fetchone()
+        if not row:
+            return None
+        files = tuple(
+            FileRef(*f) for f in self.db.execute(
+                "SELECT role, sha256, size, media_type, language, name FROM files "
+                "WHERE resource_id = ? ORDER BY role, language", [resource_id])
+        )
+        return Resource(
+            rid=row[0], kind=row[1], title=row[2], position=Position(*row[3:9]), files=files,
+            description=row[9], keywords=tuple(k for k in row[10].split(";") if k),
+            duration=row[11], language=row[12], sort_key=row[13],
+        )
+
+    def state_of(self, resource_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT state FROM resource_state WHERE resource_id = ?", [resource_id]).fetchone()
+        return row[0] if row else None
+
+    def status(self) -> dict:
+        """Counts of resources and lessons by local state, and store totals."""
+        by_state = dict(self.db.execute(
+            "SELECT state, COUNT(*) FROM resource_state GROUP BY state").fetchall())
+        lesson_rows = self.db.execute(
+            "SELECT l.id, MIN(CASE s.state WHEN 'damaged' THEN 0 WHEN 'not_downloaded' THEN 1 "
+            "ELSE 2 END) FROM lessons l JOIN resources r ON r.lesson_id = l.id "
+            "JOIN resource_state s ON s.resource_id = r.id GROUP BY l.id").fetchall()
+        names = {0: "damaged", 1: "not_downloaded", 2: "installed"}
+        lessons = {v: 0 for v in names.values()}
+        for _, worst in lesson_rows:
+            lessons[names[worst]] += 1
+        blobs = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(size),0) FROM blobs WHERE state='present'").fetchone()
+        return {
+            "resources": {s: by_state.get(s, 0) for s in ("installed", "not_downloaded", "damaged")},
+            "lessons": lessons,
+            "blobs": blobs[0],
+            "blob_bytes": blobs[1],
+        }

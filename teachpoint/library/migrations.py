@@ -1,0 +1,132 @@
+"""Explicit, versioned catalogue migrations.
+
+``MIGRATIONS[n]`` upgrades a catalogue from schema ``n`` to ``n + 1``. Each runs inside one
+transaction opened by :func:`teachpoint.library.db.migrate`, so it must only execute statements on
+``db.conn`` (no ``executescript``, no sqlite-utils helpers that commit on their own). Never edit a
+released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+SCHEMA_1 = [
+    # A repository this PC has accepted metadata from (one per publisher channel).
+    """CREATE TABLE repositories (
+        id TEXT PRIMARY KEY,            -- the repository's name as signed by its publisher
+        title TEXT NOT NULL DEFAULT '',
+        key_id TEXT NOT NULL,           -- fingerprint of the publisher key that signs it
+        version INTEGER NOT NULL,       -- highest accepted root version (never goes down)
+        root_sha256 TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        accepted_at TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '' -- where it last came from (URL, folder)
+    )""",
+    # A curriculum position: grade → subject → edition → volume → unit → lesson.
+    """CREATE TABLE lessons (
+        id INTEGER PRIMARY KEY,
+        grade INTEGER NOT NULL,          -- 1..12 (see curriculum.GRADES)
+        subject TEXT NOT NULL,           -- canonical subject name, e.g. 音乐
+        edition TEXT NOT NULL DEFAULT '',
+        volume TEXT NOT NULL DEFAULT '',
+        unit TEXT NOT NULL DEFAULT '',
+        unit_order INTEGER NOT NULL DEFAULT 0,
+        lesson INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (grade, subject, edition, volume, unit, lesson)
+    )""",
+    """CREATE TABLE resources (
+        id TEXT PRIMARY KEY,             -- repository id + ':' + the publisher's resource id
+        repo_id TEXT NOT NULL REFERENCES repositories(id),
+        lesson_id INTEGER NOT NULL REFERENCES lessons(id),
+        kind TEXT NOT NULL CHECK (kind IN ('video','audio','document','image','slides','other')),
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        keywords TEXT NOT NULL DEFAULT '',   -- ';'-separated
+        duration REAL,                        -- seconds, for audio and video
+        language TEXT NOT NULL DEFAULT 'zh',
+        repo_version INTEGER NOT NULL,       -- root version that last changed it
+        sort_key INTEGER NOT NULL DEFAULT 0  -- order among a lesson's resources
+    )""",
+    "CREATE INDEX resources_lesson ON resources(lesson_id)",
+    "CREATE INDEX resources_repo ON resources(repo_id)",
+    # Files of a resource; a blob (sha256) may serve many resources and is stored once.
+    """CREATE TABLE files (
+        resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('main','subtitle','thumbnail','attachment')),
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+        language TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '',       -- original file name, for display and extension
+        PRIMARY KEY (resource_id, role, sha256)
+    )""",
+    "CREATE INDEX files_sha256 ON files(sha256)",
+    # What the content store holds; a file's blob missing from here is "not yet downloaded".
+    """CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('present','damaged')),
+        stored_at TEXT NOT NULL,
+        verified_at TEXT
+    )""",
+    # The teacher's own data.
+    """CREATE TABLE progress (
+        resource_id TEXT PRIMARY KEY REFERENCES resources(id) ON DELETE CASCADE,
+        position_ms INTEGER NOT NULL DEFAULT 0,
+        play_count INTEGER NOT NULL DEFAULT 0,
+        last_played TEXT,
+        finished INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE bookmarks (
+        id INTEGER PRIMARY KEY,
+        resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+        position_ms INTEGER NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE classes (
+        id INTEGER PRIMARY KEY,
+        grade INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        edition TEXT NOT NULL DEFAULT '',
+        UNIQUE (grade, subject, edition)
+    )""",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # Search helper table, filled by teachpoint.library.search.
+    """CREATE TABLE search_text (
+        resource_id TEXT PRIMARY KEY REFERENCES resources(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,          -- lower-cased title
+        title_pinyin TEXT NOT NULL,   -- full pinyin, no spaces or tones
+        title_initials TEXT NOT NULL, -- first letters
+        body TEXT NOT NULL,           -- description, keywords, unit, lower-cased
+        body_pinyin TEXT NOT NULL
+    )""",
+    # Resource state derived from its files' blobs: never stored twice.
+    """CREATE VIEW resource_state AS
+        SELECT r.id AS resource_id,
+               CASE
+                 WHEN SUM(CASE WHEN b.state = 'damaged' THEN 1 ELSE 0 END) > 0 THEN 'damaged'
+                 WHEN SUM(CASE WHEN b.sha256 IS NULL THEN 1 ELSE 0 END) > 0 THEN 'not_downloaded'
+                 ELSE 'installed'
+               END AS state
+        FROM resources r
+        LEFT JOIN files f ON f.resource_id = r.id AND f.role IN ('main','subtitle')
+        LEFT JOIN blobs b ON b.sha256 = f.sha256
+        GROUP BY r.id""",
+]
+
+
+def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
+    def step(db: sqlite_utils.Database) -> None:
+        for sql in statements:
+            db.conn.execute(sql)
+
+    return step
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _run(SCHEMA_1),
+]

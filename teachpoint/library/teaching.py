@@ -1,0 +1,118 @@
+"""The teacher's own data: resume positions, play counts, bookmarks, "my classes", next lesson.
+
+Nothing here is pupil data; usage reports later read play counts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from teachpoint.library.catalogue import Catalogue, now_iso
+from teachpoint.library.curriculum import parse_grade, parse_subject
+
+
+@dataclass(frozen=True)
+class TeachingClass:
+    id: int
+    grade: int
+    subject: str
+    edition: str
+
+
+def record_play(cat: Catalogue, resource_id: str) -> None:
+    """A lesson started playing: count it and remember when."""
+    with cat.write_lock, cat.db.conn:
+        cat.db.conn.execute(
+            "INSERT INTO progress (resource_id, play_count, last_played) VALUES (?, 1, ?) "
+            "ON CONFLICT(resource_id) DO UPDATE SET play_count = play_count + 1, "
+            "last_played = excluded.last_played",
+            [resource_id, now_iso()],
+        )
+
+
+def save_position(cat: Catalogue, resource_id: str, position_ms: int, finished: bool = False) -> None:
+    """Remember where playback stopped (so tomorrow's class continues there)."""
+    with cat.write_lock, cat.db.conn:
+        cat.db.conn.execute(
+            "INSERT INTO progress (resource_id, position_ms, finished, last_played) VALUES (?,?,?,?) "
+            "ON CONFLICT(resource_id) DO UPDATE SET position_ms = excluded.position_ms, "
+            "finished = MAX(finished, excluded.finished), last_played = excluded.last_played",
+            [resource_id, max(0, int(position_ms)), int(finished), now_iso()],
+        )
+
+
+def progress_of(cat: Catalogue, resource_id: str) -> dict:
+    row = cat.db.execute(
+        "SELECT position_ms, play_count, last_played, finished FROM progress WHERE resource_id = ?",
+        [resource_id]).fetchone()
+    if not row:
+        return {"position_ms": 0, "play_count": 0, "last_played": None, "finished": False}
+    return {"position_ms": row[0], "play_count": row[1], "last_played": row[2], "finished": bool(row[3])}
+
+
+def add_bookmark(cat: Catalogue, resource_id: str, position_ms: int, label: str = "") -> int:
+    with cat.write_lock, cat.db.conn:
+        cur = cat.db.conn.execute(
+            "INSERT INTO bookmarks (resource_id, position_ms, label, created_at) VALUES (?,?,?,?)",
+            [resource_id, max(0, int(position_ms)), label[:200], now_iso()])
+        return cur.lastrowid
+
+
+def bookmarks(cat: Catalogue, resource_id: str) -> list[dict]:
+    rows = cat.db.execute(
+        "SELECT id, position_ms, label FROM bookmarks WHERE resource_id = ? ORDER BY position_ms",
+        [resource_id]).fetchall()
+    return [{"id": r[0], "position_ms": r[1], "label": r[2]} for r in rows]
+
+
+def remove_bookmark(cat: Catalogue, bookmark_id: int) -> None:
+    with cat.write_lock, cat.db.conn:
+        cat.db.conn.execute("DELETE FROM bookmarks WHERE id = ?", [bookmark_id])
+
+
+def add_class(cat: Catalogue, grade, subject, edition: str = "") -> TeachingClass:
+    """Add one of "my classes" (grade + subject + edition); adding it twice is harmless."""
+    g, s = parse_grade(grade), parse_subject(subject)
+    with cat.write_lock, cat.db.conn:
+        cat.db.conn.execute(
+            "INSERT OR IGNORE INTO classes (grade, subject, edition) VALUES (?,?,?)", [g, s, edition])
+    row = cat.db.execute("SELECT id FROM classes WHERE grade=? AND subject=? AND edition=?",
+                         [g, s, edition]).fetchone()
+    return TeachingClass(row[0], g, s, edition)
+
+
+def classes(cat: Catalogue) -> list[TeachingClass]:
+    return [TeachingClass(*r) for r in cat.db.execute(
+        "SELECT id, grade, subject, edition FROM classes ORDER BY grade, subject, edition")]
+
+
+def remove_class(cat: Catalogue, class_id: int) -> None:
+    with cat.write_lock, cat.db.conn:
+        cat.db.conn.execute("DELETE FROM classes WHERE id = ?", [class_id])
+
+
+def next_lesson(cat: Catalogue, cls: TeachingClass) -> str | None:
+    """The resource to offer as "continue" for a class.
+
+    An unfinished lesson that was started comes first (resume it); otherwise the first lesson
+    after the most recently played one; otherwise the class's first lesson.
+    """
+    edition_clause = "AND l.edition = ?" if cls.edition else ""
+    params = [cls.grade, cls.subject] + ([cls.edition] if cls.edition else [])
+    ordered = cat.db.execute(
+        f"""SELECT r.id, p.last_played, COALESCE(p.finished, 0), COALESCE(p.position_ms, 0)
+        FROM resources r JOIN lessons l ON l.id = r.lesson_id
+        LEFT JOIN progress p ON p.resource_id = r.id
+        WHERE l.grade = ? AND l.subject = ? {edition_clause} AND r.kind IN ('video', 'audio')
+        ORDER BY l.volume, l.unit_order, l.unit, l.lesson, r.sort_key, r.title""",
+        params).fetchall()
+    if not ordered:
+        return None
+    played = [(row[1], i) for i, row in enumerate(ordered) if row[1]]
+    if not played:
+        return ordered[0][0]
+    _, last = max(played)
+    rid, _, finished, pos = ordered[last]
+    if not finished and pos > 0:
+        return rid
+    return ordered[last + 1][0] if last + 1 < len(ordered) else rid

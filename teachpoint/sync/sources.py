@@ -1,0 +1,147 @@
+"""Where a repository is read from: a folder (stick, inbox, mirror) or an HTTP(S) URL.
+
+A source hands out untrusted bytes; callers verify everything (signature on the root, pins on
+nodes, hashes on blobs). Every read is bounded by the size the caller expects.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+from pathlib import Path
+
+import requests
+
+from teachpoint import __version__
+from teachpoint.errors import RepositoryError, StoreError
+from teachpoint.sync.repo_format import MAX_ROOT_BYTES, ROOT_NAME, blob_path, meta_path
+
+log = logging.getLogger(__name__)
+HTTP_TIMEOUT = (10, 30)  # connect, gap between bytes
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Read at most ``limit`` bytes of a file; more than that is an error (a size lie)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError as exc:
+        raise RepositoryError(f"missing from the repository: {path.name}") from exc
+    except OSError as exc:
+        raise RepositoryError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise RepositoryError(f"{path.name} is larger than the {limit} bytes it may be")
+    return data
+
+
+class FolderSource:
+    """A repository in a local folder: a USB stick, a satellite inbox, a mirror."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.location = str(self.folder)
+
+    def exists(self) -> bool:
+        return (self.folder / ROOT_NAME).is_file()
+
+    def read_root(self) -> bytes:
+        if not self.folder.is_dir():
+            raise RepositoryError(f"{self.folder} is not a folder")
+        if not self.exists():
+            raise RepositoryError(f"{self.folder} is not a TeachPoint repository (no {ROOT_NAME})")
+        return read_bounded(self.folder / ROOT_NAME, MAX_ROOT_BYTES)
+
+    def read_node(self, sha256: str, size: int) -> bytes:
+        return read_bounded(self.folder / meta_path(sha256), size)
+
+    def has_blob(self, sha256: str, size: int) -> bool:
+        path = self.folder / blob_path(sha256)
+        try:
+            return path.is_file() and path.stat().st_size == size
+        except OSError:
+            return False
+
+    def iter_blob(self, sha256: str, size: int, chunk: int = 1 << 20):
+        """The blob's bytes in chunks, never more than ``size`` + 1 in all (to spot size lies)."""
+        path = self.folder / blob_path(sha256)
+        try:
+            with open(path, "rb") as fh:
+                left = size + 1
+                while left > 0 and (data := fh.read(min(chunk, left))):
+                    left -= len(data)
+                    yield data
+        except FileNotFoundError as exc:
+            raise RepositoryError(f"blob {sha256[:12]}… is missing") from exc
+        except OSError as exc:
+            raise RepositoryError(f"cannot read blob {sha256[:12]}…: {exc.strerror or exc}") from exc
+
+    def fetch_blob(self, sha256: str, size: int, store, progress=None, cancel=None) -> None:
+        """Copy one blob into the store, hashing while copying (the store verifies)."""
+        path = self.folder / blob_path(sha256)
+        try:
+            store.add_file(path, sha256=sha256, size=size, progress=progress, cancel=cancel)
+        except FileNotFoundError as exc:
+            raise RepositoryError(f"blob {sha256[:12]}… is not in {self.folder}") from exc
+        except OSError as exc:
+            if exc.errno in (errno.EIO, errno.ENODEV, errno.ENXIO, errno.ENOENT):
+                raise RepositoryError(f"reading {self.folder} failed (stick removed?): {exc}") from exc
+            raise StoreError(f"copying blob {sha256[:12]}… failed: {exc}") from exc
+
+
+class HttpSource:
+    """A repository on a web server. (The resumable parallel downloader builds on this.)"""
+
+    def __init__(self, url: str, session: requests.Session | None = None):
+        self.base = url if url.endswith("/") else url + "/"
+        self.location = self.base
+        self.session = session or requests.Session()
+        self.session.headers.update({"User-Agent": f"TeachPoint/{__version__}",
+                                     "Accept-Encoding": "identity"})
+
+    def _get(self, rel: str, limit: int) -> bytes:
+        try:
+            with self.session.get(self.base + rel, stream=True, timeout=HTTP_TIMEOUT) as resp:
+                if resp.status_code == 404:
+                    raise RepositoryError(f"{self.base} has no {rel} (not a TeachPoint repository?)")
+                if resp.status_code != 200:
+                    raise RepositoryError(f"{self.base}{rel}: HTTP {resp.status_code}")
+                declared = resp.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > limit:
+                    raise RepositoryError(f"{rel} is larger than the {limit} bytes it may be")
+                data = bytearray()
+                for chunk in resp.iter_content(1 << 16):
+                    data += chunk
+                    if len(data) > limit:
+                        raise RepositoryError(f"{rel} is larger than the {limit} bytes it may be")
+                return bytes(data)
+        except requests.RequestException as exc:
+            raise RepositoryError(f"cannot reach {self.base}: {exc.__class__.__name__}") from exc
+
+    def read_root(self) -> bytes:
+        return self._get(ROOT_NAME, MAX_ROOT_BYTES)
+
+    def read_node(self, sha256: str, size: int) -> bytes:
+        return self._get(meta_path(sha256), size)
+
+    def iter_blob(self, sha256: str, size: int, chunk: int = 1 << 20):
+        """The blob's bytes in chunks, never more than ``size`` + 1 in all (to spot size lies)."""
+        rel = blob_path(sha256)
+        try:
+            with self.session.get(self.base + rel, stream=True, timeout=HTTP_TIMEOUT) as resp:
+                if resp.status_code != 200:
+                    raise RepositoryError(f"blob {sha256[:12]}…: HTTP {resp.status_code}")
+                left = size + 1
+                for data in resp.iter_content(chunk):
+                    yield data[:left]
+                    left -= len(data)
+                    if left <= 0:
+                        return
+        except requests.RequestException as exc:
+            raise RepositoryError(f"blob {sha256[:12]}…: {exc.__class__.__name__}") from exc
+
+
+def open_source(location: str):
+    """A source for a URL or a folder path."""
+    if location.startswith(("http://", "https://")):
+        return HttpSource(location)
+    return FolderSource(Path(location))

@@ -1,0 +1,118 @@
+"""One data directory opened for use: catalogue, content store, trust store, metadata cache.
+
+Both the command line and the app open a :class:`Workspace`; nothing here imports Qt. On first
+open the built-in demo channel is installed through the normal verified import path, with its
+key trusted for the demo repository only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from teachpoint import resources
+from teachpoint.errors import DataDirError, TeachPointError
+from teachpoint.library.catalogue import Catalogue
+from teachpoint.library.store import ContentStore
+from teachpoint.paths import DataPaths
+from teachpoint.sync import keys
+from teachpoint.sync.install import InstallReport, NodeCache, install_from
+from teachpoint.sync.sources import FolderSource
+from teachpoint.sync.trust import TrustStore
+
+log = logging.getLogger(__name__)
+DEFAULT_FLOOR = 1 << 30
+SETTING_FLOOR = "store_floor_bytes"
+SETTING_DEMO = "demo_installed"
+
+
+class Workspace:
+    """The parts of one data directory, opened and ready."""
+
+    def __init__(self, paths: DataPaths, install_demo: bool = True):
+        self.paths = paths
+        self.read_only = not _writable(paths)
+        if self.read_only:
+            log.warning("data directory %s is read-only: browsing and playing only", paths.root)
+        self.catalogue = Catalogue.open(paths.catalogue, read_only=self.read_only)
+        self.store = ContentStore(paths.store, floor_bytes=self.floor_bytes)
+        self.trust = TrustStore(paths.trust)
+        self.cache = NodeCache(paths.metadata)
+        self.demo_report: InstallReport | None = None
+        self.demo_error: str | None = None
+        if install_demo and not self.read_only and self.setting(SETTING_DEMO) is None:
+            self._install_demo()
+
+    def close(self) -> None:
+        self.catalogue.close()
+
+    # ---- settings (small key → text values) ---------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.catalogue.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def require_writable(self, what: str) -> None:
+        """Raise :class:`DataDirError` if the data directory cannot be written."""
+        if self.read_only:
+            raise DataDirError(f"cannot {what}: the data directory {self.paths.root} is read-only "
+                               "(choose another with --data-dir or make it writable)")
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.require_writable("save settings")
+        with self.catalogue.write_lock, self.catalogue.db.conn:
+            self.catalogue.db.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+
+    @property
+    def floor_bytes(self) -> int:
+        try:
+            return max(0, int(self.setting(SETTING_FLOOR, str(DEFAULT_FLOOR))))
+        except ValueError:
+            return DEFAULT_FLOOR
+
+    def set_floor(self, value: int) -> None:
+        self.set_setting(SETTING_FLOOR, str(int(value)))
+        self.store.floor_bytes = int(value)
+
+    # ---- installing ------------------------------------------------------------------------------
+
+    def install(self, source, progress=None, cancel=None) -> InstallReport:
+        """Verify ``source`` and install what it offers (see :func:`install_from`)."""
+        self.require_writable("install lessons")
+        return install_from(source, self.catalogue, self.store, self.trust, self.cache,
+                            progress=progress, cancel=cancel)
+
+    def _install_demo(self) -> None:
+        """Install the demo channel once; a failure is remembered and reported, never fatal."""
+        demo = resources.demo_repository()
+        try:
+            pub = keys.load_public_key(demo / "demo.pub")
+            self.trust.add_key(pub, resources.DEMO_KEY_NAME, repos=[resources.DEMO_REPOSITORY_ID])
+            self.demo_report = self.install(FolderSource(demo))
+            self.set_setting(SETTING_DEMO, str(self.demo_report.version))
+        except TeachPointError as exc:
+            self.demo_error = str(exc)
+            log.warning("built-in demo channel not installed: %s", exc)
+
+
+def _writable(paths: DataPaths) -> bool:
+    """Create the data dir if needed and prove it can be written (root ignores mode bits)."""
+    try:
+        paths.ensure()
+        probe = paths.root / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except (OSError, DataDirError):
+        if paths.catalogue.is_file():
+            return False
+        raise DataDirError(f"cannot create or write the data directory {paths.root}")
+
+
+def open_workspace(paths: DataPaths, install_demo: bool = True) -> Workspace:
+    return Workspace(paths, install_demo=install_demo)
+
+
