@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -94,8 +95,7 @@ def plan(n_resources: int, seed: int = 7):
         for edition in editions:
             for volume in volumes:
                 for unit_no in range(1, 9):
-                    unit = f"第{curriculum.chinese_number(str(unit_no)) and '一二三四五六七八'[unit_no - 1]}单元 " \
-                           f"{rng.choice(topics)}"
+                    unit = f"第{'一二三四五六七八'[unit_no - 1]}单元 {rng.choice(topics)}"
                     for lesson_no in range(1, 6):
                         if count >= per_combo or made >= n_resources:
                             break
@@ -114,3 +114,192 @@ def plan(n_resources: int, seed: int = 7):
                             made += 1
                             count += 1
                         yield lesson, rows
+
+
+# --- phases (each runs in its own process and prints one JSON object) ---------------------------
+
+def rss_mb() -> float:
+    """Peak resident set size of this process in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase_build(path: Path, n: int) -> dict:
+    """Create the catalogue: bulk insert in one transaction, then build the search index."""
+    from teachpoint.library.search import index_resources
+
+    t0 = time.perf_counter()
+    db = open_database(path).db
+    conn = db.conn
+    lessons, resources, files, blobs = [], [], [], []
+    for lesson, rows in plan(n):
+        lessons.append(lesson)
+        resources.extend(rows)
+    for i, row in enumerate(resources):
+        sha = f"{i:064x}"
+        files.append((row[0], "main", sha, 50_000_000, "video/mp4", "", f"{i}.mp4"))
+        if i % 3 == 0:  # a third of the catalogue is downloaded
+            blobs.append((sha, 50_000_000, "present", "2025-09-01T08:00:00Z"))
+    t1 = time.perf_counter()
+    with conn:
+        conn.execute("INSERT INTO repositories (id, title, key_id, version, root_sha256, published_at,"
+                     " expires_at, accepted_at) VALUES ('bench', '基准', 'k', 1, '0', '', '', '')")
+        conn.executemany("INSERT INTO lessons (id, grade, subject, edition, volume, unit, unit_order,"
+                         " lesson) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", lessons)
+        conn.executemany("INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords,"
+                         " duration, language, repo_version, sort_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                         resources)
+        conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", files)
+        conn.executemany("INSERT INTO blobs (sha256, size, state, stored_at) VALUES (?, ?, ?, ?)", blobs)
+    t2 = time.perf_counter()
+    indexed = index_resources(db)
+    t3 = time.perf_counter()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("ANALYZE")
+    conn.close()
+    return {"resources": len(resources), "lessons": len(lessons), "indexed": indexed,
+            "generate_s": t1 - t0, "insert_s": t2 - t1, "index_s": t3 - t2,
+            "size_mb": path.stat().st_size / 1e6, "rss_mb": rss_mb()}
+
+
+BROWSE_SQL = """
+    SELECT l.unit, l.lesson, r.id, r.title, r.kind, r.duration,
+           (SELECT CASE WHEN SUM(b.state = 'damaged') > 0 THEN 'damaged'
+                        WHEN SUM(b.sha256 IS NULL) > 0 THEN 'not_downloaded' ELSE 'installed' END
+            FROM files f LEFT JOIN blobs b ON b.sha256 = f.sha256
+            WHERE f.resource_id = r.id AND f.role IN ('main', 'subtitle')) AS state
+    FROM lessons l JOIN resources r ON r.lesson_id = l.id
+    WHERE l.grade = ? AND l.subject = ? AND l.edition = ? AND l.volume = ?
+    ORDER BY l.unit_order, l.unit, l.lesson, r.sort_key, r.id"""
+EDITIONS_SQL = "SELECT DISTINCT edition, volume FROM lessons WHERE grade = ? AND subject = ? ORDER BY 1, 2"
+
+
+def browse(conn, grade: int, subject: str) -> int:
+    """One tree node as a UI would show it: editions/volumes, then the first volume's lessons."""
+    edition, volume = conn.execute(EDITIONS_SQL, (grade, subject)).fetchone()
+    return len(conn.execute(BROWSE_SQL, (grade, subject, edition, volume)).fetchall())
+
+
+def queries(count: int, seed: int = 11) -> dict[str, list[str]]:
+    """Search queries people type: Chinese words and fragments, full pinyin, initials."""
+    from teachpoint.library.search import pinyin_forms
+
+    rng = random.Random(seed)
+    words = [w for topics in TOPICS.values() for w in topics if not w.isascii()] + GENERIC_TOPICS
+    chinese, pinyin, initials = [], [], []
+    while len(chinese) < count:
+        word = rng.choice(words)
+        if rng.random() < 0.4 and len(word) > 2:  # a fragment, as people type part of a title
+            start = rng.randrange(len(word) - 1)
+            word = word[start:start + rng.choice((2, 3))]
+        full, first = pinyin_forms(word)
+        chinese.append(word)
+        pinyin.append(full if rng.random() < 0.7 else " ".join(re.findall(r"[a-z]+", full)) or full)
+        initials.append(first.upper() if rng.random() < 0.3 else first)
+    return {"chinese": chinese, "pinyin": pinyin, "initials": initials,
+            "filtered": [f"{q}|{rng.choice(list(curriculum.GRADES))}" for q in chinese]}
+
+
+def phase_cold(path: Path) -> dict:
+    """A fresh process: open the catalogue, browse one node, run one search."""
+    from teachpoint.library.search import search
+
+    t0 = time.perf_counter()
+    db = open_database(path).db
+    t1 = time.perf_counter()
+    browse(db.conn, 3, "数学")
+    t2 = time.perf_counter()
+    search(db, "小马过河")
+    t3 = time.perf_counter()
+    return {"open_ms": (t1 - t0) * 1e3, "first_browse_ms": (t2 - t1) * 1e3,
+            "first_search_ms": (t3 - t2) * 1e3, "rss_mb": rss_mb()}
+
+
+def phase_warm(path: Path, count: int) -> dict:
+    """Browse many nodes and run every query kind; report p50/p95 per kind."""
+    from teachpoint.library.search import search
+
+    db = open_database(path).db
+    nodes = [(g, s) for g in curriculum.GRADES for s in curriculum.subjects_for_grade(g)]
+    timings: dict[str, list[float]] = {"browse": []}
+    hits: dict[str, list[int]] = {}
+    for grade, subject in random.Random(3).sample(nodes, min(count, len(nodes))):
+        t = time.perf_counter()
+        browse(db.conn, grade, subject)
+        timings["browse"].append((time.perf_counter() - t) * 1e3)
+    for kind, qs in queries(count).items():
+        timings[kind], hits[kind] = [], []
+        for q in qs:
+            text, _, grade = q.partition("|")
+            t = time.perf_counter()
+            found = search(db, text, grade=grade or None)
+            timings[kind].append((time.perf_counter() - t) * 1e3)
+            hits[kind].append(len(found))
+    return {"timings": timings, "hits": {k: statistics.mean(v) for k, v in hits.items()},
+            "rss_mb": rss_mb()}
+
+
+# --- driver -----------------------------------------------------------------------------------
+
+def run_phase(*args: str) -> dict:
+    """Run this file with ``--phase …`` in a fresh interpreter and return its JSON."""
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pct(values: list[float], p: float) -> float:
+    """The ``p``-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def report(n: int, build: dict, cold: dict, warm: dict) -> None:
+    """Print the figures and the comparison with the goals."""
+    def verdict(value: float, goal: float) -> str:
+        return "ok" if value <= goal else "OVER"
+
+    print(f"\nCatalogue at scale: {build['resources']:,} resources in {build['lessons']:,} lessons, "
+          f"SQLite {__import__('sqlite3').sqlite_version}, file {build['size_mb']:.0f} MB")
+    print(f"  build: generate {build['generate_s']:.1f} s, insert {build['insert_s']:.1f} s (one transaction), "
+          f"search index {build['index_s']:.1f} s; peak RSS {build['rss_mb']:.0f} MB")
+    print(f"  cold process: open {cold['open_ms']:.1f} ms, first browse {cold['first_browse_ms']:.1f} ms, "
+          f"first search {cold['first_search_ms']:.1f} ms; peak RSS {cold['rss_mb']:.0f} MB")
+    print(f"\n  {'operation':<22}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'hits':>7}  goal")
+    for kind, values in warm["timings"].items():
+        goal = GOAL_BROWSE_MS if kind == "browse" else GOAL_SEARCH_P95_MS
+        p95 = pct(values, 95)
+        hits = warm["hits"].get(kind)
+        print(f"  {('browse node' if kind == 'browse' else 'search ' + kind):<22}{len(values):>5}"
+              f"{pct(values, 50):>9.1f}{p95:>9.1f}{max(values):>9.1f}"
+              f"{(f'{hits:.0f}' if hits is not None else '-'):>7}  p95 ≤ {goal:.0f} ms: {verdict(p95, goal)}")
+    rss = max(build["rss_mb"], cold["rss_mb"], warm["rss_mb"])
+    print(f"\n  peak RSS: build {build['rss_mb']:.0f} MB, browse+search {warm['rss_mb']:.0f} MB "
+          f"(goal ≤ {GOAL_RSS_MB:.0f} MB: {verdict(rss, GOAL_RSS_MB)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--resources", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=60, help="queries per kind (≥ 50 recommended)")
+    parser.add_argument("--keep", type=Path, help="build the catalogue here and keep it")
+    parser.add_argument("--phase", choices=("build", "cold", "warm"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        result = {"build": lambda: phase_build(args.db, args.resources),
+                  "cold": lambda: phase_cold(args.db),
+                  "warm": lambda: phase_warm(args.db, args.queries)}[args.phase]()
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory(prefix="tp-bench-") as tmp:
+        path = args.keep or Path(tmp) / "catalogue.sqlite"
+        if path.exists():
+            sys.exit(f"{path} exists; remove it or choose another --keep path")
+        print(f"building {args.resources:,} resources in {path} …", flush=True)
+        build = run_phase("--phase", "build", "--db", str(path), "--resources", str(args.resources))
+        cold = run_phase("--phase", "cold", "--db", str(path))
+        warm = run_phase("--phase", "warm", "--db", str(path), "--queries", str(args.queries))
+        report(args.resources, build, cold, warm)
+
+
+if __name__ == "__main__":
+    main()

@@ -99,7 +99,7 @@ class Catalogue:
             changed = []
             for res in upserts:
                 changed.append(self._upsert(conn, info, res))
-            search.index_resources(self.db, changed, in_transaction=True)
+            search.index_resources(self.db, changed)
             conn.execute(
                 "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)"
             )

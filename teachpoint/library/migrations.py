@@ -127,6 +127,51 @@ def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     return step
 
 
+# Schema 2: search with indexes (teachpoint.library.search). ``search_text`` is a derived cache,
+# so it is recreated empty (``index_resources`` refills it): it gets an INTEGER PRIMARY KEY so that
+# the external-content FTS5 table can key on a rowid that VACUUM never renumbers, and its text is
+# split into title / tags (grade, subject, edition, volume, unit, keywords) / body (description),
+# each with what the searcher needs. Needles of 3+ characters go through the trigram index; shorter
+# ones scan the narrow covering index ``search_text_short``. Triggers keep the FTS table in step,
+# including when a resource's deletion cascades here.
+_SEARCH_COLUMNS = "title, title_pinyin, title_initials, tags, tags_pinyin, tags_initials, body"
+SCHEMA_2 = [
+    "DROP TABLE search_text",
+    """CREATE TABLE search_text (
+        id INTEGER PRIMARY KEY,
+        resource_id TEXT NOT NULL UNIQUE REFERENCES resources(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,          -- compact title: NFKC, lower case, letters and digits only
+        title_pinyin TEXT NOT NULL,   -- full pinyin without tones or spaces (小马过河 → xiaomaguohe)
+        title_initials TEXT NOT NULL, -- first letter of each syllable (xmgh); non-Chinese kept as is
+        tags TEXT NOT NULL,           -- compact grade, subject, edition, volume, unit, keywords; ' '-separated
+        tags_pinyin TEXT NOT NULL,    -- the same, each in full pinyin
+        tags_initials TEXT NOT NULL,  -- the same, each as initials
+        body TEXT NOT NULL            -- compact description
+    )""",
+    "CREATE INDEX search_text_short ON search_text(title, tags, title_initials, tags_initials)",
+    f"""CREATE VIRTUAL TABLE search_fts USING fts5({_SEARCH_COLUMNS},
+        content='search_text', content_rowid='id', tokenize='trigram')""",
+    f"""CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN
+        INSERT INTO search_fts(rowid, {_SEARCH_COLUMNS})
+        VALUES (new.id, new.title, new.title_pinyin, new.title_initials, new.tags, new.tags_pinyin,
+                new.tags_initials, new.body);
+    END""",
+    f"""CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
+        INSERT INTO search_fts(search_fts, rowid, {_SEARCH_COLUMNS})
+        VALUES ('delete', old.id, old.title, old.title_pinyin, old.title_initials, old.tags,
+                old.tags_pinyin, old.tags_initials, old.body);
+    END""",
+    f"""CREATE TRIGGER search_text_au AFTER UPDATE ON search_text BEGIN
+        INSERT INTO search_fts(search_fts, rowid, {_SEARCH_COLUMNS})
+        VALUES ('delete', old.id, old.title, old.title_pinyin, old.title_initials, old.tags,
+                old.tags_pinyin, old.tags_initials, old.body);
+        INSERT INTO search_fts(rowid, {_SEARCH_COLUMNS})
+        VALUES (new.id, new.title, new.title_pinyin, new.title_initials, new.tags, new.tags_pinyin,
+                new.tags_initials, new.body);
+    END""",
+]
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(SCHEMA_1),
+    _run(SCHEMA_2),
 ]

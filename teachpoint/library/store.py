@@ -37,12 +37,14 @@ from teachpoint.errors import BlobMismatch, NotEnoughSpace, StoreError
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1 << 20  # read size for streams (network, archives)
-FILE_CHUNK = 4 << 20  # read size for local files (USB import fast path)
+CHUNK = 1 << 20  # read size; measured faster than 4 or 16 MiB here (the buffer stays in cache)
+WRITEBACK_EVERY = 32 << 20  # start writing dirty pages to disk this often (see _fadvise)
 STALE_TMP_SECONDS = 3600  # gc removes temp files older than this
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
 
 Progress = Callable[[int], None]
 
@@ -112,9 +114,9 @@ def write_all(fd: int, data: memoryview) -> None:
 def hash_file(path: Path, progress: Progress | None = None, cancel: CancelToken | None = None) -> str:
     """SHA-256 of a file, read in big chunks; ``progress(bytes_done)`` after each one."""
     h, done = hashlib.sha256(), 0
-    buf = memoryview(bytearray(FILE_CHUNK))
+    buf = memoryview(bytearray(CHUNK))
     with open(path, "rb", buffering=0) as f:
-        _advise_sequential(f.fileno())
+        _fadvise(f.fileno(), 0, "SEQUENTIAL")
         while n := f.readinto(buf):
             check_cancel(cancel, f"hashing {path.name}")
             h.update(buf[:n])
@@ -124,11 +126,17 @@ def hash_file(path: Path, progress: Progress | None = None, cancel: CancelToken 
     return h.hexdigest()
 
 
-def _advise_sequential(fd: int) -> None:
-    """Tell the kernel we read front to back (bigger read-ahead); ignored where unsupported."""
+def _fadvise(fd: int, length: int, advice: str) -> None:
+    """``posix_fadvise`` where it exists (not on Windows/macOS); a hint, so failures are ignored.
+
+    ``SEQUENTIAL`` on sources doubles read-ahead. ``DONTNEED`` on the temp file, every
+    :data:`WRITEBACK_EVERY` bytes, makes Linux start writeback at once, so the disk works while we
+    hash and the final fsync is short (1 GiB: 2.2 s → 1.7 s here; ``cp`` + sync 1.3 s); it also
+    keeps a big import from pushing everything else out of a small PC's memory.
+    """
     if hasattr(os, "posix_fadvise"):
         with contextlib.suppress(OSError):
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
+            os.posix_fadvise(fd, 0, length, getattr(os, "POSIX_FADV_" + advice))
 
 
 def _stream_reader(stream) -> Callable[[memoryview], int]:
@@ -140,7 +148,7 @@ def _stream_reader(stream) -> Callable[[memoryview], int]:
     def fill(mv: memoryview) -> int:
         data = stream.read(len(mv))
         if len(data) > len(mv):  # a read(n) that returns more than n must not slip past the bound
-            raise BlobMismatch(f"stream returned {len(data)} bytes when {len(mv)} were asked for")
+            raise BlobMismatch(f"stream returned {len(data)} bytes, more than the {len(mv)} asked for")
         mv[: len(data)] = data
         return len(data)
 
@@ -182,7 +190,8 @@ class ContentStore:
         if exc.errno in _NO_SPACE:
             return NotEnoughSpace(needed, self._free(), self.floor_bytes, where=str(self.root))
         if exc.errno in _READ_ONLY:
-            return StoreError(f"cannot write to {where} (read-only: {exc.strerror})")
+            why = "" if exc.errno == errno.EROFS else f": {exc.strerror}"
+            return StoreError(f"cannot write to {where} (read-only{why})")
         return StoreError(f"cannot write to {where}: {exc.strerror or exc}")
 
     @contextlib.contextmanager
@@ -237,7 +246,7 @@ class ContentStore:
         _check_size(size)
         if self.has(sha256):
             return self._existing(sha256, size)
-        return self._ingest(_stream_reader(stream), size, sha256, progress, cancel, "stream", CHUNK)
+        return self._ingest(_stream_reader(stream), size, sha256, progress, cancel, "stream")
 
     def add_file(self, path: Path, sha256: str | None = None, size: int | None = None,
                  progress: Progress | None = None, cancel: CancelToken | None = None) -> Path:
@@ -263,8 +272,8 @@ class ContentStore:
             actual = os.fstat(f.fileno()).st_size
             if size is not None and size != actual:
                 raise BlobMismatch(f"{path} is {actual} bytes, expected {size}")
-            _advise_sequential(f.fileno())
-            return self._ingest(_file_reader(f, path), actual, sha256, progress, cancel, str(path), FILE_CHUNK)
+            _fadvise(f.fileno(), 0, "SEQUENTIAL")
+            return self._ingest(_file_reader(f, path), actual, sha256, progress, cancel, str(path))
 
     def _existing(self, sha256: str, size: int | None) -> Path:
         """Path of an already stored blob, after checking the declared size agrees with it."""
@@ -273,8 +282,7 @@ class ContentStore:
             raise BlobMismatch(f"blob {sha256[:12]}… is stored with {have} bytes, not the declared {size}")
         return self.path_of(sha256)
 
-    def _ingest(self, fill, size: int, expected: str | None, progress, cancel, label: str,
-                chunk: int) -> Path:
+    def _ingest(self, fill, size: int, expected: str | None, progress, cancel, label: str) -> Path:
         """Copy ``size`` bytes from ``fill`` into a temp file while hashing; verify; install."""
         self.check_space(size)
         self.ensure_layout()
@@ -283,7 +291,7 @@ class ContentStore:
                                             dir=self.tmp_dir)
         tmp = Path(tmp_name)
         try:
-            digest = self._copy(fill, fd, size, progress, cancel, label, chunk)
+            digest = self._copy(fill, fd, size, progress, cancel, label)
             if expected is not None and digest != expected:
                 raise BlobMismatch(f"{label} has SHA-256 {digest[:12]}…, expected {expected[:12]}…")
             with self.writing(self.tmp_dir, size):
@@ -297,10 +305,10 @@ class ContentStore:
         os.close(fd)
         return self.install(tmp, digest)
 
-    def _copy(self, fill, fd: int, size: int, progress, cancel, label: str, chunk: int) -> str:
+    def _copy(self, fill, fd: int, size: int, progress, cancel, label: str) -> str:
         """The copy loop: never takes more than ``size + 1`` bytes from ``fill``; returns the hex hash."""
         h, done = hashlib.sha256(), 0
-        buf = memoryview(bytearray(min(chunk, size + 1)))
+        buf = memoryview(bytearray(min(CHUNK, size + 1)))
         while True:
             check_cancel(cancel, f"adding {label}")
             n = fill(buf[: min(len(buf), size + 1 - done)])
@@ -312,6 +320,8 @@ class ContentStore:
             h.update(buf[:n])
             with self.writing(self.tmp_dir, size):
                 write_all(fd, buf[:n])
+            if done % WRITEBACK_EVERY < n:
+                _fadvise(fd, done, "DONTNEED")
             if progress:
                 progress(done)
         if done < size:
@@ -365,20 +375,24 @@ class ContentStore:
     # ------------------------------------------------------------------ reading
 
     def open_blob(self, sha256: str):
-        """Open a stored blob for reading (binary)."""
+        """Open a stored blob for reading (binary); a symlink planted in the store is not followed."""
+        path = self.path_of(sha256)
         try:
-            return open(self.path_of(sha256), "rb")
-        except FileNotFoundError:
-            raise StoreError(f"blob {sha256[:12]}… is not in the store") from None
+            return os.fdopen(os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_BINARY), "rb")
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            raise _not_stored(sha256) from exc
         except OSError as exc:
             raise StoreError(f"cannot read blob {sha256[:12]}…: {exc.strerror or exc}") from exc
 
     def size_of(self, sha256: str) -> int:
         """Size in bytes of a stored blob."""
         try:
-            return os.stat(self.path_of(sha256)).st_size
+            st = os.lstat(self.path_of(sha256))
         except OSError:
-            raise StoreError(f"blob {sha256[:12]}… is not in the store") from None
+            raise _not_stored(sha256) from None
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_stored(sha256)
+        return st.st_size
 
     def iter_blobs(self) -> Iterator[str]:
         """Yield the sha256 of every stored blob; junk, symlinks and misplaced files are skipped."""
@@ -435,7 +449,7 @@ class ContentStore:
         """Move a (damaged) blob to ``damaged/<sha>.<timestamp>``; never deletes it. Returns the new path."""
         src = self.path_of(sha256)
         if not self.has(sha256):
-            raise StoreError(f"blob {sha256[:12]}… is not in the store")
+            raise _not_stored(sha256)
         self.ensure_layout()
         stamp = time.strftime("%Y%m%d-%H%M%S")
         dest, n = self.damaged_dir / f"{sha256}.{stamp}", 0
@@ -502,6 +516,10 @@ class ContentStore:
                     os.unlink(e.path)
                     count, freed = count + 1, freed + size
         return count, freed
+
+
+def _not_stored(sha256: str) -> StoreError:
+    return StoreError(f"blob {sha256[:12]}… is not in the store")
 
 
 def _check_size(size: object) -> None:

@@ -4,6 +4,8 @@ Encoding: UTF-8 with or without BOM, else GB18030 (a superset of GBK, Chinese Ex
 default). A file neither can decode, or with NUL bytes (binary junk, UTF-16 "Unicode text"), gives
 one problem. Files over :data:`MAX_CSV_BYTES` are refused. The delimiter is ``,`` (``;`` or tab if
 the header row has no comma); Excel's quoted cells, CRLF and a leading ``sep=,`` line are fine.
+Quotes are read strictly: a row with a broken or unclosed quote is reported (never silently merged
+with the rows after it) and reading goes on with the next line.
 
 The header row is required. Column names are English or Chinese, case- and space-insensitive
 (see :data:`COLUMNS`); ``file``, ``title``, ``grade`` and ``subject`` are required. Empty header
@@ -83,7 +85,7 @@ def _q(text: str) -> str:
 
 
 def _norm_header(text: str) -> str:
-    return re.sub(r"[\s_]+", "", unicodedata.normalize("NFKC", text).lower())
+    return re.sub(r"[\s_\ufeff]+", "", unicodedata.normalize("NFKC", text).lower())
 
 
 _HEADER_LOOKUP = {_norm_header(alias): f for f, aliases in COLUMNS.items() for alias in aliases}
@@ -237,36 +239,39 @@ class _Parser:
 
     def parse(self, text: str) -> None:
         delimiter, skip_first = _delimiter(text)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         header: list[str] | None = None
-        header_line = 0
-        last = 0
-        rows = 0
-        try:
-            for cells in reader:
-                start, last = last + 1, reader.line_num
-                if not any(c.strip() for c in cells):
-                    continue
-                if skip_first and start == 1:
-                    continue  # Excel's "sep=," hint line
-                if header is None:
-                    header, header_line = [c.strip() for c in cells], start
-                    columns = self.read_header(header, start)
-                    if columns is None:
-                        return
-                    continue
+        columns: dict[str, int] = {}
+        header_line = last = rows = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # a broken quote: report it, go on with the next line
+                self.problem(last + 1, None, f"cannot read this row ({exc}); check its quotes (\")")
+                if reader.line_num <= last:
+                    break
+                last = reader.line_num
                 rows += 1
-                self.read_row(columns, header, cells, start)
-        except csv.Error as exc:
-            self.problem(last + 1, None, f"cannot parse the CSV here ({exc}); check the quotes in this row")
-            return
+                continue
+            start, last = last + 1, reader.line_num
+            if not any(c.strip() for c in cells) or (skip_first and start == 1):
+                continue  # blank line, or Excel's "sep=," hint
+            if header is None:
+                header, header_line = [c.strip() for c in cells], start
+                if self.read_header(header, start, columns):
+                    return  # required columns missing: rows cannot be read
+                continue
+            rows += 1
+            self.read_row(columns, header, cells, start)
         if header is None:
             self.problem(None, None, "the file is empty; a header row is required (file, title, grade, subject, …)")
         elif rows == 0:
             self.problem(header_line, None, "no resources listed (only the header row)")
 
-    def read_header(self, header: list[str], line: int) -> dict[str, int] | None:
-        columns: dict[str, int] = {}
+    def read_header(self, header: list[str], line: int, columns: dict[str, int]) -> bool:
+        """Fill ``columns`` (field → index); True if a required column is missing."""
         for i, name in enumerate(header):
             if not name:
                 continue
@@ -280,7 +285,7 @@ class _Parser:
         missing = [f for f in REQUIRED if f not in columns]
         for f in missing:
             self.problem(line, f, f"required column missing (name it {' or '.join(COLUMNS[f][:2])})")
-        return None if missing else columns
+        return bool(missing)
 
     def read_row(self, columns: dict[str, int], header: list[str], cells: list[str], line: int) -> None:
         before = len(self.result.problems)
@@ -319,8 +324,8 @@ class _Parser:
         if explicit and not _ID_RE.match(rid):
             self.problem(line, col("id"), f"invalid id {_q(rid)} (use letters, digits, '.', '_', '-'; at most 64)")
             rid = ""
-        elif not explicit and grade is not None and subject is not None and file:
-            rid = derive_id(grade, subject, edition, volume, unit, lesson if lesson is not None else 0, file)
+        elif not explicit and None not in (grade, subject, lesson) and file:
+            rid = derive_id(grade, subject, edition, volume, unit, lesson, file)
         if rid in self.ids:
             if explicit:
                 self.problem(line, col("id"), f"duplicate id {_q(rid)} (first used on line {self.ids[rid]})")
@@ -331,10 +336,11 @@ class _Parser:
             self.ids[rid] = line
         if len(self.result.problems) > before:
             return
+        description = values["description"].replace("\r\n", "\n").replace("\r", "\n")
         self.result.rows.append(CsvRow(
             line=line, id=rid, file=file, title=title, grade=grade, subject=subject,
             edition=edition, volume=volume, unit=unit, lesson=lesson or 0, kind=kind, subtitles=subtitles,
-            thumbnail=thumbnail, description=values["description"], keywords=keywords, explicit_id=explicit,
+            thumbnail=thumbnail, description=description, keywords=keywords, explicit_id=explicit,
         ))
 
     def path(self, text: str, line: int, column: str) -> str:

@@ -98,6 +98,9 @@ class PublicKey:
     def describe(self) -> str:
         return f"{self.name} ({self.key_id})" if self.name else self.key_id
 
+    def __repr__(self) -> str:
+        return f"PublicKey(key_id={self.key_id!r}, name={self.name!r})"
+
 
 @dataclass(frozen=True)
 class KeyPair:

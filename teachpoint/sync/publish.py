@@ -73,6 +73,8 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
     repo_id = _repository_name(name, previous, src_dir)
     csv = read_catalogue_csv(src_dir / CSV_NAME)
     progress(f"read {CSV_NAME} as {csv.encoding}: {len(csv.rows)} row(s)")
+    for note in csv.notes:
+        progress(f"note: {note}")
     old = {r.rid: r for r in read_tree(out_dir, previous)} if previous else {}
     with tempfile.TemporaryDirectory(prefix="teachpoint-publish-") as scratch:
         resources, sources, problems = _check_rows(src_dir, csv.rows, old, Path(scratch), progress)
@@ -80,7 +82,8 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
         if problems:
             raise PublishError(problems)
         version = previous.version + 1 if previous else 1
-        report = PublishReport(repo_id, version, csv.encoding, resources=len(resources))
+        report = PublishReport(repo_id, version, csv.encoding, resources=len(resources),
+                               notes=list(csv.notes))
         _count_changes(report, old, resources)
         written: list[Path] = []
         try:
