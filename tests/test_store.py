@@ -519,6 +519,10 @@ def test_junk_in_the_store_is_ignored(store):
     os.symlink("/etc/passwd", store.blobs_dir / link[:2] / link)
     assert list(store.iter_blobs()) == [sha(data)]
     assert not store.has(link)
+    with pytest.raises(StoreError):  # never followed out of the store
+        store.open_blob(link)
+    with pytest.raises(StoreError, match="not in the store"):
+        store.size_of(link)
     assert store.stats().count == 1
     assert store.verify().ok == [sha(data)] and real.exists()
 
@@ -622,6 +626,34 @@ def test_partial_two_threads_out_of_order_then_restart_and_commit(tmp_path):
     path = part.commit()
     assert path == s2.path_of(h) and path.read_bytes() == data
     assert os.listdir(s2.partial_dir) == [] and tmp_files(s2) == []
+
+
+def test_partial_many_writers_while_checkpointing(tmp_path):
+    """Eight threads, checkpoints racing the writes: the recorded state is always consistent."""
+    root = tmp_path / "store"
+    data = payload(2 * MiB, seed=5)
+    part = ContentStore(root, floor_bytes=0).open_partial(sha(data), len(data), checkpoint_bytes=32 * 1024)
+    piece = 16 * 1024
+    offsets = list(range(0, len(data), piece))
+    errors = []
+
+    def writer(mine):
+        try:
+            for off in mine:
+                part.write_at(off, data[off:off + piece])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(offsets[i::8],)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    part.close()
+    again = ContentStore(root, floor_bytes=0).open_partial(sha(data), len(data))
+    assert again.complete
+    assert again.commit().read_bytes() == data
 
 
 def test_partial_after_a_crash_trusts_only_checkpointed_ranges(tmp_path):

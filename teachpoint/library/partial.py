@@ -154,18 +154,20 @@ class PartialBlob:
             if self.closed:
                 raise StoreError(f"partial download {self.sha256[:12]}… is closed")
             self._inflight += 1
+        written = due = False
         try:
             with self.store.writing(self.path, len(mv)):
                 _pwrite_all(self._fd, mv, offset, self._seek_lock)
+            written = True
         finally:
-            with self._cv:
+            with self._cv:  # record before leaving, so close() never misses a finished write
+                if written:
+                    self._done = add_range(self._done, offset, offset + len(mv))
+                    self._unsaved += len(mv)
+                    due = (self._unsaved >= self._checkpoint_bytes
+                           or time.monotonic() - self._last_save >= self._checkpoint_seconds)
                 self._inflight -= 1
                 self._cv.notify_all()
-        with self._cv:
-            self._done = add_range(self._done, offset, offset + len(mv))
-            self._unsaved += len(mv)
-            due = (self._unsaved >= self._checkpoint_bytes
-                   or time.monotonic() - self._last_save >= self._checkpoint_seconds)
         if due:
             self.flush()
 
