@@ -53,10 +53,11 @@ class NotEnoughSpace(StoreError):
     def __init__(self, needed: int, free: int, floor: int, where: str = ""):
         self.needed, self.free, self.floor = needed, free, floor
         short = needed + floor - free
+        kept = f" plus the {_mb(floor)} kept free" if floor else ""
+        advice = "free more space or lower the floor" if floor else "free more space"
         super().__init__(
-            f"not enough disk space{(' in ' + where) if where else ''}: need {_mb(needed)} "
-            f"plus the {_mb(floor)} kept free, but only {_mb(free)} is free "
-            f"(free {_mb(short)} more or lower the floor)"
+            f"not enough disk space{(' in ' + where) if where else ''}: need {_mb(needed)}{kept}, "
+            f"but only {_mb(free)} is free ({advice}: {_mb(short)} more is needed)"
         )
 
 

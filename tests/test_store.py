@@ -212,7 +212,7 @@ def test_add_file_with_wrong_declared_size_fails_before_copying(store, tmp_path)
     src.write_bytes(b"12345")
     with pytest.raises(BlobMismatch, match="5 bytes, expected 6"):
         store.add_file(src, sha256=sha(b"12345"), size=6)
-    with pytest.raises(StoreError, match="cannot read"):
+    with pytest.raises(FileNotFoundError):  # source errors are the caller's (see add_file)
         store.add_file(tmp_path / "missing.bin")
     with pytest.raises(StoreError, match="not a regular file"):
         store.add_file(tmp_path)
@@ -291,6 +291,27 @@ def test_enospc_during_write_becomes_not_enough_space(store, monkeypatch):
 
 
 # ---- cancel ------------------------------------------------------------------------------------
+
+
+def test_source_read_error_propagates_and_leaves_nothing(store):
+    """A stream (or a stick) failing mid-copy: the caller gets its own error back, for resuming."""
+    class Dropped(io.RawIOBase):
+        def __init__(self):
+            self.calls = 0
+
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            self.calls += 1
+            if self.calls > 2:
+                raise ConnectionResetError("peer went away")
+            b[:] = b"z" * len(b)
+            return len(b)
+
+    with pytest.raises(ConnectionResetError):
+        store.add_stream(Dropped(), "0" * 64, 5 * MiB)
+    assert_nothing_stored(store)
 
 
 def test_cancel_between_chunks(store):

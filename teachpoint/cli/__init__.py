@@ -22,7 +22,8 @@ EXIT_BUG = 70
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="DIR",
+    # SUPPRESS: a subcommand's default must not overwrite a --data-dir given before it.
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
                         help="data directory (default: $TEACHPOINT_DATA_DIR or the user data dir)")
     parser = argparse.ArgumentParser(
         prog="teachpoint", parents=[common],
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        paths = resolve_data_dir(args.data_dir)
+        paths = resolve_data_dir(getattr(args, "data_dir", None))
         setup_logging(paths.logs)
         if args.command is None:
             from teachpoint.ui.app import run_app  # Qt only when the app is wanted
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         log.info("command %s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into head/less that exited: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -127,47 +127,70 @@ def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     return step
 
 
-# Schema 2: search with indexes (teachpoint.library.search). ``search_text`` is a derived cache,
-# so it is recreated empty (``index_resources`` refills it): it gets an INTEGER PRIMARY KEY so that
-# the external-content FTS5 table can key on a rowid that VACUUM never renumbers, and its text is
-# split into title / tags (grade, subject, edition, volume, unit, keywords) / body (description),
-# each with what the searcher needs. Needles of 3+ characters go through the trigram index; shorter
-# ones scan the narrow covering index ``search_text_short``. Triggers keep the FTS table in step,
-# including when a resource's deletion cascades here.
-_SEARCH_COLUMNS = "title, title_pinyin, title_initials, tags, tags_pinyin, tags_initials, body"
+# Schema 2: indexed search (teachpoint.library.search). ``search_text`` is a derived cache, so it is
+# recreated empty and ``index_resources`` refills it. It gets an INTEGER PRIMARY KEY (the FTS tables
+# key on it, and VACUUM never renumbers it), the grade, subject and a ready-made sort key (ranking and
+# filtering without joins), and its text split into title / tags (unit, keywords) / body
+# (description), each with pinyin and initials where a searcher needs them. Two FTS5 indexes narrow
+# the candidates, which are then checked exactly:
+#   search_fts    trigram, over every text column: needles of 3+ characters;
+#   search_grams  1–2 character tokens of the short columns (title, tags and their initials):
+#                 needles of 1–2 characters, which a trigram index cannot serve. It is contentless;
+#                 its tokens are the 2-character substrings of ``short_text`` computed by the
+#                 triggers (with the ``search_ints`` counter table), so deletes stay exact.
+# Triggers keep both in step with ``search_text``, also when deleting a resource cascades here.
+_FTS_COLUMNS = "title, title_pinyin, title_initials, tags, tags_pinyin, tags_initials, body"
+_NEW = ", ".join(f"new.{c}" for c in _FTS_COLUMNS.split(", "))
+_OLD = ", ".join(f"old.{c}" for c in _FTS_COLUMNS.split(", "))
+SEARCH_SHORT_MAX = 256  # characters of the short columns given to search_grams
+
+
+def _short_text(row: str) -> str:
+    return (f"substr({row}.title || ' ' || {row}.title_initials || ' ' || {row}.tags || ' ' || "
+            f"{row}.tags_initials, 1, {SEARCH_SHORT_MAX})")
+
+
+def _grams(row: str) -> str:
+    text = _short_text(row)
+    return f"SELECT group_concat(substr({text}, k, 2), ' ') FROM search_ints WHERE k <= length({text})"
+
+
 SCHEMA_2 = [
     "DROP TABLE search_text",
     """CREATE TABLE search_text (
         id INTEGER PRIMARY KEY,
         resource_id TEXT NOT NULL UNIQUE REFERENCES resources(id) ON DELETE CASCADE,
-        title TEXT NOT NULL,          -- compact title: NFKC, lower case, letters and digits only
-        title_pinyin TEXT NOT NULL,   -- full pinyin without tones or spaces (小马过河 → xiaomaguohe)
-        title_initials TEXT NOT NULL, -- first letter of each syllable (xmgh); non-Chinese kept as is
-        tags TEXT NOT NULL,           -- compact grade, subject, edition, volume, unit, keywords; ' '-separated
-        tags_pinyin TEXT NOT NULL,    -- the same, each in full pinyin
-        tags_initials TEXT NOT NULL,  -- the same, each as initials
-        body TEXT NOT NULL            -- compact description
+        grade INTEGER NOT NULL,         -- copied from the lesson, for filtering without a join
+        subject TEXT NOT NULL,
+        ordering TEXT NOT NULL,         -- sort key: grade, subject, edition, volume, unit, lesson, order
+        title TEXT NOT NULL,            -- compact title: NFKC, lower case, letters and digits only
+        title_pinyin TEXT NOT NULL,     -- full pinyin without tones or spaces (小马过河 → xiaomaguohe)
+        title_initials TEXT NOT NULL,   -- first letter of each syllable (xmgh); other runs kept as is
+        tags TEXT NOT NULL,             -- compact unit name and keywords, ' '-separated
+        tags_pinyin TEXT NOT NULL,      -- the same, each in full pinyin
+        tags_initials TEXT NOT NULL,    -- the same, each as initials
+        body TEXT NOT NULL              -- compact description
     )""",
-    "CREATE INDEX search_text_short ON search_text(title, tags, title_initials, tags_initials)",
-    f"""CREATE VIRTUAL TABLE search_fts USING fts5({_SEARCH_COLUMNS},
+    "CREATE TABLE search_ints (k INTEGER PRIMARY KEY)",
+    f"""WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < {SEARCH_SHORT_MAX})
+        INSERT INTO search_ints (k) SELECT k FROM n""",
+    f"""CREATE VIRTUAL TABLE search_fts USING fts5({_FTS_COLUMNS},
         content='search_text', content_rowid='id', tokenize='trigram')""",
+    """CREATE VIRTUAL TABLE search_grams USING fts5(short, content='', detail=none, columnsize=0,
+        tokenize='unicode61 remove_diacritics 0')""",
     f"""CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN
-        INSERT INTO search_fts(rowid, {_SEARCH_COLUMNS})
-        VALUES (new.id, new.title, new.title_pinyin, new.title_initials, new.tags, new.tags_pinyin,
-                new.tags_initials, new.body);
+        INSERT INTO search_fts(rowid, {_FTS_COLUMNS}) VALUES (new.id, {_NEW});
+        INSERT INTO search_grams(rowid, short) VALUES (new.id, ({_grams("new")}));
     END""",
     f"""CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
-        INSERT INTO search_fts(search_fts, rowid, {_SEARCH_COLUMNS})
-        VALUES ('delete', old.id, old.title, old.title_pinyin, old.title_initials, old.tags,
-                old.tags_pinyin, old.tags_initials, old.body);
+        INSERT INTO search_fts(search_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', old.id, {_OLD});
+        INSERT INTO search_grams(search_grams, rowid, short) VALUES ('delete', old.id, ({_grams("old")}));
     END""",
     f"""CREATE TRIGGER search_text_au AFTER UPDATE ON search_text BEGIN
-        INSERT INTO search_fts(search_fts, rowid, {_SEARCH_COLUMNS})
-        VALUES ('delete', old.id, old.title, old.title_pinyin, old.title_initials, old.tags,
-                old.tags_pinyin, old.tags_initials, old.body);
-        INSERT INTO search_fts(rowid, {_SEARCH_COLUMNS})
-        VALUES (new.id, new.title, new.title_pinyin, new.title_initials, new.tags, new.tags_pinyin,
-                new.tags_initials, new.body);
+        INSERT INTO search_fts(search_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', old.id, {_OLD});
+        INSERT INTO search_grams(search_grams, rowid, short) VALUES ('delete', old.id, ({_grams("old")}));
+        INSERT INTO search_fts(rowid, {_FTS_COLUMNS}) VALUES (new.id, {_NEW});
+        INSERT INTO search_grams(rowid, short) VALUES (new.id, ({_grams("new")}));
     END""",
 ]
 

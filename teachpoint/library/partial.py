@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from teachpoint.errors import BlobMismatch, StoreError
-from teachpoint.library.store import CancelToken, Progress, fsync_dir, hash_file
+from teachpoint.library.store import CancelToken, Progress, fsync_dir, hash_file, write_all
 
 if TYPE_CHECKING:
     from teachpoint.library.store import ContentStore
@@ -188,7 +188,7 @@ class PartialBlob:
         tmp = self.sidecar.with_name(self.sidecar.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_BINARY, 0o644)
         try:
-            os.write(fd, body.encode())
+            write_all(fd, memoryview(body.encode()))
             os.fsync(fd)
         finally:
             os.close(fd)

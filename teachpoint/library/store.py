@@ -12,7 +12,8 @@ so nobody ever sees a half-written or unverified blob. Every sha256 argument is 
 names a file (path-traversal defence). A declared size bounds every read: at most ``size + 1`` bytes
 are taken from a stream. The store is a plain filesystem component: no Qt, no catalogue; the
 catalogue records blob states itself. OS errors come out as :class:`StoreError` with a message for
-people; stream errors (network) pass through unchanged so the caller can resume.
+people; errors of the *source* (a network stream, a file on a stick) pass through unchanged, so
+the caller can resume or report the source.
 """
 
 from __future__ import annotations
@@ -253,7 +254,10 @@ class ContentStore:
         """Copy a local file into the store in one copy-and-hash pass.
 
         With ``sha256=None`` the hash is computed and trusted (publisher, "trust on first sight").
-        A declared ``size`` that differs from the file fails at once, before any copying.
+        A declared ``size`` that differs from the file fails at once, before any copying. Errors
+        opening or reading the *source* (missing file, a stick pulled out: EIO) propagate unchanged
+        as OSError, like stream errors in :meth:`add_stream`, so the caller can tell "the source is
+        bad" from "the store is full/read-only" (always StoreError). The temp file is removed.
         """
         path = Path(path)
         if sha256 is not None:
@@ -262,18 +266,14 @@ class ContentStore:
             _check_size(size)
         if sha256 is not None and self.has(sha256):
             return self._existing(sha256, size)
-        try:
-            if not stat.S_ISREG(os.stat(path).st_mode):  # never block opening a FIFO or device
-                raise StoreError(f"{path} is not a regular file")
-            f = open(path, "rb", buffering=0)
-        except OSError as exc:
-            raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        with f:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # never block opening a FIFO or device
+            raise StoreError(f"{path} is not a regular file")
+        with open(path, "rb", buffering=0) as f:
             actual = os.fstat(f.fileno()).st_size
             if size is not None and size != actual:
                 raise BlobMismatch(f"{path} is {actual} bytes, expected {size}")
             _fadvise(f.fileno(), 0, "SEQUENTIAL")
-            return self._ingest(_file_reader(f, path), actual, sha256, progress, cancel, str(path))
+            return self._ingest(lambda mv: f.readinto(mv) or 0, actual, sha256, progress, cancel, str(path))
 
     def _existing(self, sha256: str, size: int | None) -> Path:
         """Path of an already stored blob, after checking the declared size agrees with it."""
@@ -527,12 +527,3 @@ def _check_size(size: object) -> None:
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise StoreError(f"invalid declared size {size!r}")
 
-
-def _file_reader(f, path: Path) -> Callable[[memoryview], int]:
-    """``fill`` over a local file whose read errors (a pulled stick) become StoreErrors."""
-    def fill(mv: memoryview) -> int:
-        try:
-            return f.readinto(mv) or 0
-        except OSError as exc:
-            raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return fill

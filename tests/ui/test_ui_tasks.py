@@ -40,7 +40,7 @@ def test_error_goes_to_on_error(qtbot, qapp, tasks):
 
     tasks.run(work, on_done=lambda _: errors.append("done?!"),
               on_error=lambda exc: errors.append((exc, _on_gui_thread(qapp))))
-    qtbot.waitUntil(lambda: errors, timeout=5000)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     (exc, gui), = errors
     assert isinstance(exc, ValueError) and "课程库" in str(exc) and gui
 
@@ -67,7 +67,7 @@ def test_thousands_of_progress_signals_arrive_in_order(qtbot, qapp, tasks):
         threads.add(_on_gui_thread(qapp))
 
     tasks.run(work, on_done=result.append, on_progress=progress)
-    qtbot.waitUntil(lambda: result, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(result), timeout=30_000)
     assert result == ["ok"]
     assert got == list(range(count))
     assert threads == {True}
@@ -113,7 +113,7 @@ def test_cancel_token_reaches_a_cooperative_worker(qtbot, tasks):
 def test_run_refuses_worker_threads(qtbot, tasks):
     errors = []
     tasks.run(lambda: tasks.run(lambda: None), on_error=errors.append)
-    qtbot.waitUntil(lambda: errors, timeout=5000)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert isinstance(errors[0], RuntimeError)
 
 

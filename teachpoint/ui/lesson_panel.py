@@ -1,0 +1,161 @@
+"""The right-hand panel: what the selected lesson is, and a big 播放 button."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from teachpoint.library.model import STATE_DAMAGED, STATE_NOT_DOWNLOADED
+from teachpoint.ui.formatting import format_clock, format_duration
+from teachpoint.ui.queries import LessonInfo
+
+log = logging.getLogger(__name__)
+
+PLAYABLE_KINDS = ("video", "audio")
+THUMB_WIDTH = 360
+
+
+class LessonPanel(QWidget):
+    """Shows one :class:`LessonInfo`; emits :attr:`play_requested` with its resource id."""
+
+    play_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("LessonPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.info: LessonInfo | None = None
+
+        self.hint = _label("Hint", wrap=True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumbnail = QLabel()
+        self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.title = _label("LessonTitle", wrap=True)
+        self.where = _label("LessonWhere", wrap=True)
+        self.facts = _label("LessonFacts", wrap=True)
+        self.progress = _label("LessonProgress", wrap=True)
+        self.warning = _label("StateWarning", wrap=True)
+        self.description = _label("LessonDescription", wrap=True)
+        self.play_button = QPushButton()
+        self.play_button.setObjectName("PlayButton")
+        self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.play_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.play_button.clicked.connect(self._play_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(10)
+        layout.addWidget(self.hint, 1)
+        layout.addWidget(self.thumbnail)
+        layout.addWidget(self.title)
+        layout.addWidget(self.where)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.description)
+        layout.addSpacing(12)
+        row = QHBoxLayout()
+        row.addWidget(self.play_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.retranslate()
+        self.show_empty()
+
+    # ---- content ---------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.hint.setText(self.tr("Choose a lesson on the left,\nor type its name in the search box above."))
+        self.play_button.setText(self.tr("▶  Play"))
+        if self.info is not None:
+            self.show_lesson(self.info)
+
+    def show_empty(self, message: str | None = None) -> None:
+        """No lesson selected (or ``message`` instead of the usual hint)."""
+        self.info = None
+        if message:
+            self.hint.setText(message)
+        for w in self._detail_widgets():
+            w.hide()
+        self.hint.show()
+
+    def show_lesson(self, info: LessonInfo) -> None:
+        self.info = info
+        self.hint.hide()
+        self.title.setText(info.title)
+        self.where.setText("  ·  ".join(info.breadcrumbs))
+        facts = []
+        if info.lesson:
+            facts.append(self.tr("Lesson {n}").format(n=info.lesson))
+        if format_duration(info.duration):
+            facts.append(self.tr("Length: {d}").format(d=format_duration(info.duration)))
+        if info.subtitles:
+            facts.append(self.tr("with subtitles"))
+        self.facts.setText("  ·  ".join(facts))
+        self.progress.setText(self._progress_text(info))
+        self.description.setText(info.description)
+        self.warning.setText(self._warning_text(info))
+        self._show_thumbnail(info)
+        for w in (self.title, self.where, self.facts, self.play_button):
+            w.show()
+        for w in (self.progress, self.warning, self.description):
+            w.setVisible(bool(w.text()))
+        self.play_button.setEnabled(self.can_play(info))
+
+    @staticmethod
+    def can_play(info: LessonInfo) -> bool:
+        return info.playable and info.kind in PLAYABLE_KINDS
+
+    def _progress_text(self, info: LessonInfo) -> str:
+        if info.finished and not info.position_ms:
+            return self.tr("Watched to the end before.")
+        if info.position_ms > 0:
+            return self.tr("Last stopped at {t}; playing continues from there.").format(
+                t=format_clock(info.position_ms))
+        return ""
+
+    def _warning_text(self, info: LessonInfo) -> str:
+        if info.state == STATE_NOT_DOWNLOADED:
+            return self.tr("This lesson is not on this computer yet. It arrives with the next "
+                           "update (network or USB stick).")
+        if info.state == STATE_DAMAGED:
+            return self.tr("The files of this lesson are damaged and cannot be played. The next "
+                           "update will fetch them again.")
+        if info.kind not in PLAYABLE_KINDS:
+            return self.tr("This kind of material cannot be opened here yet.")
+        if not info.playable:
+            return self.tr("The lesson file is missing from this computer.")
+        return ""
+
+    def _show_thumbnail(self, info: LessonInfo) -> None:
+        pix = QPixmap(str(info.thumbnail_path)) if info.thumbnail_path else QPixmap()
+        if pix.isNull():
+            self.thumbnail.clear()
+            self.thumbnail.hide()
+            return
+        self.thumbnail.setPixmap(pix.scaledToWidth(THUMB_WIDTH, Qt.TransformationMode.SmoothTransformation))
+        self.thumbnail.show()
+
+    def _detail_widgets(self) -> list[QWidget]:
+        return [self.thumbnail, self.title, self.where, self.facts, self.progress, self.warning,
+                self.description, self.play_button]
+
+    def _play_clicked(self) -> None:
+        if self.info is not None and self.can_play(self.info):
+            self.play_requested.emit(self.info.resource_id)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+def _label(name: str, wrap: bool = False) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label

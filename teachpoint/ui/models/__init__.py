@@ -1,0 +1,1 @@
+"""Qt item models over plain library data (Vorta-style: named columns, custom roles)."""
