@@ -79,11 +79,11 @@ class Workspace:
 
     # ---- installing ------------------------------------------------------------------------------
 
-    def install(self, source, progress=None, cancel=None) -> InstallReport:
+    def install(self, source, progress=None, cancel=None, blobs: bool = True) -> InstallReport:
         """Verify ``source`` and install what it offers (see :func:`install_from`)."""
         self.require_writable("install lessons")
         return install_from(source, self.catalogue, self.store, self.trust, self.cache,
-                            progress=progress, cancel=cancel)
+                            progress=progress, cancel=cancel, blobs=blobs)
 
     def _install_demo(self) -> None:
         """Install the demo channel once; a failure is remembered and reported, never fatal."""

@@ -40,7 +40,7 @@ TRIGRAM = 3  # the FTS5 trigram index serves needles at least this long
 _CHUNK = 500  # ids per IN (...) list
 _NOT_HAN = "\x00"  # marks runs pypinyin passed through unchanged
 _SEGMENT = re.compile(r"[^\W_]+")  # runs of letters and digits (any script)
-_SUBJECT_ORDER = "|" + "|".join(curriculum.SUBJECTS) + "|"
+
 
 
 @dataclass(frozen=True)
@@ -81,19 +81,23 @@ def _segment_pinyin(segment: str) -> tuple[str, str]:
 # --- indexing -----------------------------------------------------------------------------------
 
 _SOURCE_SQL = """
-    SELECT r.id, r.title, r.description, r.keywords, l.grade, l.subject, l.edition, l.volume, l.unit
+    SELECT r.id, r.title, r.description, r.keywords, r.sort_key,
+           l.grade, l.subject, l.edition, l.volume, l.unit, l.unit_order, l.lesson
     FROM resources r JOIN lessons l ON l.id = r.lesson_id"""
 _INSERT_SQL = """
-    INSERT INTO search_text (resource_id, title, title_pinyin, title_initials, tags, tags_pinyin,
-                             tags_initials, body)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
+    INSERT INTO search_text (resource_id, grade, subject, ordering, title, title_pinyin,
+                             title_initials, tags, tags_pinyin, tags_initials, body)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_SUBJECT_RANK = {name: i for i, name in enumerate(curriculum.SUBJECTS)}
+_VOLUME_RANK = {name: i for i, name in enumerate(curriculum.VOLUMES)}
 
 
 def index_resources(db: sqlite_utils.Database, resource_ids: Iterable[str] | None = None) -> int:
     """(Re)build the search rows of ``resource_ids`` (``None``: every resource); return how many.
 
-    Ids without a resource (deleted ones) lose their row. Runs inside the caller's transaction if
-    one is open (so a catalogue update and its index commit together), else in its own.
+    Call it for every resource added or changed (title, description, keywords, lesson). Ids with
+    no resource lose their row (deleting a resource also removes it, by cascade). Runs inside the
+    caller's transaction if one is open, so a catalogue update and its index commit together.
     """
     conn = db.conn
     own = not conn.in_transaction
@@ -112,7 +116,7 @@ def index_resources(db: sqlite_utils.Database, resource_ids: Iterable[str] | Non
 
 
 def _reindex(conn, ids: list[str] | None) -> int:
-    """Delete then insert the rows of ``ids`` (all rows when ``None``)."""
+    """Delete, then insert, the rows of ``ids`` (all rows when ``None``)."""
     if ids is None:
         conn.execute("DELETE FROM search_text")
         return _insert(conn, conn.execute(_SOURCE_SQL))
@@ -137,30 +141,31 @@ def _insert(conn, rows: Iterable[tuple]) -> int:
     return count + len(batch)
 
 
-def _search_row(rid, title, description, keywords, grade, subject, edition, volume, unit) -> tuple:
+def _search_row(rid, title, description, keywords, sort_key,
+                grade, subject, edition, volume, unit, unit_order, lesson) -> tuple:
     """The ``search_text`` values of one resource."""
     title_pinyin, title_initials = pinyin_forms(title)
-    tags = list(dict.fromkeys(t for t in map(compact, _tag_texts(grade, subject, edition, volume, unit, keywords)) if t))
-    forms = [pinyin_forms(t) for t in tags]
-    return (rid, compact(title), title_pinyin, title_initials, " ".join(tags),
-            " ".join(f[0] for f in forms), " ".join(f[1] for f in forms), compact(description))
+    tags = [t for t in dict.fromkeys(map(compact, [unit, *(keywords or "").split(";")])) if t]
+    forms = [_segment_pinyin(t) for t in tags]  # a compact tag is one segment
+    ordering = "\x1f".join((
+        f"{_num(grade)}{_num(_SUBJECT_RANK.get(subject, 99))}{subject}", edition,
+        f"{_num(_VOLUME_RANK.get(volume, 99))}{volume}", f"{_num(unit_order)}{unit}",
+        f"{_num(lesson)}{_num(sort_key)}{rid}"))
+    return (rid, grade, subject, ordering, compact(title), title_pinyin, title_initials,
+            " ".join(tags), " ".join(f[0] for f in forms), " ".join(f[1] for f in forms),
+            compact(description))
 
 
-def _tag_texts(grade, subject, edition, volume, unit, keywords) -> Iterator[str]:
-    """Texts a resource is also found by: its place in the curriculum and its keywords."""
-    try:
-        yield curriculum.grade_name(grade)
-    except UnknownCurriculumValue:
-        pass
-    yield from (subject, edition, volume, unit)
-    yield from (keywords or "").split(";")
+def _num(value) -> str:
+    """A small non-negative int as a fixed-width sortable string."""
+    return f"{max(0, min(int(value or 0), 99_999)):05d}"
 
 
 # --- searching ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _Needle:
-    """One thing to look for, with the forms each field family is compared with."""
+    """One thing to look for, with the form each field family is compared with."""
 
     text: str  # compact text: compared with title, tags, body
     pinyin: str  # compared with title_pinyin, tags_pinyin ('' = not a pinyin query)
@@ -195,12 +200,15 @@ def search(db: sqlite_utils.Database, query: str, grade: int | str | None = None
            subject: str | None = None, limit: int = 50) -> list[SearchHit]:
     """Resources matching ``query`` (characters, pinyin or initials), best first.
 
-    ``grade`` and ``subject`` filter and accept any alias (三年级, 3, 初一; 数学, 道法);
-    an unknown one raises :class:`UnknownCurriculumValue`. An empty query gives ``[]``.
+    ``grade`` and ``subject`` filter and accept any alias (三年级, 3, 初一; 数学, 道法); an
+    unknown one raises :class:`UnknownCurriculumValue`. In a query of several words, words that
+    name a grade or subject (三年级 数学 分数) filter too, if other words remain. An empty query
+    gives ``[]``.
     """
     filters = _filters(grade, subject)
-    words = [compact(w) for w in unicodedata.normalize("NFKC", str(query or ""))[:MAX_QUERY_CHARS].split()]
-    words = list(dict.fromkeys(w[:MAX_NEEDLE_CHARS] for w in words if w))
+    raw = unicodedata.normalize("NFKC", str(query or ""))[:MAX_QUERY_CHARS].split()
+    words = _take_curriculum_words(raw, filters)
+    words = list(dict.fromkeys(w[:MAX_NEEDLE_CHARS] for w in map(compact, words) if w))
     needle_text = "".join(words)[:MAX_NEEDLE_CHARS]
     if not needle_text or limit <= 0:
         return []
@@ -222,10 +230,40 @@ def _filters(grade, subject) -> dict:
     return filters
 
 
+def _take_curriculum_words(words: list[str], filters: dict) -> list[str]:
+    """Move words naming a grade (not a bare number) or a subject into ``filters``; return the rest.
+
+    Only when some other word remains, and never overriding an explicit filter.
+    """
+    found, rest = {}, []
+    for word in words:
+        field, value = _curriculum_word(word)
+        if field and field not in filters and field not in found:
+            found[field] = value
+        else:
+            rest.append(word)
+    if rest and found:
+        filters.update(found)
+        return rest
+    return words
+
+
+def _curriculum_word(word: str) -> tuple[str | None, object]:
+    """("grade", 3) for 三年级/初一/G3, ("subject", "数学") for 数学/道法/math, else (None, None)."""
+    if not word.isdigit():
+        try:
+            return "grade", curriculum.parse_grade(word)
+        except UnknownCurriculumValue:
+            pass
+    try:
+        return "subject", curriculum.parse_subject(word)
+    except UnknownCurriculumValue:
+        return None, None
+
+
 def _search_sql(needle: _Needle, terms: list[_Needle], filters: dict, limit: int) -> tuple[str, dict]:
-    """The one statement that finds candidates, scores them, filters and ranks."""
-    params = {"n": needle.text, "p": needle.pinyin, "i": needle.initials, "limit": limit,
-              "order": _SUBJECT_ORDER} | filters
+    """One statement: candidates from the indexes, exact scoring, filters, ranking, display columns."""
+    params = {"n": needle.text, "p": needle.pinyin, "i": needle.initials, "limit": limit} | filters
     sources = [_candidates(needle, "n", params)]
     whens = [f"WHEN {cond} THEN {score}" for score, _, cond in TIERS if _usable(cond, needle)]
     if terms:
@@ -233,19 +271,16 @@ def _search_sql(needle: _Needle, terms: list[_Needle], filters: dict, limit: int
         sources.append(" INTERSECT ".join(each))
         every = " AND ".join(_matches(t, f"t{k}") for k, t in enumerate(terms))
         whens.append(f"WHEN {every} THEN {TERMS_SCORE}")
-    where = "".join(f" AND l.{name} = :{name}" for name in filters)
+    where = "".join(f" AND s.{name} = :{name}" for name in filters)
     sql = f"""
         WITH cand(id) AS ({" UNION ".join(f"SELECT * FROM ({s})" for s in sources)}),
-        scored AS (
-            SELECT s.resource_id AS rid, CASE {" ".join(whens)} ELSE 0 END AS score
-            FROM cand JOIN search_text s ON s.id = cand.id)
-        SELECT r.id, r.title, l.grade, l.subject, l.unit, scored.score
-        FROM scored JOIN resources r ON r.id = scored.rid JOIN lessons l ON l.id = r.lesson_id
-        WHERE scored.score > 0{where}
-        ORDER BY scored.score DESC, l.grade, instr(:order, '|' || l.subject || '|') = 0,
-                 instr(:order, '|' || l.subject || '|'), l.subject, l.edition, l.volume,
-                 l.unit_order, l.unit, l.lesson, r.sort_key, r.id
-        LIMIT :limit"""
+        scored AS MATERIALIZED (
+            SELECT s.resource_id AS rid, s.ordering, CASE {" ".join(whens)} ELSE 0 END AS score
+            FROM cand JOIN search_text s ON s.id = cand.id WHERE 1{where}),
+        best AS (SELECT * FROM scored WHERE score > 0 ORDER BY score DESC, ordering LIMIT :limit)
+        SELECT r.id, r.title, l.grade, l.subject, l.unit, best.score
+        FROM best JOIN resources r ON r.id = best.rid JOIN lessons l ON l.id = r.lesson_id
+        ORDER BY best.score DESC, best.ordering"""
     return sql, params
 
 
@@ -261,7 +296,11 @@ def _usable(condition: str, needle: _Needle) -> bool:
 
 
 def _candidates(needle: _Needle, name: str, params: dict) -> str:
-    """SQL giving a superset of the ``search_text`` ids the needle can match; adds its params."""
+    """SQL giving a superset of the ``search_text`` ids the needle can match; adds its params.
+
+    Needles of 3+ characters (and pinyin) go to the trigram index; shorter text to the 1–2
+    character tokens of ``search_grams`` (a 1-character needle is a prefix of a 2-character token).
+    """
     params[f"{name}_n"], params[f"{name}_p"], params[f"{name}_i"] = needle.text, needle.pinyin, needle.initials
     phrases = [form for form in (needle.text, needle.pinyin) if len(form) >= TRIGRAM]
     parts = []
@@ -269,10 +308,8 @@ def _candidates(needle: _Needle, name: str, params: dict) -> str:
         params[f"{name}_fts"] = " OR ".join(_phrase(form) for form in dict.fromkeys(phrases))
         parts.append(f"SELECT rowid FROM search_fts WHERE search_fts MATCH :{name}_fts")
     if len(needle.text) < TRIGRAM:
-        parts.append(
-            f"SELECT id FROM search_text INDEXED BY search_text_short WHERE instr(title, :{name}_n) > 0"
-            f" OR instr(tags, :{name}_n) > 0 OR instr(title_initials, :{name}_n) > 0"
-            f" OR instr(tags_initials, :{name}_n) > 0")
+        params[f"{name}_gram"] = _phrase(needle.text) + (" *" if len(needle.text) == 1 else "")
+        parts.append(f"SELECT rowid FROM search_grams WHERE search_grams MATCH :{name}_gram")
     return " UNION ".join(parts)
 
 
@@ -289,5 +326,5 @@ def _matches(needle: _Needle, name: str) -> str:
 
 
 def _phrase(text: str) -> str:
-    """An FTS5 string literal (a phrase: substring match with the trigram tokenizer)."""
+    """An FTS5 string literal: a phrase, i.e. a substring with the trigram tokenizer."""
     return '"' + text.replace('"', '""') + '"'

@@ -83,11 +83,11 @@ class NodeCache:
 
 
 def install_from(source, catalogue: Catalogue, store, trust, cache: NodeCache,
-                 progress=None, cancel=None) -> InstallReport:
+                 progress=None, cancel=None, blobs: bool = True) -> InstallReport:
     """Verify ``source`` and install what it offers; see the module docstring.
 
     Raises :class:`RepositoryError` (or a subclass) before anything changes if the metadata is
-    not acceptable. Blob problems are collected in the report: the metadata is already applied,
+    not acceptable. ``blobs=False`` applies the metadata only (files come later). Blob problems are collected in the report: the metadata is already applied,
     and a later sync fetches what is missing.
     """
     report = InstallReport()
@@ -100,7 +100,9 @@ def install_from(source, catalogue: Catalogue, store, trust, cache: NodeCache,
         report.up_to_date = True
     else:
         _apply_metadata(source, root, accepted, catalogue, cache, report)
-    _copy_blobs(source, catalogue, store, root.repository, report, progress, cancel)
+    report.metadata_bytes += len(root.raw)
+    if blobs:
+        _copy_blobs(source, catalogue, store, root.repository, report, progress, cancel)
     return report
 
 

@@ -1,0 +1,343 @@
+"""The libvlc backend (python-vlc).
+
+Two ways to show video (DESIGN §6):
+
+* **window** — libvlc draws into a native child window (``set_xwindow`` on X11, ``set_hwnd`` on
+  Windows, ``set_nsobject`` on macOS). Needs a real display; fastest.
+* **vmem** — libvlc decodes into our buffer and frames reach a painted widget by signal
+  (:mod:`teachpoint.ui.player.vmem`). Used for ``QT_QPA_PLATFORM=offscreen`` and Wayland, where
+  window mode would crash or cannot embed.
+
+libvlc events arrive on libvlc's own threads; each is re-emitted through a queued signal and
+handled on the GUI thread (libvlc must never be called from inside its own event callback).
+``TEACHPOINT_NO_AUDIO=1`` passes ``--aout=dummy`` (tests, CI, PCs without a sound card).
+A file libvlc opens but finds no streams in ends at once: that is reported as an error, and so
+is a file that does not start within :data:`OPEN_TIMEOUT_MS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+from teachpoint.ui.player.base import (
+    ENDED,
+    ERROR,
+    OPENING,
+    PAUSED,
+    PLAYING,
+    STOPPED,
+    Player,
+    PlayerUnavailable,
+)
+from teachpoint.ui.player.video_widgets import FrameView, NativeVideoSurface
+from teachpoint.ui.player.vmem import VmemRenderer
+
+log = logging.getLogger(__name__)
+
+ENV_NO_AUDIO = "TEACHPOINT_NO_AUDIO"
+ENV_VIDEO_OUTPUT = "TEACHPOINT_VIDEO_OUTPUT"  # "window" or "vmem" to override the choice
+MODE_WINDOW, MODE_VMEM = "window", "vmem"
+WINDOW_PLATFORMS = ("xcb", "windows", "cocoa")
+POLL_MS = 200  # position updates while playing
+OPEN_TIMEOUT_MS = 20_000
+SUBTITLE_FONT = "Noto Sans CJK SC"
+_EVENTS = ("MediaPlayerOpening", "MediaPlayerPlaying", "MediaPlayerPaused", "MediaPlayerStopped",
+           "MediaPlayerEndReached", "MediaPlayerEncounteredError", "MediaPlayerLengthChanged",
+           "MediaPlayerESAdded")
+
+
+def choose_video_mode() -> str:
+    """Window embedding where Qt runs on a real window system, vmem everywhere else."""
+    forced = os.environ.get(ENV_VIDEO_OUTPUT, "").strip().lower()
+    if forced in (MODE_WINDOW, MODE_VMEM):
+        return forced
+    return MODE_WINDOW if QGuiApplication.platformName() in WINDOW_PLATFORMS else MODE_VMEM
+
+
+def vlc_arguments(no_audio: bool | None = None) -> list[str]:
+    args = ["--quiet", "--no-video-title-show", "--no-snapshot-preview", "--no-stats",
+            f"--freetype-font={SUBTITLE_FONT}", "--sub-autodetect-fuzzy=0"]
+    if sys.platform.startswith("linux"):
+        args.append("--no-xlib")  # Qt's X connection is not Xlib-thread-safe; libvlc uses xcb
+    if no_audio if no_audio is not None else os.environ.get(ENV_NO_AUDIO) == "1":
+        args.append("--aout=dummy")
+    return args
+
+
+def _load_vlc():
+    """Import python-vlc and start libvlc, or raise :class:`PlayerUnavailable` with the reason."""
+    try:
+        import vlc  # noqa: PLC0415 - only when a player is wanted
+    except (ImportError, OSError) as exc:
+        raise PlayerUnavailable(f"libvlc cannot be loaded: {exc}") from exc
+    return vlc
+
+
+class VlcPlayer(Player):
+    """:class:`Player` on libvlc; ``mode`` is ``"window"`` or ``"vmem"`` (default: chosen)."""
+
+    name = "vlc"
+    _vlc_event = Signal(str, int)  # emitted on libvlc threads, handled on the GUI thread
+
+    def __init__(self, parent: QObject | None = None, mode: str | None = None):
+        super().__init__(parent)
+        self.vlc = _load_vlc()
+        self.mode = mode or choose_video_mode()
+        try:
+            self._instance = self.vlc.Instance(vlc_arguments())
+        except Exception as exc:  # python-vlc raises assorted errors when libvlc is missing
+            raise PlayerUnavailable(f"libvlc cannot be started: {exc}") from exc
+        if self._instance is None:
+            raise PlayerUnavailable("libvlc cannot be started (is VLC installed?)")
+        self._mp = self._instance.media_player_new()
+        self._mp.video_set_mouse_input(False)  # clicks and keys go to Qt, not to libvlc
+        self._mp.video_set_key_input(False)
+        self._media = None
+        self._released = False
+        self._window_bound = False
+        self._streams = 0
+        self._last_position = 0
+        self._want_subtitles = True
+        self._subtitle_files: list[Path] = []
+        self.renderer: VmemRenderer | None = None
+        if self.mode == MODE_VMEM:
+            self._widget: QWidget = FrameView()
+            self.renderer = VmemRenderer(self)
+            self.renderer.attach(self.vlc, self._mp)
+            self.renderer.frame_ready.connect(self._widget.show_frame)
+        else:
+            self._widget = NativeVideoSurface()
+        self._vlc_event.connect(self._on_vlc_event)
+        self._events = self._mp.event_manager()
+        for name in _EVENTS:
+            self._events.event_attach(getattr(self.vlc.EventType, name), self._vlc_callback, name)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._poll_position)
+        self._watchdog = QTimer(self)
+        self._watchdog.setSingleShot(True)
+        self._watchdog.setInterval(OPEN_TIMEOUT_MS)
+        self._watchdog.timeout.connect(self._open_timed_out)
+        log.info("libvlc %s ready (%s mode)", self.vlc.libvlc_get_version().decode(), self.mode)
+
+    # ---- events -------------------------------------------------------------------------------
+
+    def _vlc_callback(self, event, name: str) -> None:  # libvlc thread: only re-emit
+        value = 0
+        if name == "MediaPlayerLengthChanged":
+            value = int(event.u.new_length)
+        self._vlc_event.emit(name, value)
+
+    @Slot(str, int)
+    def _on_vlc_event(self, name: str, value: int) -> None:
+        if self._released:
+            return
+        log.debug("vlc event %s %s", name, value)
+        if name == "MediaPlayerOpening":
+            self._set_state(OPENING)
+        elif name == "MediaPlayerESAdded":
+            self._streams += 1
+            self._apply_subtitle_choice()  # a subtitle track may appear after Playing
+        elif name == "MediaPlayerLengthChanged":
+            if value > 0:
+                self.duration_changed.emit(value)
+        elif name == "MediaPlayerPlaying":
+            self._set_state(PLAYING)
+            self._poll.start()
+            self._apply_subtitle_choice()
+        elif name == "MediaPlayerPaused":
+            self._poll.stop()
+            self._poll_position()
+            self._set_state(PAUSED)
+        elif name == "MediaPlayerEndReached":
+            self._finish_end()
+        elif name == "MediaPlayerEncounteredError":
+            self._fail("libvlc reported an error while playing")
+        elif name == "MediaPlayerStopped" and self.state not in (ENDED, ERROR):
+            self._poll.stop()
+            self._set_state(STOPPED)
+
+    def _finish_end(self) -> None:
+        self._poll.stop()
+        self._watchdog.stop()
+        if self._streams == 0:
+            self._fail("the file has no audio or video stream libvlc can decode")
+            return
+        self._last_position = self.duration_ms() or self._last_position
+        self.position_changed.emit(self._last_position)
+        self._set_state(ENDED)
+        self.ended.emit()
+
+    def _fail(self, message: str) -> None:
+        self._poll.stop()
+        self._watchdog.stop()
+        log.warning("playback failed: %s (%s)", message, self._media_path)
+        self._set_state(ERROR)
+        self.error.emit(message)
+
+    def _open_timed_out(self) -> None:
+        if self.state in (OPENING, STOPPED) and not self._streams:
+            self._mp.stop()
+            self._fail(f"the file did not start within {OPEN_TIMEOUT_MS // 1000} s")
+
+    def _poll_position(self) -> None:
+        if self._released:
+            return
+        pos = self._mp.get_time()
+        if pos is not None and pos >= 0:
+            if pos > 0:
+                self._watchdog.stop()
+            self._last_position = pos
+            self.position_changed.emit(pos)
+
+    # ---- the Player interface ---------------------------------------------------------------
+
+    def video_widget(self) -> QWidget:
+        return self._widget
+
+    @property
+    def _media_path(self) -> str:
+        return getattr(self, "_path", "")
+
+    def load(self, path: Path, subtitles: list[Path] | None = None) -> None:
+        self._check_alive()
+        self._mp.stop()
+        self._poll.stop()
+        self._watchdog.stop()
+        self._path = str(path)
+        self._streams, self._last_position = 0, 0
+        self._subtitle_files = [Path(p) for p in subtitles or []]
+        media = self._instance.media_new_path(str(path))
+        for i, sub in enumerate(self._subtitle_files):
+            # first = preferred; libvlc probes the content, a file extension is not needed
+            media.slaves_add(self.vlc.MediaSlaveType.subtitle, 4 if i == 0 else 1, sub.as_uri())
+        self._mp.set_media(media)
+        self._media = media
+        if isinstance(self._widget, FrameView):
+            self._widget.clear()
+        self._set_state(STOPPED)
+
+    def _bind_window(self) -> None:
+        if self.mode != MODE_WINDOW or self._window_bound:
+            return
+        handle = self._widget.window_handle()
+        if sys.platform.startswith("win"):
+            self._mp.set_hwnd(handle)
+        elif sys.platform == "darwin":
+            self._mp.set_nsobject(handle)
+        else:
+            self._mp.set_xwindow(handle)
+        self._window_bound = True
+
+    def play(self) -> None:
+        self._check_alive()
+        if self._media is None:
+            return
+        self._bind_window()
+        if self.state == PAUSED:
+            self._mp.set_pause(0)
+            return
+        if self.state in (ENDED, ERROR):
+            self._mp.stop()
+            self._streams = 0
+        if self.state != PLAYING:
+            self._watchdog.start()
+            if self._mp.play() == -1:
+                self._fail("libvlc could not start playback")
+
+    def pause(self) -> None:
+        if self.state == PLAYING:
+            self._mp.set_pause(1)
+
+    def stop(self) -> None:
+        if self._released:
+            return
+        self._poll.stop()
+        self._watchdog.stop()
+        self._mp.stop()
+        self._set_state(STOPPED)
+
+    def seek(self, ms: int) -> None:
+        if self._released or self._media is None:
+            return
+        length = self.duration_ms()
+        ms = max(0, int(ms))
+        if length > 0:
+            ms = min(ms, max(0, length - 500))
+        if self.state in (ENDED, STOPPED):
+            self.play()
+        self._mp.set_time(ms)
+        self._last_position = ms
+        self.position_changed.emit(ms)
+
+    def position_ms(self) -> int:
+        if self._released:
+            return self._last_position
+        if self.state in (PLAYING, PAUSED):
+            pos = self._mp.get_time()
+            if pos is not None and pos >= 0:
+                self._last_position = pos
+        return self._last_position
+
+    def duration_ms(self) -> int:
+        if self._released:
+            return 0
+        length = self._mp.get_length()
+        return max(0, length or 0)
+
+    def set_rate(self, rate: float) -> None:
+        self._mp.set_rate(float(rate))
+
+    def set_volume(self, percent: int) -> None:
+        self._mp.audio_set_volume(max(0, min(200, int(percent))))
+
+    def volume(self) -> int:
+        return max(0, self._mp.audio_get_volume())
+
+    def _subtitle_tracks(self) -> list[int]:
+        tracks = self._mp.video_get_spu_description() or []
+        return [tid for tid, _name in tracks if tid >= 0]
+
+    def has_subtitles(self) -> bool:
+        return bool(self._subtitle_files) or bool(self._subtitle_tracks())
+
+    def set_subtitles_enabled(self, on: bool) -> None:
+        self._want_subtitles = bool(on)
+        self._apply_subtitle_choice()
+
+    def subtitles_enabled(self) -> bool:
+        return self._want_subtitles
+
+    def _apply_subtitle_choice(self) -> None:
+        if self._released or self.state not in (PLAYING, PAUSED):
+            return
+        tracks = self._subtitle_tracks()
+        if not self._want_subtitles:
+            self._mp.video_set_spu(-1)
+        elif tracks and self._mp.video_get_spu() not in tracks:
+            self._mp.video_set_spu(tracks[0])
+
+    def release(self) -> None:
+        if self._released:
+            return
+        self._poll.stop()
+        self._watchdog.stop()
+        self._mp.stop()  # synchronous: no callbacks run after this returns
+        for name in _EVENTS:
+            self._events.event_detach(getattr(self.vlc.EventType, name))
+        self._released = True
+        self._mp.release()
+        self._instance.release()
+        self._media = None
+        log.info("libvlc player released")
+
+    def _check_alive(self) -> None:
+        if self._released:
+            raise RuntimeError("the player was released")
