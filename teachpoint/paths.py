@@ -2,8 +2,8 @@
 
 The data directory holds the catalogue, the content store and settings. It comes from, in order:
 ``--data-dir`` on the command line, the ``TEACHPOINT_DATA_DIR`` environment variable, or the
-platformdirs user data directory. Logs go to the platformdirs log directory unless a data dir was
-given explicitly, in which case they stay inside it (so tests and sticks leave nothing behind).
+platformdirs user data directory. Logs go to the platformdirs user log directory, or to
+``TEACHPOINT_LOG_DIR`` when that is set (tests use it to keep the home folder clean).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from teachpoint.errors import DataDirError
 
 APP_NAME = "TeachPoint"
 ENV_DATA_DIR = "TEACHPOINT_DATA_DIR"
+ENV_LOG_DIR = "TEACHPOINT_LOG_DIR"
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ class DataPaths:
 
     @property
     def logs(self) -> Path:
-        if self.explicit:
-            return self.root / "logs"
+        override = os.environ.get(ENV_LOG_DIR)
+        if override:
+            return Path(override)
         return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
     def ensure(self) -> "DataPaths":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,9 @@ from teachpoint.paths import DataPaths
 from teachpoint.sync import keys
 from teachpoint.sync.publish import publish
 from teachpoint.workspace import Workspace
+
+# Logs of every teachpoint process the tests start stay in one temp folder, not in $HOME.
+os.environ.setdefault("TEACHPOINT_LOG_DIR", tempfile.mkdtemp(prefix="teachpoint-test-logs-"))
 
 CSV_HEADER = "文件,标题,年级,学科,版本,册,单元,课次,类型,字幕,简介,关键词\n"
 

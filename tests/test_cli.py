@@ -76,11 +76,13 @@ def test_fresh_data_dir_shows_demo_channel_installed(demo_dir):
 
 
 def test_environment_variable_picks_the_data_dir(tmp_path):
-    env = {**os.environ, "TEACHPOINT_DATA_DIR": str(tmp_path / "env-data")}
+    env = {**os.environ, "TEACHPOINT_DATA_DIR": str(tmp_path / "env-data"),
+           "TEACHPOINT_LOG_DIR": str(tmp_path / "logs")}
     proc = subprocess.run(TEACHPOINT + ["status", "--json"], capture_output=True, text=True,
                           env=env, timeout=120)
     assert json.loads(proc.stdout)["data_dir"] == str(tmp_path / "env-data")
-    assert (tmp_path / "env-data" / "logs" / "teachpoint.log").exists()
+    log = (tmp_path / "logs" / "teachpoint.log").read_text("utf-8")
+    assert "teachpoint-demo" in log  # the demo install was logged
 
 
 @pytest.mark.parametrize("query, title", [("小雨", "小雨沙沙"), ("xiaoyushasha", "小雨沙沙"),

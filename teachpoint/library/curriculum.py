@@ -34,8 +34,8 @@ from teachpoint.library.curriculum_data import (
 
 __all__ = [
     "EDITIONS", "GRADES", "STAGES", "SUBJECTS", "VOLUMES",
-    "chinese_number", "edition_key", "grade_aliases", "grade_name", "parse_edition", "parse_grade",
-    "parse_subject", "parse_volume", "stage_of", "subjects_for_grade", "unit_order",
+    "chinese_number", "edition_key", "grade_aliases", "grade_name", "lookup_grade", "lookup_subject",
+    "parse_edition", "parse_grade", "parse_subject", "parse_volume", "stage_of", "subjects_for_grade", "unit_order",
 ]
 
 log = logging.getLogger(__name__)
@@ -112,16 +112,18 @@ def stage_of(n: int | str) -> str:
 
 def parse_grade(text: str | int) -> int:
     """Grade as an int 1..12 from ``3``, ``"3"``, ``"３年级"``, ``"三年级"``, ``"初一"``, ``"G7"`` …"""
-    if isinstance(text, int) and not isinstance(text, bool):
-        if text in GRADES:
-            return text
-        raise _unknown_grade(str(text))
-    key = _key(text)
-    match = _GRADE_RE.fullmatch(key)
-    n = _grade_from_match(match) if match else None
+    n = lookup_grade(text)
     if n is None:
         raise _unknown_grade(str(text))
     return n
+
+
+def lookup_grade(text: str | int) -> int | None:
+    """Like :func:`parse_grade`, but ``None`` for an unknown grade (cheap: no suggestion)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text if text in GRADES else None
+    match = _GRADE_RE.fullmatch(_key(text))
+    return _grade_from_match(match) if match else None
 
 
 def _grade_from_match(match: re.Match) -> int | None:
@@ -165,14 +167,18 @@ def _cn(n: int) -> str:
 
 def parse_subject(text: str) -> str:
     """Canonical subject from a name, an alias (道法, 生物, PE, Math), or its pinyin (shuxue)."""
-    key = _key(text)
+    name = lookup_subject(text)
+    if name is None:
+        raise UnknownCurriculumValue(
+            "subject", str(text), list(SUBJECTS), _nearest(str(text), _subject_lookup(), pinyin=True)
+        )
+    return name
+
+
+def lookup_subject(text: str) -> str | None:
+    """Like :func:`parse_subject`, but ``None`` for an unknown subject (cheap: no suggestion)."""
     lookup = _subject_lookup()
-    for candidate in _subject_variants(key):
-        if candidate in lookup:
-            return lookup[candidate]
-    raise UnknownCurriculumValue(
-        "subject", str(text), list(SUBJECTS), _nearest(str(text), lookup, pinyin=True)
-    )
+    return next((lookup[c] for c in _subject_variants(_key(text)) if c in lookup), None)
 
 
 def subjects_for_grade(n: int | str) -> list[str]:

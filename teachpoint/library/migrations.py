@@ -134,8 +134,8 @@ def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
 # (description), each with pinyin and initials where a searcher needs them. Two FTS5 indexes narrow
 # the candidates, which are then checked exactly:
 #   search_fts    trigram, over every text column: needles of 3+ characters;
-#   search_grams  1–2 character tokens of the short columns (title, tags and their initials):
-#                 needles of 1–2 characters, which a trigram index cannot serve. It is contentless;
+#   search_grams  2-character tokens of the short columns (title, tags and their initials):
+#                 2-character needles, which a trigram index cannot serve. It is contentless;
 #                 its tokens are the 2-character substrings of ``short_text`` computed by the
 #                 triggers (with the ``search_ints`` counter table), so deletes stay exact.
 # Triggers keep both in step with ``search_text``, also when deleting a resource cascades here.
@@ -171,6 +171,9 @@ SCHEMA_2 = [
         tags_initials TEXT NOT NULL,    -- the same, each as initials
         body TEXT NOT NULL              -- compact description
     )""",
+    # A one-character needle matches the start of a title (or of its initials): ranges on these.
+    "CREATE INDEX search_text_title ON search_text(title)",
+    "CREATE INDEX search_text_initials ON search_text(title_initials)",
     "CREATE TABLE search_ints (k INTEGER PRIMARY KEY)",
     f"""WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < {SEARCH_SHORT_MAX})
         INSERT INTO search_ints (k) SELECT k FROM n""",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -206,8 +207,9 @@ def search(db: sqlite_utils.Database, query: str, grade: int | str | None = None
     gives ``[]``.
     """
     filters = _filters(grade, subject)
-    raw = unicodedata.normalize("NFKC", str(query or ""))[:MAX_QUERY_CHARS].split()
-    words = _take_curriculum_words(raw, filters)
+    words = unicodedata.normalize("NFKC", str(query or ""))[:MAX_QUERY_CHARS].split()
+    if len(words) > 1:
+        words = _take_curriculum_words(words, filters)
     words = list(dict.fromkeys(w[:MAX_NEEDLE_CHARS] for w in map(compact, words) if w))
     needle_text = "".join(words)[:MAX_NEEDLE_CHARS]
     if not needle_text or limit <= 0:
@@ -216,8 +218,9 @@ def search(db: sqlite_utils.Database, query: str, grade: int | str | None = None
     terms = [_Needle.of(w) for w in words[:MAX_TERMS]] if len(words) > 1 else []
     sql, params = _search_sql(needle, terms, filters, min(limit, MAX_LIMIT))
     rows = db.conn.execute(sql, params).fetchall()
+    # Candidates are a superset: any that matched no tier scored 0, sorted last, and go here.
     return [SearchHit(rid, title, grade_, subject_, unit, score, MATCHED_ON[score])
-            for rid, title, grade_, subject_, unit, score in rows]
+            for rid, title, grade_, subject_, unit, score in rows if score > 0]
 
 
 def _filters(grade, subject) -> dict:
@@ -250,15 +253,11 @@ def _take_curriculum_words(words: list[str], filters: dict) -> list[str]:
 
 def _curriculum_word(word: str) -> tuple[str | None, object]:
     """("grade", 3) for 三年级/初一/G3, ("subject", "数学") for 数学/道法/math, else (None, None)."""
-    if not word.isdigit():
-        try:
-            return "grade", curriculum.parse_grade(word)
-        except UnknownCurriculumValue:
-            pass
-    try:
-        return "subject", curriculum.parse_subject(word)
-    except UnknownCurriculumValue:
-        return None, None
+    grade = None if word.isdigit() else curriculum.lookup_grade(word)
+    if grade is not None:
+        return "grade", grade
+    subject = curriculum.lookup_subject(word)
+    return ("subject", subject) if subject else (None, None)
 
 
 def _search_sql(needle: _Needle, terms: list[_Needle], filters: dict, limit: int) -> tuple[str, dict]:
@@ -271,13 +270,13 @@ def _search_sql(needle: _Needle, terms: list[_Needle], filters: dict, limit: int
         sources.append(" INTERSECT ".join(each))
         every = " AND ".join(_matches(t, f"t{k}") for k, t in enumerate(terms))
         whens.append(f"WHEN {every} THEN {TERMS_SCORE}")
-    where = "".join(f" AND s.{name} = :{name}" for name in filters)
+    where = " AND ".join(f"s.{name} = :{name}" for name in filters) or "1"
     sql = f"""
         WITH cand(id) AS ({" UNION ".join(f"SELECT * FROM ({s})" for s in sources)}),
-        scored AS MATERIALIZED (
+        best AS (
             SELECT s.resource_id AS rid, s.ordering, CASE {" ".join(whens)} ELSE 0 END AS score
-            FROM cand JOIN search_text s ON s.id = cand.id WHERE 1{where}),
-        best AS (SELECT * FROM scored WHERE score > 0 ORDER BY score DESC, ordering LIMIT :limit)
+            FROM cand JOIN search_text s ON s.id = cand.id WHERE {where}
+            ORDER BY score DESC, s.ordering LIMIT :limit)
         SELECT r.id, r.title, l.grade, l.subject, l.unit, best.score
         FROM best JOIN resources r ON r.id = best.rid JOIN lessons l ON l.id = r.lesson_id
         ORDER BY best.score DESC, best.ordering"""
@@ -298,8 +297,9 @@ def _usable(condition: str, needle: _Needle) -> bool:
 def _candidates(needle: _Needle, name: str, params: dict) -> str:
     """SQL giving a superset of the ``search_text`` ids the needle can match; adds its params.
 
-    Needles of 3+ characters (and pinyin) go to the trigram index; shorter text to the 1–2
-    character tokens of ``search_grams`` (a 1-character needle is a prefix of a 2-character token).
+    Needles of 3+ characters (and pinyin) go to the trigram index, 2-character ones to the
+    2-character tokens of ``search_grams``; a single character only matches the start of a title
+    or of its initials (anything else would match most of the catalogue).
     """
     params[f"{name}_n"], params[f"{name}_p"], params[f"{name}_i"] = needle.text, needle.pinyin, needle.initials
     phrases = [form for form in (needle.text, needle.pinyin) if len(form) >= TRIGRAM]
@@ -307,9 +307,13 @@ def _candidates(needle: _Needle, name: str, params: dict) -> str:
     if phrases:
         params[f"{name}_fts"] = " OR ".join(_phrase(form) for form in dict.fromkeys(phrases))
         parts.append(f"SELECT rowid FROM search_fts WHERE search_fts MATCH :{name}_fts")
-    if len(needle.text) < TRIGRAM:
-        params[f"{name}_gram"] = _phrase(needle.text) + (" *" if len(needle.text) == 1 else "")
+    if len(needle.text) == TRIGRAM - 1:
+        params[f"{name}_gram"] = _phrase(needle.text)
         parts.append(f"SELECT rowid FROM search_grams WHERE search_grams MATCH :{name}_gram")
+    elif len(needle.text) == 1:  # too common to look for anywhere: the start of titles only
+        params[f"{name}_next"] = chr(min(ord(needle.text) + 1, sys.maxunicode))
+        parts += [f"SELECT id FROM search_text WHERE {col} >= :{name}_n AND {col} < :{name}_next"
+                  for col in ("title", "title_initials")]
     return " UNION ".join(parts)
 
 
