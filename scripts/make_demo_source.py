@@ -95,7 +95,8 @@ LESSONS: tuple[Lesson, ...] = (
            extras=("worksheet",)),
     Lesson("美术/四年级", "色彩的情感", "色彩的情感", "四年级", "美术", "人美版", "上册", "第一单元 色彩的世界", 2,
            "感受冷色和暖色带给人的不同情感，用色彩表现自己的心情。", ("色彩", "冷暖色", "绘画"),
-           "0xE65100", "gradients=s=160x90:r=25:c0=0xFFEB3B:c1=0xF44336:c2=0x2196F3:c3=0x4CAF50:nb_colors=4:seed=7:speed=0.03",
+           "0xE65100",
+           "gradients=s=160x90:r=25:c0=0xFFEB3B:c1=0xF44336:c2=0x2196F3:c3=0x4CAF50:nb_colors=4:seed=7:speed=0.03",
            "C5 A4 G4 - E4 G4 A4 - C5 D5 E5 D5 C5 - - -", 0.45,
            ("红色、橙色、黄色让人感到温暖。", "蓝色、绿色、紫色让人感到安静、凉爽。", "用色彩画出你今天的心情吧！"),
            size=(640, 360)),
@@ -112,7 +113,8 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("生物学/七年级", "观察植物细胞", "观察植物细胞", "七年级", "生物学", "人教版", "上册",
            "第二单元 生物体的结构层次", 2, "用显微镜观察洋葱鳞片叶内表皮细胞，认识植物细胞的基本结构。",
            ("细胞", "显微镜", "实验"),
-           "0x558B2F", "cellauto=s=112x63:r=25:rule=110:seed=11:ratio=0.4", "A4 C5 D5 - E5 D5 C5 - A4 G4 A4 C5 D5 - - -", 0.4,
+           "0x558B2F", "cellauto=s=112x63:r=25:rule=110:seed=11:ratio=0.4",
+           "A4 C5 D5 - E5 D5 C5 - A4 G4 A4 C5 D5 - - -", 0.4,
            ("用显微镜观察洋葱鳞片叶内表皮细胞。", "植物细胞有细胞壁、细胞膜、细胞质和细胞核。", "画一画你看到的细胞。")),
 )
 SONG = ("小雨沙沙（伴奏）", 20.0)  # the music lesson's accompaniment: name, seconds
@@ -328,8 +330,9 @@ def _clock(cx: int, cy: int, r: int, hour: int | None, minute: int | None) -> li
     if hour is not None:
         ha = math.radians((hour % 12) * 30 + minute * 0.5)
         ma = math.radians(minute * 6)
-        prims += ["stroke-width 6", f"line {cx},{cy} {cx + r * 0.5 * math.sin(ha):.1f},{cy - r * 0.5 * math.cos(ha):.1f}",
-                  "stroke-width 3", f"line {cx},{cy} {cx + r * 0.78 * math.sin(ma):.1f},{cy - r * 0.78 * math.cos(ma):.1f}"]
+        for width, length, a in ((6, 0.5, ha), (3, 0.78, ma)):
+            tip = f"{cx + r * length * math.sin(a):.1f},{cy - r * length * math.cos(a):.1f}"
+            prims += [f"stroke-width {width}", f"line {cx},{cy} {tip}"]
     prims += ["fill black", "stroke none", f"circle {cx},{cy} {cx + 5},{cy}"]
     return prims
 

@@ -139,15 +139,15 @@ def _check_rows(src_dir, rows: list[CsvRow], old: dict, scratch: Path, progress)
         main_ref = _file_ref(main, "main", sources)
         files.append(main_ref)
         duration = None
-        if kind in ("video", "audio"):
-            reuse = previous and previous.main and previous.main.sha256 == main_ref.sha256
-            if reuse:
-                duration = previous.duration
-            else:
-                problem = media.looks_like_media(main, kind)
-                if problem:
-                    problems.append(f"{where}: file: {problem}")
-                    continue
+        unchanged = previous and previous.main and previous.main.sha256 == main_ref.sha256
+        if unchanged:
+            duration = previous.duration  # checked when it was first published
+        else:
+            problem = media.looks_like_media(main, kind)
+            if problem:
+                problems.append(f"{where}: file: {problem}")
+                continue
+            if kind in ("video", "audio"):
                 duration = media.probe(main).duration
         for sub in row.subtitles:
             path = _resolve(src_dir, sub, where, "subtitles", problems)
@@ -182,7 +182,7 @@ def _thumbnail(src_dir, row, kind, main, main_ref, previous, scratch, where, pro
     try:
         media.make_thumbnail(main, out)
     except media.MediaError as exc:
-        problems.append(f"{where}: file: cannot make a thumbnail ({exc})")
+        problems.append(f"{where}: file: {exc}")
         return None
     return out
 

@@ -8,6 +8,7 @@ callable that must return verified node content (see :class:`NodeReader`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,8 +58,6 @@ def _pins_json(pins: dict[str, Pin]) -> dict:
 
 
 def _write_node(out_dir: Path, node: dict, report, written) -> Pin:
-    import hashlib
-
     data = encode_node(node)
     pin = Pin(hashlib.sha256(data).hexdigest(), len(data))
     path = out_dir / meta_path(pin.sha256)
