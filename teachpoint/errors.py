@@ -69,6 +69,10 @@ class RepositoryError(TeachPointError):
     """A repository (folder, stick, URL) is missing, malformed or inconsistent."""
 
 
+class SourceUnreachable(RepositoryError):
+    """Nothing could be received from a source (offline, outage, server down)."""
+
+
 class SignatureError(RepositoryError):
     """Metadata is not signed by a trusted key, or the signature does not verify."""
 

@@ -25,6 +25,8 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path | None:
             log_dir / LOG_FILE, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
     except OSError:
+        # No log file: keep warnings off the terminal too (commands print their own errors).
+        root.addHandler(logging.NullHandler())
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

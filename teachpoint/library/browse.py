@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from teachpoint.library.catalogue import STATE_SQL
 from teachpoint.library.curriculum import grade_name, parse_grade, parse_subject
 
 
@@ -23,10 +24,9 @@ class LessonEntry:
 
 _TREE_SQL = """
 SELECT l.id, l.grade, l.subject, l.edition, l.volume, l.unit, l.lesson,
-       r.id, r.title, r.kind, r.duration, s.state
+       r.id, r.title, r.kind, r.duration, {state}
 FROM lessons l
 JOIN resources r ON r.lesson_id = l.id
-JOIN resource_state s ON s.resource_id = r.id
 {where}
 ORDER BY l.grade, l.subject, l.edition, l.volume, l.unit_order, l.unit, l.lesson,
          CASE r.kind WHEN 'video' THEN 0 WHEN 'audio' THEN 1 ELSE 2 END, r.sort_key, r.title
@@ -49,7 +49,7 @@ def lesson_rows(db: sqlite_utils.Database, grade=None, subject=None, edition=Non
         clauses.append("l.volume = ?")
         params.append(volume)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    return db.execute(_TREE_SQL.format(where=where), params).fetchall()
+    return db.execute(_TREE_SQL.format(where=where, state=STATE_SQL), params).fetchall()
 
 
 def browse_tree(db: sqlite_utils.Database, grade=None, subject=None) -> list[dict]:

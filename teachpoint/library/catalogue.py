@@ -23,6 +23,16 @@ from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
 log = logging.getLogger(__name__)
 
 
+# The local state of the resource ``r`` for one row, computed from its files' blobs. Cheaper than
+# joining the ``resource_state`` view, which aggregates every resource (450 ms at 100k).
+STATE_SQL = """(SELECT CASE
+    WHEN SUM(CASE WHEN b.state = 'damaged' THEN 1 ELSE 0 END) > 0 THEN 'damaged'
+    WHEN SUM(CASE WHEN b.sha256 IS NULL THEN 1 ELSE 0 END) > 0 THEN 'not_downloaded'
+    ELSE 'installed' END
+    FROM files f LEFT JOIN blobs b ON b.sha256 = f.sha256
+    WHERE f.resource_id = r.id AND f.role IN ('main', 'subtitle'))"""
+
+
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with a Z suffix (seconds precision)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -217,7 +227,7 @@ class Catalogue:
 
     def state_of(self, resource_id: str) -> str | None:
         row = self.db.execute(
-            "SELECT state FROM resource_state WHERE resource_id = ?", [resource_id]).fetchone()
+            f"SELECT {STATE_SQL} FROM resources r WHERE r.id = ?", [resource_id]).fetchone()
         return row[0] if row else None
 
     def status(self) -> dict:

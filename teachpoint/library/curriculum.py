@@ -35,7 +35,8 @@ from teachpoint.library.curriculum_data import (
 __all__ = [
     "EDITIONS", "GRADES", "STAGES", "SUBJECTS", "VOLUMES",
     "chinese_number", "edition_key", "grade_aliases", "grade_name", "lookup_grade", "lookup_subject",
-    "parse_edition", "parse_grade", "parse_subject", "parse_volume", "stage_of", "subjects_for_grade", "unit_order",
+    "parse_edition", "parse_grade", "parse_subject", "parse_volume", "stage_of", "subjects_for_grade",
+    "unit_order",
 ]
 
 log = logging.getLogger(__name__)
@@ -170,15 +171,21 @@ def parse_subject(text: str) -> str:
     name = lookup_subject(text)
     if name is None:
         raise UnknownCurriculumValue(
-            "subject", str(text), list(SUBJECTS), _nearest(str(text), _subject_lookup(), pinyin=True)
+            "subject", str(text), list(SUBJECTS),
+            _nearest(str(text), _subject_lookup() | _subject_pinyin_lookup(), pinyin=True)
         )
     return name
 
 
 def lookup_subject(text: str) -> str | None:
     """Like :func:`parse_subject`, but ``None`` for an unknown subject (cheap: no suggestion)."""
-    lookup = _subject_lookup()
-    return next((lookup[c] for c in _subject_variants(_key(text)) if c in lookup), None)
+    variants = _subject_variants(_key(text))
+    for table in (_subject_lookup, _subject_pinyin_lookup):  # pypinyin loads only if needed
+        lookup = table()
+        found = next((lookup[c] for c in variants if c in lookup), None)
+        if found:
+            return found
+    return None
 
 
 def subjects_for_grade(n: int | str) -> list[str]:
@@ -202,9 +209,16 @@ def _subject_variants(key: str) -> list[str]:
 
 @functools.cache
 def _subject_lookup() -> dict[str, str]:
-    """Normalised name → canonical subject, including pinyin spellings of the canonical names."""
+    """Normalised name or alias → canonical subject."""
     lookup = {_key(alias): name for alias, name in SUBJECT_ALIASES.items()}
     lookup.update({_key(name): name for name in SUBJECTS})
+    return lookup
+
+
+@functools.cache
+def _subject_pinyin_lookup() -> dict[str, str]:
+    """Pinyin of the Chinese names and aliases (shuxue, tiyu) → canonical subject."""
+    lookup: dict[str, str] = {}
     for written, name in [(name, name) for name in SUBJECTS] + list(SUBJECT_ALIASES.items()):
         if not written.isascii():
             lookup.setdefault(_pinyin(_key(written)), name)

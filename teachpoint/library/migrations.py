@@ -197,7 +197,63 @@ SCHEMA_2 = [
     END""",
 ]
 
+# Schema 3: search_fts keeps no positions (detail=none: a fifth of the size; it is queried as
+# "every trigram of the needle" and candidates are checked exactly anyway), search_grams no longer
+# holds the tags' initials (two letters matched every unit's 第一单元 → "dy"), and exact/prefix
+# lookups get indexes on title_pinyin and title_initials. The rows of search_text are kept; both
+# FTS tables are rebuilt from them.
+def _grams_v3(row: str) -> str:
+    text = f"substr({row}.title || ' ' || {row}.title_initials || ' ' || {row}.tags, 1, {SEARCH_SHORT_MAX})"
+    return f"SELECT group_concat(substr({text}, k, 2), ' ') FROM search_ints WHERE k <= length({text})"
+
+
+SCHEMA_3 = [
+    "DROP TRIGGER search_text_ai",
+    "DROP TRIGGER search_text_ad",
+    "DROP TRIGGER search_text_au",
+    "DROP TABLE search_fts",
+    "DROP TABLE search_grams",
+    "DROP INDEX search_text_initials",
+    "CREATE INDEX search_text_title_pinyin ON search_text(title_pinyin)",
+    "CREATE INDEX search_text_title_initials ON search_text(title_initials)",
+    f"""CREATE VIRTUAL TABLE search_fts USING fts5({_FTS_COLUMNS},
+        content='search_text', content_rowid='id', tokenize='trigram', detail=none)""",
+    "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+    """CREATE VIRTUAL TABLE search_grams USING fts5(short, content='', detail=none, columnsize=0,
+        tokenize='unicode61 remove_diacritics 0')""",
+    f"INSERT INTO search_grams(rowid, short) SELECT id, ({_grams_v3('search_text')}) FROM search_text",
+    f"""CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN
+        INSERT INTO search_fts(rowid, {_FTS_COLUMNS}) VALUES (new.id, {_NEW});
+        INSERT INTO search_grams(rowid, short) VALUES (new.id, ({_grams_v3("new")}));
+    END""",
+    f"""CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
+        INSERT INTO search_fts(search_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', old.id, {_OLD});
+        INSERT INTO search_grams(search_grams, rowid, short) VALUES ('delete', old.id, ({_grams_v3("old")}));
+    END""",
+    f"""CREATE TRIGGER search_text_au AFTER UPDATE ON search_text BEGIN
+        INSERT INTO search_fts(search_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', old.id, {_OLD});
+        INSERT INTO search_grams(search_grams, rowid, short) VALUES ('delete', old.id, ({_grams_v3("old")}));
+        INSERT INTO search_fts(rowid, {_FTS_COLUMNS}) VALUES (new.id, {_NEW});
+        INSERT INTO search_grams(rowid, short) VALUES (new.id, ({_grams_v3("new")}));
+    END""",
+]
+
+# Schema 4: the sources this PC syncs from, and how the last attempt went.
+SCHEMA_4 = [
+    """CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        location TEXT NOT NULL UNIQUE,   -- http(s) URL ending in '/', or an absolute folder path
+        added_at TEXT NOT NULL,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        failures INTEGER NOT NULL DEFAULT 0
+    )""",
+]
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(SCHEMA_1),
     _run(SCHEMA_2),
+    _run(SCHEMA_3),
+    _run(SCHEMA_4),
 ]

@@ -1,35 +1,40 @@
 """Chinese search over the catalogue: characters, full pinyin and initials.
 
-Indexing (:func:`index_resources`) stores, per resource, a *compact* form of its text (NFKC,
-lower case, letters and digits only — so spaces, punctuation and LIKE/FTS syntax never matter)
-in ``search_text``: the title, its pinyin (小马过河 → ``xiaomaguohe``) and initials (``xmgh``);
-the *tags* (grade, subject, edition, volume, unit, keywords — space-separated, each also as pinyin
-and initials); and the description as *body*. Pinyin comes from pypinyin with its default
-readings (phrase-aware, heteronyms off); non-Chinese runs are kept as they are.
+Indexing (:func:`index_resources`) keeps one ``search_text`` row per resource holding *compact*
+text (NFKC, lower case, letters and digits only — spaces, punctuation and any LIKE/FTS syntax are
+gone before SQL sees it): the title, its pinyin (小马过河 → ``xiaomaguohe``) and initials
+(``xmgh``); the *tags* (unit name and keywords, space-separated, with their pinyin and initials);
+the description as *body*; plus the grade, subject and a sort key. Pinyin comes from pypinyin's
+default, phrase-aware readings (no heteronyms); non-Chinese runs are kept as they are.
 
-Searching (:func:`search`) finds candidates through the FTS5 trigram index for needles of three or
-more characters and by scanning the narrow covering index ``search_text_short`` for shorter ones
-(titles, tags, initials), then scores every candidate with exact ``instr`` checks, so the index only
-ever narrows and never decides. Ranking: title exact > title prefix > title substring > title
-pinyin > title initials > tags > body > "every word matches somewhere"; ties go by grade, subject
-(programme order), edition, volume, unit, lesson, resource order.
+Searching (:func:`search`) asks indexes for candidates — B-tree ranges for exact and prefix
+matches of titles, the trigram index ``search_fts`` for substrings of 3+ characters, the
+2-character tokens of ``search_grams`` for 2 (a single character only matches the start of
+titles) — then scores each candidate with exact ``instr`` checks, so an index only narrows and
+never decides. Each candidate stream is capped (``CANDIDATE_CAP``) in catalogue order, which
+bounds the cost of needles that match much of the catalogue (``s``, ``lx``, 练习).
+
+Ranking: title exact > title prefix > title substring > title pinyin > title initials > tags >
+body > "every word matches somewhere"; ties go by grade, subject (programme order), edition,
+volume, unit, lesson and resource order.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import operator
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import sqlite_utils
 from pypinyin import lazy_pinyin
 
-from teachpoint.errors import UnknownCurriculumValue
 from teachpoint.library import curriculum
+from teachpoint.library.migrations import SEARCH_SHORT_MAX
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +42,19 @@ MAX_QUERY_CHARS = 200  # raw input beyond this is ignored
 MAX_NEEDLE_CHARS = 48  # a compact needle longer than this is cut (still far beyond any title)
 MAX_TERMS = 4  # whitespace-separated words considered for the "every word matches" tier
 MAX_LIMIT = 500
+CANDIDATE_CAP = 2000  # rows each candidate stream contributes at most (see _candidates)
 TRIGRAM = 3  # the FTS5 trigram index serves needles at least this long
+MAX_TRIGRAMS = 10  # a longer needle asks the index for every third trigram only
 _CHUNK = 500  # ids per IN (...) list
+# Row by row (through the triggers) costs ~2 ms a resource, a bulk rebuild ~0.15 ms a resource of
+# the whole catalogue: more ids than this, or than 1/15 of the rows, and the bulk rebuild is cheaper.
+BULK_THRESHOLD = 64
+BULK_FRACTION = 15
 _NOT_HAN = "\x00"  # marks runs pypinyin passed through unchanged
 _SEGMENT = re.compile(r"[^\W_]+")  # runs of letters and digits (any script)
-
+_UNIT_ORDINAL = re.compile(
+    r"^\s*(?:第\s*[\d零〇一二两三四五六七八九十百]+\s*(?:单元|组|章|模块|主题|部分|板块)|"
+    r"(?:unit|module|chapter)\s*\d+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,7 @@ class SearchHit:
     """One search result; ``matched_on`` names the best field that matched (see ``TIERS``)."""
 
     resource_id: str
-    title: str
+    title: str  # as the publisher wrote it
     grade: int
     subject: str
     unit: str
@@ -59,18 +72,31 @@ class SearchHit:
 
 # --- normalising text ---------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=16_384)
+def _compact_cached(text: str) -> str:
+    return compact(text)
+
+
 def compact(text: str) -> str:
     """NFKC, lower case, letters and digits only: ``"《小马 过河》Ｕnit-3"`` → ``"小马过河unit3"``."""
-    return "".join(_SEGMENT.findall(unicodedata.normalize("NFKC", text or "").lower()))
+    return "".join(_segments(text))
 
 
 def pinyin_forms(text: str) -> tuple[str, str]:
     """Full pinyin and initials of ``text``, compact: ``"小马过河 (2)"`` → ``("xiaomaguohe2", "xmgh2")``."""
-    parts = [_segment_pinyin(seg) for seg in _SEGMENT.findall(unicodedata.normalize("NFKC", text or "").lower())]
+    parts = [_segment_pinyin(seg) for seg in _segments(text)]
     return "".join(p[0] for p in parts), "".join(p[1] for p in parts)
 
 
-@functools.lru_cache(maxsize=200_000)
+def _segments(text: str) -> list[str]:
+    """Runs of letters and digits of ``text`` after NFKC and lower-casing."""
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):  # the check is ~30× cheaper than normalising
+        text = unicodedata.normalize("NFKC", text)
+    return _SEGMENT.findall(text.lower())
+
+
+@functools.lru_cache(maxsize=65_536)
 def _segment_pinyin(segment: str) -> tuple[str, str]:
     """Pinyin and initials of one run of letters/digits (cached: units, keywords and title parts repeat)."""
     items = lazy_pinyin(segment, errors=lambda run: _NOT_HAN + run)
@@ -85,10 +111,15 @@ _SOURCE_SQL = """
     SELECT r.id, r.title, r.description, r.keywords, r.sort_key,
            l.grade, l.subject, l.edition, l.volume, l.unit, l.unit_order, l.lesson
     FROM resources r JOIN lessons l ON l.id = r.lesson_id"""
-_INSERT_SQL = """
-    INSERT INTO search_text (resource_id, grade, subject, ordering, title, title_pinyin,
-                             title_initials, tags, tags_pinyin, tags_initials, body)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_CATALOGUE_ORDER = """
+    ORDER BY l.grade, instr(:subjects, '|' || l.subject || '|') = 0,
+             instr(:subjects, '|' || l.subject || '|'), l.subject, l.edition,
+             instr(:volumes, '|' || l.volume || '|') = 0, instr(:volumes, '|' || l.volume || '|'),
+             l.volume, l.unit_order, l.unit, l.lesson, r.sort_key, r.id"""
+_COLUMNS = ("resource_id, grade, subject, ordering, title, title_pinyin, title_initials, tags, "
+            "tags_pinyin, tags_initials, body")
+_INSERT_SQL = f"INSERT INTO search_text ({_COLUMNS}) VALUES ({', '.join('?' * 11)})"
+_INSERT_ID_SQL = f"INSERT INTO search_text (id, {_COLUMNS}) VALUES ({', '.join('?' * 12)})"
 _SUBJECT_RANK = {name: i for i, name in enumerate(curriculum.SUBJECTS)}
 _VOLUME_RANK = {name: i for i, name in enumerate(curriculum.VOLUMES)}
 
@@ -117,44 +148,88 @@ def index_resources(db: sqlite_utils.Database, resource_ids: Iterable[str] | Non
 
 
 def _reindex(conn, ids: list[str] | None) -> int:
-    """Delete, then insert, the rows of ``ids`` (all rows when ``None``)."""
-    if ids is None:
-        conn.execute("DELETE FROM search_text")
-        return _insert(conn, conn.execute(_SOURCE_SQL))
+    """Delete, then insert, the rows of ``ids`` (all rows when ``None``, or when there are many)."""
+    if ids is None or len(ids) > max(BULK_THRESHOLD, _row_count(conn) // BULK_FRACTION):
+        return _rebuild_all(conn)
     count = 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         marks = ",".join("?" * len(chunk))
         conn.execute(f"DELETE FROM search_text WHERE resource_id IN ({marks})", chunk)
-        count += _insert(conn, conn.execute(f"{_SOURCE_SQL} WHERE r.id IN ({marks})", chunk).fetchall())
+        rows = conn.execute(f"{_SOURCE_SQL} WHERE r.id IN ({marks})", chunk).fetchall()
+        conn.executemany(_INSERT_SQL, [_search_row(*row) for row in rows])  # triggers fill the FTS
+        count += len(rows)
     return count
 
 
-def _insert(conn, rows: Iterable[tuple]) -> int:
-    """Insert search rows built from source rows, in batches; return how many."""
+def _row_count(conn) -> int:
+    return conn.execute("SELECT count(*) FROM search_text").fetchone()[0]
+
+
+def _rebuild_all(conn) -> int:
+    """Rebuild every row in bulk: the FTS triggers are set aside (row by row is ~10× slower),
+    the trigram index is rebuilt from ``search_text`` and the gram index filled directly."""
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_text'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute("DELETE FROM search_text")
+    conn.execute("INSERT INTO search_grams(search_grams) VALUES ('delete-all')")
     count, batch = 0, []
-    for row in rows:
-        batch.append(_search_row(*row))
+    # Rows are numbered in catalogue order, so index order (rowid) is catalogue order: a capped
+    # candidate stream then holds the matches that rank first among equals.
+    order = {"subjects": "|" + "|".join(curriculum.SUBJECTS) + "|",
+             "volumes": "|" + "|".join(curriculum.VOLUMES) + "|"}
+    for row in conn.execute(_SOURCE_SQL + _CATALOGUE_ORDER, order):  # streams: reads other tables
+        count += 1
+        batch.append((count, *_search_row(*row)))
         if len(batch) >= 1000:
-            conn.executemany(_INSERT_SQL, batch)
-            count, batch = count + len(batch), []
-    conn.executemany(_INSERT_SQL, batch)
-    return count + len(batch)
+            _insert_bulk(conn, batch)
+            batch = []
+    _insert_bulk(conn, batch)
+    conn.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+    for _, sql in triggers:
+        conn.execute(sql)
+    return count
+
+
+def _insert_bulk(conn, batch: list[tuple]) -> None:
+    """Insert rows with explicit ids, and their gram tokens (the triggers are off)."""
+    conn.executemany(_INSERT_ID_SQL, batch)
+    conn.executemany("INSERT INTO search_grams(rowid, short) VALUES (?, ?)",
+                     [(row[0], short_grams(row[5], row[7], row[8])) for row in batch])
+
+
+def short_grams(title: str, title_initials: str, tags: str) -> str:
+    """The ``search_grams`` text of a row: its 2-character substrings, exactly as the triggers of
+    schema 3 compute them in SQL (a delete must name the same tokens as the insert did)."""
+    short = f"{title} {title_initials} {tags}"[:SEARCH_SHORT_MAX]
+    # SQL's substr(short, k, 2) for k = 1..length: each pair of neighbours, then the last alone.
+    return " ".join(map(operator.add, short, short[1:])) + " " + short[-1]
 
 
 def _search_row(rid, title, description, keywords, sort_key,
                 grade, subject, edition, volume, unit, unit_order, lesson) -> tuple:
     """The ``search_text`` values of one resource."""
     title_pinyin, title_initials = pinyin_forms(title)
-    tags = [t for t in dict.fromkeys(map(compact, [unit, *(keywords or "").split(";")])) if t]
-    forms = [_segment_pinyin(t) for t in tags]  # a compact tag is one segment
+    keywords = (keywords or "").split(";")
+    tags = _unique(map(_compact_cached, [unit, *keywords]))
+    # Pinyin and initials of a unit leave out its ordinal: every unit's 第一单元 would otherwise
+    # answer short initials such as "dy" or "yd".
+    spoken_tags = _unique(map(_compact_cached, [_UNIT_ORDINAL.sub("", unit), *keywords]))
+    spoken = [_segment_pinyin(t) for t in spoken_tags]  # a compact tag is a single segment
     ordering = "\x1f".join((
         f"{_num(grade)}{_num(_SUBJECT_RANK.get(subject, 99))}{subject}", edition,
         f"{_num(_VOLUME_RANK.get(volume, 99))}{volume}", f"{_num(unit_order)}{unit}",
         f"{_num(lesson)}{_num(sort_key)}{rid}"))
     return (rid, grade, subject, ordering, compact(title), title_pinyin, title_initials,
-            " ".join(tags), " ".join(f[0] for f in forms), " ".join(f[1] for f in forms),
+            " ".join(tags), " ".join(f[0] for f in spoken), " ".join(f[1] for f in spoken),
             compact(description))
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    """Non-empty texts, first occurrence only, in order."""
+    return [t for t in dict.fromkeys(texts) if t]
 
 
 def _num(value) -> str:
@@ -179,22 +254,24 @@ class _Needle:
         return cls(text, pinyin if len(pinyin) >= TRIGRAM else "", text if text.isascii() else "")
 
 
-# (score, matched_on, condition); ``:n`` text, ``:p`` pinyin, ``:i`` initials of the whole query.
+# Searchable columns of ``search_text``: which form of a needle they are compared with (text,
+# pinyin or initials) and the shortest needle looked for in them.
+FIELDS = {
+    "title": ("n", 1), "title_pinyin": ("p", 1), "title_initials": ("i", 1),
+    "tags": ("n", 1), "tags_pinyin": ("p", 1), "tags_initials": ("i", TRIGRAM),
+    "body": ("n", TRIGRAM),
+}
+_FORMS = {"n": "text", "p": "pinyin", "i": "initials"}  # parameter suffix → _Needle attribute
+# (score, column, how it matches), best first; the column is what SearchHit.matched_on reports.
 TIERS = (
-    (100, "title", "s.title = :n"),
-    (90, "title", "instr(s.title, :n) = 1"),
-    (80, "title", "instr(s.title, :n) > 0"),
-    (70, "title_pinyin", "instr(s.title_pinyin, :p) = 1"),
-    (60, "title_pinyin", "instr(s.title_pinyin, :p) > 0"),
-    (55, "title_initials", "instr(s.title_initials, :i) = 1"),
-    (50, "title_initials", "instr(s.title_initials, :i) > 0"),
-    (40, "tags", "instr(s.tags, :n) > 0"),
-    (35, "tags_pinyin", "instr(s.tags_pinyin, :p) > 0"),
-    (33, "tags_initials", "instr(s.tags_initials, :i) > 0"),
-    (30, "body", "instr(s.body, :n) > 0"),
+    (100, "title", "exact"), (90, "title", "prefix"), (80, "title", "contains"),
+    (70, "title_pinyin", "prefix"), (60, "title_pinyin", "contains"),
+    (55, "title_initials", "prefix"), (50, "title_initials", "contains"),
+    (40, "tags", "contains"), (35, "tags_pinyin", "contains"), (33, "tags_initials", "contains"),
+    (30, "body", "contains"),
 )
-TERMS_SCORE, TERMS_MATCHED_ON = 10, "terms"
-MATCHED_ON = {score: field for score, field, _ in TIERS} | {TERMS_SCORE: TERMS_MATCHED_ON}
+TERMS_SCORE, TERMS_MATCHED_ON = 10, "terms"  # several words, each found in some column
+MATCHED_ON = {score: column for score, column, _ in TIERS} | {TERMS_SCORE: TERMS_MATCHED_ON}
 
 
 def search(db: sqlite_utils.Database, query: str, grade: int | str | None = None,
@@ -234,7 +311,7 @@ def _filters(grade, subject) -> dict:
 
 
 def _take_curriculum_words(words: list[str], filters: dict) -> list[str]:
-    """Move words naming a grade (not a bare number) or a subject into ``filters``; return the rest.
+    """Move words naming a grade or a subject into ``filters``; return the other words.
 
     Only when some other word remains, and never overriding an explicit filter.
     """
@@ -252,8 +329,14 @@ def _take_curriculum_words(words: list[str], filters: dict) -> list[str]:
 
 
 def _curriculum_word(word: str) -> tuple[str | None, object]:
-    """("grade", 3) for 三年级/初一/G3, ("subject", "数学") for 数学/道法/math, else (None, None)."""
-    grade = None if word.isdigit() else curriculum.lookup_grade(word)
+    """("grade", 3) for 三年级/初一, ("subject", "数学") for 数学/道法, else (None, None).
+
+    Only Chinese words count: "3", "it", "art" or "music" in a query are far more often part of
+    a title (Unit 3, Is it a cat?) than a filter.
+    """
+    if word.isascii():
+        return None, None
+    grade = curriculum.lookup_grade(word)
     if grade is not None:
         return "grade", grade
     subject = curriculum.lookup_subject(word)
@@ -262,13 +345,18 @@ def _curriculum_word(word: str) -> tuple[str | None, object]:
 
 def _search_sql(needle: _Needle, terms: list[_Needle], filters: dict, limit: int) -> tuple[str, dict]:
     """One statement: candidates from the indexes, exact scoring, filters, ranking, display columns."""
-    params = {"n": needle.text, "p": needle.pinyin, "i": needle.initials, "limit": limit} | filters
-    sources = [_candidates(needle, "n", params)]
-    whens = [f"WHEN {cond} THEN {score}" for score, _, cond in TIERS if _usable(cond, needle)]
-    if terms:
-        each = [f"SELECT * FROM ({_candidates(t, f't{k}', params)})" for k, t in enumerate(terms)]
-        sources.append(" INTERSECT ".join(each))
-        every = " AND ".join(_matches(t, f"t{k}") for k, t in enumerate(terms))
+    params = {"n": needle.text, "p": needle.pinyin, "i": needle.initials, "limit": limit,
+              "cap": CANDIDATE_CAP} | filters
+    sources = _candidates(needle, "n", params, filters)
+    whens = [f"WHEN {_condition(column, how, FIELDS[column][0])} THEN {score}"
+             for score, column, how in TIERS if _applies(column, needle)]
+    if terms:  # candidates of the longest word (the most selective, usually); the CASE checks all
+        names = [f"t{k}" for k in range(len(terms))]
+        for term, name in zip(terms, names):
+            _bind(term, name, params)
+        longest = max(range(len(terms)), key=lambda k: len(terms[k].text))
+        sources += _candidates(terms[longest], names[longest], params, filters)
+        every = " AND ".join(_matches(term, name) for term, name in zip(terms, names))
         whens.append(f"WHEN {every} THEN {TERMS_SCORE}")
     where = " AND ".join(f"s.{name} = :{name}" for name in filters) or "1"
     sql = f"""
@@ -283,52 +371,79 @@ def _search_sql(needle: _Needle, terms: list[_Needle], filters: dict, limit: int
     return sql, params
 
 
-def _usable(condition: str, needle: _Needle) -> bool:
-    """Whether a tier applies to this needle (no pinyin tiers for a Chinese query, …)."""
-    if ":p" in condition:
-        return bool(needle.pinyin)
-    if ":i" in condition:
-        return bool(needle.initials)
-    if "s.body" in condition:
-        return len(needle.text) >= TRIGRAM  # short needles are not looked for in descriptions
-    return True
+def _applies(column: str, needle: _Needle) -> bool:
+    """Whether ``column`` is compared with this needle: no pinyin columns for a Chinese needle,
+    no initials for a non-Latin one, and short needles only in titles and tags."""
+    form, shortest = FIELDS[column]
+    return bool(getattr(needle, _FORMS[form])) and len(needle.text) >= shortest
 
 
-def _candidates(needle: _Needle, name: str, params: dict) -> str:
-    """SQL giving a superset of the ``search_text`` ids the needle can match; adds its params.
+def _condition(column: str, how: str, param: str) -> str:
+    """SQL testing ``column`` of ``search_text s`` against the named parameter."""
+    if how == "exact":
+        return f"s.{column} = :{param}"
+    return f"instr(s.{column}, :{param}) {'= 1' if how == 'prefix' else '> 0'}"
 
-    Needles of 3+ characters (and pinyin) go to the trigram index, 2-character ones to the
-    2-character tokens of ``search_grams``; a single character only matches the start of a title
-    or of its initials (anything else would match most of the catalogue).
+
+def _candidates(needle: _Needle, name: str, params: dict, filters: dict) -> list[str]:
+    """SQL selects whose union is the ``search_text`` ids to score for the needle; adds params.
+
+    * Exact and prefix matches of the title, its pinyin and its initials: B-tree ranges.
+    * Substrings: the trigram index for 3+ characters (text and pinyin), the 2-character tokens
+      of ``search_grams`` for 2; a single character only matches the start of titles.
+    Each stream keeps its first ``CANDIDATE_CAP`` rows in index order, which is catalogue order
+    (see :func:`_rebuild_all`), so a needle matching half the catalogue costs no more than one
+    matching a few thousand rows; filters apply inside the streams so they never empty them.
     """
-    params[f"{name}_n"], params[f"{name}_p"], params[f"{name}_i"] = needle.text, needle.pinyin, needle.initials
-    phrases = [form for form in (needle.text, needle.pinyin) if len(form) >= TRIGRAM]
-    parts = []
-    if phrases:
-        params[f"{name}_fts"] = " OR ".join(_phrase(form) for form in dict.fromkeys(phrases))
-        parts.append(f"SELECT rowid FROM search_fts WHERE search_fts MATCH :{name}_fts")
+    _bind(needle, name, params)
+    where = "".join(f" AND s.{field} = :{field}" for field in filters)
+    selects = []
+    for column, (form, _) in FIELDS.items():
+        value = params[f"{name}_{form}"]
+        if column.startswith("title") and value and _applies(column, needle):
+            params[f"{name}_{form}_next"] = value[:-1] + chr(min(ord(value[-1]) + 1, sys.maxunicode))
+            selects.append(
+                f"SELECT s.id FROM search_text s INDEXED BY search_text_{column} WHERE s.{column} >= "
+                f":{name}_{form} AND s.{column} < :{name}_{form}_next{where} ORDER BY s.id LIMIT :cap")
+    forms = list(dict.fromkeys(f for f in (needle.text, needle.pinyin) if len(f) >= TRIGRAM))
+    if forms:
+        params[f"{name}_fts"] = " OR ".join(_trigram_query(form) for form in forms)
+        selects.append(_stream("search_fts", f":{name}_fts", where))
     if len(needle.text) == TRIGRAM - 1:
         params[f"{name}_gram"] = _phrase(needle.text)
-        parts.append(f"SELECT rowid FROM search_grams WHERE search_grams MATCH :{name}_gram")
-    elif len(needle.text) == 1:  # too common to look for anywhere: the start of titles only
-        params[f"{name}_next"] = chr(min(ord(needle.text) + 1, sys.maxunicode))
-        parts += [f"SELECT id FROM search_text WHERE {col} >= :{name}_n AND {col} < :{name}_next"
-                  for col in ("title", "title_initials")]
-    return " UNION ".join(parts)
+        selects.append(_stream("search_grams", f":{name}_gram", where))
+    return selects
+
+
+def _bind(needle: _Needle, name: str, params: dict) -> None:
+    """Add the needle's forms as parameters ``{name}_n``, ``{name}_p`` and ``{name}_i``."""
+    params.update({f"{name}_{form}": getattr(needle, attr) for form, attr in _FORMS.items()})
+
+
+def _stream(table: str, match: str, where: str) -> str:
+    """The first ``:cap`` rows of an FTS table matching, in rowid (catalogue) order."""
+    if not where:
+        return f"SELECT rowid FROM {table} WHERE {table} MATCH {match} ORDER BY rowid LIMIT :cap"
+    return (f"SELECT f.rowid FROM {table} f JOIN search_text s ON s.id = f.rowid "
+            f"WHERE f.{table} MATCH {match}{where} ORDER BY f.rowid LIMIT :cap")
+
+
+def _trigram_query(text: str) -> str:
+    """FTS5 query for rows holding every trigram of ``text`` (the index keeps no positions, so
+    this is a superset of the rows containing ``text``); long needles use a covering subset."""
+    starts = range(len(text) - TRIGRAM + 1)
+    if len(starts) > MAX_TRIGRAMS:
+        starts = sorted({*range(0, len(text) - TRIGRAM + 1, TRIGRAM), len(text) - TRIGRAM})
+    grams = dict.fromkeys(text[k:k + TRIGRAM] for k in starts)
+    return "(" + " AND ".join(_phrase(g) for g in grams) + ")"
 
 
 def _matches(needle: _Needle, name: str) -> str:
-    """SQL condition: the needle (params from :func:`_candidates`) occurs in some field of ``s``."""
-    fields = [("s.title", "n"), ("s.tags", "n")]
-    if len(needle.text) >= TRIGRAM:
-        fields.append(("s.body", "n"))
-    if needle.pinyin:
-        fields += [("s.title_pinyin", "p"), ("s.tags_pinyin", "p")]
-    if needle.initials:
-        fields += [("s.title_initials", "i"), ("s.tags_initials", "i")]
-    return "(" + " OR ".join(f"instr({col}, :{name}_{form}) > 0" for col, form in fields) + ")"
+    """SQL condition: the needle (params from :func:`_candidates`) occurs in some column of ``s``."""
+    return "(" + " OR ".join(_condition(column, "contains", f"{name}_{form}")
+                             for column, (form, _) in FIELDS.items() if _applies(column, needle)) + ")"
 
 
 def _phrase(text: str) -> str:
-    """An FTS5 string literal: a phrase, i.e. a substring with the trigram tokenizer."""
+    """An FTS5 string literal (never an operator, whatever the text)."""
     return '"' + text.replace('"', '""') + '"'
