@@ -114,7 +114,7 @@ class LibraryPane(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setExpandsOnDoubleClick(True)
-        self.tree.setIndentation(22)
+        self.tree.setIndentation(18)
         self.tree.setHeaderHidden(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -185,7 +185,7 @@ class LibraryPane(QWidget):
             self.results_label.setText(self.tr("{n} lessons found for “{q}”").format(n=len(rows), q=query))
         else:
             self.results_label.setText(self.tr("Nothing found for “{q}”. Try fewer characters, "
-                                               "pinyin (xiaoyu) or initials (xysh).").format(q=query))
+                                               "pinyin (xiaoyu) or initials (xyss).").format(q=query))
         self.stack.setCurrentIndex(1)
 
     def show_tree(self) -> None:
@@ -200,13 +200,24 @@ class LibraryPane(QWidget):
         return self.stack.currentIndex() == 1
 
     def select_first_result(self) -> bool:
+        """Highlight the best hit (its details show); keyboard focus stays where it is."""
         if not self.results_model.rowCount():
             return False
         idx = self.results_model.index(0, 0)
         self.results.selectionModel().setCurrentIndex(
             idx, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.results.setFocus()
         return True
+
+    def current_result(self) -> str | None:
+        idx = self.results.currentIndex()
+        return self.results_model.resource_id(idx.row()) if idx.isValid() else None
+
+    def focus_list(self) -> None:
+        """Move keyboard focus into the visible list (arrow keys then walk it)."""
+        view = self.results if self.showing_results else self.tree
+        view.setFocus()
+        if not view.currentIndex().isValid() and view.model().rowCount():
+            view.setCurrentIndex(view.model().index(0, 0))
 
     def _result_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         rid = self.results_model.resource_id(current.row()) if current.isValid() else None

@@ -5,7 +5,9 @@ on the GUI thread. Every item carries its :class:`NodeKind` in :data:`ROLE_KIND`
 resource items carry the catalogue resource id in :data:`ROLE_RESOURCE_ID` and its local state in
 :data:`ROLE_STATE`. A lesson with one resource is one row; a lesson with several (video, slides…)
 gets a child row per resource and plays its first (videos come first).
-Empty levels (no edition/volume, no unit) are skipped rather than shown as blank rows.
+Empty levels (no edition/volume, no unit) are skipped rather than shown as blank rows, and a
+subject taught from one book only shows it in its own row — "音乐（人音版·上册）" — because a
+school usually uses one edition per subject and every level costs width on a small screen.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 import logging
 from enum import IntEnum
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
-from teachpoint.library.model import STATE_DAMAGED, STATE_INSTALLED, STATE_NOT_DOWNLOADED
+from teachpoint.library.model import STATE_DAMAGED, STATE_INSTALLED
 from teachpoint.ui.formatting import state_text
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,7 @@ class CurriculumModel(QStandardItemModel):
 
     def __init__(self, parent=None):
         super().__init__(0, COLUMN_COUNT, parent)
-        self._by_resource: dict[str, QPersistentModelIndex] = {}
+        self._by_resource: dict[str, QStandardItem] = {}  # items outlive a model reset; indexes do not
         self.lesson_count = 0
         self.retranslate()
 
@@ -72,14 +74,16 @@ class CurriculumModel(QStandardItemModel):
             for grade in tree:
                 g_item = self._branch(root, grade["name"], NodeKind.GRADE, grade["grade"], None)
                 for subj in grade["subjects"]:
-                    s_item = self._branch(g_item, subj["subject"], NodeKind.SUBJECT,
-                                          grade["grade"], subj["subject"])
-                    for edition in subj["editions"]:
-                        for volume in edition["volumes"]:
-                            book = "·".join(p for p in (edition["edition"], volume["volume"]) if p)
-                            parent = (self._branch(s_item, book, NodeKind.BOOK, grade["grade"],
-                                                   subj["subject"]) if book else s_item)
-                            self._add_units(parent, volume["units"], grade["grade"], subj["subject"])
+                    books = [(_book_label(e["edition"], v["volume"]), v["units"])
+                             for e in subj["editions"] for v in e["volumes"]]
+                    only = books[0][0] if len(books) == 1 else ""
+                    label = f"{subj['subject']}（{only}）" if only else subj["subject"]
+                    s_item = self._branch(g_item, label, NodeKind.SUBJECT, grade["grade"],
+                                          subj["subject"])
+                    for book, units in books:
+                        parent = (self._branch(s_item, book, NodeKind.BOOK, grade["grade"],
+                                               subj["subject"]) if book and not only else s_item)
+                        self._add_units(parent, units, grade["grade"], subj["subject"])
             self._count_lessons(root)
         finally:
             self.blockSignals(False)
@@ -111,7 +115,7 @@ class CurriculumModel(QStandardItemModel):
             for res in resources:
                 self._leaf(item, res["title"], NodeKind.RESOURCE, res, grade, subject)
         else:
-            self._by_resource.setdefault(first["id"], QPersistentModelIndex(item.index()))
+            self._by_resource.setdefault(first["id"], item)
 
     def _leaf(self, parent: QStandardItem, label: str, kind: NodeKind, res: dict, grade, subject):
         item = _item(label)
@@ -129,7 +133,7 @@ class CurriculumModel(QStandardItemModel):
             item.setToolTip(state.text())
         parent.appendRow([item, state])
         if kind == NodeKind.RESOURCE:
-            self._by_resource.setdefault(res["id"], QPersistentModelIndex(item.index()))
+            self._by_resource.setdefault(res["id"], item)
         return item
 
     def _count_lessons(self, item: QStandardItem) -> int:
@@ -150,7 +154,7 @@ class CurriculumModel(QStandardItemModel):
     def index_of_resource(self, resource_id: str) -> QModelIndex:
         """The row showing ``resource_id`` (a lesson row, or a resource row under its lesson)."""
         found = self._by_resource.get(resource_id)
-        return QModelIndex(found) if found is not None and found.isValid() else QModelIndex()
+        return found.index() if found is not None else QModelIndex()
 
     def resource_ids(self) -> list[str]:
         return list(self._by_resource)
@@ -177,14 +181,13 @@ def lesson_label(number: int, title: str) -> str:
     return QCoreApplication.translate("CurriculumModel", "Lesson {n}  {title}").format(n=number, title=title)
 
 
+def _book_label(edition: str, volume: str) -> str:
+    """``"人音版·上册"``; either part may be missing."""
+    return "·".join(p for p in (edition, volume) if p)
+
+
 def _item(text: str) -> QStandardItem:
     item = QStandardItem(text)
     item.setEditable(False)
     return item
 
-
-__all__ = [
-    "COLUMN_COUNT", "COL_STATE", "COL_TITLE", "CurriculumModel", "NodeKind", "ROLE_DURATION",
-    "ROLE_GRADE", "ROLE_KIND", "ROLE_LESSON_COUNT", "ROLE_RESOURCE_ID", "ROLE_STATE",
-    "ROLE_SUBJECT", "STATE_DAMAGED", "STATE_NOT_DOWNLOADED", "lesson_label",
-]

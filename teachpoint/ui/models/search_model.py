@@ -65,6 +65,3 @@ class SearchResultsModel(QAbstractListModel):
             return state_text(row.state) or None
         return None
 
-
-__all__ = ["COL_TITLE", "ROLE_MATCHED_ON", "ROLE_STATE_TEXT", "ROLE_SUBTITLE",
-           "SearchResultsModel"]

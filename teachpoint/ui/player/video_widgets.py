@@ -60,7 +60,12 @@ class FrameView(_VideoBase):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self._frame: QImage | None = None
+        self._display_size: QSize | None = None  # the picture's visible shape, if known
         self.frames_shown = 0
+
+    def set_display_size(self, width: int, height: int) -> None:
+        self._display_size = QSize(width, height)
+        self.update()
 
     @Slot(QImage)
     def show_frame(self, image: QImage) -> None:
@@ -70,6 +75,7 @@ class FrameView(_VideoBase):
 
     def clear(self) -> None:
         self._frame = None
+        self._display_size = None
         self.update()
 
     def current_frame(self) -> QImage | None:
@@ -80,7 +86,8 @@ class FrameView(_VideoBase):
         """Where the frame is drawn: as large as fits, aspect ratio kept, centred."""
         if self._frame is None or self._frame.isNull():
             return QRect()
-        size = self._frame.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        shape = self._display_size or self._frame.size()
+        size = shape.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
         x = (self.width() - size.width()) // 2
         y = (self.height() - size.height()) // 2
         return QRect(x, y, size.width(), size.height())

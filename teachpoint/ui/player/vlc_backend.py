@@ -50,7 +50,7 @@ OPEN_TIMEOUT_MS = 20_000
 SUBTITLE_FONT = "Noto Sans CJK SC"
 _EVENTS = ("MediaPlayerOpening", "MediaPlayerPlaying", "MediaPlayerPaused", "MediaPlayerStopped",
            "MediaPlayerEndReached", "MediaPlayerEncounteredError", "MediaPlayerLengthChanged",
-           "MediaPlayerESAdded")
+           "MediaPlayerESAdded", "MediaPlayerVout")
 
 
 def choose_video_mode() -> str:
@@ -63,7 +63,7 @@ def choose_video_mode() -> str:
 
 def vlc_arguments(no_audio: bool | None = None) -> list[str]:
     args = ["--quiet", "--no-video-title-show", "--no-snapshot-preview", "--no-stats",
-            f"--freetype-font={SUBTITLE_FONT}", "--sub-autodetect-fuzzy=0"]
+            f"--freetype-font={SUBTITLE_FONT}", "--no-sub-autodetect-file"]
     if sys.platform.startswith("linux"):
         args.append("--no-xlib")  # Qt's X connection is not Xlib-thread-safe; libvlc uses xcb
     if no_audio if no_audio is not None else os.environ.get(ENV_NO_AUDIO) == "1":
@@ -156,6 +156,8 @@ class VlcPlayer(Player):
             self._poll.stop()
             self._poll_position()
             self._set_state(PAUSED)
+        elif name == "MediaPlayerVout":
+            self._video_size_known()
         elif name == "MediaPlayerEndReached":
             self._finish_end()
         elif name == "MediaPlayerEncounteredError":
@@ -163,6 +165,17 @@ class VlcPlayer(Player):
         elif name == "MediaPlayerStopped" and self.state not in (ENDED, ERROR):
             self._poll.stop()
             self._set_state(STOPPED)
+
+    def _video_size_known(self) -> None:
+        """Tell the frame view the picture's true shape.
+
+        vmem frames can carry the decoder's padding rows (320x240 arrives as 320x258, scaled),
+        so the view draws them at the visible size libvlc reports, not the buffer's.
+        """
+        if isinstance(self._widget, FrameView):
+            size = self._mp.video_get_size(0)
+            if size and size[0] > 0 and size[1] > 0:
+                self._widget.set_display_size(int(size[0]), int(size[1]))
 
     def _finish_end(self) -> None:
         self._poll.stop()

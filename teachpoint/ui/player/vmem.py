@@ -73,7 +73,6 @@ class VmemRenderer(QObject):
     def _format(self, _opaque, chroma, width, height, pitches, lines) -> int:
         try:
             w, h = int(width[0]), int(height[0])
-            log.debug("vmem offered %r %dx%d", ctypes.string_at(chroma, 4), w, h)
             if w <= 0 or h <= 0:
                 return 0
             if w > MAX_WIDTH:

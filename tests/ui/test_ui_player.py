@@ -1,0 +1,218 @@
+"""Playing real H.264 files through libvlc's vmem output (offscreen), and the player page."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from uihelpers import rid
+from teachpoint.library import teaching
+from teachpoint.ui import queries
+from teachpoint.ui.main_window import PAGE_LIBRARY, PAGE_PLAYER
+from teachpoint.ui.player import PlayerUnavailable
+from teachpoint.ui.player.base import ENDED, ERROR, PAUSED, PLAYING
+from teachpoint.ui.player.vlc_backend import MODE_VMEM, VlcPlayer, vlc_arguments
+
+
+def colourful_pixels(image: QImage, step: int = 8) -> int:
+    """How many sampled pixels are clearly not black."""
+    count = 0
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            c = image.pixelColor(x, y)
+            if c.red() + c.green() + c.blue() > 120:
+                count += 1
+    return count
+
+
+@pytest.fixture
+def vlc_player(qapp):
+    player = VlcPlayer()
+    yield player
+    player.release()
+
+
+def test_offscreen_uses_vmem_and_no_audio(vlc_player):
+    assert vlc_player.mode == MODE_VMEM
+    assert "--aout=dummy" in vlc_arguments()
+
+
+def test_vmem_delivers_real_frames_and_position_advances(qtbot, vlc_player, media):
+    widget = vlc_player.video_widget()
+    widget.resize(640, 360)
+    widget.show()
+    positions = []
+    vlc_player.position_changed.connect(positions.append)
+    vlc_player.load(media["video"])
+    vlc_player.play()
+    qtbot.waitUntil(lambda: vlc_player.state == PLAYING, timeout=15_000)
+    qtbot.waitUntil(lambda: widget.frames_shown >= 5 and bool(positions) and positions[-1] > 1000,
+                    timeout=15_000)
+    frame = widget.current_frame()
+    assert frame is not None and frame.width() == 320
+    assert colourful_pixels(frame) > 100  # the test pattern, not a black picture
+    assert vlc_player.duration_ms() == pytest.approx(6000, abs=300)
+    assert positions == sorted(positions)
+    assert widget.target_rect().height() == 360  # drawn at 4:3, whatever padding vmem adds
+
+
+def test_pause_seek_and_resume_in_the_backend(qtbot, vlc_player, media):
+    vlc_player.load(media["video"])
+    vlc_player.play()
+    qtbot.waitUntil(lambda: vlc_player.state == PLAYING, timeout=15_000)
+    vlc_player.pause()
+    qtbot.waitUntil(lambda: vlc_player.state == PAUSED, timeout=5000)
+    vlc_player.seek(4000)
+    qtbot.waitUntil(lambda: abs(vlc_player.position_ms() - 4000) < 600, timeout=5000)
+    vlc_player.toggle()
+    qtbot.waitUntil(lambda: vlc_player.state == PLAYING, timeout=5000)
+    with qtbot.waitSignal(vlc_player.ended, timeout=15_000):
+        pass
+    assert vlc_player.state == ENDED
+
+
+def test_subtitle_track_is_loaded_and_can_be_switched_off(qtbot, vlc_player, media):
+    vlc_player.load(media["video"], [media["subtitle"]])
+    vlc_player.play()
+    qtbot.waitUntil(lambda: vlc_player.state == PLAYING and bool(vlc_player._subtitle_tracks()),
+                    timeout=15_000)
+    qtbot.waitUntil(lambda: vlc_player._mp.video_get_spu() in vlc_player._subtitle_tracks(), timeout=5000)
+    vlc_player.set_subtitles_enabled(False)
+    qtbot.waitUntil(lambda: vlc_player._mp.video_get_spu() == -1, timeout=5000)
+    assert vlc_player.has_subtitles() and not vlc_player.subtitles_enabled()
+
+
+def test_text_file_named_mp4_is_an_error_not_a_hang(qtbot, vlc_player, media):
+    errors = []
+    vlc_player.error.connect(errors.append)
+    vlc_player.load(media["broken"])
+    vlc_player.play()
+    qtbot.waitUntil(lambda: bool(errors), timeout=15_000)
+    assert vlc_player.state == ERROR
+
+
+def test_missing_libvlc_is_a_clear_error(qapp, monkeypatch):
+    monkeypatch.setitem(sys.modules, "vlc", None)  # "import vlc" now raises ImportError
+    with pytest.raises(PlayerUnavailable, match="libvlc"):
+        VlcPlayer()
+
+
+# ---- the player page inside the main window -------------------------------------------------
+
+def _play(qtbot, window, resource_id):
+    window.play(resource_id)
+    view = window.player_view
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_PLAYER, timeout=5000)
+    return view
+
+
+def test_page_plays_counts_pauses_seeks_and_saves_position(qtbot, window, library):
+    view = _play(qtbot, window, rid("m-3-2-4"))
+    qtbot.waitUntil(lambda: view.player.state == PLAYING and view.player.position_ms() > 500,
+                    timeout=15_000)
+    assert view.title.text() == "小雨沙沙"
+    assert view.controls.play_pause.text() == "暂停"
+    assert teaching.progress_of(library.catalogue, rid("m-3-2-4"))["play_count"] == 1
+    qtbot.waitUntil(lambda: view.player.video_widget().frames_shown > 0, timeout=5000)
+    assert colourful_pixels(view.player.video_widget().current_frame()) > 100
+
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # Space pauses
+    qtbot.waitUntil(lambda: view.player.state == PAUSED, timeout=5000)
+    assert view.controls.play_pause.text() == "播放"
+    view.controls.seek_requested.emit(3500)  # as if the teacher dragged the slider
+    qtbot.waitUntil(lambda: abs(view.player.position_ms() - 3500) < 600, timeout=5000)
+    qtbot.mouseClick(view.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_LIBRARY, timeout=5000)
+    saved = teaching.progress_of(library.catalogue, rid("m-3-2-4"))
+    assert saved["position_ms"] == pytest.approx(3500, abs=600)
+    # the details now say where it stopped
+    assert "上次停在 00:03" in window.lesson_panel.progress.text()
+
+
+def test_reopening_resumes_and_start_over_works(qtbot, window, library):
+    queries.save_position(library, rid("m-3-2-4"), 4000)
+    view = _play(qtbot, window, rid("m-3-2-4"))
+    qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
+    qtbot.waitUntil(lambda: view.player.position_ms() >= 3900, timeout=5000)
+    assert view.resume_notice.isVisible()
+    assert "00:04" in view.resume_notice.text()
+    qtbot.mouseClick(view.restart_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.player.position_ms() < 2500, timeout=5000)
+    assert not view.resume_notice.isVisible()
+
+
+def test_rewind_and_forward_buttons(qtbot, window):
+    view = _play(qtbot, window, rid("m-3-2-4"))
+    qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: view.player.state == PAUSED, timeout=5000)
+    view.seek(1000)
+    qtbot.waitUntil(lambda: abs(view.player.position_ms() - 1000) < 600, timeout=5000)
+    qtbot.mouseClick(view.controls.forward, Qt.MouseButton.LeftButton)  # +10 s, clamped to the end
+    qtbot.waitUntil(lambda: view.player.position_ms() > 4500, timeout=5000)
+    qtbot.mouseClick(view.controls.rewind, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.player.position_ms() < 1000, timeout=5000)
+
+
+def test_playing_to_the_end_marks_the_lesson_finished(qtbot, window, library):
+    view = _play(qtbot, window, rid("m-3-2-5"))
+    qtbot.waitUntil(lambda: view.player.state == ENDED, timeout=20_000)
+    progress = teaching.progress_of(library.catalogue, rid("m-3-2-5"))
+    assert progress["finished"] and progress["position_ms"] == 0
+    assert view.controls.play_pause.text() == "重新播放"
+    qtbot.mouseClick(view.controls.play_pause, Qt.MouseButton.LeftButton)  # plays again
+    qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
+
+
+def test_fullscreen_with_f11_double_click_and_esc(qtbot, window):
+    view = _play(qtbot, window, rid("m-3-2-4"))
+    qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
+    qtbot.keyClick(view, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=5000)
+    assert view.is_fullscreen and view.header.isHidden() and window.statusBar().isHidden()
+    assert view.controls.fullscreen.text() == "退出全屏"
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=5000)
+    assert not view.header.isHidden()
+    qtbot.mouseDClick(view.player.video_widget(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=5000)
+    qtbot.mouseClick(view.controls.fullscreen, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=5000)
+
+
+def test_broken_file_shows_plain_message_and_window_stays_responsive(qtbot, window):
+    view = _play(qtbot, window, rid("e-4-1-1"))
+    qtbot.waitUntil(lambda: view.showing_message, timeout=20_000)
+    assert view.message.text().startswith("该课程无法播放")
+    assert view.message.isVisible() and view.controls.isHidden()
+    assert view.error_detail  # the technical reason is kept for IT staff (tooltip, log)
+    qtbot.keyClick(view, Qt.Key.Key_F11)  # no full screen over an error
+    assert not window.isFullScreen()
+    # responsive: the back button works, and the teacher can search and play something else
+    qtbot.mouseClick(view.message_back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_LIBRARY, timeout=5000)
+    qtbot.keyClicks(window.search_box, "xiaoyu")
+    qtbot.waitUntil(lambda: window.library_pane.results_model.rowCount() > 0, timeout=5000)
+    view = _play(qtbot, window, rid("m-3-2-4"))
+    qtbot.waitUntil(lambda: view.player.state == PLAYING and not view.showing_message, timeout=15_000)
+
+
+def test_no_player_engine_shows_a_message(qtbot, tasks, library):
+    from teachpoint.ui.main_window import MainWindow
+
+    def no_vlc(parent):
+        raise PlayerUnavailable("libvlc cannot be loaded: test")
+
+    win = MainWindow(tasks, player_factory=no_vlc)
+    qtbot.addWidget(win)
+    win.open_workspace(library.paths, install_demo=False)
+    qtbot.waitUntil(lambda: win.tree_loaded, timeout=10_000)
+    win.play(rid("m-3-2-4"))
+    assert win.player_view.showing_message
+    assert "VLC" in win.player_view.message.text() and "缺少" in win.player_view.message.text()
+    qtbot.mouseClick(win.player_view.message_back, Qt.MouseButton.LeftButton)
+    assert win.pages.currentIndex() == PAGE_LIBRARY
+    win.shutdown()
