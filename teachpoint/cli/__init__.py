@@ -11,7 +11,7 @@ import logging
 import sys
 
 from teachpoint import __version__
-from teachpoint.cli import library_cmds, repo_cmds
+from teachpoint.cli import library_cmds, repo_cmds, sync_cmds
 from teachpoint.errors import TeachPointError
 from teachpoint.logsetup import setup_logging
 from teachpoint.paths import resolve_data_dir
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     library_cmds.register(sub, common)
     repo_cmds.register(sub, common)
+    sync_cmds.register(sub, common)
     return parser
 
 

@@ -41,7 +41,11 @@ def normalise_location(location: str) -> str:
     text = (location or "").strip()
     if text.startswith(("http://", "https://")):
         parts = urlsplit(text)
-        if not parts.netloc or parts.query or parts.fragment:
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a malformed port
+        except ValueError:
+            parts = None
+        if not parts or not parts.hostname or parts.query or parts.fragment:
             raise UsageError(f"not a repository URL: {text!r}")
         return text if text.endswith("/") else text + "/"
     if "://" in text:

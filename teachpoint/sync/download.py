@@ -1,0 +1,647 @@
+"""The parallel, resumable blob downloader for slow, lossy satellite links (DESIGN §4).
+
+    dl = Downloader(store, max_streams=8, limiter=RateLimiter(250_000), on_blob_done=mark_playable)
+    stats = dl.run([BlobJob(sha, size, base + blob_path(sha)) for sha, size in wanted], cancel=ev)
+
+How it works:
+
+* Every blob is fetched into a :class:`~teachpoint.library.partial.PartialBlob`; only its
+  ``missing_ranges()`` are queued, so a restart (even after a crash) resumes where it stopped.
+  Each chunk (16 KiB) is written with ``write_at`` the moment it arrives.
+* Missing ranges are cut into pieces of ``piece_bytes`` and fetched with HTTP ``Range`` requests
+  by a pool of worker threads (one ``requests.Session`` each). When the queue runs dry an idle
+  worker *steals* the second half of the largest range still in flight (the owner sees its end
+  move and stops there), so the tail of a download never runs on one stream.
+* The pool starts with ``min(4, max_streams)`` streams and adds one every few seconds while the
+  aggregate throughput still grows by 10 %, up to ``max_streams``.
+* Reads are bounded by the requested range and the declared size. ``timeout=(stall_s, stall_s)``
+  bounds the gap between bytes: a half-dead connection is dropped and the piece re-requested.
+  Errors are retried with exponential backoff and jitter; ``Retry-After`` on 429/503 pauses the
+  whole source. ``Accept-Encoding: identity`` always; ``If-Range`` with the first validator seen.
+* A server that ignores ``Range`` (200) gets one sequential whole-body download of that blob;
+  bytes we already had count as wasted. 404/410 fail the blob at once; a wrong size (Content-Range
+  total, 416) or a failed hash discards the partial and starts the blob again, at most
+  ``max_blob_attempts`` times, then the blob is reported in ``DownloadStats.blobs_failed``.
+* If no body byte arrives for ``give_up_s`` the run ends with :class:`SourceUnreachable`;
+  the partial downloads stay for next time.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import heapq
+import http.client
+import itertools
+import logging
+import random
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+
+from teachpoint.errors import BlobMismatch, SourceUnreachable, StoreError
+from teachpoint.library.partial import load_ranges
+from teachpoint.library.store import Cancelled, ContentStore, check_sha
+from teachpoint.sync.ratelimit import RateLimiter
+
+__all__ = ["BlobJob", "DownloadStats", "DownloadProgress", "Downloader", "SourceUnreachable"]
+
+log = logging.getLogger(__name__)
+
+CHUNK = 16 * 1024  # read/write/limiter unit: small, so the rate cap is smooth
+MIN_STEAL = 32 * 1024  # never steal less than this (a new request costs an RTT)
+TICK_S = 0.25  # monitor period: progress, cancel, give-up, adaptation
+ADAPT_S = 3.0  # throughput window for adding a stream
+BACKOFF_BASE_S, BACKOFF_MAX_S = 0.25, 30.0
+MAX_RETRY_AFTER_S = 3600.0
+NET_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
+
+
+@dataclass
+class BlobJob:
+    sha256: str
+    size: int
+    url: str  # full URL of the blob
+    priority: int = 0  # lower first
+
+
+@dataclass
+class DownloadStats:
+    bytes_received: int = 0  # body bytes read from the network
+    bytes_wasted: int = 0  # received but not needed (had them, Range ignored, failed hash)
+    blobs_done: int = 0
+    blobs_failed: dict[str, str] = field(default_factory=dict)  # sha -> reason
+    elapsed: float = 0.0
+    streams_max: int = 0
+
+
+@dataclass
+class DownloadProgress:
+    bytes_done: int
+    bytes_total: int
+    speed_bps: float  # bytes/s, smoothed
+    eta_s: float | None
+    streams: int
+    current: str  # sha of a blob in flight
+
+
+class _BlobFailed(Exception):
+    """This attempt at the blob failed; ``permanent`` = do not try again (404)."""
+
+    def __init__(self, reason: str, permanent: bool = False):
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class _RetryLater(Exception):
+    def __init__(self, seconds: float, status: int):
+        super().__init__(f"HTTP {status}, asked to retry after {seconds:.0f}s")
+        self.seconds = seconds
+
+
+class _Blob:
+    def __init__(self, job: BlobJob, index: int, have: int):
+        self.job, self.index, self.have = job, index, have
+        self.state = "queued"  # queued -> active -> committing -> done | failed (or back to queued)
+        self.partial = None
+        self.gen = 0  # bumped when the blob restarts: pieces of an older generation are dropped
+        self.outstanding = 1  # queue entries + pieces in flight (of this generation)
+        self.attempts = 0
+        self.validator: str | None = None  # strong ETag or Last-Modified, for If-Range
+        self.sequential = False  # the server ignored Range: one whole-body stream
+        self.boosted = False
+        self.received = 0  # body bytes received for this generation
+
+
+class _Piece:
+    def __init__(self, blob: _Blob, pos: int, end: int, sequential: bool = False):
+        self.blob, self.gen, self.pos, self.end, self.sequential = blob, blob.gen, pos, end, sequential
+
+    def live(self) -> bool:
+        b = self.blob
+        return self.gen == b.gen and b.state == "active" and (self.sequential or not b.sequential)
+
+
+def _default_session() -> requests.Session:
+    s = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
+    s.mount("http://", adapter)
+    s.mount("https://", adapter)
+    return s
+
+
+def _overlap(ranges: list[tuple[int, int]], start: int, end: int) -> int:
+    return sum(max(0, min(e, end) - max(s, start)) for s, e in ranges)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER_S)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return min(max(0.0, when.timestamp() - time.time()), MAX_RETRY_AFTER_S)
+
+
+class Downloader:
+    """Fetches blobs over HTTP into a :class:`ContentStore`; see the module docstring."""
+
+    def __init__(self, store: ContentStore, *, max_streams: int = 8, piece_bytes: int = 256 * 1024,
+                 stall_s: float = 20.0, give_up_s: float = 120.0, max_blob_attempts: int = 3,
+                 limiter: RateLimiter | None = None, session_factory=None,
+                 on_progress=None, on_blob_done=None):
+        if max_streams < 1 or piece_bytes < CHUNK or max_blob_attempts < 1:
+            raise ValueError("max_streams >= 1, piece_bytes >= 16 KiB and max_blob_attempts >= 1 needed")
+        self.store, self.max_streams, self.piece_bytes = store, max_streams, piece_bytes
+        self.stall_s, self.give_up_s, self.max_blob_attempts = stall_s, give_up_s, max_blob_attempts
+        self.limiter = limiter or RateLimiter(None)
+        self.session_factory = session_factory or _default_session
+        self.on_progress, self.on_blob_done = on_progress, on_blob_done
+        self.stats = DownloadStats()
+        self._cv = threading.Condition()
+        self._boosted: set[str] = set()
+        self._reset_run_state()
+
+    def _reset_run_state(self) -> None:
+        self._blobs: dict[str, _Blob] = {}
+        self._heap: list = []
+        self._seq = itertools.count()
+        self._inflight: list[_Piece] = []
+        self._pause: dict[str, float] = {}  # origin -> monotonic time the source may be asked again
+        self._stop = threading.Event()
+        self._fatal: BaseException | None = None
+        self._last_byte = time.monotonic()
+        self._last_error = ""
+        self._workers: list[threading.Thread] = []
+
+    # ------------------------------------------------------------------ public
+
+    def boost(self, sha256: str) -> None:
+        """Move this blob's pieces to the front of the queue (thread-safe, also during run)."""
+        with self._cv:
+            self._boosted.add(sha256)
+            blob = self._blobs.get(sha256)
+            if blob is not None and not blob.boosted:
+                blob.boosted = True
+                self._heap = [(self._key(e[2], e[4]),) + e[1:] for e in self._heap]
+                heapq.heapify(self._heap)
+
+    def run(self, jobs: list[BlobJob], cancel=None) -> DownloadStats:
+        """Fetch every job; return when each is done or failed.
+
+        Raises SourceUnreachable, Cancelled (partials kept), NotEnoughSpace / StoreError.
+        """
+        self._reset_run_state()
+        self.stats = stats = DownloadStats()
+        t0 = time.monotonic()
+        with self._cv:
+            for job in sorted(jobs, key=lambda j: j.priority):
+                check_sha(job.sha256)
+                if job.sha256 in self._blobs:
+                    continue
+                have = sum(e - s for s, e in load_ranges(
+                    self.store.partial_dir / f"{job.sha256}.ranges", job.sha256, job.size))
+                blob = self._blobs[job.sha256] = _Blob(job, len(self._blobs), have)
+                blob.boosted = job.sha256 in self._boosted
+                if self.store.has(job.sha256):
+                    blob.state, blob.have, blob.outstanding = "done", job.size, 0
+                    stats.blobs_done += 1
+                else:
+                    self._push(blob, None, None)
+        target = min(4, self.max_streams)
+        window: deque = deque([(t0, 0)])
+        adapt, next_report = (t0 + ADAPT_S, None), t0  # (next check, throughput before the last step)
+        try:
+            while True:
+                with self._cv:
+                    if not self._unresolved() or self._fatal:
+                        break
+                    while len(self._workers) < target:
+                        self._spawn()
+                    self._cv.wait(TICK_S)
+                    if not self._unresolved() or self._fatal:
+                        break
+                    if not self._inflight and (not self._heap or any(
+                            b.state == "committing" for b in self._blobs.values())):
+                        self._last_byte = time.monotonic()  # hashing, not waiting for the link
+                    received, silent = stats.bytes_received, time.monotonic() - self._last_byte
+                now = time.monotonic()
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("cancelled: download")
+                if silent > self.give_up_s:
+                    raise SourceUnreachable(
+                        f"nothing received for {silent:.0f}s from {self._origins()}"
+                        + (f" (last error: {self._last_error})" if self._last_error else ""))
+                window.append((now, received))
+                while len(window) > 2 and window[1][0] < now - max(5.0, 2 * ADAPT_S):
+                    window.popleft()
+                speed = self._rate(window, now - 5.0)
+                if now >= next_report and self.on_progress is not None:
+                    next_report = now + TICK_S
+                    self._report(speed)
+                if now >= adapt[0]:
+                    target, adapt = self._adapt(target, adapt, now, self._rate(window, now - ADAPT_S))
+        finally:
+            self._stop.set()
+            self._shutdown()
+            stats.elapsed = time.monotonic() - t0
+        if self._fatal is not None:
+            raise self._fatal
+        if self.on_progress is not None:
+            self._report(0.0)
+        return stats
+
+    # ------------------------------------------------------------------ monitor helpers
+
+    def _unresolved(self) -> bool:
+        return any(b.state not in ("done", "failed") for b in self._blobs.values())
+
+    def _origins(self) -> str:
+        return ", ".join(sorted({self._origin(b.job.url) for b in self._blobs.values()})) or "the source"
+
+    @staticmethod
+    def _origin(url: str) -> str:
+        u = urlsplit(url)
+        return f"{u.scheme}://{u.netloc}"
+
+    def _spawn(self) -> None:
+        t = threading.Thread(target=self._worker, name=f"download-{len(self._workers)}", daemon=True)
+        self._workers.append(t)
+        t.start()
+
+    @staticmethod
+    def _rate(window: deque, since: float) -> float:
+        """Bytes/s over the samples ``(time, bytes_received)`` taken after ``since``."""
+        first = next((w for w in window if w[0] >= since), window[0])
+        last = window[-1]
+        return (last[1] - first[1]) / max(last[0] - first[0], 1e-3)
+
+    def _adapt(self, target: int, adapt: tuple, now: float, speed: float) -> tuple[int, tuple]:
+        """Add a stream while throughput still grows (by half of what one more stream could add).
+
+        ``speed`` is measured over the last ADAPT_S; after a step the check waits 1.5 * ADAPT_S,
+        so the new stream's connection set-up is not in the window.
+        """
+        base = adapt[1]
+        with self._cv:
+            left = sum(b.job.size - b.have for b in self._blobs.values() if b.state != "failed")
+        capped = self.limiter.limit is not None and speed >= 0.9 * self.limiter.limit
+        if target >= self.max_streams or capped or left < target * self.piece_bytes:
+            return target, (now + ADAPT_S, base)
+        if base is None or speed > (1 + 0.5 / target) * base:
+            log.debug("%.0f B/s with %d streams: adding one", speed, target)
+            return target + 1, (now + 1.5 * ADAPT_S, speed)
+        return target, (now + 4 * ADAPT_S, speed)  # not growing: hold, probe again later
+
+    def _report(self, speed: float) -> None:
+        with self._cv:
+            live = [b for b in self._blobs.values() if b.state != "failed"]
+            done, total = sum(min(b.have, b.job.size) for b in live), sum(b.job.size for b in live)
+            current = self._inflight[0].blob.job.sha256 if self._inflight else ""
+            streams = len(self._inflight)
+        eta = (total - done) / speed if speed > 0 else None
+        try:
+            self.on_progress(DownloadProgress(done, total, speed, eta, streams, current))
+        except Exception:  # noqa: BLE001 - a broken observer must not break the download
+            log.exception("on_progress callback failed")
+
+    def _shutdown(self) -> None:
+        """Join the workers (bounded: one may sit in a read for up to stall_s) and close partials."""
+        with self._cv:
+            self._cv.notify_all()
+        deadline = time.monotonic() + self.stall_s + 5.0
+        for t in self._workers:
+            t.join(max(0.0, deadline - time.monotonic()))
+        with self._cv:
+            partials = [b.partial for b in self._blobs.values() if b.partial is not None]
+            for b in self._blobs.values():
+                b.partial = None
+        for p in partials:
+            try:
+                p.close()  # keeps the progress for next time
+            except StoreError as exc:
+                log.warning("could not save partial download %s: %s", p.sha256, exc)
+
+    # ------------------------------------------------------------------ queue (caller holds _cv)
+
+    def _key(self, blob: _Blob, start) -> tuple:
+        return (0 if blob.boosted else 1, blob.job.priority, blob.index, start or 0)
+
+    def _push(self, blob: _Blob, start, end, sequential: bool = False) -> None:
+        heapq.heappush(self._heap, (self._key(blob, start), next(self._seq), blob, blob.gen, start, end, sequential))
+        self._cv.notify_all()
+
+    def _take(self):
+        """Next piece, a blob to commit, or None when the run is over; waits while work is in flight."""
+        while not self._stop.is_set():
+            while self._heap:
+                _, _, blob, gen, start, end, seq = heapq.heappop(self._heap)
+                if gen != blob.gen or blob.state not in ("queued", "active"):
+                    continue
+                if start is None:
+                    if self._activate(blob):
+                        return blob
+                    continue
+                if blob.sequential and not seq:
+                    blob.outstanding -= 1
+                    if self._check_blob(blob):
+                        return blob
+                    continue
+                if not seq and end - start > self.piece_bytes:
+                    self._push(blob, start + self.piece_bytes, end)
+                    blob.outstanding += 1
+                    end = start + self.piece_bytes
+                return self._start(_Piece(blob, start, end, seq))
+            piece = self._steal()
+            if piece is not None:
+                return self._start(piece)
+            if not self._unresolved():
+                return None
+            self._cv.wait(0.5)
+        return None
+
+    def _start(self, piece: _Piece) -> _Piece:
+        self._inflight.append(piece)
+        self.stats.streams_max = max(self.stats.streams_max, len(self._inflight))
+        return piece
+
+    def _steal(self) -> _Piece | None:
+        """Split off the second half of the largest range in flight, if one is worth splitting."""
+        live = [p for p in self._inflight if p.live() and not p.sequential and p.end - p.pos >= 2 * MIN_STEAL]
+        if not live:
+            return None
+        victim = max(live, key=lambda p: (p.blob.boosted, p.end - p.pos))
+        mid = victim.pos + (victim.end - victim.pos) // 2
+        piece = _Piece(victim.blob, mid, victim.end)
+        victim.end = mid
+        victim.blob.outstanding += 1
+        log.debug("stealing %d-%d of %s", mid, piece.end, victim.blob.job.sha256[:12])
+        return piece
+
+    def _activate(self, blob: _Blob) -> bool:
+        """Open the blob's partial and queue its missing ranges; True if it only needs a commit."""
+        if self.store.has(blob.job.sha256):
+            blob.state, blob.have, blob.outstanding = "done", blob.job.size, 0
+            self.stats.blobs_done += 1
+            return False
+        blob.partial = self.store.open_partial(blob.job.sha256, blob.job.size)
+        blob.state = "active"
+        missing = blob.partial.missing_ranges()
+        blob.have = blob.job.size - sum(e - s for s, e in missing)
+        blob.outstanding = len(missing)
+        for s, e in missing:
+            self._push(blob, s, e)
+        if not missing:
+            blob.state = "committing"
+        return not missing
+
+    def _release(self, piece: _Piece) -> _Blob | None:
+        """A worker is done with ``piece``: requeue what is left; returns the blob if it is due a commit."""
+        self._inflight.remove(piece)
+        self._cv.notify_all()
+        if piece.gen != piece.blob.gen or piece.blob.state != "active":
+            return None
+        if piece.live() and piece.pos < piece.end and not self._stop.is_set():
+            self._push(piece.blob, piece.pos, piece.end, piece.sequential)
+            return None
+        piece.blob.outstanding -= 1
+        return piece.blob if self._check_blob(piece.blob) else None
+
+    def _check_blob(self, blob: _Blob) -> bool:
+        """When nothing of the blob is queued or in flight: requeue holes, or mark it for commit."""
+        if blob.outstanding > 0 or blob.state != "active" or self._stop.is_set():
+            return False
+        missing = blob.partial.missing_ranges()
+        if blob.sequential and missing:
+            missing = [(missing[0][0], blob.job.size)]
+        for s, e in missing:
+            self._push(blob, s, e, blob.sequential)
+        blob.outstanding = len(missing)
+        if not missing:
+            blob.state = "committing"
+        return not missing
+
+    def _fail_attempt(self, blob: _Blob, gen: int, reason: str, permanent: bool = False) -> None:
+        """One attempt at the blob failed: start it again, or give it up after max attempts."""
+        if gen != blob.gen or blob.state not in ("active", "committing"):
+            return  # another worker already dealt with this generation
+        blob.attempts += 1
+        partial, blob.partial = blob.partial, None
+        blob.gen += 1
+        self.stats.bytes_wasted += blob.received
+        blob.received = blob.have = 0
+        blob.sequential, blob.validator = False, None
+        if partial is not None:
+            partial.discard()  # wrong size or content: nothing in it can be trusted
+        if permanent or blob.attempts >= self.max_blob_attempts:
+            blob.state, blob.outstanding = "failed", 0
+            self.stats.blobs_failed[blob.job.sha256] = reason
+            log.warning("giving up on %s: %s", blob.job.sha256, reason)
+        else:
+            log.info("retrying %s from scratch (attempt %d): %s", blob.job.sha256, blob.attempts + 1, reason)
+            blob.state, blob.outstanding = "queued", 1
+            self._push(blob, None, None)
+        self._cv.notify_all()
+
+    # ------------------------------------------------------------------ workers
+
+    def _worker(self) -> None:
+        session, failures = None, 0
+        try:
+            session = self.session_factory()
+            while True:
+                with self._cv:
+                    task = self._take()
+                if task is None:
+                    return
+                if isinstance(task, _Blob):
+                    self._commit(task)
+                    continue
+                delay, before = 0.0, task.pos
+                try:
+                    self._fetch(session, task)
+                    failures = 0
+                except _BlobFailed as exc:
+                    with self._cv:
+                        self._fail_attempt(task.blob, task.gen, str(exc), exc.permanent)
+                except _RetryLater as exc:
+                    self._set_pause(task.blob.job.url, exc.seconds, str(exc))
+                except NET_ERRORS as exc:
+                    failures = 1 if task.pos != before else failures + 1
+                    delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (failures - 1)) * random.uniform(0.5, 1.0)
+                    self._last_error = f"{type(exc).__name__}: {exc}"[:300]
+                    log.debug("%s: %s; retrying in %.1fs", task.blob.job.url, self._last_error, delay)
+                except StoreError:
+                    with self._cv:
+                        if task.live() and not self._stop.is_set():
+                            raise
+                finally:
+                    with self._cv:
+                        due = self._release(task)
+                if due is not None:
+                    self._commit(due)
+                if delay:
+                    self._stop.wait(delay)
+        except BaseException as exc:  # noqa: BLE001 - handed to run(), which raises it
+            with self._cv:
+                if self._fatal is None and not isinstance(exc, Cancelled):
+                    self._fatal = exc
+                self._stop.set()
+                self._cv.notify_all()
+        finally:
+            if session is not None:
+                session.close()
+
+    def _set_pause(self, url: str, seconds: float, why: str) -> None:
+        with self._cv:
+            origin = self._origin(url)
+            self._pause[origin] = max(self._pause.get(origin, 0.0), time.monotonic() + seconds)
+            self._last_error = why
+        log.info("%s: %s", origin, why)
+
+    def _wait_source(self, url: str) -> None:
+        origin = self._origin(url)
+        while not self._stop.is_set():
+            with self._cv:
+                left = self._pause.get(origin, 0.0) - time.monotonic()
+            if left <= 0:
+                return
+            self._stop.wait(min(left, TICK_S))
+
+    def _commit(self, blob: _Blob) -> None:
+        """Verify and install a complete blob (in this worker thread), then tell the caller."""
+        try:
+            blob.partial.commit(cancel=self._stop)
+        except BlobMismatch as exc:  # the partial is already deleted
+            with self._cv:
+                blob.partial = None
+                self._fail_attempt(blob, blob.gen, f"failed verification: {exc}")
+            return
+        except Cancelled:
+            return
+        with self._cv:
+            blob.state, blob.have, blob.partial = "done", blob.job.size, None
+            self.stats.blobs_done += 1
+            self._cv.notify_all()
+        log.debug("verified %s (%d bytes)", blob.job.sha256, blob.job.size)
+        if self.on_blob_done is not None:
+            try:
+                self.on_blob_done(blob.job.sha256, blob.job.size)
+            except Exception:  # noqa: BLE001
+                log.exception("on_blob_done callback failed")
+
+    def _fetch(self, session, piece: _Piece) -> None:
+        """Fetch the piece with as many requests as it takes; raises on the first failure."""
+        blob, size = piece.blob, piece.blob.job.size
+        while True:
+            with self._cv:
+                if not piece.live() or piece.pos >= piece.end or self._stop.is_set():
+                    return
+                start, end, validator = piece.pos, piece.end, blob.validator
+            self._wait_source(blob.job.url)
+            headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
+            if validator:
+                headers["If-Range"] = validator
+            with session.get(blob.job.url, headers=headers, stream=True,
+                             timeout=(self.stall_s, self.stall_s)) as resp:
+                self._check_response(resp, blob)
+                if resp.status_code == 206:
+                    first, last = self._content_range(resp, start, size)
+                    self._read(resp, piece, first, last + 1)
+                else:  # 200: Range ignored (or If-Range failed): the whole body, once, in order
+                    length = resp.headers.get("Content-Length")
+                    if length is not None and length.isdigit() and int(length) != size:
+                        raise _BlobFailed(f"the source has {length} bytes, expected {size}")
+                    with self._cv:
+                        if not piece.live() or blob.partial is None:
+                            return
+                        if not blob.sequential:
+                            log.info("%s ignores Range: fetching %s as one stream", self._origin(blob.job.url),
+                                     blob.job.sha256[:12])
+                        blob.sequential = piece.sequential = True
+                        piece.pos, piece.end = 0, size
+                        useful = blob.partial.missing_ranges()
+                    self._read(resp, piece, 0, size, useful=useful)
+
+    def _check_response(self, resp, blob: _Blob) -> None:
+        code = resp.status_code
+        if code in (404, 410):
+            raise _BlobFailed(f"not found on the source (HTTP {code})", permanent=True)
+        if code in (429, 503):
+            wait = parse_retry_after(resp.headers.get("Retry-After"))
+            if wait is not None:
+                raise _RetryLater(wait, code)
+        if code == 416:
+            raise _BlobFailed(f"the source refused the range (HTTP 416, {resp.headers.get('Content-Range', '')})")
+        if code in (408, 429) or code >= 500:
+            raise requests.HTTPError(f"HTTP {code} {resp.reason}")
+        if code not in (200, 206):
+            raise _BlobFailed(f"HTTP {code} {resp.reason}")
+        encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise _BlobFailed(f"the source sent Content-Encoding {encoding!r} although identity was asked")
+        etag, modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
+        validator = etag if etag and not etag.startswith("W/") else modified
+        with self._cv:
+            if blob.validator is None and validator:
+                blob.validator = validator
+
+    @staticmethod
+    def _content_range(resp, start: int, size: int) -> tuple[int, int]:
+        """``(first, last)`` of a 206 after checking it against what was asked and Content-Length."""
+        m = _CONTENT_RANGE.fullmatch(resp.headers.get("Content-Range", "").strip())
+        if not m:
+            raise requests.HTTPError(f"206 with a bad Content-Range {resp.headers.get('Content-Range')!r}")
+        first, last, total = int(m[1]), int(m[2]), m[3]
+        if total != "*" and int(total) != size:
+            raise _BlobFailed(f"the source has {total} bytes, expected {size}")
+        if first != start or last < first or last >= size:
+            raise requests.HTTPError(f"asked for bytes from {start}, got Content-Range {m[0]!r}")
+        length = resp.headers.get("Content-Length")
+        if length is not None and (not length.isdigit() or int(length) != last - first + 1):
+            raise requests.HTTPError(f"Content-Length {length} does not match Content-Range {m[0]!r}")
+        return first, last
+
+    def _read(self, resp, piece: _Piece, offset: int, stop: int, useful=None) -> None:
+        """Stream ``[offset, stop)`` of the body into the partial, chunk by chunk, until the piece ends.
+
+        ``useful`` (sequential mode) lists the ranges still missing when the body started; the
+        rest of what arrives is counted as wasted.
+        """
+        blob, raw = piece.blob, resp.raw
+        while offset < stop:
+            data = raw.read1(min(CHUNK, stop - offset), decode_content=False)
+            if not data:
+                raise requests.ConnectionError(f"body ended after byte {offset}, {stop - offset} bytes early")
+            n = len(data)
+            with self._cv:
+                self.stats.bytes_received += n
+                blob.received += n
+                self._last_byte = time.monotonic()
+            self.limiter.consume(n, self._stop)
+            with self._cv:
+                part = blob.partial
+                ok = part is not None and piece.live() and not self._stop.is_set()
+                keep = max(0, min(n, piece.end - offset)) if ok else 0
+                good = keep if useful is None else _overlap(useful, offset, offset + keep)
+                self.stats.bytes_wasted += n - good
+                blob.have += good
+                piece.pos = offset + keep
+            if keep:
+                part.write_at(offset, memoryview(data)[:keep])
+            offset += n
+            if keep < n or piece.pos >= piece.end:
+                return  # the end moved (stolen), the piece is done, or the run is stopping
