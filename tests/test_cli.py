@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import decode_frames
+from helpers import decode_frames
 
 TEACHPOINT = [sys.executable, "-m", "teachpoint"]
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import ROWS, assert_installed_lessons_play, make_video, write_csv
+from helpers import ROWS, assert_installed_lessons_play, make_video, write_csv
 from teachpoint.errors import PublishError, UsageError
 from teachpoint.sync.publish import publish
 from teachpoint.sync.sources import FolderSource

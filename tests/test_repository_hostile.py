@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import assert_installed_lessons_play
+from helpers import assert_installed_lessons_play
 from teachpoint.errors import RepositoryError, RollbackError, SignatureError
 from teachpoint.sync import keys
 from teachpoint.sync.publish import publish

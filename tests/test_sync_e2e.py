@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_installed_lessons_play, write_csv
+from helpers import assert_installed_lessons_play, write_csv
 from teachpoint.sync import engine as eng
 from teachpoint.sync.publish import publish
 from teachpoint.sync.repo_format import blob_path
 from teachpoint.sync.service import ServiceTimes, run_service
 from teachpoint.sync.source_list import add_source
+from teachpoint.testing import media
 from teachpoint.testing.linkemu import LinkEmulator, Outage
 from teachpoint.testing.nginx import NginxServer
 
@@ -31,13 +32,8 @@ pytestmark = pytest.mark.nginx
 
 def noisy_video(path: Path, seconds: float, seed: int) -> Path:
     """Real H.264 that barely compresses (noise), so sizes are what the link carries."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-         f"testsrc2=size=320x240:rate=25,noise=alls=80:allf=t+u:all_seed={seed}",
-         "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "3M",
-         "-pix_fmt", "yuv420p", str(path)], check=True, timeout=120)
-    return path
+    return media.make_video(path, seconds, pattern="testsrc2", size="320x240", rate=25, audio=False,
+                            noise_seed=seed, bitrate="3M")
 
 
 ROWS = [

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
 from teachpoint.paths import DataPaths
+from teachpoint.testing import media
 from teachpoint.workspace import Workspace
 
 REPO = "county"
@@ -19,14 +20,7 @@ REPO = "county"
 
 def make_mp4(path: Path, seconds: float = 6.0, source: str = "testsrc", size: str = "320x240") -> Path:
     """A real H.264 + AAC mp4 (colourful test pattern with a running counter)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"{source}=size={size}:rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=22050", "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-         "-b:a", "32k", "-shortest", str(path)],
-        check=True, timeout=120)
-    return path
+    return media.make_video(path, seconds, pattern=source, size=size, rate=25)
 
 
 def sha256_of(path: Path) -> str:
