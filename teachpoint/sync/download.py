@@ -58,6 +58,7 @@ MIN_STEAL = 32 * 1024  # never steal less than this (a new request costs an RTT)
 TICK_S = 0.25  # monitor period: progress, cancel, give-up, adaptation
 ADAPT_S = 3.0  # throughput window for adding a stream
 BACKOFF_BASE_S, BACKOFF_MAX_S = 0.25, 30.0
+JOIN_S = 2.0  # how long run() waits for its workers when it ends
 MAX_RETRY_AFTER_S = 3600.0
 NET_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
@@ -116,7 +117,7 @@ class _Blob:
         self.validator: str | None = None  # strong ETag or Last-Modified, for If-Range
         self.sequential = False  # the server ignored Range: one whole-body stream
         self.boosted = False
-        self.received = 0  # body bytes received for this generation
+        self.fetched = 0  # useful bytes received for this generation (wasted if it fails)
 
 
 class _Piece:
@@ -319,10 +320,14 @@ class Downloader:
             log.exception("on_progress callback failed")
 
     def _shutdown(self) -> None:
-        """Join the workers (bounded: one may sit in a read for up to stall_s) and close partials."""
+        """Join the workers and close the partials (progress kept).
+
+        The join is bounded: a worker stuck in a silent read (up to ``stall_s``) is left to end on
+        its own; its partial is closed here, so it can no longer write, and it takes no new work.
+        """
         with self._cv:
             self._cv.notify_all()
-        deadline = time.monotonic() + self.stall_s + 5.0
+        deadline = time.monotonic() + JOIN_S
         for t in self._workers:
             t.join(max(0.0, deadline - time.monotonic()))
         with self._cv:
@@ -341,7 +346,8 @@ class Downloader:
         return (0 if blob.boosted else 1, blob.job.priority, blob.index, start or 0)
 
     def _push(self, blob: _Blob, start, end, sequential: bool = False) -> None:
-        heapq.heappush(self._heap, (self._key(blob, start), next(self._seq), blob, blob.gen, start, end, sequential))
+        entry = (self._key(blob, start), next(self._seq), blob, blob.gen, start, end, sequential)
+        heapq.heappush(self._heap, entry)
         self._cv.notify_all()
 
     def _take(self):
@@ -441,10 +447,12 @@ class Downloader:
         blob.attempts += 1
         partial, blob.partial = blob.partial, None
         blob.gen += 1
-        self.stats.bytes_wasted += blob.received
-        blob.received = blob.have = 0
+        self.stats.bytes_wasted += blob.fetched
+        blob.fetched = blob.have = 0
         blob.sequential, blob.validator = False, None
-        if partial is not None:
+        if partial is not None and permanent and partial.bytes_done:
+            partial.close()  # missing on this source: what we have may still be completed elsewhere
+        elif partial is not None:
             partial.discard()  # wrong size or content: nothing in it can be trusted
         if permanent or blob.attempts >= self.max_blob_attempts:
             blob.state, blob.outstanding = "failed", 0
@@ -481,7 +489,8 @@ class Downloader:
                     self._set_pause(task.blob.job.url, exc.seconds, str(exc))
                 except NET_ERRORS as exc:
                     failures = 1 if task.pos != before else failures + 1
-                    delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (failures - 1)) * random.uniform(0.5, 1.0)
+                    delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (failures - 1))
+                    delay *= random.uniform(0.5, 1.0)  # jitter: streams do not retry in step
                     self._last_error = f"{type(exc).__name__}: {exc}"[:300]
                     log.debug("%s: %s; retrying in %.1fs", task.blob.job.url, self._last_error, delay)
                 except StoreError:
@@ -569,8 +578,8 @@ class Downloader:
                         if not piece.live() or blob.partial is None:
                             return
                         if not blob.sequential:
-                            log.info("%s ignores Range: fetching %s as one stream", self._origin(blob.job.url),
-                                     blob.job.sha256[:12])
+                            log.info("%s ignores Range: fetching %s as one stream",
+                                     self._origin(blob.job.url), blob.job.sha256[:12])
                         blob.sequential = piece.sequential = True
                         piece.pos, piece.end = 0, size
                         useful = blob.partial.missing_ranges()
@@ -585,7 +594,8 @@ class Downloader:
             if wait is not None:
                 raise _RetryLater(wait, code)
         if code == 416:
-            raise _BlobFailed(f"the source refused the range (HTTP 416, {resp.headers.get('Content-Range', '')})")
+            have = resp.headers.get("Content-Range", "")
+            raise _BlobFailed(f"the source refused the range (HTTP 416, {have})")
         if code in (408, 429) or code >= 500:
             raise requests.HTTPError(f"HTTP {code} {resp.reason}")
         if code not in (200, 206):
@@ -629,7 +639,6 @@ class Downloader:
             n = len(data)
             with self._cv:
                 self.stats.bytes_received += n
-                blob.received += n
                 self._last_byte = time.monotonic()
             self.limiter.consume(n, self._stop)
             with self._cv:
@@ -639,6 +648,7 @@ class Downloader:
                 good = keep if useful is None else _overlap(useful, offset, offset + keep)
                 self.stats.bytes_wasted += n - good
                 blob.have += good
+                blob.fetched += good
                 piece.pos = offset + keep
             if keep:
                 part.write_at(offset, memoryview(data)[:keep])
