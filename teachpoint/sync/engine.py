@@ -29,7 +29,7 @@ from teachpoint.sync.ratelimit import RateLimiter
 from teachpoint.sync.repo_format import blob_path
 from teachpoint.sync.schedule import Bandwidth, Subscriptions
 from teachpoint.sync.source_list import SourceEntry, list_sources, record_attempt
-from teachpoint.sync.sources import FolderSource, HttpSource
+from teachpoint.sync.sources import FolderSource, HttpSource, expand_sources
 
 log = logging.getLogger(__name__)
 
@@ -133,23 +133,25 @@ class SyncEngine:
         return result
 
     def sync_source(self, entry: SourceEntry) -> SourceResult:
+        """Sync one configured source (a repository, or a collection of several)."""
         res = SourceResult(entry.name, entry.location, UP_TO_DATE)
         self.on_event("source", name=entry.name, location=entry.location)
-        source = HttpSource(entry.location) if entry.is_http else FolderSource(entry.location)
         try:
-            res.install = install_from(source, self.ws.catalogue, self.ws.store, self.ws.trust,
-                                       self.ws.cache, blobs=False)
-            if not res.install.up_to_date:
-                res.outcome = UPDATED
-                self.on_event("metadata", name=entry.name, report=res.install)
-            self._fetch_files(source, entry, res)
+            for source in expand_sources(entry.location):
+                report = install_from(source, self.ws.catalogue, self.ws.store, self.ws.trust,
+                                      self.ws.cache, blobs=False)
+                res.install = report if res.install is None else res.install
+                if not report.up_to_date:
+                    res.outcome = UPDATED
+                    self.on_event("metadata", name=entry.name, report=report)
+                self._fetch_files(source, entry, res)
             record_attempt(self.ws.catalogue, entry.name, None)
         except SourceUnreachable as exc:
             res.outcome, res.error = OFFLINE, str(exc)
-        except (Cancelled, NotEnoughSpace, TeachPointError) as exc:
-            offline = isinstance(exc, RepositoryError) and _looks_offline(exc, entry)
-            res.outcome = OFFLINE if offline else (UPDATED if isinstance(exc, Cancelled) else FAILED)
+        except Cancelled as exc:
             res.error = str(exc)
+        except (NotEnoughSpace, TeachPointError) as exc:
+            res.outcome, res.error = FAILED, str(exc)
         if res.error:
             record_attempt(self.ws.catalogue, entry.name, res.error)
             log.warning("sync from %s: %s", entry.name, res.error)
@@ -167,7 +169,7 @@ class SyncEngine:
                 todo.append(blob)
         if not todo:
             return
-        if entry.is_http:
+        if isinstance(source, HttpSource):
             self._download(source, todo, res)
         else:
             self._copy(source, todo, res)
@@ -217,11 +219,3 @@ class SyncEngine:
             self.on_event("progress", progress=DownloadProgress(
                 bytes_done=done, bytes_total=total, speed_bps=0.0, eta_s=None, streams=1,
                 current=blob.sha256))
-
-
-def _looks_offline(exc: RepositoryError, entry: SourceEntry) -> bool:
-    """A source we could not reach at all (as opposed to one that answered with bad data)."""
-    text = str(exc)
-    if entry.is_http:
-        return "cannot reach" in text
-    return "is not a folder" in text or "no root.json" in text

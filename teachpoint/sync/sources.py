@@ -7,17 +7,21 @@ nodes, hashes on blobs). Every read is bounded by the size the caller expects.
 from __future__ import annotations
 
 import errno
+import json
 import logging
 from pathlib import Path
 
 import requests
 
 from teachpoint import __version__
-from teachpoint.errors import RepositoryError, StoreError
-from teachpoint.sync.repo_format import MAX_ROOT_BYTES, ROOT_NAME, blob_path, meta_path
+from teachpoint.errors import RepositoryError, SourceUnreachable, StoreError, UnsafePath
+from teachpoint.sync.repo_format import (
+    MAX_ROOT_BYTES, REPO_ID_RE, ROOT_NAME, blob_path, meta_path)
 
 log = logging.getLogger(__name__)
 HTTP_TIMEOUT = (10, 30)  # connect, gap between bytes
+COLLECTION_NAME = "teachpoint.json"
+COLLECTION_TYPE = "teachpoint-collection"
 
 
 def read_bounded(path: Path, limit: int) -> bytes:
@@ -46,7 +50,7 @@ class FolderSource:
 
     def read_root(self) -> bytes:
         if not self.folder.is_dir():
-            raise RepositoryError(f"{self.folder} is not a folder")
+            raise SourceUnreachable(f"{self.folder} is not there (stick not inserted?)")
         if not self.exists():
             raise RepositoryError(f"{self.folder} is not a TeachPoint repository (no {ROOT_NAME})")
         return read_bounded(self.folder / ROOT_NAME, MAX_ROOT_BYTES)
@@ -115,10 +119,13 @@ class HttpSource:
                         raise RepositoryError(f"{rel} is larger than the {limit} bytes it may be")
                 return bytes(data)
         except requests.RequestException as exc:
-            raise RepositoryError(f"cannot reach {self.base}: {exc.__class__.__name__}") from exc
+            raise SourceUnreachable(f"cannot reach {self.base}: {exc.__class__.__name__}") from exc
+
+    prefetched_root: bytes | None = None
 
     def read_root(self) -> bytes:
-        return self._get(ROOT_NAME, MAX_ROOT_BYTES)
+        data, self.prefetched_root = self.prefetched_root, None
+        return data if data is not None else self._get(ROOT_NAME, MAX_ROOT_BYTES)
 
     def read_node(self, sha256: str, size: int) -> bytes:
         return self._get(meta_path(sha256), size)
@@ -145,3 +152,54 @@ def open_source(location: str):
     if location.startswith(("http://", "https://")):
         return HttpSource(location)
     return FolderSource(Path(location))
+
+
+def parse_collection(data: bytes) -> dict[str, str]:
+    """The repositories a collection index lists: repository name → relative folder ("name/")."""
+    try:
+        obj = json.loads(data.decode("utf-8"))
+        entries = obj["repositories"]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise RepositoryError(f"{COLLECTION_NAME} is malformed") from exc
+    if obj.get("_type") != COLLECTION_TYPE or not isinstance(entries, dict) or len(entries) > 1000:
+        raise RepositoryError(f"{COLLECTION_NAME} is not a TeachPoint collection")
+    out = {}
+    for name, rel in entries.items():
+        if not (isinstance(name, str) and REPO_ID_RE.match(name) and rel == name + "/"):
+            raise UnsafePath(f"{COLLECTION_NAME} names a bad folder {str(rel)[:80]!r}")
+        out[name] = rel
+    return out
+
+
+def collection_bytes(names) -> bytes:
+    """The index file of a collection holding these repositories (one folder each)."""
+    obj = {"_type": COLLECTION_TYPE, "format": 1,
+           "repositories": {n: n + "/" for n in sorted(names)}}
+    return (json.dumps(obj, indent=1) + "\n").encode("utf-8")
+
+
+def expand_sources(location: str) -> list:
+    """The repository sources at a location: itself, or each repository of a collection.
+
+    A collection (a stick or a LAN peer carrying several repositories) has ``teachpoint.json``
+    at its top and one repository folder per entry; a plain repository has ``root.json``.
+    """
+    top = open_source(location)
+    if isinstance(top, FolderSource):
+        if (top.folder / ROOT_NAME).is_file():
+            return [top]
+        index = top.folder / COLLECTION_NAME
+        if not index.is_file():
+            top.read_root()  # raises the right "not a folder" / "not a repository" message
+        names = parse_collection(read_bounded(index, MAX_ROOT_BYTES))
+        return [FolderSource(top.folder / rel) for rel in names.values()]
+    try:
+        top.prefetched_root = top._get(ROOT_NAME, MAX_ROOT_BYTES)
+        return [top]
+    except SourceUnreachable:
+        raise
+    except RepositoryError as exc:
+        if "has no" not in str(exc):
+            raise
+    names = parse_collection(top._get(COLLECTION_NAME, MAX_ROOT_BYTES))
+    return [HttpSource(top.base + rel, top.session) for rel in names.values()]
