@@ -12,7 +12,7 @@ How it works:
   by a pool of worker threads (one ``requests.Session`` each). When the queue runs dry an idle
   worker *steals* the second half of the largest range still in flight (the owner sees its end
   move and stops there), so the tail of a download never runs on one stream.
-* The pool starts with ``min(4, max_streams)`` streams and adds one every few seconds while the
+* The pool starts with ``min(4, max_streams)`` streams and grows by half every few seconds while the
   aggregate throughput still grows by 10 %, up to ``max_streams``.
 * Reads are bounded by the requested range and the declared size. ``timeout=(stall_s, stall_s)``
   bounds the gap between bytes: a half-dead connection is dropped and the piece re-requested.
@@ -303,8 +303,11 @@ class Downloader:
         if target >= self.max_streams or capped or left < target * self.piece_bytes:
             return target, (now + ADAPT_S, base)
         if base is None or speed > (1 + 0.5 / target) * base:
-            log.debug("%.0f B/s with %d streams: adding one", speed, target)
-            return target + 1, (now + 1.5 * ADAPT_S, speed)
+            # Grow by half while throughput keeps growing (like TCP slow start): on a satellite
+            # link capped per connection, 4 -> 6 -> 9 -> 13 -> 16 takes four steps, not twelve.
+            step = min(max(1, target // 2), self.max_streams - target)
+            log.debug("%.0f B/s with %d streams: adding %d", speed, target, step)
+            return target + step, (now + 1.5 * ADAPT_S, speed)
         return target, (now + 4 * ADAPT_S, speed)  # not growing: hold, probe again later
 
     def _report(self, speed: float) -> None:
