@@ -247,7 +247,7 @@ def account(run: Run, link: LinkEmulator, reqs, payload_paths: set[str]) -> Run:
 
 
 def run_teachpoint(repo: Repo, link: LinkEmulator, work: Path, deadline: float, limit_kbit=None,
-                   max_streams: int = 8) -> tuple[Run, list]:
+                   max_streams: int = 16) -> tuple[Run, list]:
     data = work / f"tp-data-{time.monotonic_ns()}"
     ws = Workspace(DataPaths(data, explicit=True), install_demo=False)
     samples: list[tuple[float, int]] = []  # (time, bytes_done) from progress events
@@ -548,7 +548,7 @@ def main() -> int:
     ap.add_argument("--curl-budget-s", type=float, default=None,
                     help="stop curl after this long and report its sampled goodput (0 = run to the end)")
     ap.add_argument("--cap-kbit", type=int, default=1000, help="--limit-kbit for the cap check (0 = skip)")
-    ap.add_argument("--max-streams", type=int, default=8, help="SyncEngine max_streams (engine default 8)")
+    ap.add_argument("--max-streams", type=int, default=16, help="SyncEngine max_streams (engine default 16)")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()

@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 CHUNK = 16 * 1024  # read/write/limiter unit: small, so the rate cap is smooth
 MIN_STEAL = 32 * 1024  # never steal less than this (a new request costs an RTT)
 TICK_S = 0.25  # monitor period: progress, cancel, give-up, adaptation
+NOT_ON_SOURCE = "not found on the source"  # a mirror or peer may hold only some files
 ADAPT_S = 3.0  # throughput window for adding a stream
 BACKOFF_BASE_S, BACKOFF_MAX_S = 0.25, 30.0
 JOIN_S = 2.0  # how long run() waits for its workers when it ends
@@ -591,7 +592,7 @@ class Downloader:
     def _check_response(self, resp, blob: _Blob) -> None:
         code = resp.status_code
         if code in (404, 410):
-            raise _BlobFailed(f"not found on the source (HTTP {code})", permanent=True)
+            raise _BlobFailed(f"{NOT_ON_SOURCE} (HTTP {code})", permanent=True)
         if code in (429, 503):
             wait = parse_retry_after(resp.headers.get("Retry-After"))
             if wait is not None:

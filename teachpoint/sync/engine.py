@@ -21,7 +21,7 @@ from datetime import datetime
 from teachpoint.errors import (
     BlobMismatch, NotEnoughSpace, RepositoryError, SourceUnreachable, TeachPointError)
 from teachpoint.library.store import Cancelled
-from teachpoint.sync.download import BlobJob, Downloader, DownloadProgress
+from teachpoint.sync.download import NOT_ON_SOURCE, BlobJob, Downloader, DownloadProgress
 from teachpoint.sync.install import InstallReport, install_from
 from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.priority import WantedBlob, resource_blobs, wanted_in_order
@@ -193,10 +193,12 @@ class SyncEngine:
             stats = self._downloader.run(jobs, cancel=self.cancel)
         finally:
             self._downloader = None
-        res.files_missing = len(stats.blobs_failed)
-        if stats.blobs_failed:
-            reasons = sorted(set(stats.blobs_failed.values()))
-            raise RepositoryError(f"{len(stats.blobs_failed)} file(s) could not be fetched: "
+        # A mirror or LAN peer may hold only some files: that is "not here", not a failure.
+        failed = {sha: why for sha, why in stats.blobs_failed.items() if NOT_ON_SOURCE not in why}
+        res.files_missing = len(stats.blobs_failed) - len(failed)
+        if failed:
+            reasons = sorted(set(failed.values()))
+            raise RepositoryError(f"{len(failed)} file(s) could not be fetched: "
                                   + "; ".join(reasons[:3]))
 
     def _copy(self, source: FolderSource, todo: list[WantedBlob], res: SourceResult) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import threading
 from pathlib import Path
 
 import requests
@@ -98,9 +99,19 @@ class HttpSource:
     def __init__(self, url: str, session: requests.Session | None = None):
         self.base = url if url.endswith("/") else url + "/"
         self.location = self.base
-        self.session = session or requests.Session()
-        self.session.headers.update({"User-Agent": f"TeachPoint/{__version__}",
-                                     "Accept-Encoding": "identity"})
+        self._given = session
+        self._local = threading.local()  # requests sessions are not shared between threads
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._given if self._given is not None and threading.current_thread() is \
+                threading.main_thread() else requests.Session()
+            session.headers.update({"User-Agent": f"TeachPoint/{__version__}",
+                                    "Accept-Encoding": "identity"})
+            self._local.session = session
+        return session
 
     def _get(self, rel: str, limit: int) -> bytes:
         try:
