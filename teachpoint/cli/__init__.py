@@ -11,7 +11,7 @@ import logging
 import sys
 
 from teachpoint import __version__
-from teachpoint.cli import library_cmds, repo_cmds, sync_cmds
+from teachpoint.cli import inbox_cmd, library_cmds, repo_cmds, serve_cmd, stick_cmds, sync_cmds
 from teachpoint.errors import TeachPointError
 from teachpoint.logsetup import setup_logging
 from teachpoint.paths import resolve_data_dir
@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     library_cmds.register(sub, common)
     repo_cmds.register(sub, common)
     sync_cmds.register(sub, common)
+    inbox_cmd.register(sub, common)
+    stick_cmds.register(sub, common)
+    serve_cmd.register(sub, common)
     return parser
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from teachpoint.cli.output import human_size, print_json, progress_done, progress_line
-from teachpoint.errors import UsageError
 from teachpoint.sync import keys
 from teachpoint.sync.publish import publish
-from teachpoint.sync.sources import FolderSource, open_source
+from teachpoint.sync.sources import open_source
+from teachpoint.sync.stick import check_stick_folder, import_stick
 from teachpoint.sync.trust import TrustStore
 from teachpoint.sync.verify import verify_repository
 from teachpoint.workspace import Workspace
@@ -132,25 +133,58 @@ def cmd_verify(args, paths) -> int:
 
 
 def cmd_import(args, paths) -> int:
+    """Verify and install from a folder or stick (a repository or a collection of several)."""
     folder = Path(args.folder)
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder")
+    if not folder.exists() or not folder.is_dir():
+        check_stick_folder(folder)  # raises the clear "does not exist" / "is a file" error
     ws = Workspace(paths)
-    report = ws.install(FolderSource(folder), progress=lambda n, total, done: progress_line(
-        f"copied {n} of {total} files, {human_size(done)}"))
+    ws.require_writable("install lessons")
+    result = import_stick(ws, folder, progress=_copy_progress)
     progress_done()
     if args.json:
-        print_json({**report.__dict__, "summary": report.summary_zh()})
+        print_json(result.to_json())
+        return 0 if result.ok else 1
+    for item in result.repositories:
+        _print_repo_import(item)
+    if result.inventories:
+        print(f"this stick also carries {len(result.inventories)} inventory file(s) of other "
+              "PCs; give them to 'teachpoint export --for' on a connected PC")
+    if result.cancelled:
+        print("import cancelled: what was copied is kept; import again to continue")
+    return 0 if result.ok else 1
+
+
+_last_progress = [0.0]
+
+
+def _copy_progress(p) -> None:
+    now = time.monotonic()
+    if now - _last_progress[0] < 0.5 and p.bytes_done < p.bytes_total:
+        return
+    _last_progress[0] = now
+    eta = f", {p.eta_s:.0f} s left" if p.eta_s is not None else ""
+    progress_line(f"{p.repository}: {human_size(p.bytes_done)} of {human_size(p.bytes_total)}, "
+                  f"{p.files_done} of {p.files_total} files, {human_size(p.speed_bps)}/s{eta}")
+
+
+def _print_repo_import(item) -> None:
+    name = f"{item.repository} version {item.version}" if item.repository else item.location
+    if item.status == "failed":
+        print(f"{name}: NOT imported — {item.error}")
+        return
+    if item.status == "older":
+        print(f"{name}: this PC already has the newer version {item.installed_version}; the "
+              "catalogue was kept (no rollback)")
+    elif item.report is not None and not item.report.up_to_date:
+        print(f"{name}: {item.report.summary_zh()}")
     else:
-        if report.up_to_date:
-            print(f"{report.repository} version {report.version} is already installed")
-        else:
-            print(f"{report.repository} version {report.version}: {report.summary_zh()}")
-        print(f"copied {report.blobs_copied} file(s), {human_size(report.bytes_copied)}"
-              + (f"; {report.blobs_unavailable} not on this stick" if report.blobs_unavailable else ""))
-        if report.expired_days > 0:
-            print(f"note: this copy's metadata expired {report.expired_days:.0f} days ago; "
-                  "lessons were installed, connect to the source for a newer one")
-        for problem in report.problems:
-            print(f"problem: {problem}")
-    return 0 if not report.problems else 1
+        print(f"{name} is already installed")
+    copy = item.copy
+    extra = f"; {copy.files_missing} wanted file(s) not on this stick" if copy.files_missing else ""
+    what = "file(s) this PC still needed" if item.status == "older" else "file(s)"
+    print(f"  copied {copy.files_copied} {what}, {human_size(copy.bytes_copied)}{extra}")
+    if item.expired_days > 0:
+        print(f"  note: this copy's metadata expired {item.expired_days:.0f} days ago; lessons were "
+              "installed, connect to the source for a newer one")
+    for problem in copy.problems:
+        print(f"  problem: {problem}")

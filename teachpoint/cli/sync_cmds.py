@@ -88,8 +88,13 @@ class _Printer:
 
     def __init__(self, json_lines: bool):
         self.json_lines = json_lines
+        self.lock = threading.Lock()  # events come from several download threads
 
     def __call__(self, kind: str, **data) -> None:
+        with self.lock:
+            self._print(kind, data)
+
+    def _print(self, kind: str, data: dict) -> None:
         if self.json_lines:
             print(json.dumps(_event_json(kind, data), ensure_ascii=False), flush=True)
             return

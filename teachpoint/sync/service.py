@@ -14,7 +14,9 @@ import random
 import time
 from dataclasses import dataclass
 
+from teachpoint.errors import TeachPointError
 from teachpoint.sync.engine import OFFLINE, FAILED, SyncEngine
+from teachpoint.sync.inbox import get_inbox, scan_inbox
 from teachpoint.sync.lock import SyncBusy, SyncLock
 from teachpoint.sync.source_list import list_sources
 
@@ -35,6 +37,23 @@ def backoff_delay(failures: int, times: ServiceTimes, rng: random.Random) -> flo
     return base * rng.uniform(0.75, 1.25)
 
 
+def scan_inbox_once(engine: SyncEngine) -> None:
+    """Import what the satellite receiver has completed in the inbox, if one is configured."""
+    inbox = get_inbox(engine.ws)
+    if inbox is None or engine.cancel.is_set():
+        return
+    try:
+        with SyncLock(engine.ws.paths.root):
+            result = scan_inbox(engine.ws, inbox.folder, cleanup=inbox.cleanup, cancel=engine.cancel)
+    except SyncBusy:
+        return  # the app is syncing: next round
+    except TeachPointError as exc:  # disk full, read-only data dir: say so, keep serving
+        log.warning("inbox %s: %s", inbox.folder, exc)
+        return
+    if result.changed:
+        log.info("inbox %s: new lessons or files installed", inbox.folder)
+
+
 def run_service(engine: SyncEngine, stop, times: ServiceTimes = ServiceTimes(),
                 clock=time.monotonic, rng: random.Random | None = None, max_rounds: int | None = None) -> int:
     """Run until ``stop`` is set (or ``max_rounds`` loop turns, for tests); returns rounds run."""
@@ -45,6 +64,7 @@ def run_service(engine: SyncEngine, stop, times: ServiceTimes = ServiceTimes(),
     while not stop.is_set() and (max_rounds is None or rounds < max_rounds):
         rounds += 1
         engine.apply_bandwidth()
+        scan_inbox_once(engine)
         now = clock()
         for entry in list_sources(engine.ws.catalogue):
             if stop.is_set():
