@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 
 from teachpoint import resources
 from teachpoint.errors import DataDirError, TeachPointError

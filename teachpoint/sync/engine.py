@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from teachpoint.errors import (
-    BlobMismatch, NotEnoughSpace, RepositoryError, SourceUnreachable, TeachPointError)
+    NotEnoughSpace, RepositoryError, SourceUnreachable, TeachPointError)
 from teachpoint.library.store import Cancelled
+from teachpoint.sync.folder_copy import CopyProgress, copy_blobs
 from teachpoint.sync.download import NOT_ON_SOURCE, BlobJob, Downloader, DownloadProgress
 from teachpoint.sync.install import InstallReport, install_from
 from teachpoint.sync.lock import SyncLock
@@ -202,22 +203,16 @@ class SyncEngine:
                                   + "; ".join(reasons[:3]))
 
     def _copy(self, source: FolderSource, todo: list[WantedBlob], res: SourceResult) -> None:
-        total = sum(b.size for b in todo)
-        done = 0
-        for blob in todo:
-            if self.cancel.is_set():
-                raise Cancelled("sync cancelled")
-            if not source.has_blob(blob.sha256, blob.size):
-                res.files_missing += 1
-                continue
-            try:
-                source.fetch_blob(blob.sha256, blob.size, self.ws.store, cancel=self.cancel)
-            except (BlobMismatch, RepositoryError) as exc:
-                log.warning("file %s from %s: %s", blob.sha256[:12], res.name, exc)
-                res.files_missing += 1
-                continue
-            self._blob_done(res, blob.sha256, blob.size)
-            done += blob.size
+        def progress(p: CopyProgress) -> None:
             self.on_event("progress", progress=DownloadProgress(
-                bytes_done=done, bytes_total=total, speed_bps=0.0, eta_s=None, streams=1,
-                current=blob.sha256))
+                bytes_done=p.bytes_done, bytes_total=p.bytes_total, speed_bps=p.speed_bps,
+                eta_s=p.eta_s, streams=1, current=""))
+
+        copied = copy_blobs(self.ws, source, todo, res.name, progress=progress, cancel=self.cancel)
+        res.files_fetched += copied.files_copied
+        res.bytes_fetched += copied.bytes_copied
+        res.files_missing += copied.files_missing + copied.files_unreadable
+        if copied.cancelled:
+            raise Cancelled("sync cancelled")
+        if copied.rejected:
+            raise RepositoryError("; ".join(copied.problems[:3]))
