@@ -57,6 +57,11 @@ def test_sync_once_exit_codes_and_json_progress(tmp_path, published_repo, publis
         assert any(e["event"] == "progress" for e in events)
         again = tp(data, "sync", "--once")
         assert "up to date" in again.stdout
+        human = tmp_path / "data2"  # the same sync as a person sees it on a terminal
+        tp(human, "trust", "add", str(publisher_key.with_suffix(".pub")))
+        tp(human, "source", "add", nginx.url + "/repo/", "--name", "county")
+        printed = tp(human, "sync", "--once").stdout
+        assert "ready to play: 小雨沙沙" in printed and "county: updated" in printed
     status = json.loads(tp(data, "status", "--json").stdout)
     assert status["resources"]["not_downloaded"] == 0 and status["resources"]["installed"] >= 11
 

@@ -86,8 +86,9 @@ def cmd_source_remove(args, paths) -> int:
 class _Printer:
     """Engine events → a progress line on a terminal, or JSON lines for scripts."""
 
-    def __init__(self, json_lines: bool):
+    def __init__(self, json_lines: bool, lessons_of=None):
         self.json_lines = json_lines
+        self.lessons_of = lessons_of or (lambda sha256: [])  # titles a stored file completes
         self.lock = threading.Lock()  # events come from several download threads
 
     def __call__(self, kind: str, **data) -> None:
@@ -108,6 +109,10 @@ class _Printer:
             eta = f", {p.eta_s:.0f} s left" if p.eta_s is not None else ""
             progress_line(f"{human_size(p.bytes_done)} of {human_size(p.bytes_total)} "
                           f"at {human_size(p.speed_bps)}/s{eta} ({p.streams} streams)")
+        elif kind == "file":
+            for title in self.lessons_of(data["sha256"]):
+                progress_done()
+                print(f"  ready to play: {title}")
         elif kind == "source_done":
             progress_done()
 
@@ -124,7 +129,8 @@ def _event_json(kind: str, data: dict) -> dict:
 
 def cmd_sync(args, paths) -> int:
     ws = Workspace(paths)
-    printer = _Printer(args.json_progress)
+    announced: set[str] = set()
+    printer = _Printer(args.json_progress, lessons_of=lambda sha: _lessons_ready(ws, sha, announced))
     stop = threading.Event()
     engine = eng.SyncEngine(ws, limit_kbit=args.limit_kbit, on_event=printer, cancel=stop)
 
@@ -155,6 +161,19 @@ def cmd_sync(args, paths) -> int:
     else:
         print(json.dumps({"event": "done", "outcome": result.outcome}), flush=True)
     return EXIT_CODES[result.outcome]
+
+
+def _lessons_ready(ws, sha256: str, announced: set) -> list[str]:
+    """Titles of resources this file completes (main file and subtitles all stored), once each."""
+    rows = ws.catalogue.db.execute(
+        "SELECT DISTINCT resource_id FROM files WHERE sha256 = ? AND role IN ('main', 'subtitle')",
+        [sha256]).fetchall()
+    out = []
+    for (rid,) in rows:
+        if rid not in announced and ws.catalogue.state_of(rid) == "installed":
+            announced.add(rid)
+            out.append(ws.catalogue.resource(rid).title)
+    return out
 
 
 def cmd_bandwidth(args, paths) -> int:
