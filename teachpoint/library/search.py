@@ -5,7 +5,9 @@ text (NFKC, lower case, letters and digits only — spaces, punctuation and any 
 gone before SQL sees it): the title, its pinyin (小马过河 → ``xiaomaguohe``) and initials
 (``xmgh``); the *tags* (unit name and keywords, space-separated, with their pinyin and initials);
 the description as *body*; plus the grade, subject and a sort key. Pinyin comes from pypinyin's
-default, phrase-aware readings (no heteronyms); non-Chinese runs are kept as they are.
+default, phrase-aware readings (no heteronyms); non-Chinese runs are kept as they are. The text
+normalisation itself (:func:`compact`, :func:`pinyin_forms`, tag text, query words naming a
+grade or subject) is in :mod:`teachpoint.library.search_text`.
 
 Searching (:func:`search`) asks indexes for candidates — B-tree ranges for exact and prefix
 matches of titles, the trigram index ``search_fts`` for substrings of 3+ characters, the
@@ -21,20 +23,18 @@ volume, unit, lesson and resource order.
 
 from __future__ import annotations
 
-import functools
 import logging
 import operator
-import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
 import sqlite_utils
-from pypinyin import lazy_pinyin
 
 from teachpoint.library import curriculum
 from teachpoint.library.migrations import SEARCH_SHORT_MAX
+from teachpoint.library.search_text import compact, pinyin_forms, tag_forms, take_curriculum_words
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +50,6 @@ _CHUNK = 500  # ids per IN (...) list
 # the whole catalogue: more ids than this, or than 1/15 of the rows, and the bulk rebuild is cheaper.
 BULK_THRESHOLD = 64
 BULK_FRACTION = 15
-_NOT_HAN = "\x00"  # marks runs pypinyin passed through unchanged
-_SEGMENT = re.compile(r"[^\W_]+")  # runs of letters and digits (any script)
-_UNIT_ORDINAL = re.compile(
-    r"^\s*(?:第\s*[\d零〇一二两三四五六七八九十百]+\s*(?:单元|组|章|模块|主题|部分|板块)|"
-    r"(?:unit|module|chapter)\s*\d+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,41 +63,6 @@ class SearchHit:
     unit: str
     score: int
     matched_on: str
-
-
-# --- normalising text ---------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=16_384)
-def _compact_cached(text: str) -> str:
-    return compact(text)
-
-
-def compact(text: str) -> str:
-    """NFKC, lower case, letters and digits only: ``"《小马 过河》Ｕnit-3"`` → ``"小马过河unit3"``."""
-    return "".join(_segments(text))
-
-
-def pinyin_forms(text: str) -> tuple[str, str]:
-    """Full pinyin and initials of ``text``, compact: ``"小马过河 (2)"`` → ``("xiaomaguohe2", "xmgh2")``."""
-    parts = [_segment_pinyin(seg) for seg in _segments(text)]
-    return "".join(p[0] for p in parts), "".join(p[1] for p in parts)
-
-
-def _segments(text: str) -> list[str]:
-    """Runs of letters and digits of ``text`` after NFKC and lower-casing."""
-    text = text or ""
-    if not unicodedata.is_normalized("NFKC", text):  # the check is ~30× cheaper than normalising
-        text = unicodedata.normalize("NFKC", text)
-    return _SEGMENT.findall(text.lower())
-
-
-@functools.lru_cache(maxsize=65_536)
-def _segment_pinyin(segment: str) -> tuple[str, str]:
-    """Pinyin and initials of one run of letters/digits (cached: units, keywords and title parts repeat)."""
-    items = lazy_pinyin(segment, errors=lambda run: _NOT_HAN + run)
-    full = "".join(item.lstrip(_NOT_HAN) for item in items)
-    initials = "".join(item[1:] if item.startswith(_NOT_HAN) else item[:1] for item in items)
-    return full.lower(), initials.lower()
 
 
 # --- indexing -----------------------------------------------------------------------------------
@@ -212,24 +172,13 @@ def _search_row(rid, title, description, keywords, sort_key,
                 grade, subject, edition, volume, unit, unit_order, lesson) -> tuple:
     """The ``search_text`` values of one resource."""
     title_pinyin, title_initials = pinyin_forms(title)
-    keywords = (keywords or "").split(";")
-    tags = _unique(map(_compact_cached, [unit, *keywords]))
-    # Pinyin and initials of a unit leave out its ordinal: every unit's 第一单元 would otherwise
-    # answer short initials such as "dy" or "yd".
-    spoken_tags = _unique(map(_compact_cached, [_UNIT_ORDINAL.sub("", unit), *keywords]))
-    spoken = [_segment_pinyin(t) for t in spoken_tags]  # a compact tag is a single segment
+    tags, tags_pinyin, tags_initials = tag_forms(unit, (keywords or "").split(";"))
     ordering = "\x1f".join((
         f"{_num(grade)}{_num(_SUBJECT_RANK.get(subject, 99))}{subject}", edition,
         f"{_num(_VOLUME_RANK.get(volume, 99))}{volume}", f"{_num(unit_order)}{unit}",
         f"{_num(lesson)}{_num(sort_key)}{rid}"))
     return (rid, grade, subject, ordering, compact(title), title_pinyin, title_initials,
-            " ".join(tags), " ".join(f[0] for f in spoken), " ".join(f[1] for f in spoken),
-            compact(description))
-
-
-def _unique(texts: Iterable[str]) -> list[str]:
-    """Non-empty texts, first occurrence only, in order."""
-    return [t for t in dict.fromkeys(texts) if t]
+            tags, tags_pinyin, tags_initials, compact(description))
 
 
 def _num(value) -> str:
@@ -286,7 +235,7 @@ def search(db: sqlite_utils.Database, query: str, grade: int | str | None = None
     filters = _filters(grade, subject)
     words = unicodedata.normalize("NFKC", str(query or ""))[:MAX_QUERY_CHARS].split()
     if len(words) > 1:
-        words = _take_curriculum_words(words, filters)
+        words = take_curriculum_words(words, filters)
     words = list(dict.fromkeys(w[:MAX_NEEDLE_CHARS] for w in map(compact, words) if w))
     needle_text = "".join(words)[:MAX_NEEDLE_CHARS]
     if not needle_text or limit <= 0:
@@ -308,39 +257,6 @@ def _filters(grade, subject) -> dict:
     if subject is not None and str(subject).strip():
         filters["subject"] = curriculum.parse_subject(subject)
     return filters
-
-
-def _take_curriculum_words(words: list[str], filters: dict) -> list[str]:
-    """Move words naming a grade or a subject into ``filters``; return the other words.
-
-    Only when some other word remains, and never overriding an explicit filter.
-    """
-    found, rest = {}, []
-    for word in words:
-        field, value = _curriculum_word(word)
-        if field and field not in filters and field not in found:
-            found[field] = value
-        else:
-            rest.append(word)
-    if rest and found:
-        filters.update(found)
-        return rest
-    return words
-
-
-def _curriculum_word(word: str) -> tuple[str | None, object]:
-    """("grade", 3) for 三年级/初一, ("subject", "数学") for 数学/道法, else (None, None).
-
-    Only Chinese words count: "3", "it", "art" or "music" in a query are far more often part of
-    a title (Unit 3, Is it a cat?) than a filter.
-    """
-    if word.isascii():
-        return None, None
-    grade = curriculum.lookup_grade(word)
-    if grade is not None:
-        return "grade", grade
-    subject = curriculum.lookup_subject(word)
-    return ("subject", subject) if subject else (None, None)
 
 
 def _search_sql(needle: _Needle, terms: list[_Needle], filters: dict, limit: int) -> tuple[str, dict]:

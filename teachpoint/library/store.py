@@ -14,6 +14,10 @@ are taken from a stream. The store is a plain filesystem component: no Qt, no ca
 catalogue records blob states itself. OS errors come out as :class:`StoreError` with a message for
 people; errors of the *source* (a network stream, a file on a stick) pass through unchanged, so
 the caller can resume or report the source.
+
+The low-level pieces (sha and size checks, cancelling, fsync, hashing) live in
+:mod:`teachpoint.library.store_io` and the maintenance (verify, quarantine, gc) in
+:mod:`teachpoint.library.store_maintenance`; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -23,56 +27,32 @@ import errno
 import hashlib
 import logging
 import os
-import re
 import shutil
 import stat
 import tempfile
 import threading
-import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Iterator
 
 from teachpoint.errors import BlobMismatch, NotEnoughSpace, StoreError
+from teachpoint.library.store_io import (
+    CHUNK, WRITEBACK_EVERY, CancelToken, Cancelled, Progress, _check_size, _fadvise, _not_stored, _SHA_RE,
+    _stream_reader, check_cancel, check_sha, fsync_dir, hash_file, write_all)
+from teachpoint.library.store_maintenance import STALE_TMP_SECONDS, GcReport, StoreMaintenance, VerifyReport
+
+# The public names, several of them re-exported from store_io and store_maintenance.
+__all__ = ["CHUNK", "STALE_TMP_SECONDS", "WRITEBACK_EVERY", "CancelToken", "Cancelled", "ContentStore",
+           "GcReport", "Progress", "StoreStats", "VerifyReport", "check_cancel", "check_sha", "fsync_dir",
+           "hash_file", "write_all"]
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1 << 20  # read size; measured faster than 4 or 16 MiB here (the buffer stays in cache)
-WRITEBACK_EVERY = 32 << 20  # start writing dirty pages to disk this often (see _fadvise)
-STALE_TMP_SECONDS = 3600  # gc removes temp files older than this
-_SHA_RE = re.compile(r"[0-9a-f]{64}")
 _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_BINARY = getattr(os, "O_BINARY", 0)
-
-Progress = Callable[[int], None]
-
-
-class CancelToken(Protocol):
-    """Anything with ``is_set()``, e.g. :class:`threading.Event`."""
-
-    def is_set(self) -> bool: ...
-
-
-class Cancelled(StoreError):
-    """The caller's cancel token was set; the operation left nothing behind."""
-
-
-@dataclass
-class VerifyReport:
-    ok: list[str] = field(default_factory=list)
-    damaged: list[str] = field(default_factory=list)  # present but the content does not hash right
-    missing: list[str] = field(default_factory=list)  # asked for but not in the store
-
-
-@dataclass
-class GcReport:
-    blobs_removed: int = 0
-    tmp_removed: int = 0
-    partials_removed: int = 0
-    bytes_freed: int = 0
 
 
 @dataclass
@@ -82,81 +62,7 @@ class StoreStats:
     free: int
 
 
-def check_sha(sha256: object) -> str:
-    """Return ``sha256`` if it is 64 lower-case hex digits, else raise :class:`StoreError`."""
-    if not isinstance(sha256, str) or not _SHA_RE.fullmatch(sha256):
-        raise StoreError(f"not a SHA-256 (64 lower-case hex digits): {sha256!r:.80}")
-    return sha256
-
-
-def check_cancel(cancel: CancelToken | None, what: str) -> None:
-    """Raise :class:`Cancelled` if the token is set."""
-    if cancel is not None and cancel.is_set():
-        raise Cancelled(f"cancelled: {what}")
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename in ``path`` durable (no-op where directories cannot be opened, e.g. Windows)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_all(fd: int, data: memoryview) -> None:
-    """``os.write`` until every byte of ``data`` is written."""
-    while data:
-        data = data[os.write(fd, data):]
-
-
-def hash_file(path: Path, progress: Progress | None = None, cancel: CancelToken | None = None) -> str:
-    """SHA-256 of a file, read in big chunks; ``progress(bytes_done)`` after each one."""
-    h, done = hashlib.sha256(), 0
-    buf = memoryview(bytearray(CHUNK))
-    with open(path, "rb", buffering=0) as f:
-        _fadvise(f.fileno(), 0, "SEQUENTIAL")
-        while n := f.readinto(buf):
-            check_cancel(cancel, f"hashing {path.name}")
-            h.update(buf[:n])
-            done += n
-            if progress:
-                progress(done)
-    return h.hexdigest()
-
-
-def _fadvise(fd: int, length: int, advice: str) -> None:
-    """``posix_fadvise`` where it exists (not on Windows/macOS); a hint, so failures are ignored.
-
-    ``SEQUENTIAL`` on sources doubles read-ahead. ``DONTNEED`` on the temp file, every
-    :data:`WRITEBACK_EVERY` bytes, makes Linux start writeback at once, so the disk works while we
-    hash and the final fsync is short (1 GiB: 2.2 s → 1.7 s here; ``cp`` + sync 1.3 s); it also
-    keeps a big import from pushing everything else out of a small PC's memory.
-    """
-    if hasattr(os, "posix_fadvise"):
-        with contextlib.suppress(OSError):
-            os.posix_fadvise(fd, 0, length, getattr(os, "POSIX_FADV_" + advice))
-
-
-def _stream_reader(stream) -> Callable[[memoryview], int]:
-    """A ``fill(buffer) -> n`` function over a binary file-like (``readinto`` or ``read``)."""
-    readinto = getattr(stream, "readinto", None)
-    if readinto is not None:
-        return lambda mv: readinto(mv) or 0
-
-    def fill(mv: memoryview) -> int:
-        data = stream.read(len(mv))
-        if len(data) > len(mv):  # a read(n) that returns more than n must not slip past the bound
-            raise BlobMismatch(f"stream returned {len(data)} bytes, more than the {len(mv)} asked for")
-        mv[: len(data)] = data
-        return len(data)
-
-    return fill
-
-
-class ContentStore:
+class ContentStore(StoreMaintenance):
     """Blobs named by their SHA-256 under ``root``; keeps ``floor_bytes`` of the disk free."""
 
     def __init__(self, root: Path, floor_bytes: int = 1 << 30):
@@ -419,49 +325,8 @@ class ContentStore:
                 count += 1
         return StoreStats(count, total, self._free())
 
-    # ------------------------------------------------------------------ maintenance
-
-    def verify(self, shas: Iterable[str] | None = None, progress: Callable[[int, int], None] | None = None,
-               cancel: CancelToken | None = None) -> VerifyReport:
-        """Re-hash all blobs (or ``shas``); ``progress(bytes_done, bytes_total)`` as it goes."""
-        targets = list(self.iter_blobs()) if shas is None else [check_sha(s) for s in shas]
-        report, sizes = VerifyReport(), {}
-        for sha in targets:
-            try:
-                sizes[sha] = self.size_of(sha)
-            except StoreError:
-                report.missing.append(sha)
-        total, base = sum(sizes.values()), 0
-        for sha, size in sizes.items():
-            cb = (lambda n, b=base: progress(b + n, total)) if progress else None
-            try:
-                good = hash_file(self.path_of(sha), cb, cancel) == sha
-            except OSError as exc:
-                log.warning("cannot read blob %s: %s", sha, exc)
-                good = False
-            (report.ok if good else report.damaged).append(sha)
-            if not good:
-                log.warning("blob %s is damaged", sha)
-            base += size
-        return report
-
-    def quarantine(self, sha256: str) -> Path:
-        """Move a (damaged) blob to ``damaged/<sha>.<timestamp>``; never deletes it. Returns the new path."""
-        src = self.path_of(sha256)
-        if not self.has(sha256):
-            raise _not_stored(sha256)
-        self.ensure_layout()
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        dest, n = self.damaged_dir / f"{sha256}.{stamp}", 0
-        while dest.exists():
-            n += 1
-            dest = self.damaged_dir / f"{sha256}.{stamp}-{n}"
-        with self.writing(self.damaged_dir):
-            os.rename(src, dest)
-            fsync_dir(src.parent)
-            fsync_dir(self.damaged_dir)
-        log.warning("quarantined blob %s to %s", sha256, dest)
-        return dest
+    # ------------------------------------------------------------------ removing
+    # (verify, quarantine and gc come from StoreMaintenance)
 
     def remove(self, sha256: str) -> bool:
         """Delete a blob; True if it was there."""
@@ -472,58 +337,3 @@ class ContentStore:
             except FileNotFoundError:
                 return False
         return True
-
-    def gc(self, referenced: Iterable[str], now: float | None = None) -> GcReport:
-        """Remove blobs not in ``referenced``, stale temp files and unneeded partial downloads.
-
-        Every referenced value is validated first: a malformed set (say, upper-case hex) must fail
-        loudly rather than look like "nothing is referenced" and empty the store.
-        """
-        keep = {check_sha(s) for s in referenced}
-        now = time.time() if now is None else now
-        report = GcReport()
-        for sha in list(self.iter_blobs()):
-            if sha not in keep:
-                size = self.size_of(sha)
-                if self.remove(sha):
-                    report.blobs_removed += 1
-                    report.bytes_freed += size
-        report.tmp_removed, freed = self._sweep(self.tmp_dir, lambda e: e.stat().st_mtime < now - STALE_TMP_SECONDS)
-        report.bytes_freed += freed
-        report.partials_removed, freed = self._sweep(self.partial_dir, lambda e: self._partial_unneeded(e.name, keep))
-        report.bytes_freed += freed
-        log.info("gc: %s", report)
-        return report
-
-    def _partial_unneeded(self, name: str, keep: set[str]) -> bool:
-        """A partial-download file whose blob is unreferenced or already stored, and not in use."""
-        sha = name.split(".", 1)[0]
-        if not _SHA_RE.fullmatch(sha) or self._partial_open(sha):
-            return False
-        return sha not in keep or self.has(sha)
-
-    def _sweep(self, folder: Path, doomed: Callable[[os.DirEntry], bool]) -> tuple[int, int]:
-        """Delete regular files in ``folder`` for which ``doomed`` is true; returns (count, bytes)."""
-        count = freed = 0
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            return 0, 0
-        for e in entries:
-            with self.writing(folder):
-                if e.is_file(follow_symlinks=False) and doomed(e):
-                    size = e.stat(follow_symlinks=False).st_size
-                    os.unlink(e.path)
-                    count, freed = count + 1, freed + size
-        return count, freed
-
-
-def _not_stored(sha256: str) -> StoreError:
-    return StoreError(f"blob {sha256[:12]}… is not in the store")
-
-
-def _check_size(size: object) -> None:
-    """A declared size must be a non-negative int."""
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise StoreError(f"invalid declared size {size!r}")
-

@@ -24,45 +24,42 @@ How it works:
   ``max_blob_attempts`` times, then the blob is reported in ``DownloadStats.blobs_failed``.
 * If no body byte arrives for ``give_up_s`` the run ends with :class:`SourceUnreachable`;
   the partial downloads stay for next time.
+
+Layout: this module holds the public API, the monitor loop and the workers;
+:mod:`teachpoint.sync.download_queue` the piece queue and work stealing;
+:mod:`teachpoint.sync.http_range` the Range requests and the checks on each response.
 """
 
 from __future__ import annotations
 
-import email.utils
 import heapq
-import http.client
 import itertools
 import logging
 import random
-import re
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import requests
-import urllib3
-
 from teachpoint.errors import BlobMismatch, SourceUnreachable, StoreError
 from teachpoint.library.partial import load_ranges
 from teachpoint.library.store import Cancelled, ContentStore, check_sha
+from teachpoint.sync.download_queue import _Blob, _Piece, _PieceQueue
+from teachpoint.sync.http_range import (
+    CHUNK, NET_ERRORS, NOT_ON_SOURCE, _BlobFailed, _default_session, _RangeFetcher, _RetryLater,
+    parse_retry_after)
 from teachpoint.sync.ratelimit import RateLimiter
 
-__all__ = ["BlobJob", "DownloadStats", "DownloadProgress", "Downloader", "SourceUnreachable"]
+__all__ = ["BlobJob", "DownloadStats", "DownloadProgress", "Downloader", "SourceUnreachable",
+           "NOT_ON_SOURCE", "parse_retry_after"]  # the last two live in http_range
 
 log = logging.getLogger(__name__)
 
-CHUNK = 16 * 1024  # read/write/limiter unit: small, so the rate cap is smooth
-MIN_STEAL = 32 * 1024  # never steal less than this (a new request costs an RTT)
 TICK_S = 0.25  # monitor period: progress, cancel, give-up, adaptation
-NOT_ON_SOURCE = "not found on the source"  # a mirror or peer may hold only some files
 ADAPT_S = 3.0  # throughput window for adding a stream
 BACKOFF_BASE_S, BACKOFF_MAX_S = 0.25, 30.0
 JOIN_S = 2.0  # how long run() waits for its workers when it ends
-MAX_RETRY_AFTER_S = 3600.0
-NET_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
-_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 
 
 @dataclass
@@ -93,72 +90,7 @@ class DownloadProgress:
     current: str  # sha of a blob in flight
 
 
-class _BlobFailed(Exception):
-    """This attempt at the blob failed; ``permanent`` = do not try again (404)."""
-
-    def __init__(self, reason: str, permanent: bool = False):
-        super().__init__(reason)
-        self.permanent = permanent
-
-
-class _RetryLater(Exception):
-    def __init__(self, seconds: float, status: int):
-        super().__init__(f"HTTP {status}, asked to retry after {seconds:.0f}s")
-        self.seconds = seconds
-
-
-class _Blob:
-    def __init__(self, job: BlobJob, index: int, have: int):
-        self.job, self.index, self.have = job, index, have
-        self.state = "queued"  # queued -> active -> committing -> done | failed (or back to queued)
-        self.partial = None
-        self.gen = 0  # bumped when the blob restarts: pieces of an older generation are dropped
-        self.outstanding = 1  # queue entries + pieces in flight (of this generation)
-        self.attempts = 0
-        self.validator: str | None = None  # strong ETag or Last-Modified, for If-Range
-        self.sequential = False  # the server ignored Range: one whole-body stream
-        self.boosted = False
-        self.fetched = 0  # useful bytes received for this generation (wasted if it fails)
-
-
-class _Piece:
-    def __init__(self, blob: _Blob, pos: int, end: int, sequential: bool = False):
-        self.blob, self.gen, self.pos, self.end, self.sequential = blob, blob.gen, pos, end, sequential
-
-    def live(self) -> bool:
-        b = self.blob
-        return self.gen == b.gen and b.state == "active" and (self.sequential or not b.sequential)
-
-
-def _default_session() -> requests.Session:
-    s = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
-    s.mount("http://", adapter)
-    s.mount("https://", adapter)
-    return s
-
-
-def _overlap(ranges: list[tuple[int, int]], start: int, end: int) -> int:
-    return sum(max(0, min(e, end) - max(s, start)) for s, e in ranges)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER_S)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return min(max(0.0, when.timestamp() - time.time()), MAX_RETRY_AFTER_S)
-
-
-class Downloader:
+class Downloader(_PieceQueue, _RangeFetcher):
     """Fetches blobs over HTTP into a :class:`ContentStore`; see the module docstring."""
 
     def __init__(self, store: ContentStore, *, max_streams: int = 8, piece_bytes: int = 256 * 1024,
@@ -268,9 +200,6 @@ class Downloader:
 
     # ------------------------------------------------------------------ monitor helpers
 
-    def _unresolved(self) -> bool:
-        return any(b.state not in ("done", "failed") for b in self._blobs.values())
-
     def _origins(self) -> str:
         return ", ".join(sorted({self._origin(b.job.url) for b in self._blobs.values()})) or "the source"
 
@@ -343,130 +272,6 @@ class Downloader:
                 p.close()  # keeps the progress for next time
             except StoreError as exc:
                 log.warning("could not save partial download %s: %s", p.sha256, exc)
-
-    # ------------------------------------------------------------------ queue (caller holds _cv)
-
-    def _key(self, blob: _Blob, start) -> tuple:
-        return (0 if blob.boosted else 1, blob.job.priority, blob.index, start or 0)
-
-    def _push(self, blob: _Blob, start, end, sequential: bool = False) -> None:
-        entry = (self._key(blob, start), next(self._seq), blob, blob.gen, start, end, sequential)
-        heapq.heappush(self._heap, entry)
-        self._cv.notify_all()
-
-    def _take(self):
-        """Next piece, a blob to commit, or None when the run is over; waits while work is in flight."""
-        while not self._stop.is_set():
-            while self._heap:
-                _, _, blob, gen, start, end, seq = heapq.heappop(self._heap)
-                if gen != blob.gen or blob.state not in ("queued", "active"):
-                    continue
-                if start is None:
-                    if self._activate(blob):
-                        return blob
-                    continue
-                if blob.sequential and not seq:
-                    blob.outstanding -= 1
-                    if self._check_blob(blob):
-                        return blob
-                    continue
-                if not seq and end - start > self.piece_bytes:
-                    self._push(blob, start + self.piece_bytes, end)
-                    blob.outstanding += 1
-                    end = start + self.piece_bytes
-                return self._start(_Piece(blob, start, end, seq))
-            piece = self._steal()
-            if piece is not None:
-                return self._start(piece)
-            if not self._unresolved():
-                return None
-            self._cv.wait(0.5)
-        return None
-
-    def _start(self, piece: _Piece) -> _Piece:
-        self._inflight.append(piece)
-        self.stats.streams_max = max(self.stats.streams_max, len(self._inflight))
-        return piece
-
-    def _steal(self) -> _Piece | None:
-        """Split off the second half of the largest range in flight, if one is worth splitting."""
-        live = [p for p in self._inflight if p.live() and not p.sequential and p.end - p.pos >= 2 * MIN_STEAL]
-        if not live:
-            return None
-        victim = max(live, key=lambda p: (p.blob.boosted, p.end - p.pos))
-        mid = victim.pos + (victim.end - victim.pos) // 2
-        piece = _Piece(victim.blob, mid, victim.end)
-        victim.end = mid
-        victim.blob.outstanding += 1
-        log.debug("stealing %d-%d of %s", mid, piece.end, victim.blob.job.sha256[:12])
-        return piece
-
-    def _activate(self, blob: _Blob) -> bool:
-        """Open the blob's partial and queue its missing ranges; True if it only needs a commit."""
-        if self.store.has(blob.job.sha256):
-            blob.state, blob.have, blob.outstanding = "done", blob.job.size, 0
-            self.stats.blobs_done += 1
-            return False
-        blob.partial = self.store.open_partial(blob.job.sha256, blob.job.size)
-        blob.state = "active"
-        missing = blob.partial.missing_ranges()
-        blob.have = blob.job.size - sum(e - s for s, e in missing)
-        blob.outstanding = len(missing)
-        for s, e in missing:
-            self._push(blob, s, e)
-        if not missing:
-            blob.state = "committing"
-        return not missing
-
-    def _release(self, piece: _Piece) -> _Blob | None:
-        """A worker is done with ``piece``: requeue what is left; returns the blob if it is due a commit."""
-        self._inflight.remove(piece)
-        self._cv.notify_all()
-        if piece.gen != piece.blob.gen or piece.blob.state != "active":
-            return None
-        if piece.live() and piece.pos < piece.end and not self._stop.is_set():
-            self._push(piece.blob, piece.pos, piece.end, piece.sequential)
-            return None
-        piece.blob.outstanding -= 1
-        return piece.blob if self._check_blob(piece.blob) else None
-
-    def _check_blob(self, blob: _Blob) -> bool:
-        """When nothing of the blob is queued or in flight: requeue holes, or mark it for commit."""
-        if blob.outstanding > 0 or blob.state != "active" or self._stop.is_set():
-            return False
-        missing = blob.partial.missing_ranges()
-        if blob.sequential and missing:
-            missing = [(missing[0][0], blob.job.size)]
-        for s, e in missing:
-            self._push(blob, s, e, blob.sequential)
-        blob.outstanding = len(missing)
-        if not missing:
-            blob.state = "committing"
-        return not missing
-
-    def _fail_attempt(self, blob: _Blob, gen: int, reason: str, permanent: bool = False) -> None:
-        """One attempt at the blob failed: start it again, or give it up after max attempts."""
-        if gen != blob.gen or blob.state not in ("active", "committing"):
-            return  # another worker already dealt with this generation
-        blob.attempts += 1
-        partial, blob.partial = blob.partial, None
-        blob.gen += 1
-        self.stats.bytes_wasted += blob.fetched
-        blob.fetched = blob.have = 0
-        blob.sequential, blob.validator = False, None
-        if partial is not None and permanent and partial.bytes_done:
-            partial.close()  # missing on this source: what we have may still be completed elsewhere
-        elif partial is not None:
-            partial.discard()  # wrong size or content: nothing in it can be trusted
-        if permanent or blob.attempts >= self.max_blob_attempts:
-            blob.state, blob.outstanding = "failed", 0
-            self.stats.blobs_failed[blob.job.sha256] = reason
-            log.warning("giving up on %s: %s", blob.job.sha256, reason)
-        else:
-            log.info("retrying %s from scratch (attempt %d): %s", blob.job.sha256, blob.attempts + 1, reason)
-            blob.state, blob.outstanding = "queued", 1
-            self._push(blob, None, None)
-        self._cv.notify_all()
 
     # ------------------------------------------------------------------ workers
 
@@ -555,107 +360,3 @@ class Downloader:
                 self.on_blob_done(blob.job.sha256, blob.job.size)
             except Exception:  # noqa: BLE001
                 log.exception("on_blob_done callback failed")
-
-    def _fetch(self, session, piece: _Piece) -> None:
-        """Fetch the piece with as many requests as it takes; raises on the first failure."""
-        blob, size = piece.blob, piece.blob.job.size
-        while True:
-            with self._cv:
-                if not piece.live() or piece.pos >= piece.end or self._stop.is_set():
-                    return
-                start, end, validator = piece.pos, piece.end, blob.validator
-            self._wait_source(blob.job.url)
-            headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
-            if validator:
-                headers["If-Range"] = validator
-            with session.get(blob.job.url, headers=headers, stream=True,
-                             timeout=(self.stall_s, self.stall_s)) as resp:
-                self._check_response(resp, blob)
-                if resp.status_code == 206:
-                    first, last = self._content_range(resp, start, size)
-                    self._read(resp, piece, first, last + 1)
-                else:  # 200: Range ignored (or If-Range failed): the whole body, once, in order
-                    length = resp.headers.get("Content-Length")
-                    if length is not None and length.isdigit() and int(length) != size:
-                        raise _BlobFailed(f"the source has {length} bytes, expected {size}")
-                    with self._cv:
-                        if not piece.live() or blob.partial is None:
-                            return
-                        if not blob.sequential:
-                            log.info("%s ignores Range: fetching %s as one stream",
-                                     self._origin(blob.job.url), blob.job.sha256[:12])
-                        blob.sequential = piece.sequential = True
-                        piece.pos, piece.end = 0, size
-                        useful = blob.partial.missing_ranges()
-                    self._read(resp, piece, 0, size, useful=useful)
-
-    def _check_response(self, resp, blob: _Blob) -> None:
-        code = resp.status_code
-        if code in (404, 410):
-            raise _BlobFailed(f"{NOT_ON_SOURCE} (HTTP {code})", permanent=True)
-        if code in (429, 503):
-            wait = parse_retry_after(resp.headers.get("Retry-After"))
-            if wait is not None:
-                raise _RetryLater(wait, code)
-        if code == 416:
-            have = resp.headers.get("Content-Range", "")
-            raise _BlobFailed(f"the source refused the range (HTTP 416, {have})")
-        if code in (408, 429) or code >= 500:
-            raise requests.HTTPError(f"HTTP {code} {resp.reason}")
-        if code not in (200, 206):
-            raise _BlobFailed(f"HTTP {code} {resp.reason}")
-        encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
-        if encoding not in ("", "identity"):
-            raise _BlobFailed(f"the source sent Content-Encoding {encoding!r} although identity was asked")
-        etag, modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
-        validator = etag if etag and not etag.startswith("W/") else modified
-        with self._cv:
-            if blob.validator is None and validator:
-                blob.validator = validator
-
-    @staticmethod
-    def _content_range(resp, start: int, size: int) -> tuple[int, int]:
-        """``(first, last)`` of a 206 after checking it against what was asked and Content-Length."""
-        m = _CONTENT_RANGE.fullmatch(resp.headers.get("Content-Range", "").strip())
-        if not m:
-            raise requests.HTTPError(f"206 with a bad Content-Range {resp.headers.get('Content-Range')!r}")
-        first, last, total = int(m[1]), int(m[2]), m[3]
-        if total != "*" and int(total) != size:
-            raise _BlobFailed(f"the source has {total} bytes, expected {size}")
-        if first != start or last < first or last >= size:
-            raise requests.HTTPError(f"asked for bytes from {start}, got Content-Range {m[0]!r}")
-        length = resp.headers.get("Content-Length")
-        if length is not None and (not length.isdigit() or int(length) != last - first + 1):
-            raise requests.HTTPError(f"Content-Length {length} does not match Content-Range {m[0]!r}")
-        return first, last
-
-    def _read(self, resp, piece: _Piece, offset: int, stop: int, useful=None) -> None:
-        """Stream ``[offset, stop)`` of the body into the partial, chunk by chunk, until the piece ends.
-
-        ``useful`` (sequential mode) lists the ranges still missing when the body started; the
-        rest of what arrives is counted as wasted.
-        """
-        blob, raw = piece.blob, resp.raw
-        while offset < stop:
-            data = raw.read1(min(CHUNK, stop - offset), decode_content=False)
-            if not data:
-                raise requests.ConnectionError(f"body ended after byte {offset}, {stop - offset} bytes early")
-            n = len(data)
-            with self._cv:
-                self.stats.bytes_received += n
-                self._last_byte = time.monotonic()
-            self.limiter.consume(n, self._stop)
-            with self._cv:
-                part = blob.partial
-                ok = part is not None and piece.live() and not self._stop.is_set()
-                keep = max(0, min(n, piece.end - offset)) if ok else 0
-                good = keep if useful is None else _overlap(useful, offset, offset + keep)
-                self.stats.bytes_wasted += n - good
-                blob.have += good
-                blob.fetched += good
-                piece.pos = offset + keep
-            if keep:
-                part.write_at(offset, memoryview(data)[:keep])
-            offset += n
-            if keep < n or piece.pos >= piece.end:
-                return  # the end moved (stolen), the piece is done, or the run is stopping

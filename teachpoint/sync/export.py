@@ -12,91 +12,42 @@ blobs first, then nodes, then ``root.json`` (temp file + fsync + atomic rename),
 ``teachpoint.json``. Each blob is hashed while it is copied, so a damaged blob in our store is
 reported and left off the stick instead of spreading. Nothing on the stick is deleted unless
 ``prune`` is asked for, so exports for several schools accumulate. A ``root.json`` on the stick
-that is newer than ours is never replaced.
+that is newer than ours is never replaced. What the destination allows (FAT names and sizes, the
+filesystem type, a newer ``root.json`` already there) is checked first, by
+:mod:`teachpoint.sync.export_checks`, whose public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import logging
 import os
-import re
 import shutil
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from teachpoint.errors import NotEnoughSpace, RepositoryError, StoreError, TeachPointError
+from teachpoint.errors import NotEnoughSpace, RepositoryError, TeachPointError
 from teachpoint.library.store import Cancelled, fsync_dir, write_all
-from teachpoint.sync.export_plan import ExportPlan, RepoPlan, give_plan  # noqa: F401 (re-exported)
+from teachpoint.sync.export_checks import (
+    FAT_MAX_FILE, FAT_TYPES, ExportError, check_fat_names, check_fat_sizes, fat_name_ok, filesystem_type,
+    may_be_fat, present, read_small, stick_root_allows)
+from teachpoint.sync.export_plan import ExportPlan, RepoPlan, give_plan
 from teachpoint.sync.inventory import FOLDER as INVENTORY_FOLDER
-from teachpoint.sync.repo_format import MAX_ROOT_BYTES, ROOT_NAME, blob_path, meta_path
+from teachpoint.sync.repo_format import ROOT_NAME, blob_path, meta_path
 from teachpoint.sync.sources import COLLECTION_NAME, collection_bytes, parse_collection
+
+# The public names, several re-exported from export_checks and export_plan.
+__all__ = ["CHUNK", "FAT_MAX_FILE", "FAT_TYPES", "SPACE_MARGIN", "ExportError", "ExportPlan", "ExportProgress",
+           "ExportReport", "RepoPlan", "RepoResult", "check_fat_names", "copy_verified", "export",
+           "fat_name_ok", "filesystem_type", "free_space", "give_plan", "may_be_fat"]
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 20
-FAT_MAX_FILE = (4 << 30) - 1
-FAT_TYPES = {"vfat", "msdos", "fat", "umsdos"}
 SPACE_MARGIN = 1 << 20  # directory entries, FAT clusters: keep a little slack
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-_FAT_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
-
-
-class ExportError(StoreError):
-    """The stick cannot take the export (read-only, a name or a file FAT cannot hold, …)."""
-
-
-# ---- FAT ------------------------------------------------------------------------------------------
-
-
-def fat_name_ok(name: str) -> bool:
-    """A name FAT32 (long names) and Windows accept: ASCII, no reserved characters or device names."""
-    return (0 < len(name) <= 255 and name.isascii() and not _FAT_BAD.search(name)
-            and not name.endswith((".", " ")) and name.split(".")[0].lower() not in _RESERVED)
-
-
-def check_fat_names(names) -> None:
-    """Raise ExportError unless every name is FAT-safe and they are unique ignoring case."""
-    seen: dict[str, str] = {}
-    for name in names:
-        if not fat_name_ok(name):
-            raise ExportError(f"the name {name!r} cannot be written to a FAT stick")
-        other = seen.setdefault(name.lower(), name)
-        if other != name:
-            raise ExportError(f"the names {other!r} and {name!r} clash on a FAT stick (case is ignored)")
-
-
-def filesystem_type(path: Path, mounts: str | None = None) -> str | None:
-    """The type of the filesystem holding ``path`` (Linux: longest mount-point prefix in /proc/mounts)."""
-    real = os.path.realpath(path)
-    if mounts is None:
-        try:
-            mounts = Path("/proc/mounts").read_text("utf-8", "replace")
-        except OSError:
-            return None
-    best, fstype = "", None
-    for line in mounts.splitlines():
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), parts[1])
-        inside = real == point or real.startswith(point.rstrip("/") + "/")
-        if inside and len(point) >= len(best):  # later mounts over the same point win
-            best, fstype = point, parts[2]
-    return fstype
-
-
-def may_be_fat(path: Path, mounts: str | None = None) -> bool:
-    """True if ``path`` is on FAT, or we cannot tell (not Linux, no /proc/mounts)."""
-    if mounts is None and not sys.platform.startswith("linux"):
-        return True
-    kind = filesystem_type(path, mounts)
-    return kind is None or kind in FAT_TYPES
 
 
 # ---- writing --------------------------------------------------------------------------------------
@@ -160,22 +111,17 @@ def export(ws, plan: ExportPlan, dest: Path, prune: bool = False, large_files: b
     dest = Path(dest)
     report = ExportReport(str(dest), notes=list(plan.notes))
     _prepare(dest)
-    repos = [r for r in plan.repositories if _stick_root_allows(dest, r, report)]
+    repos = [r for r in plan.repositories if stick_root_allows(dest, r, report)]
     existing = [e.name for e in os.scandir(dest)]
     check_fat_names([COLLECTION_NAME, INVENTORY_FOLDER, *{*existing, *(r.repository for r in repos)}
                      - {COLLECTION_NAME, INVENTORY_FOLDER}])
     todo = [(r, sha, size) for r in repos for sha, size in r.blobs.items()
-            if not _present(dest / r.repository / blob_path(sha), size)]
+            if not present(dest / r.repository / blob_path(sha), size)]
     if not large_files and may_be_fat(dest, mounts):
-        for r, sha, size in todo:
-            if size > FAT_MAX_FILE:
-                raise ExportError(
-                    f"{r.names.get(sha, sha)} is {size / (1 << 30):.1f} GiB, too big for a FAT32 stick "
-                    f"(at most 4 GiB - 1 a file; it would be {dest / r.repository / blob_path(sha)}); "
-                    "format the stick as exFAT or NTFS and pass --large-files")
+        check_fat_sizes(dest, todo)
     needed = sum(s for _, _, s in todo) + sum(len(r.root_raw) for r in repos) + sum(
         p.size for r in repos for p in r.nodes
-        if not _present(dest / r.repository / meta_path(p.sha256), p.size))
+        if not present(dest / r.repository / meta_path(p.sha256), p.size))
     free = free_space(dest)
     if needed and free < needed + SPACE_MARGIN:
         raise NotEnoughSpace(needed + SPACE_MARGIN, free, 0, where=str(dest))
@@ -187,11 +133,11 @@ def export(ws, plan: ExportPlan, dest: Path, prune: bool = False, large_files: b
         res = results[r.repository]
         for pin in r.nodes:
             path = dest / r.repository / meta_path(pin.sha256)
-            if not _present(path, pin.size):
+            if not present(path, pin.size):
                 _atomic_write(dest, path, ws.cache.get(pin) or b"", pin.size)
                 res.nodes_written += 1
         root_path = dest / r.repository / ROOT_NAME
-        if _read_small(root_path) != r.root_raw:
+        if read_small(root_path) != r.root_raw:
             _atomic_write(dest, root_path, r.root_raw, len(r.root_raw))
             res.root_written = True
     _write_collection(dest, [r.repository for r in repos])
@@ -240,45 +186,6 @@ def _safe_free(path: Path) -> int:
         return free_space(path)
     except OSError:
         return 0
-
-
-def _present(path: Path, size: int) -> bool:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return st.st_size == size and not os.path.islink(path) and os.path.isfile(path)
-
-
-def _read_small(path: Path) -> bytes | None:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(MAX_ROOT_BYTES + 1)
-    except OSError:
-        return None
-
-
-def _stick_root_allows(dest: Path, r: RepoPlan, report: ExportReport) -> bool:
-    """False (with a note) if the stick already has a newer or conflicting root for ``r``."""
-    data = _read_small(dest / r.repository / ROOT_NAME)
-    if data is None or data == r.root_raw:
-        return True
-    try:
-        payload = json.loads(json.loads(data.decode("utf-8"))["payload"])
-        version = payload["version"]
-        if isinstance(version, bool) or not isinstance(version, int):
-            raise TypeError
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return True  # garbage on the stick: ours replaces it (the importer verifies anyway)
-    if version > r.version:
-        report.notes.append(f"{r.repository}: the stick already has version {version}, newer than "
-                            f"our {r.version}: skipped")
-        return False
-    if version == r.version:
-        report.notes.append(f"{r.repository}: the stick has a different version {version} "
-                            "(same number, other content): skipped")
-        return False
-    return True
 
 
 def _copy_blobs(ws, dest, todo, results, report, progress, cancel) -> None:
@@ -416,7 +323,7 @@ def _write_collection(dest: Path, names: list[str]) -> None:
     """``teachpoint.json`` listing our repositories and those already on the stick (union)."""
     index = dest / COLLECTION_NAME
     have: set[str] = set()
-    data = _read_small(index)
+    data = read_small(index)
     if data is not None:
         try:
             have = set(parse_collection(data))

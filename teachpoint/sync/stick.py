@@ -11,170 +11,50 @@ repository is *older* than what this PC accepted, its metadata is not touched (n
 the files it carries that the current catalogue still wants are copied — each is checked against
 the hash in our newer, trusted metadata, so where it came from does not matter.
 
-:func:`inspect_stick` tells the app what a stick offers without changing anything. Nothing here
-imports Qt.
+Looking at a stick without changing anything lives next door and is re-exported here:
+:mod:`teachpoint.sync.stick_check` (is it a stick, who signed it: :func:`check_stick_folder`,
+:func:`verify_root`, …) and :mod:`teachpoint.sync.stick_offer` (:func:`inspect_stick`: what a stick
+would bring; its work caps are the ``INSPECT_*`` constants below). Nothing here imports Qt.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from teachpoint.errors import RepositoryError, SignatureError
-from teachpoint.library import teaching
+from teachpoint.errors import RepositoryError
 from teachpoint.sync.engine import load_subscriptions
-from teachpoint.sync.folder_copy import CopyProgress, CopyResult, copy_blobs  # noqa: F401 (API)
+from teachpoint.sync.folder_copy import CopyProgress, CopyResult, copy_blobs
 from teachpoint.sync.install import InstallReport, install_from
-from teachpoint.sync.keys import load_public_key
 from teachpoint.sync.priority import WantedBlob, wanted_in_order
-from teachpoint.sync.repo_format import ROOT_NAME, Pin, decode_node
-from teachpoint.sync.repo_tree import diff_trees
-from teachpoint.sync.root import parse_root
-from teachpoint.sync.sources import COLLECTION_NAME, FolderSource, expand_sources
+from teachpoint.sync.sources import FolderSource
+from teachpoint.sync.stick_check import (
+    INVENTORY_DIRS, MAX_LISTED, NotAStick, UntrustedStick, check_stick_folder, find_key_file,
+    list_inventories, peek_root, stick_sources, untrusted_message, verify_root)
+from teachpoint.sync.stick_offer import RepoOffer, StickOffer, inspect_stick
+
+__all__ = [
+    # importing (this module)
+    "INSTALLED", "UP_TO_DATE", "OLDER", "FAILED", "RepoImport", "StickImport", "import_stick",
+    "import_source", "wanted_blobs",
+    # re-exported: copying (folder_copy), checking (stick_check), inspecting (stick_offer)
+    "CopyProgress", "CopyResult", "copy_blobs",
+    "INVENTORY_DIRS", "MAX_LISTED", "NotAStick", "UntrustedStick", "check_stick_folder",
+    "find_key_file", "list_inventories", "peek_root", "stick_sources", "untrusted_message",
+    "verify_root",
+    "INSPECT_MAX_NODES", "INSPECT_MAX_SECONDS", "INSPECT_MAX_STATS", "RepoOffer", "StickOffer",
+    "inspect_stick",
+]
 
 log = logging.getLogger(__name__)
 
-INVENTORY_DIRS = ("_inventories", "inventories")  # see teachpoint.sync.inventory.FOLDER
-MAX_LISTED = 1000  # entries looked at when listing a folder on a stick (inventories, .pub files)
 INSPECT_MAX_NODES = 5000  # inspect_stick reads at most this many metadata nodes per repository …
 INSPECT_MAX_SECONDS = 5.0  # … and spends at most this long per repository
 INSPECT_MAX_STATS = 50_000  # files it looks up on the stick per repository
 
 # What became of one repository of a stick.
 INSTALLED, UP_TO_DATE, OLDER, FAILED = "installed", "up_to_date", "older", "failed"
-_KEY_ID_RE = re.compile(r"^[0-9a-f]{16}$")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class NotAStick(RepositoryError):
-    """The folder holds no TeachPoint repository or collection."""
-
-
-class UntrustedStick(SignatureError):
-    """The stick's repository is signed by a key this PC does not trust (for it)."""
-
-
-# ---- finding the repositories on a stick -----------------------------------------------------------
-
-
-def check_stick_folder(folder: Path) -> Path:
-    """Return ``folder`` if it carries a repository or collection; else raise a clear error."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise NotAStick(f"{folder} does not exist (is the stick inserted and mounted?)")
-    if not folder.is_dir():
-        raise NotAStick(f"{folder} is a file, not a folder: give the folder that holds "
-                        f"{ROOT_NAME} or {COLLECTION_NAME}")
-    if (folder / ROOT_NAME).is_file() or (folder / COLLECTION_NAME).is_file():
-        return folder
-    entries = _listing(folder)
-    if not entries:
-        raise NotAStick(f"{folder} is empty: not a TeachPoint repository or stick "
-                        f"(no {ROOT_NAME} or {COLLECTION_NAME})")
-    if list_inventories(folder):
-        raise NotAStick(f"{folder} carries inventories of other PCs but no lessons: on a "
-                        "connected PC, 'teachpoint export --for' fills it with what they need")
-    hint = ""
-    for entry in entries:  # a stick's repository one level down: say where it is
-        try:
-            if entry.is_dir() and not entry.is_symlink() and (
-                    (entry / ROOT_NAME).is_file() or (entry / COLLECTION_NAME).is_file()):
-                hint = f"; did you mean {entry}?"
-                break
-        except OSError:
-            continue
-    raise NotAStick(f"{folder} is not a TeachPoint repository or stick "
-                    f"(no {ROOT_NAME} or {COLLECTION_NAME} in it){hint}")
-
-
-def stick_sources(folder: Path) -> list[FolderSource]:
-    """The repository sources on a stick (one, or each repository of a collection)."""
-    return expand_sources(str(check_stick_folder(folder)))
-
-
-def list_inventories(folder: Path) -> list[str]:
-    """The inventory files of other PCs a stick carries, as relative paths, sorted.
-
-    ``_inventories/`` is where :mod:`teachpoint.sync.inventory` writes them; ``inventories/`` is
-    accepted too. Only listed here, never read.
-    """
-    return sorted(f"{p.parent.name}/{p.name}" for sub in INVENTORY_DIRS
-                  for p in _listing(Path(folder) / sub)
-                  if p.suffix == ".json" and p.is_file() and not p.is_symlink())
-
-
-def _listing(folder: Path) -> list[Path]:
-    out = []
-    try:
-        for n, entry in enumerate(folder.iterdir()):
-            if n >= MAX_LISTED:
-                break
-            out.append(entry)
-    except OSError:
-        return []
-    return sorted(out)
-
-
-# ---- trust -------------------------------------------------------------------------------------------
-
-
-def verify_root(ws, source: FolderSource, data: bytes, where: str = "the stick's"):
-    """:func:`parse_root`, with an untrusted key explained: which key, and how to trust it."""
-    try:
-        return parse_root(data, ws.trust)
-    except SignatureError as exc:
-        claim = peek_root(data)
-        key_id, repo = claim.get("key_id"), claim.get("repository")
-        if not isinstance(key_id, str) or not isinstance(repo, str) or ws.trust.allows(key_id, repo):
-            raise  # a bad signature by a trusted key: tampered, nothing to explain
-        raise UntrustedStick(untrusted_message(ws, source, claim, where)) from exc
-
-
-def peek_root(data: bytes) -> dict:
-    """The *unverified* payload of a root (for messages only), or {} if it does not parse."""
-    try:
-        payload = json.loads(json.loads(data.decode("utf-8"))["payload"])
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return {}
-    return payload if isinstance(payload, dict) else {}
-
-
-def untrusted_message(ws, source: FolderSource, claim: dict, where: str = "the stick's") -> str:
-    key_id = _safe(claim.get("key_id"), 32)
-    repo, title = _safe(claim.get("repository"), 64), _safe(claim.get("title"), 60)
-    named = f"{repo!r}" + (f" ({title})" if title else "")
-    pub = find_key_file(source.folder, key_id)
-    trusted_elsewhere = ws.trust.get(key_id) is not None if _KEY_ID_RE.match(key_id) else False
-    why = ("which this PC trusts only for other repositories" if trusted_elsewhere
-           else "which this PC does not trust")
-    how = (f"teachpoint trust add {pub}" if pub else "teachpoint trust add PUBLISHER.pub "
-           "(the publisher's key file)")
-    return (f"{where} repository {named} is signed by key {key_id}, {why}; nothing was "
-            f"installed. If the publisher confirms fingerprint {key_id}, trust it with: {how}")
-
-
-def find_key_file(folder: Path, key_id: str) -> Path | None:
-    """A ``.pub`` on the stick (top, ``keys/``, or the collection's top) holding ``key_id``."""
-    if not _KEY_ID_RE.match(key_id or ""):
-        return None
-    for place in (folder, folder / "keys", folder.parent, folder.parent / "keys"):
-        for path in _listing(place):
-            if path.suffix != ".pub" or not path.is_file() or path.is_symlink():
-                continue
-            try:
-                if load_public_key(path).key_id == key_id:
-                    return path
-            except Exception:  # noqa: BLE001 - a junk .pub on a stick is just junk
-                continue
-    return None
-
-
-def _safe(value, limit: int) -> str:
-    return _CONTROL_RE.sub("", value)[:limit] if isinstance(value, str) else ""
 
 
 # ---- copying files -------------------------------------------------------------------------------------
@@ -343,179 +223,3 @@ def import_source(ws, source: FolderSource, progress=None, cancel=None) -> RepoI
     if item.copy.files_copied and item.status == UP_TO_DATE:
         item.status = INSTALLED
     return item
-
-
-# ---- looking at a stick without changing anything ---------------------------------------------------
-
-
-@dataclass
-class RepoOffer:
-    """What one repository on a stick would bring to this PC."""
-
-    location: str
-    repository: str = ""
-    title: str = ""
-    key_id: str = ""
-    trusted: bool = False
-    version: int = 0
-    installed_version: int | None = None
-    status: str = ""  # new, newer, same, older, conflict, untrusted, invalid
-    new_lessons: int = 0
-    updated_lessons: int = 0
-    removed_lessons: int = 0
-    files_to_add: int = 0
-    bytes_to_add: int = 0
-    complete: bool = True  # False: the work cap was hit, the numbers are estimates
-    expired_days: float = 0.0
-    key_file: str = ""  # a .pub on the stick with the signing key (untrusted case)
-    error: str = ""
-
-    @property
-    def brings_something(self) -> bool:
-        return self.trusted and (self.new_lessons + self.updated_lessons + self.files_to_add) > 0
-
-
-@dataclass
-class StickOffer:
-    folder: str
-    repositories: list[RepoOffer] = field(default_factory=list)
-    inventories: list[str] = field(default_factory=list)  # inventories/*.json of other schools
-    error: str = ""
-
-    @property
-    def brings_something(self) -> bool:
-        return any(r.brings_something for r in self.repositories)
-
-
-class _CapReached(Exception):
-    pass
-
-
-def inspect_stick(ws, folder: Path) -> StickOffer | None:
-    """What a stick offers, read-only; None if the folder is not a TeachPoint stick.
-
-    Verifies each root and walks only the metadata nodes that differ from what this PC holds
-    (from the node cache, or read from the stick and verified, never stored), with a cap on the
-    work. Nothing on the stick or in the data directory changes.
-    """
-    folder = Path(folder)
-    try:
-        is_dir = folder.is_dir()
-    except OSError:
-        return None
-    inventories = list_inventories(folder) if is_dir else []
-    if not is_dir or not ((folder / ROOT_NAME).is_file() or (folder / COLLECTION_NAME).is_file()):
-        return StickOffer(str(folder), inventories=inventories) if inventories else None
-    offer = StickOffer(str(folder), inventories=inventories)
-    try:
-        sources = expand_sources(str(folder))
-    except RepositoryError as exc:
-        offer.error = str(exc)
-        return offer
-    offer.repositories = [_inspect_one(ws, s) for s in sources]
-    return offer
-
-
-def _inspect_one(ws, source: FolderSource) -> RepoOffer:
-    item = RepoOffer(source.location)
-    try:
-        data = source.read_root()
-    except RepositoryError as exc:
-        item.status, item.error = "invalid", str(exc)
-        return item
-    claim = peek_root(data)
-    item.repository, item.title = _safe(claim.get("repository"), 64), _safe(claim.get("title"), 200)
-    item.key_id = _safe(claim.get("key_id"), 32)
-    version = claim.get("version")
-    item.version = version if isinstance(version, int) and not isinstance(version, bool) else 0
-    accepted = ws.catalogue.repository(item.repository) if item.repository else None
-    item.installed_version = accepted.version if accepted else None
-    try:
-        root = verify_root(ws, source, data)
-    except UntrustedStick as exc:
-        item.status, item.error = "untrusted", str(exc)
-        pub = find_key_file(source.folder, item.key_id)
-        item.key_file = str(pub) if pub else ""
-        return item
-    except RepositoryError as exc:
-        item.status, item.error = "invalid", str(exc)
-        return item
-    item.trusted, item.expired_days = True, max(0.0, root.expired_days())
-    if accepted is None:
-        item.status = "new"
-    elif root.version > accepted.version:
-        item.status = "newer"
-    elif root.version < accepted.version:
-        item.status = "older"
-    elif root.sha256 == accepted.root_sha256:
-        item.status = "same"
-    else:
-        item.status, item.error = "conflict", (
-            f"the stick's {root.repository} version {root.version} differs from the installed one "
-            "with the same number; it will be refused")
-        return item
-    deadline = time.monotonic() + INSPECT_MAX_SECONDS
-    candidates: dict[str, int] = {}
-    if item.status in ("new", "newer"):
-        try:
-            diff = _walk(ws, source, root, accepted is not None, deadline)
-        except _CapReached:
-            item.complete = False
-            totals = root.totals
-            if item.status == "new":
-                item.new_lessons = _int(totals.get("resources"))
-                item.bytes_to_add = _int(totals.get("bytes"))
-            return item
-        except RepositoryError as exc:
-            item.status, item.error = "invalid", str(exc)
-            return item
-        known = ws.catalogue.resource_ids(root.repository)
-        item.new_lessons = sum(1 for r in diff.upserts if r.rid not in known)
-        item.updated_lessons = len(diff.upserts) - item.new_lessons
-        item.removed_lessons = len(diff.removed)
-        wants = _wants(ws)
-        for res in diff.upserts:
-            if wants(res.position.grade, res.position.subject, res.position.edition):
-                for f in res.files:
-                    candidates[f.sha256] = f.size
-    for blob in wanted_in_order(ws.catalogue, load_subscriptions(ws), root.repository):
-        candidates.setdefault(blob.sha256, blob.size)
-    for n, (sha, size) in enumerate(candidates.items()):
-        if n >= INSPECT_MAX_STATS or time.monotonic() > deadline:
-            item.complete = False
-            break
-        if not ws.store.has(sha) and source.has_blob(sha, size):
-            item.files_to_add += 1
-            item.bytes_to_add += size
-    return item
-
-
-def _walk(ws, source: FolderSource, root, has_accepted: bool, deadline: float):
-    old = ws.cache.accepted_grades(root.repository) if has_accepted else None
-    count = [0]
-
-    def fetch(pin: Pin, node_type: str) -> dict:
-        count[0] += 1
-        if count[0] > INSPECT_MAX_NODES or time.monotonic() > deadline:
-            raise _CapReached()
-        data = ws.cache.get(pin)
-        if data is None:
-            data = source.read_node(pin.sha256, pin.size)
-        return decode_node(data, pin, node_type)
-
-    return diff_trees(old, root.grades, fetch)
-
-
-def _wants(ws):
-    subs = load_subscriptions(ws)
-    classes = {(c.grade, c.subject, c.edition) for c in teaching.classes(ws.catalogue)}
-
-    def wants(grade: int, subject: str, edition: str) -> bool:
-        return (subs.wants(grade, subject) or (grade, subject, edition) in classes
-                or (grade, subject, "") in classes)
-
-    return wants
-
-
-def _int(value) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0

@@ -1,0 +1,118 @@
+"""Low-level pieces of the content store: validating names and sizes, cancelling, durable writes, hashing.
+
+Shared by :class:`teachpoint.library.store.ContentStore`, its maintenance
+(:mod:`teachpoint.library.store_maintenance`) and partial downloads
+(:mod:`teachpoint.library.partial`). Everything here is re-exported by
+:mod:`teachpoint.library.store`, which is where other modules import it from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Callable, Protocol
+
+from teachpoint.errors import BlobMismatch, StoreError
+
+CHUNK = 1 << 20  # read size; measured faster than 4 or 16 MiB here (the buffer stays in cache)
+WRITEBACK_EVERY = 32 << 20  # start writing dirty pages to disk this often (see _fadvise)
+_SHA_RE = re.compile(r"[0-9a-f]{64}")
+
+Progress = Callable[[int], None]
+
+
+class CancelToken(Protocol):
+    """Anything with ``is_set()``, e.g. :class:`threading.Event`."""
+
+    def is_set(self) -> bool: ...
+
+
+class Cancelled(StoreError):
+    """The caller's cancel token was set; the operation left nothing behind."""
+
+
+def check_sha(sha256: object) -> str:
+    """Return ``sha256`` if it is 64 lower-case hex digits, else raise :class:`StoreError`."""
+    if not isinstance(sha256, str) or not _SHA_RE.fullmatch(sha256):
+        raise StoreError(f"not a SHA-256 (64 lower-case hex digits): {sha256!r:.80}")
+    return sha256
+
+
+def check_cancel(cancel: CancelToken | None, what: str) -> None:
+    """Raise :class:`Cancelled` if the token is set."""
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(f"cancelled: {what}")
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (no-op where directories cannot be opened, e.g. Windows)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_all(fd: int, data: memoryview) -> None:
+    """``os.write`` until every byte of ``data`` is written."""
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def hash_file(path: Path, progress: Progress | None = None, cancel: CancelToken | None = None) -> str:
+    """SHA-256 of a file, read in big chunks; ``progress(bytes_done)`` after each one."""
+    h, done = hashlib.sha256(), 0
+    buf = memoryview(bytearray(CHUNK))
+    with open(path, "rb", buffering=0) as f:
+        _fadvise(f.fileno(), 0, "SEQUENTIAL")
+        while n := f.readinto(buf):
+            check_cancel(cancel, f"hashing {path.name}")
+            h.update(buf[:n])
+            done += n
+            if progress:
+                progress(done)
+    return h.hexdigest()
+
+
+def _fadvise(fd: int, length: int, advice: str) -> None:
+    """``posix_fadvise`` where it exists (not on Windows/macOS); a hint, so failures are ignored.
+
+    ``SEQUENTIAL`` on sources doubles read-ahead. ``DONTNEED`` on the temp file, every
+    :data:`WRITEBACK_EVERY` bytes, makes Linux start writeback at once, so the disk works while we
+    hash and the final fsync is short (1 GiB: 2.2 s → 1.7 s here; ``cp`` + sync 1.3 s); it also
+    keeps a big import from pushing everything else out of a small PC's memory.
+    """
+    if hasattr(os, "posix_fadvise"):
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(fd, 0, length, getattr(os, "POSIX_FADV_" + advice))
+
+
+def _stream_reader(stream) -> Callable[[memoryview], int]:
+    """A ``fill(buffer) -> n`` function over a binary file-like (``readinto`` or ``read``)."""
+    readinto = getattr(stream, "readinto", None)
+    if readinto is not None:
+        return lambda mv: readinto(mv) or 0
+
+    def fill(mv: memoryview) -> int:
+        data = stream.read(len(mv))
+        if len(data) > len(mv):  # a read(n) that returns more than n must not slip past the bound
+            raise BlobMismatch(f"stream returned {len(data)} bytes, more than the {len(mv)} asked for")
+        mv[: len(data)] = data
+        return len(data)
+
+    return fill
+
+
+def _not_stored(sha256: str) -> StoreError:
+    return StoreError(f"blob {sha256[:12]}… is not in the store")
+
+
+def _check_size(size: object) -> None:
+    """A declared size must be a non-negative int."""
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise StoreError(f"invalid declared size {size!r}")
