@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachpoint.errors import BlobMismatch, RepositoryError
+from teachpoint.fsutil import atomic_write
 from teachpoint.library.catalogue import Catalogue
 from teachpoint.sync.repo_format import Pin, decode_node, index_children
 from teachpoint.sync.repo_tree import GRADE, LEAF, SUBJECT, diff_trees
@@ -65,7 +65,7 @@ class NodeCache:
         return data if len(data) == pin.size else None
 
     def put(self, pin: Pin, data: bytes) -> None:
-        _atomic_write(self._node(pin.sha256), data)
+        atomic_write(self._node(pin.sha256), data)
 
     def accepted_grades(self, repo_id: str) -> dict[int, Pin] | None:
         """Grade pins of the root last applied for a repository (None if unknown)."""
@@ -78,9 +78,9 @@ class NodeCache:
     def accept(self, root: SignedRoot) -> None:
         payload = {"version": root.version, "sha256": root.sha256,
                    "grades": {str(g): p.to_json() for g, p in root.grades.items()}}
-        _atomic_write(self.folder / "roots" / f"{root.repository}.json",
+        atomic_write(self.folder / "roots" / f"{root.repository}.json",
                       json.dumps(payload).encode("utf-8"))
-        _atomic_write(self.folder / "roots" / f"{root.repository}.root.json", root.raw)
+        atomic_write(self.folder / "roots" / f"{root.repository}.root.json", root.raw)
 
 
 def install_from(source, catalogue: Catalogue, store, trust, cache: NodeCache,
@@ -194,12 +194,3 @@ def _copy_blobs(source, catalogue: Catalogue, store, repo_id: str, report: Insta
         if progress:
             progress(n + 1, len(wanted), report.bytes_copied)
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)

@@ -33,14 +33,14 @@ import base64
 import binascii
 import bisect
 import json
-import os
 import re
 import socket
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from teachpoint.errors import TeachPointError
+from teachpoint.errors import StoreError, TeachPointError
+from teachpoint.fsutil import atomic_write
 from teachpoint.library.catalogue import now_iso
 from teachpoint.sync.repo_format import REPO_ID_RE, SHA_RE
 from teachpoint.sync.schedule import Subscriptions
@@ -121,25 +121,13 @@ def make_inventory(ws) -> dict:
 
 def write_inventory(ws, to: Path) -> Path:
     """Write the inventory to ``to``: a folder (→ ``to/_inventories/<pc-id>.json``) or a file path."""
-    from teachpoint.errors import StoreError
-
     to = Path(to)
     obj = make_inventory(ws)
     target = to / FOLDER / f"{obj['pc']['id']}.json" if to.is_dir() else to
     data = (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    tmp = target.with_name(target.name + ".tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        atomic_write(target, data)
     except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise StoreError(f"cannot write the inventory to {target}: {exc.strerror or exc}") from exc
     return target
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from teachpoint.errors import PublishError, RepositoryError, UsageError
+from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import FileRef, Position, Resource
 from teachpoint.sync import keys, media
 from teachpoint.sync.catalogue_csv import CsvRow, read_catalogue_csv
@@ -93,7 +94,7 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
             root = build_root(private, public.key_id, repo_id,
                               title or (previous.title if previous else repo_id), version, now,
                               now + timedelta(days=expires_days), grades, totals)
-            _atomic_write(out_dir / ROOT_NAME, root)
+            atomic_write(out_dir / ROOT_NAME, root)
         except BaseException:
             for path in reversed(written):
                 path.unlink(missing_ok=True)
@@ -247,12 +248,3 @@ def _write_blobs(out_dir: Path, sources: dict, report: PublishReport, written: l
         report.new_blobs += 1
         report.new_blob_bytes += path.stat().st_size
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)

@@ -9,11 +9,11 @@ callable that must return verified node content (see :class:`NodeReader`).
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import Resource
 from teachpoint.sync.repo_format import (
     Pin, decode_node, encode_node, index_children, leaf_resources, meta_path, resource_to_json)
@@ -62,12 +62,9 @@ def _write_node(out_dir: Path, node: dict, report, written) -> Pin:
     pin = Pin(hashlib.sha256(data).hexdigest(), len(data))
     path = out_dir / meta_path(pin.sha256)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
         if written is not None:
             written.append(path)
-        os.replace(tmp, path)
+        atomic_write(path, data)
         if report is not None:
             report.new_meta_files += 1
             report.new_meta_bytes += len(data)

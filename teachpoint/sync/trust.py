@@ -22,13 +22,13 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
 from teachpoint.errors import UsageError
+from teachpoint.fsutil import atomic_write
 from teachpoint.sync.keys import (
     KEY_ID_RE,
     PUBLIC_SUFFIX,
@@ -208,22 +208,7 @@ class TrustStore:
         path = self._path(key_id)
         assert path is not None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(text.encode("utf-8"))
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                if os.name == "posix":
-                    os.chmod(tmp, 0o644)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            atomic_write(path, text.encode("utf-8"), mode=0o644)
         except OSError as exc:
             raise UsageError(f"cannot write the trust store {self.folder}: {exc.strerror or exc}") from None
         _fsync_dir(self.folder)
