@@ -7,6 +7,7 @@ key trusted for the demo repository only.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -24,6 +25,12 @@ log = logging.getLogger(__name__)
 DEFAULT_FLOOR = 1 << 30
 SETTING_FLOOR = "store_floor_bytes"
 SETTING_DEMO = "demo_installed"
+SETTING_LANGUAGE = "ui_language"        # "zh_CN" or "en"
+SETTING_LARGE_TEXT = "ui_large_text"    # "1" = projector-sized text
+SETTING_LOCKED = "site.locked"          # JSON list of LOCKABLE names the site configuration locks
+# What a site configuration (preseed) can lock so teachers cannot change it in settings.
+LOCKABLE = ("sources", "trust", "bandwidth", "subscriptions", "storage_floor", "inbox",
+            "language", "large_text", "classes")
 
 
 class Workspace:
@@ -51,6 +58,20 @@ class Workspace:
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.catalogue.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
+
+    def locked_settings(self) -> frozenset[str]:
+        """The :data:`LOCKABLE` names the site configuration has locked (empty if none)."""
+        try:
+            names = json.loads(self.setting(SETTING_LOCKED, "[]"))
+        except ValueError:
+            log.warning("setting %s is not valid JSON; nothing locked", SETTING_LOCKED)
+            return frozenset()
+        if not isinstance(names, list):
+            return frozenset()
+        return frozenset(n for n in names if n in LOCKABLE)
+
+    def is_locked(self, name: str) -> bool:
+        return name in self.locked_settings()
 
     def require_writable(self, what: str) -> None:
         """Raise :class:`DataDirError` if the data directory cannot be written."""

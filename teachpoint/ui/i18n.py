@@ -17,11 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from teachpoint.resources import assets_dir
+from teachpoint.workspace import SETTING_LANGUAGE
 
 log = logging.getLogger(__name__)
 
 ENV_LANG = "TEACHPOINT_LANG"
-SETTING_LANG = "ui_language"
+SETTING_LANG = SETTING_LANGUAGE
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = ("zh_CN", "en")
 CATALOG = "teachpoint"

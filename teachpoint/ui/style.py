@@ -6,6 +6,8 @@ generous: a 15 pt base font, 18 pt in the search box, a very big play button.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -21,7 +23,7 @@ PANEL = "#ffffff"
 BACKGROUND = "#f3f1ec"
 DANGER = "#b3261e"
 
-STYLESHEET = f"""
+_STYLESHEET = f"""
 QMainWindow, QWidget#LibraryPage, QWidget#StatePage {{ background: {BACKGROUND}; }}
 QWidget#TopBar {{ background: {ACCENT}; }}
 QLabel#AppTitle {{ color: white; font-size: 20pt; font-weight: bold; padding-right: 12px; }}
@@ -72,6 +74,24 @@ QProgressBar {{ min-height: 14px; max-height: 14px; }}
 """
 
 
+LARGE_TEXT_SCALE = 1.35  # "large text" for the back row of a classroom with a projector
+
+
+def stylesheet(scale: float = 1.0) -> str:
+    """The stylesheet with every ``pt`` font size multiplied by ``scale``.
+
+    Modules that need rules of their own add them to ``_STYLESHEET`` above (in ``pt``), so the
+    large-text option scales them too.
+    """
+    if scale == 1.0:
+        return _STYLESHEET
+    return re.sub(r"font-size: (\d+)pt", lambda m: f"font-size: {round(int(m[1]) * scale)}pt",
+                  _STYLESHEET)
+
+
+STYLESHEET = stylesheet()
+
+
 def app_font(point_size: int = BASE_POINT_SIZE) -> QFont:
     font = QFont()
     font.setFamilies(FONT_FAMILIES)
@@ -79,8 +99,12 @@ def app_font(point_size: int = BASE_POINT_SIZE) -> QFont:
     return font
 
 
-def apply_look(app: QApplication) -> None:
-    """Fusion style (the same everywhere), the CJK font at a readable size, our stylesheet."""
+def apply_look(app: QApplication, large_text: bool = False) -> None:
+    """Fusion style (the same everywhere), the CJK font at a readable size, our stylesheet.
+
+    ``large_text`` scales every font by :data:`LARGE_TEXT_SCALE` (settings → 大字体).
+    """
+    scale = LARGE_TEXT_SCALE if large_text else 1.0
     app.setStyle("Fusion")
-    app.setFont(app_font())
-    app.setStyleSheet(STYLESHEET)
+    app.setFont(app_font(round(BASE_POINT_SIZE * scale)))
+    app.setStyleSheet(stylesheet(scale))

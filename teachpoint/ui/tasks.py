@@ -114,8 +114,9 @@ class TaskManager(QObject):
     def __init__(self, parent: QObject | None = None, max_threads: int | None = None):
         super().__init__(parent)
         self.pool = QThreadPool(self)
-        if max_threads:
-            self.pool.setMaxThreadCount(max_threads)
+        # Long tasks (a sync round, a USB import) hold a thread each for minutes, so the pool is
+        # wider than the core count: short reads (tree, search) must never queue behind them.
+        self.pool.setMaxThreadCount(max_threads or max(8, QThread.idealThreadCount()))
         self._live: dict[int, _Relay] = {}  # outcome not delivered yet
         self._next = 0
 
