@@ -78,8 +78,11 @@ def test_main_window_and_embedded_player_show_real_video(xvfb_display, tmp_path,
     assert result["changed"] > 0, result  # and it moves
     assert result["fullscreen"] and result["fullscreen_lit_share"] > 0.3, result
     assert result["state_after_grabs"] == "playing", result
+    assert result["rate"] == 1.25 and len(result["bookmarks"]) == 1, result
+    assert result["panel_visible"] and result["panel_video_width"] < result["video_rect"][2], result
+    assert result["panel_lit_share"] > 0.3 and result["state_after_panel"] == "playing", result
     assert result["broken_message"] and result["message"].startswith("该课程无法播放")
     assert result["back_to_library"]
     for name in ("main-window.png", "search.png", "player.png", "player-fullscreen.png",
-                 "player-error.png"):
+                 "player-bookmarks.png", "player-error.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000, name

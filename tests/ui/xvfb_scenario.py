@@ -105,9 +105,24 @@ def main(data_dir: str, artifacts: str) -> int:
     full_rect = global_rect(view.player.video_widget())
     result["state_after_grabs"] = view.player.state  # still playing: the pictures are of video
     view.set_fullscreen(False)
+    # the bookmarks panel beside the embedded video, at 1.25×: libvlc keeps drawing in the
+    # narrower native window
+    view.tools.step_speed(1)
+    result["rate"] = view.player.rate()
+    view.add_bookmark()
+    result["bookmarks"] = view.bookmarks_panel.bookmarks()
+    settle(app, 700)
+    panel_shot = grab(app)
+    panel_video = global_rect(view.player.video_widget())
+    panel_rect = global_rect(view.bookmarks_panel)
+    result["state_after_panel"] = view.player.state
     # measure after grabbing (pixel loops in Python are slow on a busy machine)
     second.save(str(out / "player.png"))
     full.save(str(out / "player-fullscreen.png"))
+    panel_shot.save(str(out / "player-bookmarks.png"))
+    result["panel_lit_share"], _ = region_stats(panel_shot, panel_video)
+    result["panel_video_width"] = panel_video.width()
+    result["panel_visible"] = panel_rect.width() > 0 and panel_rect.left() >= panel_video.right()
     result["video_rect"] = [video.x(), video.y(), video.width(), video.height()]
     result["lit_share"], result["sampled"] = region_stats(second, video)
     result["changed"] = changed_pixels(first, second, video)

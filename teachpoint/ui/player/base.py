@@ -1,4 +1,4 @@
-"""The player interface the UI talks to; backends (libvlc now, QtMultimedia later) implement it.
+"""The player interface the UI talks to; backends (libvlc, QtMultimedia) implement it.
 
 A player owns one video widget (:meth:`Player.video_widget`) that the player page lays out. All
 signals are emitted on the GUI thread (backends marshal their own threads' events by signal).
@@ -23,6 +23,10 @@ ENDED = "ended"
 ERROR = "error"
 STATES = (STOPPED, OPENING, PLAYING, PAUSED, ENDED, ERROR)
 
+RATES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # the speeds offered to the teacher
+MIN_RATE, MAX_RATE = RATES[0], RATES[-1]
+MAX_VOLUME = 100  # percent; louder than the file is left to the PC's own volume
+
 
 class PlayerUnavailable(TeachPointError):
     """No playback engine could be started on this PC (e.g. libvlc is not installed)."""
@@ -43,6 +47,7 @@ class Player(QObject):
     error = Signal(str)
 
     name = "abstract"
+    subtitle_files_supported = True  # can show the lesson's separate .srt files
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -100,13 +105,33 @@ class Player(QObject):
         """Length of the loaded file, 0 while unknown."""
         raise NotImplementedError
 
+    @staticmethod
+    def clamp_rate(rate: float) -> float:
+        return max(MIN_RATE, min(MAX_RATE, float(rate)))
+
+    @staticmethod
+    def clamp_volume(percent: int) -> int:
+        return max(0, min(MAX_VOLUME, int(percent)))
+
     def set_rate(self, rate: float) -> None:
+        """Playback speed, 1.0 = normal; clamped to :data:`MIN_RATE`…:data:`MAX_RATE`."""
+        raise NotImplementedError
+
+    def rate(self) -> float:
+        """The speed the engine plays at (read back from the engine)."""
         raise NotImplementedError
 
     def set_volume(self, percent: int) -> None:
+        """0–:data:`MAX_VOLUME`; kept across files and applied whenever sound starts."""
         raise NotImplementedError
 
     def volume(self) -> int:
+        raise NotImplementedError
+
+    def set_muted(self, muted: bool) -> None:
+        raise NotImplementedError
+
+    def is_muted(self) -> bool:
         raise NotImplementedError
 
     def has_subtitles(self) -> bool:

@@ -1,7 +1,10 @@
 """The player page: the lesson's video, big controls, resume, full screen, plain-language errors.
 
 Shown inside the main window (a page, so the teacher never hunts for a lost window). Keys:
-Space play/pause, ←/→ ten seconds, F11 or double-click full screen, Esc leaves full screen.
+Space play/pause, ←/→ ten seconds, ↑/↓ volume, M sound off/on, [ / ] slower/faster, L A–B
+repeat, B bookmark, F11 or double-click full screen (on the screen chosen in the tool row, see
+:meth:`PlayerView.fullscreen_screen`), Esc leaves full screen. A file that will not play offers
+to download it again (:attr:`PlayerView.redownload_requested`).
 It remembers where playback stopped (on pause, on leaving, every :data:`SAVE_EVERY_MS` of
 playing — classroom PCs get switched off at the wall) and continues from there next time;
 a start is counted once per opening (``teaching.record_play``).
@@ -12,14 +15,17 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from teachpoint.ui import queries
 from teachpoint.ui.formatting import format_clock
 from teachpoint.ui.player import PlayerUnavailable, create_player
+from teachpoint.ui.player.ab_repeat import ABRepeat
 from teachpoint.ui.player.base import ENDED, ERROR, PAUSED, PLAYING, Player
+from teachpoint.ui.player.bookmarks_panel import BookmarksPanel
 from teachpoint.ui.player.controls import ControlBar
+from teachpoint.ui.player.tool_row import PlayerToolRow
 from teachpoint.ui.queries import LessonInfo
 from teachpoint.workspace import Workspace
 
@@ -36,6 +42,7 @@ class PlayerView(QWidget):
 
     closed = Signal()
     fullscreen_changed = Signal(bool)
+    redownload_requested = Signal(str)  # resource id of a lesson whose file will not play
 
     def __init__(self, parent: QWidget | None = None, player_factory=create_player):
         super().__init__(parent)
@@ -76,23 +83,38 @@ class PlayerView(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_back = QPushButton()
         self.message_back.setObjectName("PlayButton")
+        self.redownload_button = QPushButton()
+        self.redownload_button.setObjectName("RedownloadButton")
+        self.redownload_button.hide()
         message_page = QWidget()
         ml = QVBoxLayout(message_page)
         ml.addStretch(1)
         ml.addWidget(self.message, 0, Qt.AlignmentFlag.AlignCenter)
         ml.addSpacing(20)
         ml.addWidget(self.message_back, 0, Qt.AlignmentFlag.AlignCenter)
+        ml.addSpacing(12)
+        ml.addWidget(self.redownload_button, 0, Qt.AlignmentFlag.AlignCenter)
         ml.addStretch(1)
         self.video_stack = QStackedWidget()
         self.video_stack.addWidget(message_page)  # page 0; the video widget becomes page 1
 
         self.controls = ControlBar()
+        self.ab_repeat = ABRepeat(self)
+        self.tools = PlayerToolRow(self.ab_repeat)
+        self.bookmarks_panel = BookmarksPanel()
+        self.bookmarks_panel.hide()
+        self.bookmarks_panel.position_source = lambda: self.player.position_ms() if self.player else 0
+        middle = QHBoxLayout()
+        middle.setSpacing(0)
+        middle.addWidget(self.video_stack, 1)
+        middle.addWidget(self.bookmarks_panel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
-        layout.addWidget(self.video_stack, 1)
+        layout.addLayout(middle, 1)
         layout.addWidget(self.controls)
+        layout.addWidget(self.tools)
 
         self.back_button.clicked.connect(lambda: self.close_lesson())  # not clicked(bool) → emit
         self.message_back.clicked.connect(lambda: self.close_lesson())
@@ -103,11 +125,22 @@ class PlayerView(QWidget):
         self.controls.seek_requested.connect(self.seek)
         self.controls.subtitles_toggled.connect(self._subtitles_toggled)
         self.controls.fullscreen_clicked.connect(self.toggle_fullscreen)
+        self.redownload_button.clicked.connect(lambda: self.request_redownload())
+        self.tools.add_bookmark_clicked.connect(self.add_bookmark)
+        self.tools.bookmarks_toggled.connect(self.bookmarks_panel.setVisible)
+        self.bookmarks_panel.jump_requested.connect(self.seek)
         self._shortcut(Qt.Key.Key_Space, self.toggle)
         self._shortcut(Qt.Key.Key_F11, self.toggle_fullscreen)
         self._shortcut(Qt.Key.Key_Escape, lambda: self.set_fullscreen(False))
         self._shortcut(Qt.Key.Key_Left, lambda: self.step(-STEP_MS))
         self._shortcut(Qt.Key.Key_Right, lambda: self.step(STEP_MS))
+        self._shortcut(Qt.Key.Key_Up, lambda: self.tools.step_volume(1))
+        self._shortcut(Qt.Key.Key_Down, lambda: self.tools.step_volume(-1))
+        self._shortcut(Qt.Key.Key_M, self.tools.toggle_mute)
+        self._shortcut(Qt.Key.Key_BracketLeft, lambda: self.tools.step_speed(-1))
+        self._shortcut(Qt.Key.Key_BracketRight, lambda: self.tools.step_speed(1))
+        self._shortcut(Qt.Key.Key_L, self.press_ab)
+        self._shortcut(Qt.Key.Key_B, self.add_bookmark)
         self.retranslate()
 
     def _shortcut(self, key, slot) -> None:
@@ -119,6 +152,9 @@ class PlayerView(QWidget):
         self.back_button.setText(self.tr("← Back to the lessons"))
         self.restart_button.setText(self.tr("Start from the beginning"))
         self.message_back.setText(self.tr("← Back to the lessons"))
+        self.redownload_button.setText(self.tr("Download this lesson again"))
+        self.redownload_button.setToolTip(self.tr("Fetch a fresh copy of this lesson the next "
+                                                  "time the computer syncs (or from a USB stick)"))
 
     # ---- the engine -------------------------------------------------------------------------
 
@@ -141,6 +177,8 @@ class PlayerView(QWidget):
         p.duration_changed.connect(lambda d: self.controls.set_times(p.position_ms(), d))
         p.ended.connect(self._ended)
         p.error.connect(self._failed)
+        self.ab_repeat.attach(p)
+        self.tools.bind(p)
         return p
 
     # ---- opening and closing ----------------------------------------------------------------
@@ -157,8 +195,13 @@ class PlayerView(QWidget):
         self.resume_notice.hide()
         self.restart_button.hide()
         self.controls.set_times(0, int((info.duration or 0) * 1000))
-        self.controls.set_subtitles_available(bool(info.subtitles))
+        self.redownload_button.hide()
+        self.ab_repeat.clear()
+        self.bookmarks_panel.set_lesson(ws, info.resource_id)
+        self.tools.screen_chooser.set_workspace(ws)
         player = self.ensure_player()
+        self.controls.set_subtitles_available(
+            bool(info.subtitles) and (player is None or player.subtitle_files_supported))
         if player is None:
             self._show_message(self.tr(
                 "This computer is missing the video player component (VLC), so lessons cannot "
@@ -166,9 +209,12 @@ class PlayerView(QWidget):
             return False
         if info.main_path is None:
             self._show_message(self._cannot_play_text(), "the lesson file is not in the store")
+            self._offer_redownload()
             return False
+        self.tools.new_lesson()
         self.video_stack.setCurrentWidget(player.video_widget())
         self.controls.show()
+        self.tools.show()
         player.set_subtitles_enabled(self.controls.subtitles.isChecked())
         player.load(info.main_path, [path for _lang, path in info.subtitles])
         player.play()
@@ -182,6 +228,8 @@ class PlayerView(QWidget):
             self._save_position()
             self.player.stop()
         self.set_fullscreen(False)
+        self.ab_repeat.clear()
+        self.tools.screen_chooser.set_workspace(None)
         self.info = None
         if emit:
             self.closed.emit()
@@ -223,6 +271,33 @@ class PlayerView(QWidget):
         self.resume_notice.hide()
         self.restart_button.hide()
         self.seek(0)
+
+    def press_ab(self) -> None:
+        """L key / A–B button: set A, set B, clear."""
+        if self.player is not None and self.info is not None and not self.showing_message:
+            self.ab_repeat.press()
+
+    def add_bookmark(self) -> None:
+        """B key / "+ Bookmark": mark the current moment and show the list."""
+        if self.player is None or self.info is None or self.showing_message:
+            return
+        self.bookmarks_panel.add_here(self.player.position_ms())
+        self.tools.show_bookmarks.setChecked(True)  # the list, or why it could not be saved
+
+    def _offer_redownload(self) -> None:
+        if self.ws is not None and not self.ws.read_only and self.info is not None:
+            self.redownload_button.setEnabled(True)
+            self.retranslate()
+            self.redownload_button.show()
+
+    def request_redownload(self) -> None:
+        """Ask for a fresh copy of the lesson (the main window hands it to sync)."""
+        if self.info is None:
+            return
+        log.info("re-download requested for %s", self.info.resource_id)
+        self.redownload_button.setEnabled(False)
+        self.redownload_button.setText(self.tr("Asked to download it again"))
+        self.redownload_requested.emit(self.info.resource_id)
 
     def _subtitles_toggled(self, on: bool) -> None:
         if self.player is not None:
@@ -268,12 +343,15 @@ class PlayerView(QWidget):
             self._save_position()
 
     def _ended(self) -> None:
+        if self.ab_repeat.jump_back():  # B was at the very end: keep repeating
+            return
         self._save_position(finished=True)
         self.set_fullscreen(False)
 
     def _failed(self, detail: str) -> None:
         self.error_detail = detail
         self._show_message(self._cannot_play_text(), detail)
+        self._offer_redownload()
 
     def _cannot_play_text(self) -> str:
         return self.tr("This lesson cannot be played.\nThe file may be damaged or in a format this "
@@ -286,6 +364,8 @@ class PlayerView(QWidget):
         self.message.setToolTip(detail or "")
         self.video_stack.setCurrentIndex(0)
         self.controls.hide()
+        self.tools.hide()
+        self.redownload_button.hide()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
@@ -297,6 +377,10 @@ class PlayerView(QWidget):
     @property
     def is_fullscreen(self) -> bool:
         return self._fullscreen
+
+    def fullscreen_screen(self) -> QScreen | None:
+        """The screen full screen should fill (the teacher's choice), None = the window's own."""
+        return self.tools.screen_chooser.chosen_screen()
 
     def toggle_fullscreen(self) -> None:
         self.set_fullscreen(not self._fullscreen)

@@ -10,7 +10,9 @@ Two ways to show video (DESIGN §6):
 
 libvlc events arrive on libvlc's own threads; each is re-emitted through a queued signal and
 handled on the GUI thread (libvlc must never be called from inside its own event callback).
-``TEACHPOINT_NO_AUDIO=1`` passes ``--aout=dummy`` (tests, CI, PCs without a sound card).
+``TEACHPOINT_NO_AUDIO=1`` sends the sound to :class:`~.vlc_audio.SilentAudio` (tests, CI, PCs
+without a sound card). Speed, volume and mute are kept here and applied again whenever libvlc
+(re)creates its sound output, so they hold from one lesson to the next.
 A file libvlc opens but finds no streams in ends at once: that is reported as an error, and so
 is a file that does not start within :data:`OPEN_TIMEOUT_MS`.
 """
@@ -18,12 +20,10 @@ is a file that does not start within :data:`OPEN_TIMEOUT_MS`.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from teachpoint.ui.player.base import (
@@ -37,66 +37,26 @@ from teachpoint.ui.player.base import (
     PlayerUnavailable,
 )
 from teachpoint.ui.player.video_widgets import FrameView, NativeVideoSurface
+from teachpoint.ui.player.vlc_audio import SilentAudio
+from teachpoint.ui.player.vlc_setup import (  # noqa: F401 - re-exported for callers and tests
+    ENV_NO_AUDIO,
+    ENV_VIDEO_OUTPUT,
+    MODE_VMEM,
+    MODE_WINDOW,
+    choose_video_mode,
+    load_vlc,
+    no_audio_wanted,
+    vlc_arguments,
+)
 from teachpoint.ui.player.vmem import VmemRenderer
 
 log = logging.getLogger(__name__)
 
-ENV_NO_AUDIO = "TEACHPOINT_NO_AUDIO"
-ENV_VIDEO_OUTPUT = "TEACHPOINT_VIDEO_OUTPUT"  # "window" or "vmem" to override the choice
-MODE_WINDOW, MODE_VMEM = "window", "vmem"
-WINDOW_PLATFORMS = ("xcb", "windows", "cocoa")
 POLL_MS = 200  # position updates while playing
 OPEN_TIMEOUT_MS = 20_000
-SUBTITLE_FONT = "Noto Sans CJK SC"
 _EVENTS = ("MediaPlayerOpening", "MediaPlayerPlaying", "MediaPlayerPaused", "MediaPlayerStopped",
            "MediaPlayerEndReached", "MediaPlayerEncounteredError", "MediaPlayerLengthChanged",
            "MediaPlayerESAdded", "MediaPlayerVout")
-
-
-def choose_video_mode() -> str:
-    """Window embedding where Qt runs on a real window system, vmem everywhere else."""
-    forced = os.environ.get(ENV_VIDEO_OUTPUT, "").strip().lower()
-    if forced in (MODE_WINDOW, MODE_VMEM):
-        return forced
-    return MODE_WINDOW if QGuiApplication.platformName() in WINDOW_PLATFORMS else MODE_VMEM
-
-
-def vlc_arguments(no_audio: bool | None = None) -> list[str]:
-    args = ["--quiet", "--no-video-title-show", "--no-snapshot-preview", "--no-stats",
-            f"--freetype-font={SUBTITLE_FONT}", "--no-sub-autodetect-file"]
-    if sys.platform.startswith("linux"):
-        args.append("--no-xlib")  # Qt's X connection is not Xlib-thread-safe; libvlc uses xcb
-    if no_audio if no_audio is not None else os.environ.get(ENV_NO_AUDIO) == "1":
-        args.append("--aout=dummy")
-    return args
-
-
-def _use_bundled_libvlc() -> None:
-    """In a PyInstaller bundle, point python-vlc at the bundled libvlc and its plugin folder.
-
-    PyInstaller copies libvlc but cannot know about VLC's plugins; pyinstaller.spec adds them as
-    ``vlc/plugins`` (DESIGN §6). Without this the player fails at run time on a PC without VLC.
-    """
-    bundle = getattr(sys, "_MEIPASS", None)
-    if not bundle:
-        return
-    lib = "libvlc.dll" if sys.platform.startswith("win") else "libvlc.so.5"
-    if os.path.exists(os.path.join(bundle, lib)):
-        os.environ.setdefault("PYTHON_VLC_LIB_PATH", os.path.join(bundle, lib))
-    plugins = os.path.join(bundle, "vlc", "plugins")
-    if os.path.isdir(plugins):
-        os.environ.setdefault("VLC_PLUGIN_PATH", plugins)
-        os.environ.setdefault("PYTHON_VLC_MODULE_PATH", plugins)
-
-
-def _load_vlc():
-    """Import python-vlc and start libvlc, or raise :class:`PlayerUnavailable` with the reason."""
-    _use_bundled_libvlc()
-    try:
-        import vlc  # noqa: PLC0415 - only when a player is wanted
-    except (ImportError, OSError) as exc:
-        raise PlayerUnavailable(f"libvlc cannot be loaded: {exc}") from exc
-    return vlc
 
 
 class VlcPlayer(Player):
@@ -107,7 +67,7 @@ class VlcPlayer(Player):
 
     def __init__(self, parent: QObject | None = None, mode: str | None = None):
         super().__init__(parent)
-        self.vlc = _load_vlc()
+        self.vlc = load_vlc()
         self.mode = mode or choose_video_mode()
         try:
             self._instance = self.vlc.Instance(vlc_arguments())
@@ -118,6 +78,11 @@ class VlcPlayer(Player):
         self._mp = self._instance.media_player_new()
         self._mp.video_set_mouse_input(False)  # clicks and keys go to Qt, not to libvlc
         self._mp.video_set_key_input(False)
+        self.audio: SilentAudio | None = None
+        if no_audio_wanted():
+            self.audio = SilentAudio()
+            self.audio.attach(self.vlc, self._mp)
+        self._volume, self._muted = 100, False
         self._media = None
         self._released = False
         self._window_bound = False
@@ -163,6 +128,7 @@ class VlcPlayer(Player):
             self._set_state(OPENING)
         elif name == "MediaPlayerESAdded":
             self._streams += 1
+            self._apply_audio()
             self._apply_subtitle_choice()  # a subtitle track may appear after Playing
         elif name == "MediaPlayerLengthChanged":
             if value > 0:
@@ -170,6 +136,7 @@ class VlcPlayer(Player):
         elif name == "MediaPlayerPlaying":
             self._set_state(PLAYING)
             self._poll.start()
+            self._apply_audio()
             self._apply_subtitle_choice()
         elif name == "MediaPlayerPaused":
             self._poll.stop()
@@ -222,6 +189,8 @@ class VlcPlayer(Player):
     def _poll_position(self) -> None:
         if self._released:
             return
+        if self.audio is not None and self.audio.applied != (self._volume / 100, self._muted):
+            self._apply_audio()  # the silent output appears only once sound is decoded
         pos = self._mp.get_time()
         if pos is not None and pos >= 0:
             if pos > 0:
@@ -325,13 +294,31 @@ class VlcPlayer(Player):
         return max(0, length or 0)
 
     def set_rate(self, rate: float) -> None:
-        self._mp.set_rate(float(rate))
+        if not self._released:
+            self._mp.set_rate(self.clamp_rate(rate))
+
+    def rate(self) -> float:
+        return 1.0 if self._released else round(float(self._mp.get_rate()), 3)
 
     def set_volume(self, percent: int) -> None:
-        self._mp.audio_set_volume(max(0, min(200, int(percent))))
+        self._volume = self.clamp_volume(percent)
+        self._apply_audio()
 
     def volume(self) -> int:
-        return max(0, self._mp.audio_get_volume())
+        return self._volume
+
+    def set_muted(self, muted: bool) -> None:
+        self._muted = bool(muted)
+        self._apply_audio()
+
+    def is_muted(self) -> bool:
+        return self._muted
+
+    def _apply_audio(self) -> None:
+        """Hand volume and mute to libvlc (a no-op there until its sound output exists)."""
+        if not self._released:
+            self._mp.audio_set_volume(self._volume)
+            self._mp.audio_set_mute(self._muted)
 
     def _subtitle_tracks(self) -> list[int]:
         tracks = self._mp.video_get_spu_description() or []

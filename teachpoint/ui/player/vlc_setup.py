@@ -1,0 +1,71 @@
+"""Finding and starting libvlc: the video output mode, libvlc's arguments, a bundled libvlc.
+
+Kept apart from :mod:`.vlc_backend` (the player itself) so the backend stays readable.
+``TEACHPOINT_VIDEO_OUTPUT=window|vmem`` overrides the video output chosen for the platform;
+``TEACHPOINT_NO_AUDIO=1`` sends sound nowhere (tests, CI, PCs without a sound card).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtGui import QGuiApplication
+
+from teachpoint.ui.player.base import PlayerUnavailable
+
+ENV_NO_AUDIO = "TEACHPOINT_NO_AUDIO"
+ENV_VIDEO_OUTPUT = "TEACHPOINT_VIDEO_OUTPUT"  # "window" or "vmem" to override the choice
+MODE_WINDOW, MODE_VMEM = "window", "vmem"
+WINDOW_PLATFORMS = ("xcb", "windows", "cocoa")
+SUBTITLE_FONT = "Noto Sans CJK SC"
+
+
+def choose_video_mode() -> str:
+    """Window embedding where Qt runs on a real window system, vmem everywhere else."""
+    forced = os.environ.get(ENV_VIDEO_OUTPUT, "").strip().lower()
+    if forced in (MODE_WINDOW, MODE_VMEM):
+        return forced
+    return MODE_WINDOW if QGuiApplication.platformName() in WINDOW_PLATFORMS else MODE_VMEM
+
+
+def no_audio_wanted() -> bool:
+    return os.environ.get(ENV_NO_AUDIO) == "1"
+
+
+def vlc_arguments(no_audio: bool | None = None) -> list[str]:
+    args = ["--quiet", "--no-video-title-show", "--no-snapshot-preview", "--no-stats",
+            f"--freetype-font={SUBTITLE_FONT}", "--no-sub-autodetect-file"]
+    if sys.platform.startswith("linux"):
+        args.append("--no-xlib")  # Qt's X connection is not Xlib-thread-safe; libvlc uses xcb
+    if no_audio if no_audio is not None else no_audio_wanted():
+        args.append("--aout=dummy")
+    return args
+
+
+def _use_bundled_libvlc() -> None:
+    """In a PyInstaller bundle, point python-vlc at the bundled libvlc and its plugin folder.
+
+    PyInstaller copies libvlc but cannot know about VLC's plugins; pyinstaller.spec adds them as
+    ``vlc/plugins`` (DESIGN §6). Without this the player fails at run time on a PC without VLC.
+    """
+    bundle = getattr(sys, "_MEIPASS", None)
+    if not bundle:
+        return
+    lib = "libvlc.dll" if sys.platform.startswith("win") else "libvlc.so.5"
+    if os.path.exists(os.path.join(bundle, lib)):
+        os.environ.setdefault("PYTHON_VLC_LIB_PATH", os.path.join(bundle, lib))
+    plugins = os.path.join(bundle, "vlc", "plugins")
+    if os.path.isdir(plugins):
+        os.environ.setdefault("VLC_PLUGIN_PATH", plugins)
+        os.environ.setdefault("PYTHON_VLC_MODULE_PATH", plugins)
+
+
+def load_vlc():
+    """Import python-vlc and return the module, or raise :class:`PlayerUnavailable` with the reason."""
+    _use_bundled_libvlc()
+    try:
+        import vlc  # noqa: PLC0415 - only when a player is wanted
+    except (ImportError, OSError) as exc:
+        raise PlayerUnavailable(f"libvlc cannot be loaded: {exc}") from exc
+    return vlc

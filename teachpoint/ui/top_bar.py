@@ -1,0 +1,99 @@
+"""The green bar across the top: the app's name, the four places, the search box.
+
+The places are big checkable buttons (首页 · 全部课程 · 同步 · 设置), one checked at a time, so a
+teacher always sees where they are; Alt+1…4 reach them from the keyboard. The sync place shows a
+one-line state ("正在下载 45%", "离线") set by the window from the sync controller.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+HOME, LIBRARY, SYNC, SETTINGS = "home", "library", "sync", "settings"
+PLACES = (HOME, LIBRARY, SYNC, SETTINGS)
+
+
+class TopBar(QWidget):
+    """Title, navigation buttons and the search box; ``place_chosen(name)`` on a click."""
+
+    place_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("TopBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.app_title = QLabel()
+        self.app_title.setObjectName("AppTitle")
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("SearchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setEnabled(False)
+        self.buttons: dict[str, QPushButton] = {}
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.setSpacing(8)
+        layout.addWidget(self.app_title)
+        for number, place in enumerate(PLACES, start=1):
+            button = QPushButton()
+            button.setObjectName("NavButton")
+            button.setCheckable(True)
+            button.setEnabled(False)
+            button.setShortcut(QKeySequence(f"Alt+{number}"))
+            button.clicked.connect(lambda _=False, p=place: self.place_chosen.emit(p))
+            self.group.addButton(button)
+            self.buttons[place] = button
+            layout.addWidget(button)
+        layout.addSpacing(12)
+        layout.addWidget(self.search_box, 1)
+        self._sync_state = ""
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.app_title.setText(self.tr("TeachPoint"))
+        self.search_box.setPlaceholderText(self.tr("Search lessons: type a title, pinyin or initials"))
+        self.buttons[HOME].setText(self.tr("Home"))
+        self.buttons[LIBRARY].setText(self.tr("All lessons"))
+        self.buttons[SETTINGS].setText(self.tr("Settings"))
+        self._show_sync_text()
+        for number, place in enumerate(PLACES, start=1):
+            self.buttons[place].setToolTip(self.tr("Alt+{n}").format(n=number))
+
+    def set_ready(self, ready: bool) -> None:
+        """Enable the places and the search box once the library is open."""
+        self.search_box.setEnabled(ready)
+        for button in self.buttons.values():
+            button.setEnabled(ready)
+
+    def mark(self, place: str | None) -> None:
+        """Show ``place`` as the current one (None: none, e.g. while a lesson plays)."""
+        if place in self.buttons:
+            self.buttons[place].setChecked(True)
+        else:
+            self.group.setExclusive(False)
+            for button in self.buttons.values():
+                button.setChecked(False)
+            self.group.setExclusive(True)
+
+    def current(self) -> str | None:
+        for place, button in self.buttons.items():
+            if button.isChecked():
+                return place
+        return None
+
+    def set_sync_state(self, text: str) -> None:
+        """A few words after 同步, e.g. "正在下载 45%" (empty: just 同步)."""
+        self._sync_state = text
+        self._show_sync_text()
+
+    def _show_sync_text(self) -> None:
+        label = self.tr("Updates")
+        self.buttons[SYNC].setText(f"{label} · {self._sync_state}" if self._sync_state else label)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
