@@ -251,9 +251,15 @@ SCHEMA_4 = [
     )""",
 ]
 
+# Schema 5: "what is new" on the home page asks which files arrived since the teacher last looked.
+SCHEMA_5 = [
+    "CREATE INDEX blobs_stored_at ON blobs(stored_at)",
+]
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(SCHEMA_1),
     _run(SCHEMA_2),
     _run(SCHEMA_3),
     _run(SCHEMA_4),
+    _run(SCHEMA_5),
 ]

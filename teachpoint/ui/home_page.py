@@ -1,0 +1,413 @@
+"""The home page: one card per class with its next lesson and a big 播放, then what is new.
+
+Everything is read in one worker call (:func:`teachpoint.ui.home_queries.load_home`). Each load
+that the teacher gets to see (the page is visible) marks its arrivals as seen, again through a
+worker, so "新课程 N 节" counts what arrived since the teacher last looked.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from teachpoint.library.home import grade_label
+from teachpoint.library.model import STATE_DAMAGED, STATE_INSTALLED, STATE_NOT_DOWNLOADED
+from teachpoint.ui import home_queries
+from teachpoint.ui.class_picker import ClassPicker
+from teachpoint.ui.formatting import format_clock
+from teachpoint.ui.home_queries import ClassCard, HomeData
+from teachpoint.ui.tasks import TaskManager
+
+log = logging.getLogger(__name__)
+
+CARD_COLUMNS = 2
+PLAYABLE_KINDS = ("video", "audio")
+
+
+class HomePage(QWidget):
+    """The first thing a teacher sees: "continue" per class and the newly arrived lessons."""
+
+    play_requested = Signal(str)
+    lesson_selected = Signal(str)
+    download_requested = Signal(str)
+    change_classes_requested = Signal()
+    loaded = Signal()  # a load finished and is on screen (tests, the window's first-run check)
+
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("HomePage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.tasks = tasks
+        self.ws = None
+        self.data: HomeData | None = None
+        self.cards: list[ClassCardWidget] = []
+        self._load_task = None
+        self.load_error: str | None = None
+
+        self.title = _label("HomeTitle")
+        self.change_button = QPushButton()
+        self.change_button.setObjectName("HomeChangeClasses")
+        self.change_button.clicked.connect(self.change_classes_requested)
+        self.empty_library = _label("HomeNotice")
+        self.problem = _label("StateWarning")
+        self.no_classes = QFrame()
+        self.no_classes.setObjectName("HomeCard")
+        self.no_classes_text = _label("Hint")
+        self.choose_button = QPushButton()
+        self.choose_button.setObjectName("PlayButton")
+        self.choose_button.clicked.connect(self.change_classes_requested)
+        nl = QVBoxLayout(self.no_classes)
+        nl.setContentsMargins(24, 20, 24, 20)
+        nl.addWidget(self.no_classes_text)
+        nl.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.card_grid = QGridLayout()
+        self.card_grid.setSpacing(14)
+        self.new_heading = _label("HomeSectionTitle")
+        self.new_hint = _label("Hint")
+        self.new_list = QListWidget()
+        self.new_list.setObjectName("NewLessons")
+        self.new_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.new_list.itemClicked.connect(self._new_item_chosen)
+        self.new_list.itemActivated.connect(self._new_item_chosen)
+
+        body = QWidget()
+        body.setObjectName("HomeBody")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(28, 20, 28, 20)
+        layout.setSpacing(14)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.change_button)
+        layout.addLayout(header)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.empty_library)
+        layout.addWidget(self.no_classes)
+        layout.addLayout(self.card_grid)
+        layout.addSpacing(10)
+        layout.addWidget(self.new_heading)
+        layout.addWidget(self.new_hint)
+        layout.addWidget(self.new_list)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        for w in (self.problem, self.empty_library, self.no_classes, self.new_heading,
+                  self.new_hint, self.new_list):
+            w.hide()
+        self.retranslate()
+
+    # ---- loading -----------------------------------------------------------------------------
+
+    def set_workspace(self, ws) -> None:
+        self.ws = ws
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the page again (after playing, a sync, a USB import, changed classes)."""
+        ws = self.ws
+        if ws is None:
+            return
+        if self._load_task is not None:
+            self._load_task.cancel()  # an older read must not overwrite a newer one
+        self._load_task = self.tasks.run(lambda: home_queries.load_home(ws), on_done=self._loaded,
+                                         on_error=self._load_failed, name="load-home")
+
+    def _loaded(self, data: HomeData) -> None:
+        self._load_task = None
+        self.data, self.load_error = data, None
+        self._show()
+        if self.isVisible():
+            self._mark_seen(data)
+        self.loaded.emit()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._load_task = None
+        log.error("cannot read the home page: %s", exc, exc_info=exc)
+        self.load_error = str(exc)
+        self._show()
+        self.loaded.emit()
+
+    def _mark_seen(self, data: HomeData) -> None:
+        ws, marker = self.ws, data.marker
+        if ws is None or marker is None:
+            return
+        self.tasks.run(lambda: home_queries.mark_seen(ws, marker), name="home-mark-seen",
+                       on_error=lambda exc: log.warning("cannot remember seen lessons: %s", exc))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.refresh()  # the teacher is looking now: fresh numbers, then marked seen
+
+    # ---- showing -------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("My classes"))
+        self.change_button.setText(self.tr("Change my classes"))
+        self.choose_button.setText(self.tr("Choose my classes"))
+        self.empty_library.setText(self.tr(
+            "There are no lessons on this computer yet. They come from the county resource "
+            "centre over the network, or on a USB stick: see “Updates” at the top."))
+        self._show()
+
+    def _show(self) -> None:
+        data = self.data
+        self.problem.setVisible(self.load_error is not None)
+        if self.load_error is not None:
+            self.problem.setText(self.tr("The home page cannot be read right now. Your lessons "
+                                         "are still there under “All lessons”. Detail: {detail}")
+                                 .format(detail=self.load_error))
+        if data is None:
+            return
+        self.empty_library.setVisible(data.library_empty)
+        self.change_button.setText(self.tr("See my classes") if data.classes_locked
+                                   else self.tr("Change my classes"))
+        self.no_classes.setVisible(not data.cards)
+        self.choose_button.setVisible(not data.classes_locked)
+        self.no_classes_text.setText(
+            self.tr("The school's IT staff have not set any classes for this computer yet.")
+            if data.classes_locked else
+            self.tr("Tell TeachPoint which classes you teach, and the next lesson of each will "
+                    "wait for you here, ready to play."))
+        self._show_cards(data.cards)
+        self._show_new(data)
+
+    def _show_cards(self, cards: list[ClassCard]) -> None:
+        for card in self.cards:
+            self.card_grid.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        for i, card in enumerate(cards):
+            widget = ClassCardWidget(card)
+            widget.play_requested.connect(self.play_requested)
+            widget.download_requested.connect(self.download_requested)
+            self.card_grid.addWidget(widget, i // CARD_COLUMNS, i % CARD_COLUMNS)
+            self.cards.append(widget)
+
+    def _show_new(self, data: HomeData) -> None:
+        self.new_list.clear()
+        show = not data.library_empty or data.new_count > 0
+        self.new_heading.setVisible(show)
+        self.new_heading.setText(self.tr("New lessons: {n}").format(n=data.new_count))
+        self.new_hint.setText(self.tr("Nothing new since you last looked.") if not data.new_count
+                              else self.tr("Arrived since you last looked:"))
+        self.new_hint.setVisible(show)
+        for new in data.new_lessons:
+            place = "  ·  ".join(p for p in (new.unit, self.tr("Lesson {n}").format(n=new.lesson)
+                                             if new.lesson else "") if p)
+            item = QListWidgetItem(f"{new.title}    {grade_label(new.grade)} {new.subject}"
+                                   + (f"  ·  {place}" if place else ""))
+            item.setData(Qt.ItemDataRole.UserRole, new.resource_id)
+            item.setToolTip(self.tr("Show this lesson"))
+            self.new_list.addItem(item)
+        more = data.new_count - len(data.new_lessons)
+        if more > 0:
+            item = QListWidgetItem(self.tr("… and {n} more (see “All lessons”)").format(n=more))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.new_list.addItem(item)
+        self.new_list.setVisible(self.new_list.count() > 0)
+        rows = self.new_list.count()
+        self.new_list.setFixedHeight(self.new_list.sizeHintForRow(0) * rows + 8 if rows else 0)
+
+    def new_lesson_ids(self) -> list[str]:
+        return [self.new_list.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.new_list.count())
+                if self.new_list.item(i).data(Qt.ItemDataRole.UserRole)]
+
+    def _new_item_chosen(self, item: QListWidgetItem) -> None:
+        rid = item.data(Qt.ItemDataRole.UserRole)
+        if rid:
+            self.lesson_selected.emit(rid)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class ClassCardWidget(QFrame):
+    """One class: 继续：<title>, where it sits, where it stopped, 播放 or 下载."""
+
+    play_requested = Signal(str)
+    download_requested = Signal(str)
+
+    def __init__(self, card: ClassCard, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("HomeCard")
+        self.card = card
+        self.class_label = _label("HomeCardClass")
+        self.title = _label("HomeCardTitle")
+        self.where = _label("LessonWhere")
+        self.resume = _label("HomeResume")
+        self.warning = _label("StateWarning")
+        self.play_button = QPushButton()
+        self.play_button.setObjectName("PlayButton")
+        self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.play_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.play_button.clicked.connect(self._play)
+        self.download_button = QPushButton()
+        self.download_button.setObjectName("HomeDownload")
+        self.download_button.clicked.connect(self._download)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(6)
+        for w in (self.class_label, self.title, self.where, self.resume, self.warning):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.play_button)
+        buttons.addWidget(self.download_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    @property
+    def resource_id(self) -> str | None:
+        return self.card.next.resource_id if self.card.next else None
+
+    def can_play(self) -> bool:
+        nxt = self.card.next
+        return nxt is not None and nxt.state == STATE_INSTALLED and nxt.kind in PLAYABLE_KINDS
+
+    def retranslate(self) -> None:
+        card, nxt = self.card, self.card.next
+        cls = card.teaching_class
+        self.class_label.setText("  ·  ".join(p for p in (card.grade_label, cls.subject, cls.edition) if p))
+        self.play_button.setText(self.tr("▶  Play"))
+        self.download_button.setText(self.tr("Download"))
+        if nxt is None:
+            self.title.setText(self.tr("No lessons for this class yet"))
+            self.where.setText("")
+            self.resume.setText("")
+            self.warning.setText(
+                self.tr("This program does not know the subject “{s}”. Please choose your "
+                        "classes again.").format(s=cls.subject) if not card.subject_known else
+                self.tr("They arrive with the next update (network or USB stick)."))
+        else:
+            self.title.setText(self.tr("Continue: {title}").format(title=nxt.title))
+            book = " ".join(p for p in (nxt.edition, nxt.volume) if p)
+            lesson = self.tr("Lesson {n}").format(n=nxt.lesson) if nxt.lesson else ""
+            self.where.setText("  ·  ".join(p for p in (book, nxt.unit, lesson) if p))
+            self.resume.setText(self._resume_text())
+            self.warning.setText(self._warning_text())
+        for w in (self.where, self.resume, self.warning):
+            w.setVisible(bool(w.text()))
+        wants_download = nxt is not None and nxt.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
+        self.download_button.setVisible(wants_download)
+        self.play_button.setVisible(nxt is not None and not wants_download)
+        self.play_button.setEnabled(self.can_play())
+
+    def _resume_text(self) -> str:
+        nxt = self.card.next
+        if nxt.position_ms > 0 and not nxt.finished:
+            return self.tr("Stopped at {t} last time; plays on from there.").format(
+                t=format_clock(nxt.position_ms))
+        if nxt.finished:
+            return self.tr("Watched to the end before.")
+        return ""
+
+    def _warning_text(self) -> str:
+        state = self.card.next.state
+        if state == STATE_NOT_DOWNLOADED:
+            return self.tr("Not on this computer yet: press “Download”, or bring it on a USB stick.")
+        if state == STATE_DAMAGED:
+            return self.tr("The files of this lesson are damaged. Press “Download” to fetch "
+                           "them again.")
+        return ""
+
+    def _play(self) -> None:
+        if self.can_play():
+            self.play_requested.emit(self.resource_id)
+
+    def _download(self) -> None:
+        if self.resource_id:
+            self.download_requested.emit(self.resource_id)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+def _label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label
+
+
+class HomeScreen(QStackedWidget):
+    """The home place with its first-run flow: the class picker when no classes are chosen yet
+    (once per start; "skip for now" leaves the home page's invitation), or on request."""
+
+    play_requested = Signal(str)
+    lesson_selected = Signal(str)
+    download_requested = Signal(str)
+
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("HomeScreen")
+        self.ws = None
+        self.home = HomePage(tasks)
+        self.picker = ClassPicker(tasks)
+        self.addWidget(self.home)
+        self.addWidget(self.picker)
+        self.asked_first_run = False
+        self.home.play_requested.connect(self.play_requested)
+        self.home.lesson_selected.connect(self.lesson_selected)
+        self.home.download_requested.connect(self.download_requested)
+        self.home.change_classes_requested.connect(lambda: self.show_picker(first_run=False))
+        self.home.loaded.connect(self._home_loaded)
+        self.picker.saved.connect(self._picker_done)
+        self.picker.skipped.connect(self._picker_done)
+
+    def set_workspace(self, ws) -> None:
+        self.ws = ws
+        self.asked_first_run = False
+        self.setCurrentWidget(self.home)
+        self.home.set_workspace(ws)
+
+    def refresh(self) -> None:
+        self.home.refresh()
+
+    def show_picker(self, first_run: bool = False) -> None:
+        if self.ws is None:
+            return
+        self.picker.set_first_run(first_run)
+        self.picker.set_workspace(self.ws)
+        self.setCurrentWidget(self.picker)
+
+    def _home_loaded(self) -> None:
+        data = self.home.data
+        if (data is not None and not data.cards and not data.classes_locked and self.ws is not None
+                and not self.ws.read_only and not self.asked_first_run):
+            self.asked_first_run = True
+            self.show_picker(first_run=True)
+
+    def _picker_done(self) -> None:
+        self.asked_first_run = True
+        self.setCurrentWidget(self.home)  # showing the home page reads it again
+        if not self.home.isVisible():
+            self.home.refresh()
