@@ -1,0 +1,201 @@
+"""The sentences of the USB dialog: what a stick brings, how a job ended, what went wrong.
+
+Plain words for a teacher (课程, U盘, 导入, 拷贝), never a stack trace. Kept apart from the widgets
+so the dialog stays about layout and jobs; :class:`UsbMessages` is the translation context.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from teachpoint.sync.stick import FAILED, StickImport, StickOffer
+from teachpoint.ui.formatting import format_duration, format_size
+from teachpoint.ui.usb import usb_jobs
+from teachpoint.ui.usb.usb_jobs import ExportDone, InventoryOffer
+
+
+class UsbMessages(QObject):
+    """Builds the dialog's texts (every one through ``self.tr``)."""
+
+    # ---- what the stick offers ---------------------------------------------------------------------
+
+    def offer_summary(self, stick: StickOffer) -> str:
+        """"新课程 N 节，更新 M 节，约 X MB", or that there is nothing new."""
+        good = [r for r in stick.repositories if r.brings_something]
+        if not good:
+            if any(r.status == "older" for r in stick.repositories):
+                return self.tr("No new lessons on the USB stick (its lessons are older than this "
+                               "computer's).")
+            return self.tr("No new lessons on the USB stick.")
+        new, updated = sum(r.new_lessons for r in good), sum(r.updated_lessons for r in good)
+        files, size = sum(r.files_to_add for r in good), sum(r.bytes_to_add for r in good)
+        if new or updated:
+            text = self.tr("New lessons: {new}, updated: {updated}, about {size}").format(
+                new=new, updated=updated, size=format_size(size))
+        else:
+            text = self.tr("{files} lesson files this computer still lacks, about {size}").format(
+                files=files, size=format_size(size))
+        expired = max((r.expired_days for r in good), default=0.0)
+        if expired >= 1:
+            text += "\n" + self.tr("The stick's lesson list expired {days} days ago; the lessons can "
+                                   "still be imported.").format(days=int(expired))
+        return text
+
+    def offer_warnings(self, stick: StickOffer) -> list[str]:
+        """One sentence per repository that cannot be imported (stranger's key, damaged)."""
+        out = []
+        if stick.error:
+            out.append(self.tr("The lesson list on the USB stick is damaged; it cannot be imported."))
+        for r in stick.repositories:
+            title = r.title or r.repository or self.tr("(no name)")
+            if r.status == "untrusted":
+                text = self.tr("The lessons “{title}” come from a publisher this computer does not know. "
+                               "For safety they are not imported. Ask the IT teacher to check the "
+                               "publisher's fingerprint: {key}").format(title=title, key=r.key_id or "?")
+                if r.key_file:
+                    text += "\n" + self.tr("The publisher's key file is on the stick: {file}").format(
+                        file=r.key_file)
+                out.append(text)
+            elif r.status in ("invalid", "conflict"):
+                out.append(self.tr("The lessons “{title}” on the USB stick are damaged or were changed; "
+                                   "they cannot be imported.").format(title=title))
+        return out
+
+    def inventory_line(self, item: InventoryOffer) -> str:
+        if item.error:
+            return self.tr("{name}: this lesson list cannot be read (damaged or from a newer "
+                           "TeachPoint).").format(name=item.label)
+        if not item.files:
+            return self.tr("{name}: this computer has nothing it lacks.").format(name=item.label)
+        text = self.tr("{name}: lacks {lessons} lessons, about {size}.").format(
+            name=item.label, lessons=item.lessons, size=format_size(item.bytes))
+        if item.fits:
+            text += "\n" + self.tr("The stick has room.")
+        else:
+            text += "\n" + self.tr("Not enough room on the stick ({size} needed).").format(
+                size=format_size(item.bytes_needed))
+        if item.unavailable:
+            text += "\n" + self.tr("{files} of the files it needs are not on this computer either.").format(
+                files=item.unavailable)
+        return text
+
+    def own_inventory_line(self, created: str) -> str:
+        base = self.tr("Take this stick to the central school: its computer can copy the lessons "
+                       "this computer lacks onto it.")
+        if created:
+            when = created.replace("T", " ").rstrip("Z")[:16]
+            return base + "\n" + self.tr(
+                "This computer's lesson list is already on the stick ({when}).").format(when=when)
+        return base
+
+    # ---- progress ----------------------------------------------------------------------------------
+
+    def progress_line(self, p) -> str:
+        text = self.tr("{done} of {total} files, {bytes_done} of {bytes_total}").format(
+            done=p.files_done, total=p.files_total, bytes_done=format_size(p.bytes_done),
+            bytes_total=format_size(p.bytes_total))
+        if p.speed_bps > 0:
+            text += self.tr(", {speed} per second").format(speed=format_size(p.speed_bps))
+        if p.eta_s:
+            left = format_duration(max(1.0, p.eta_s))
+            text += self.tr(", about {left} left").format(left=left)
+        return text
+
+    # ---- how a job ended ---------------------------------------------------------------------------
+
+    def safe_to_remove(self) -> str:
+        return self.tr("You can safely remove the USB stick.")
+
+    def import_finished(self, result: StickImport) -> tuple[str, bool]:
+        """The finish message and whether it reports a problem."""
+        lines, problem = [], False
+        lost = any(r.copy.source_lost for r in result.repositories)
+        if lost:
+            return self.problem(usb_jobs.PULLED, "import"), True
+        if result.cancelled:
+            lines.append(self.tr("Cancelled. The {files} files already imported are kept; the next "
+                                 "import continues from there.").format(files=result.files_copied))
+        elif result.added or result.updated:
+            if result.updated:
+                lines.append(self.tr("Import finished: {new} new lessons, {updated} updated.").format(
+                    new=result.added, updated=result.updated))
+            else:
+                lines.append(self.tr("Import finished: {new} new lessons.").format(new=result.added))
+        elif result.files_copied:
+            lines.append(self.tr("Import finished: {files} lesson files added.").format(
+                files=result.files_copied))
+        else:
+            lines.append(self.tr("Import finished: nothing new on the stick."))
+        for r in result.repositories:
+            title = r.title or r.repository or r.location
+            if r.status == FAILED:
+                problem = True
+                kind = usb_jobs.problem_kind(r.exception or Exception(r.error), result.folder)
+                if kind == usb_jobs.UNTRUSTED:
+                    lines.append(self.tr("“{title}” comes from a publisher this computer does not know; "
+                                         "not imported.").format(title=title))
+                else:
+                    lines.append(self.tr("“{title}” is damaged; not imported.").format(title=title))
+            if r.copy.rejected:
+                problem = True
+                lines.append(self.tr("{files} damaged files on the stick were set aside and not "
+                                     "imported; the other lessons were imported.").format(
+                                         files=len(r.copy.rejected)))
+            if r.copy.files_unreadable:
+                problem = True
+                lines.append(self.tr("{files} files on the stick could not be read.").format(
+                    files=r.copy.files_unreadable))
+        lines.append(self.safe_to_remove())
+        return "\n".join(lines), problem
+
+    def export_finished(self, done: ExportDone) -> str:
+        lines = [self.tr("Copy finished: {lessons} lessons ({size}) for {name}.").format(
+            lessons=done.lessons, size=format_size(done.bytes), name=done.pc_name)]
+        if done.damaged:
+            lines.append(self.tr("{files} damaged files of this computer were left out.").format(
+                files=done.damaged))
+        lines.append(self.safe_to_remove())
+        return "\n".join(lines)
+
+    def inventory_written(self) -> str:
+        return "\n".join([self.tr("This computer's lesson list is on the USB stick now."),
+                          self.safe_to_remove()])
+
+    def removed(self) -> str:
+        return self.tr("The USB stick was removed.")
+
+    def problem(self, kind: str, job: str, detail: str = "") -> str:
+        """A failure in plain words; ``job`` is "import", "export" or "inventory"."""
+        if kind == usb_jobs.PULLED:
+            if job == "import":
+                return self.tr("The USB stick was pulled out. The lessons already imported are kept; "
+                               "insert the stick again and press Import to continue.")
+            return self.tr("The USB stick was pulled out. Insert it again and try again.")
+        if kind == usb_jobs.STICK_FULL:
+            return self.tr("The USB stick is full. Use a bigger stick or delete files you do not need "
+                           "from it.")
+        if kind == usb_jobs.READ_ONLY:
+            return self.tr("Cannot write to the USB stick: it is read-only (check its write-protect "
+                           "switch).")
+        if kind == usb_jobs.PC_FULL:
+            return self.tr("This computer's disk is full. Delete some files you do not need and try "
+                           "again.")
+        if kind == usb_jobs.PC_READ_ONLY:
+            return self.tr("This computer's lesson folder cannot be written. Please ask the IT "
+                           "teacher.")
+        if kind == usb_jobs.UNTRUSTED:
+            return self.tr("The lessons on the stick come from a publisher this computer does not "
+                           "know; for safety nothing was imported.")
+        if kind == usb_jobs.DAMAGED:
+            return self.tr("The lessons on the USB stick are damaged or were changed; nothing was "
+                           "imported. The lessons on this computer are not affected.")
+        if kind == usb_jobs.BAD_INVENTORY:
+            return self.tr("The lesson list of that school on the stick is damaged and cannot be read.")
+        if kind == usb_jobs.BUSY:
+            return self.tr("This computer is updating its lessons right now. Please try again in a "
+                           "moment.")
+        if kind == usb_jobs.CANCELLED:
+            return self.tr("Cancelled.")
+        if detail:
+            return self.tr("That did not work: {detail}").format(detail=detail)
+        return self.tr("Something unexpected went wrong; it was written to the log.")
