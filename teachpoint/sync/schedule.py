@@ -79,6 +79,27 @@ def parse_window(text: str) -> Window:
     return Window(_days(match["days"]), start, end, limit)
 
 
+def parse_limit(text: str) -> int | None:
+    """A cap as people type it: ``"256"`` → 256; ``""`` or ``"unlimited"`` → None (no cap).
+
+    UsageError for anything else (negative, zero, not a whole number, absurdly large).
+    """
+    value = str(text if text is not None else "").strip().lower()
+    if value in ("", "unlimited"):
+        return None
+    if not re.fullmatch(r"\d+", value):
+        raise UsageError(f"bandwidth cap must be a whole number of kbit/s, not {text!r}")
+    return _limit(int(value))
+
+
+def parse_time(text: str) -> int:
+    """A time of day ``HH:MM`` (00:00 … 24:00) as minutes after midnight; UsageError otherwise."""
+    value = str(text if text is not None else "").strip()
+    if not re.fullmatch(r"\d{1,2}:\d{2}", value):
+        raise UsageError(f"bad time {text!r}: write it like 08:00")
+    return _minutes(value)
+
+
 def _limit(value) -> int | None:
     if value is None:
         return None

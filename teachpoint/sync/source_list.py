@@ -7,6 +7,7 @@ the location.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,21 @@ from teachpoint.errors import UsageError
 from teachpoint.library.catalogue import Catalogue, now_iso
 
 NAME_RE = re.compile(r"^[^\s/\\]{1,64}$")
+
+
+class SourceExists(UsageError):
+    """:func:`add_source` was given a location that is a source already."""
+
+
+class FolderProblem(UsageError):
+    """A folder cannot be used as a source; ``reason`` is one of :data:`FOLDER_PROBLEMS`."""
+
+    def __init__(self, reason: str, folder: str, message: str):
+        self.reason, self.folder = reason, folder
+        super().__init__(message)
+
+
+FOLDER_PROBLEMS = ("web_address", "missing", "not_a_folder", "unreadable")
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,30 @@ def normalise_location(location: str) -> str:
     return str(Path(text).expanduser().resolve())
 
 
+def check_folder_readable(location: str) -> str:
+    """The normalised folder path if it exists now and can be listed; else FolderProblem (or
+    UsageError from :func:`normalise_location` for text that is no location at all).
+
+    :func:`add_source` accepts a folder that is not there yet (a stick not plugged in); the app
+    calls this first when a teacher picks a folder, so a typo is caught at once.
+    """
+    normalised = normalise_location(location)
+    if normalised.startswith(("http://", "https://")):
+        raise FolderProblem("web_address", normalised, f"{normalised} is a web address, not a folder")
+    folder = Path(normalised)
+    if not folder.exists():
+        raise FolderProblem("missing", normalised, f"folder {folder} does not exist")
+    if not folder.is_dir():
+        raise FolderProblem("not_a_folder", normalised, f"{folder} is a file, not a folder")
+    try:
+        with os.scandir(folder) as entries:
+            next(entries, None)
+    except OSError as exc:
+        raise FolderProblem("unreadable", normalised,
+                            f"cannot read the folder {folder}: {exc.strerror or exc}") from None
+    return normalised
+
+
 def default_name(location: str) -> str:
     if location.startswith(("http://", "https://")):
         return urlsplit(location).netloc.split("@")[-1][:64]
@@ -69,7 +109,7 @@ def add_source(cat: Catalogue, location: str, name: str | None = None) -> Source
     existing = list_sources(cat)
     for entry in existing:
         if entry.location == location:
-            raise UsageError(f"{location} is already a source (named {entry.name!r})")
+            raise SourceExists(f"{location} is already a source (named {entry.name!r})")
         if entry.name == name:
             raise UsageError(f"a source named {name!r} exists already ({entry.location}); "
                              "choose another with --name")

@@ -1,0 +1,114 @@
+"""The settings page (设置): every setting a teacher or the IT staff may change, in one scrolling page.
+
+Sections, top to bottom: lesson sources, trusted publishers, download speed limit, download in
+advance (subscriptions), storage, satellite receiving folder, display, diagnostics. Each section
+reads and writes through the :class:`~teachpoint.ui.tasks.TaskManager` and checks input with the
+same core functions the command line uses; settings the site configuration locks are shown but
+cannot be changed. See :mod:`teachpoint.ui.settings` for the sections.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from teachpoint.ui.settings.bandwidth import BandwidthSection
+from teachpoint.ui.settings.common import SettingsSection
+from teachpoint.ui.settings.diagnose import DiagnoseSection
+from teachpoint.ui.settings.display import DisplaySection
+from teachpoint.ui.settings.inbox import InboxSection
+from teachpoint.ui.settings.sources import SourcesSection
+from teachpoint.ui.settings.storage import StorageSection
+from teachpoint.ui.settings.subscriptions import SubscriptionsSection
+from teachpoint.ui.settings.trust import TrustSection
+from teachpoint.ui.tasks import TaskManager
+
+log = logging.getLogger(__name__)
+
+
+class SettingsPage(QWidget):
+    """The 设置 page. Call :meth:`set_workspace` once the workspace is open, :meth:`refresh`
+    when the page is shown again (sync status and disk numbers change)."""
+
+    #: a source was added or removed (the sync controller starts a round, so downloads begin)
+    sources_changed = Signal()
+    #: one of :data:`teachpoint.workspace.LOCKABLE` was changed here ("bandwidth", "trust" …)
+    setting_changed = Signal(str)
+    #: the 返回 button was pressed
+    back_requested = Signal()
+
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("SettingsPage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.tasks = tasks
+        self.ws = None
+        self.title = QLabel()
+        self.title.setObjectName("SettingsTitle")
+        self.back_button = QPushButton()
+        self.back_button.clicked.connect(self.back_requested)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addWidget(self.title, 1)
+
+        self.sources = SourcesSection(tasks)
+        self.trust = TrustSection(tasks)
+        self.bandwidth = BandwidthSection(tasks)
+        self.subscriptions = SubscriptionsSection(tasks)
+        self.storage = StorageSection(tasks)
+        self.inbox = InboxSection(tasks)
+        self.display = DisplaySection(tasks)
+        self.diagnose = DiagnoseSection(tasks)
+        content = QWidget()
+        content.setObjectName("SettingsContent")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.setSpacing(14)
+        for section in self.sections():
+            column.addWidget(section)
+            section.changed.connect(self._section_changed)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(content)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(header)
+        layout.addWidget(self.scroll, 1)
+        self.retranslate()
+
+    def sections(self) -> list[SettingsSection]:
+        """The sections in page (and Tab) order."""
+        return [self.sources, self.trust, self.bandwidth, self.subscriptions, self.storage,
+                self.inbox, self.display, self.diagnose]
+
+    def set_workspace(self, ws) -> None:
+        """Show the settings of ``ws`` (each section reads its part in a worker)."""
+        self.ws = ws
+        for section in self.sections():
+            section.set_workspace(ws)
+
+    def refresh(self) -> None:
+        """Read everything again (last sync results, disk space)."""
+        if self.ws is not None:
+            for section in self.sections():
+                section.load()
+
+    def _section_changed(self, name: str) -> None:
+        log.info("setting changed in the settings page: %s", name)
+        self.setting_changed.emit(name)
+        if name == "sources":
+            self.sources_changed.emit()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Settings"))
+        self.back_button.setText(self.tr("← Back to lessons"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
