@@ -1,0 +1,199 @@
+"""The worker half of a sync round (no Qt): run it, watch the engine, report in small doses.
+
+:func:`run_round` runs in a TaskManager worker; :class:`RoundWatcher` receives the engine's events
+on several download threads and hands :class:`RoundReport` objects to ``report`` at most every
+:data:`REPORT_INTERVAL_S`. :class:`teachpoint.ui.sync_controller.SyncController` is the GUI half.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from teachpoint.sync.download import DownloadProgress
+from teachpoint.sync.engine import SyncEngine, SyncResult
+from teachpoint.sync.inbox import get_inbox, scan_inbox
+from teachpoint.sync.lock import SyncLock
+from teachpoint.sync.source_list import SourceEntry, list_sources
+
+REPORT_INTERVAL_S = 0.2  # at most 5 progress updates a second reach the GUI
+
+
+@dataclass(frozen=True)
+class FileProgress:
+    """What is being downloaded of one lesson (its files in flight), named by its title."""
+
+    title: str
+    size: int
+    done: int
+
+
+@dataclass
+class RoundReport:
+    """What a running round tells the GUI thread."""
+
+    source: str = ""
+    progress: DownloadProgress | None = None
+    files: tuple[FileProgress, ...] = ()
+    ready: list[str] = field(default_factory=list)  # resource ids that became playable
+    catalogue_changed: bool = False
+
+
+@dataclass
+class RoundOutcome:
+    result: SyncResult | None  # None: no sources
+    sources: list[SourceEntry]
+    inbox: bool
+    inbox_problems: list[str]
+    cancelled: bool
+    final: RoundReport
+
+
+class EngineBox:
+    """The engine of the running round, so "download now" can reach it from the GUI thread."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.engine: SyncEngine | None = None
+
+    def get(self) -> SyncEngine | None:
+        with self.lock:
+            return self.engine
+
+    def set(self, engine: SyncEngine | None) -> None:
+        with self.lock:
+            self.engine = engine
+
+
+class RoundWatcher:
+    """Folds engine events (called on several download threads) into throttled reports.
+
+    Only the round's own thread (a Qt pool thread) calls ``report``: the downloader's progress
+    ticks come from it every 0.25 s and carry what the download threads recorded meanwhile.
+    Plain Python threads never emit Qt signals, and nothing is reported after :meth:`close`
+    (a download thread that outlives the round must not reach the GUI or the catalogue).
+    """
+
+    def __init__(self, ws, report):
+        self.ws, self.report = ws, report
+        self.owner = threading.get_ident()
+        self.closed = False
+        self.lock = threading.Lock()
+        self.engine: SyncEngine | None = None
+        self.source, self.progress = "", None
+        self.ready: list[str] = []
+        self.changed = False
+        self.announced: set[str] = set()
+        self.titles: dict[str, str] = {}
+        self.next_report = 0.0
+
+    def __call__(self, kind: str, **data) -> None:
+        if self.closed:
+            return
+        ready = self._lessons_completed(data["sha256"]) if kind == "file" else []
+        with self.lock:
+            if kind == "source":
+                self.source, self.progress = data["name"], None
+            elif kind == "metadata":
+                self.changed = True
+            elif kind == "progress":
+                self.progress = data["progress"]
+            self.ready += ready
+            due = time.monotonic() >= self.next_report or kind == "source_done"
+        if due and threading.get_ident() == self.owner:
+            self.report(self.take())
+
+    def take(self) -> RoundReport:
+        """The report of what happened since the last one."""
+        files = self._files_in_flight()
+        with self.lock:
+            out = RoundReport(self.source, self.progress, files, self.ready, self.changed)
+            self.ready, self.changed = [], False
+            self.next_report = time.monotonic() + REPORT_INTERVAL_S
+        return out
+
+    def _lessons_completed(self, sha256: str) -> list[str]:
+        """Resources this stored file makes playable (main file and subtitles all present)."""
+        cat = self.ws.catalogue
+        out = []
+        with cat.write_lock:
+            rows = cat.db.execute("SELECT DISTINCT resource_id FROM files WHERE sha256 = ? "
+                                  "AND role IN ('main', 'subtitle')", [sha256]).fetchall()
+            for (rid,) in rows:
+                if rid not in self.announced and cat.state_of(rid) == "installed":
+                    self.announced.add(rid)
+                    out.append(rid)
+        return out
+
+    def _files_in_flight(self) -> tuple[FileProgress, ...]:
+        """The lessons whose files the downloader is fetching now, with the bytes already there.
+
+        The engine reports totals only, so this reads the running Downloader's per-file state
+        under its lock (a public ``Downloader.active_blobs()`` in the core would replace this).
+        """
+        downloader = getattr(self.engine, "_downloader", None)
+        try:
+            with downloader._cv:
+                active = [(b.job.sha256, min(b.have, b.job.size), b.job.size)
+                          for b in downloader._blobs.values() if b.state in ("active", "committing")]
+        except AttributeError:  # no download running (or the downloader changed shape)
+            return ()
+        by_lesson: dict[str, list[int]] = {}  # a lesson's video and thumbnail make one row
+        for sha, done, size in active:
+            row = by_lesson.setdefault(self._title(sha), [0, 0])
+            row[0], row[1] = row[0] + size, row[1] + done
+        return tuple(FileProgress(title, size, done) for title, (size, done) in by_lesson.items())[:6]
+
+    def _title(self, sha256: str) -> str:
+        if sha256 not in self.titles:
+            cat = self.ws.catalogue
+            with cat.write_lock:
+                row = cat.db.execute("SELECT r.title FROM files f JOIN resources r ON "
+                                     "r.id = f.resource_id WHERE f.sha256 = ? LIMIT 1", [sha256]).fetchone()
+            self.titles[sha256] = row[0] if row else sha256[:12]
+        return self.titles[sha256]
+
+
+def run_round(ws, cancel: threading.Event, boosted: set[str], box: EngineBox, report) -> RoundOutcome:
+    """One round (in a worker): the inbox, then every source. Raises SyncBusy if the lock is held."""
+    watcher = RoundWatcher(ws, report)
+    engine = watcher.engine = SyncEngine(ws, on_event=watcher, cancel=cancel)
+    engine.boosted |= boosted
+    box.set(engine)
+    try:
+        inbox, inbox_problems = get_inbox(ws), []
+        if inbox is not None and not cancel.is_set():
+            with SyncLock(ws.paths.root):
+                scanned = scan_inbox(ws, inbox.folder, cleanup=inbox.cleanup, cancel=cancel)
+            inbox_problems = list(scanned.problems)
+            watcher.changed |= scanned.changed
+        with ws.catalogue.write_lock:
+            sources = list_sources(ws.catalogue)
+        result = engine.sync_once() if sources else None
+        with ws.catalogue.write_lock:
+            sources = list_sources(ws.catalogue)
+    finally:
+        box.set(None)
+        watcher.closed = True
+    return RoundOutcome(result, sources, inbox is not None, inbox_problems, cancel.is_set(),
+                         watcher.take())
+
+
+def read_sources(ws) -> tuple[bool, datetime | None]:
+    """(any source or inbox configured, newest successful sync) — a small read for a worker."""
+    with ws.catalogue.write_lock:
+        sources = list_sources(ws.catalogue)
+        inbox = get_inbox(ws)
+    return bool(sources) or inbox is not None, last_success(sources)
+
+
+def last_success(sources: list[SourceEntry]) -> datetime | None:
+    stamps = [s.last_success for s in sources if s.last_success]
+    if not stamps:
+        return None
+    try:
+        return datetime.fromisoformat(max(stamps).replace("Z", "+00:00"))
+    except ValueError:
+        return None
