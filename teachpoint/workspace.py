@@ -36,7 +36,7 @@ LOCKABLE = ("sources", "trust", "bandwidth", "subscriptions", "storage_floor", "
 class Workspace:
     """The parts of one data directory, opened and ready."""
 
-    def __init__(self, paths: DataPaths, install_demo: bool = True):
+    def __init__(self, paths: DataPaths, install_demo: bool = True, apply_site: bool = True):
         self.paths = paths
         self.read_only = not _writable(paths)
         if self.read_only:
@@ -49,6 +49,11 @@ class Workspace:
         self.demo_error: str | None = None
         if install_demo and not self.read_only and self.setting(SETTING_DEMO) is None:
             self._install_demo()
+        self.site_report = None  # teachpoint.site_config.SiteReport of this start (problems, changes)
+        if apply_site:
+            from teachpoint.site_config import apply_site_config  # it imports this module
+
+            self.site_report = apply_site_config(self)
 
     def close(self) -> None:
         self.catalogue.close()
