@@ -11,9 +11,11 @@ import logging
 import sys
 
 from teachpoint import __version__
-from teachpoint.cli import inbox_cmd, library_cmds, repo_cmds, serve_cmd, stick_cmds, sync_cmds
+from teachpoint.cli import (
+    diagnose_cmd, inbox_cmd, library_cmds, repo_cmds, serve_cmd, stick_cmds, sync_cmds)
+from teachpoint.cli import preseed_cmd
 from teachpoint.errors import TeachPointError
-from teachpoint.logsetup import setup_logging
+from teachpoint.logsetup import LOG_FILE, SERVICE_LOG_FILE, setup_logging
 from teachpoint.paths import resolve_data_dir
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="TeachPoint: offline courseware for teaching points. Without a command, "
                     "opens the app.")
     parser.add_argument("--version", action="version", version=f"TeachPoint {__version__}")
+    parser.add_argument("--selftest", action="store_true",
+                        help="check this PC: catalogue, demo channel, player, data folder; "
+                             "exit 0 only when all is well")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     library_cmds.register(sub, common)
     repo_cmds.register(sub, common)
@@ -37,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     inbox_cmd.register(sub, common)
     stick_cmds.register(sub, common)
     serve_cmd.register(sub, common)
+    diagnose_cmd.register(sub, common)
+    preseed_cmd.register(sub, common)
     return parser
 
 
@@ -45,7 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         paths = resolve_data_dir(getattr(args, "data_dir", None))
-        setup_logging(paths.logs)
+        # The sync service logs to its own file: two processes never rotate one file.
+        setup_logging(paths.logs, file_name=SERVICE_LOG_FILE if args.command == "sync" else LOG_FILE)
+        if args.selftest:
+            from teachpoint import selftest
+
+            return selftest.main(paths)
         if args.command is None:
             from teachpoint.ui.app import run_app  # Qt only when the app is wanted
 
