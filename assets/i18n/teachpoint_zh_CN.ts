@@ -2,6 +2,352 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>ABButton</name>
+    <message>
+        <source>Repeating {a}–{b}</source>
+        <translation>正在重复 {a}–{b}</translation>
+    </message>
+    <message>
+        <source>Playing the part between A and B again and again. Press again (L key) to stop repeating.</source>
+        <translation>正在反复播放 A 到 B 之间的这一段。再按一次（L 键）停止重复。</translation>
+    </message>
+    <message>
+        <source>A {a} → B?</source>
+        <translation>A {a} → B？</translation>
+    </message>
+    <message>
+        <source>Start of the repeat is set. Press again (L key) at the end of the part to repeat.</source>
+        <translation>已设好重复的开头。播到这一段的结尾时再按一次（L 键）。</translation>
+    </message>
+    <message>
+        <source>Repeat A–B</source>
+        <translation>A–B 重复</translation>
+    </message>
+    <message>
+        <source>Repeat a part: press (L key) at its start, press again at its end.</source>
+        <translation>重复播放一段：在开头按一次（L 键），在结尾再按一次。</translation>
+    </message>
+</context>
+<context>
+    <name>BandwidthSection</name>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>“{time}” is not a time of day. Write hours and minutes like 08:00 or 17:30 (00:00 to 24:00).</source>
+        <translation>“{time}”不是正确的时间。请写成 08:00 或 17:30 这样（00:00 到 24:00）。</translation>
+    </message>
+    <message>
+        <source>The start and end time are the same: the time window would be empty.</source>
+        <translation>开始和结束时间一样，这个时段是空的。</translation>
+    </message>
+    <message>
+        <source>Type a speed in kbit/s, or tick “No limit”.</source>
+        <translation>请填写速度（kbit/s），或者勾选“不限速”。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a speed TeachPoint can use: type a whole number from 1 to 10000000 (kbit/s).</source>
+        <translation>“{value}”不能用作速度：请填写 1 到 10000000 之间的整数（kbit/s）。</translation>
+    </message>
+    <message>
+        <source>Click a time window in the list first.</source>
+        <translation>请先在列表里点一下要删除的时段。</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>{first} to {last}</source>
+        <translation>{first}至{last}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{days}, {start}–{end}: no limit</source>
+        <translation>{days} {start}–{end}：不限速</translation>
+    </message>
+    <message>
+        <source>{days}, {start}–{end}: at most {kbit} kbit/s</source>
+        <translation>{days} {start}–{end}：最多 {kbit} kbit/s</translation>
+    </message>
+    <message>
+        <source>Download speed limit</source>
+        <translation>网速限制</translation>
+    </message>
+    <message>
+        <source>Normal limit:</source>
+        <translation>平时限速：</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限速</translation>
+    </message>
+    <message>
+        <source>Save limit</source>
+        <translation>保存限速</translation>
+    </message>
+    <message>
+        <source>Other limits at certain times:</source>
+        <translation>某些时段用别的限速：</translation>
+    </message>
+    <message>
+        <source>Remove selected time</source>
+        <translation>删除选中的时段</translation>
+    </message>
+    <message>
+        <source>Days:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Time:</source>
+        <translation>时间：</translation>
+    </message>
+    <message>
+        <source>Limit:</source>
+        <translation>限速：</translation>
+    </message>
+    <message>
+        <source>Add this time</source>
+        <translation>添加这个时段</translation>
+    </message>
+    <message>
+        <source>kbit/s: 1000 kbit/s is about 1 Mbit/s. A limit during class time leaves the internet free for teaching.</source>
+        <translation>kbit/s：1000 kbit/s 大约是 1 兆。上课时限速，可以把网络留给教学用。</translation>
+    </message>
+</context>
+<context>
+    <name>BookmarksPanel</name>
+    <message>
+        <source>Bookmarks</source>
+        <translation>书签</translation>
+    </message>
+    <message>
+        <source>No bookmarks yet. Press B (or the button) to mark the current moment; click a bookmark to jump there.</source>
+        <translation>还没有书签。按 B 键（或按钮）记下当前位置；点一下书签就跳到那里。</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>备注（可不填）</translation>
+    </message>
+    <message>
+        <source>Add here</source>
+        <translation>在这里加书签</translation>
+    </message>
+    <message>
+        <source>Bookmark the current moment (B key)</source>
+        <translation>给当前位置加书签（B 键）</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Remove the selected bookmark</source>
+        <translation>删除选中的书签</translation>
+    </message>
+    <message>
+        <source>The bookmarks could not be read.</source>
+        <translation>读不出书签。</translation>
+    </message>
+    <message>
+        <source>Click to jump to {t}</source>
+        <translation>点一下跳到 {t}</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s lesson folder is read-only, so bookmarks cannot be saved.</source>
+        <translation>这台电脑的课程文件夹是只读的，书签保存不了。</translation>
+    </message>
+    <message>
+        <source>The bookmark could not be saved.</source>
+        <translation>书签没能保存。</translation>
+    </message>
+    <message>
+        <source>The bookmark could not be removed.</source>
+        <translation>书签没能删除。</translation>
+    </message>
+</context>
+<context>
+    <name>ClassCardWidget</name>
+    <message>
+        <source>▶  Play</source>
+        <translation>▶  播放</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>No lessons for this class yet</source>
+        <translation>这个班级还没有课程</translation>
+    </message>
+    <message>
+        <source>This program does not know the subject “{s}”. Please choose your classes again.</source>
+        <translation>本软件不认识学科“{s}”。请重新选择您的班级。</translation>
+    </message>
+    <message>
+        <source>They arrive with the next update (network or USB stick).</source>
+        <translation>课程会随下一次同步到来（网络或U盘）。</translation>
+    </message>
+    <message>
+        <source>Continue: {title}</source>
+        <translation>继续：{title}</translation>
+    </message>
+    <message>
+        <source>Lesson {n}</source>
+        <translation>第{n}课</translation>
+    </message>
+    <message>
+        <source>Stopped at {t} last time; plays on from there.</source>
+        <translation>上次停在 {t}，会从那里接着播放。</translation>
+    </message>
+    <message>
+        <source>Watched to the end before.</source>
+        <translation>以前已经看完了。</translation>
+    </message>
+    <message>
+        <source>Not on this computer yet: press “Download”, or bring it on a USB stick.</source>
+        <translation>这节课还不在这台电脑上：请点“下载”，或者用U盘拷来。</translation>
+    </message>
+    <message>
+        <source>The files of this lesson are damaged. Press “Download” to fetch them again.</source>
+        <translation>这节课的文件坏了。请点“下载”重新获取。</translation>
+    </message>
+</context>
+<context>
+    <name>ClassPicker</name>
+    <message>
+        <source>Your classes cannot be read right now ({detail}).</source>
+        <translation>现在读不出您的班级（{detail}）。</translation>
+    </message>
+    <message>
+        <source>Any edition</source>
+        <translation>任意版本</translation>
+    </message>
+    <message>
+        <source>any edition</source>
+        <translation>任意版本</translation>
+    </message>
+    <message>
+        <source>(a subject this program does not know)</source>
+        <translation>（本软件不认识这个学科）</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>去掉</translation>
+    </message>
+    <message>
+        <source>Remove {what}</source>
+        <translation>去掉 {what}</translation>
+    </message>
+    <message>
+        <source>Your classes could not be saved ({detail}). Your choices are still here; please try again.</source>
+        <translation>班级没能保存（{detail}）。您选的内容还在，请再试一次。</translation>
+    </message>
+    <message>
+        <source>Welcome! Which classes do you teach?</source>
+        <translation>欢迎！您教哪些班级？</translation>
+    </message>
+    <message>
+        <source>My classes</source>
+        <translation>我的班级</translation>
+    </message>
+    <message>
+        <source>Choose a grade, a subject and, if you know it, the textbook edition, then press “Add this class”. You can add several classes. Your next lesson for each will wait on the home page.</source>
+        <translation>请选择年级、学科，知道的话再选教材版本，然后点“添加这个班级”。可以添加好几个班级。每个班级的下一节课都会放在首页等您。</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>年级</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>学科</translation>
+    </message>
+    <message>
+        <source>Textbook edition</source>
+        <translation>教材版本</translation>
+    </message>
+    <message>
+        <source>Also show grades and subjects with no lessons on this computer yet</source>
+        <translation>也显示这台电脑上还没有课程的年级和学科</translation>
+    </message>
+    <message>
+        <source>＋  Add this class</source>
+        <translation>＋  添加这个班级</translation>
+    </message>
+    <message>
+        <source>Classes you teach</source>
+        <translation>您教的班级</translation>
+    </message>
+    <message>
+        <source>None chosen yet.</source>
+        <translation>还没有选。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Skip for now</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Your classes were set by the school&apos;s IT staff. Ask them if they need to change.</source>
+        <translation>您的班级是学校信息老师设置的。需要更改请找他们。</translation>
+    </message>
+    <message>
+        <source>The lesson library on this computer is read-only, so the classes cannot be changed here.</source>
+        <translation>这台电脑上的课程库是只读的，这里不能更改班级。</translation>
+    </message>
+</context>
+<context>
+    <name>ClassPickerDialog</name>
+    <message>
+        <source>My classes</source>
+        <translation>我的班级</translation>
+    </message>
+</context>
+<context>
     <name>ControlBar</name>
     <message>
         <source>Back 10 s</source>
@@ -72,6 +418,119 @@
     </message>
 </context>
 <context>
+    <name>DiagnoseSection</name>
+    <message>
+        <source>Save diagnostic information</source>
+        <translation>保存诊断信息</translation>
+    </message>
+    <message>
+        <source>Zip file (*.zip)</source>
+        <translation>压缩文件 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Collecting information…</source>
+        <translation>正在收集信息…</translation>
+    </message>
+    <message>
+        <source>The file could not be written: {detail}</source>
+        <translation>文件没能保存：{detail}</translation>
+    </message>
+    <message>
+        <source>Saved to: {path}
+Give this file to your IT staff.</source>
+        <translation>已保存到：{path}
+请把这个文件交给IT人员。</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <source>Export diagnostic information (for IT staff)</source>
+        <translation>导出诊断信息（给IT人员）</translation>
+    </message>
+    <message>
+        <source>If something does not work, this saves a file that tells the IT staff what happened.</source>
+        <translation>遇到问题时，点这里保存一个文件，IT人员看了就知道出了什么事。</translation>
+    </message>
+</context>
+<context>
+    <name>DisplaySection</name>
+    <message>
+        <source>Display</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Large text (easier to read on a projector)</source>
+        <translation>大字体（投影上更容易看清）</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentView</name>
+    <message>
+        <source>← Back to the lessons</source>
+        <translation>← 返回课程列表</translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>Previous page (Page Up or ← key)</source>
+        <translation>上一页（Page Up 或 ← 键）</translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>Next page (Page Down or → key)</source>
+        <translation>下一页（Page Down 或 → 键）</translation>
+    </message>
+    <message>
+        <source>Whole page</source>
+        <translation>整页显示</translation>
+    </message>
+    <message>
+        <source>Show the whole page, or fit the page to the width</source>
+        <translation>显示整页，或让页面和窗口一样宽</translation>
+    </message>
+    <message>
+        <source>Open again</source>
+        <translation>再次打开</translation>
+    </message>
+    <message>
+        <source>Open the file again in the computer&apos;s own program</source>
+        <translation>用电脑上的其他程序再打开一次</translation>
+    </message>
+    <message>
+        <source>This lesson&apos;s file is not on this computer yet, or it is damaged. Please download it again.</source>
+        <translation>这节课的文件还没有下载到这台电脑，或者已经损坏。请重新下载。</translation>
+    </message>
+    <message>
+        <source>“{name}” has been opened in another program on this computer.</source>
+        <translation>已用电脑上的其他程序打开“{name}”。</translation>
+    </message>
+    <message>
+        <source>This computer has no program that can open “{name}”.</source>
+        <translation>这台电脑上没有能打开“{name}”的程序。</translation>
+    </message>
+    <message>
+        <source>This file cannot be opened.
+It may be damaged. Please choose another lesson, or download this one again.</source>
+        <translation>这个文件打不开。
+可能已经损坏。请选择别的课程，或重新下载这节课。</translation>
+    </message>
+    <message>
+        <source>Page {n} of {count}</source>
+        <translation>第 {n} / {count} 页</translation>
+    </message>
+</context>
+<context>
     <name>Formatting</name>
     <message>
         <source>{m} min {s} s</source>
@@ -111,6 +570,112 @@
     </message>
 </context>
 <context>
+    <name>HomePage</name>
+    <message>
+        <source>My classes</source>
+        <translation>我的班级</translation>
+    </message>
+    <message>
+        <source>Change my classes</source>
+        <translation>更改我的班级</translation>
+    </message>
+    <message>
+        <source>Choose my classes</source>
+        <translation>选择我的班级</translation>
+    </message>
+    <message>
+        <source>There are no lessons on this computer yet. They come from the county resource centre over the network, or on a USB stick: see “Updates” at the top.</source>
+        <translation>这台电脑上还没有课程。课程从县资源中心通过网络传来，或者用U盘拷来：请看上面的“同步”。</translation>
+    </message>
+    <message>
+        <source>The home page cannot be read right now. Your lessons are still there under “All lessons”. Detail: {detail}</source>
+        <translation>首页现在读不出来。您的课程都还在“全部课程”里。详细信息：{detail}</translation>
+    </message>
+    <message>
+        <source>See my classes</source>
+        <translation>查看我的班级</translation>
+    </message>
+    <message>
+        <source>The school&apos;s IT staff have not set any classes for this computer yet.</source>
+        <translation>学校信息老师还没有给这台电脑设置班级。</translation>
+    </message>
+    <message>
+        <source>Tell TeachPoint which classes you teach, and the next lesson of each will wait for you here, ready to play.</source>
+        <translation>告诉教学点课堂您教哪些班级，每个班级的下一节课就会在这里等着您，点一下就能播放。</translation>
+    </message>
+    <message>
+        <source>New lessons: {n}</source>
+        <translation>新课程 {n} 节</translation>
+    </message>
+    <message>
+        <source>Nothing new since you last looked.</source>
+        <translation>上次看过以后没有新课程。</translation>
+    </message>
+    <message>
+        <source>Arrived since you last looked:</source>
+        <translation>上次看过以后新到的课程：</translation>
+    </message>
+    <message>
+        <source>Lesson {n}</source>
+        <translation>第{n}课</translation>
+    </message>
+    <message>
+        <source>Show this lesson</source>
+        <translation>查看这节课</translation>
+    </message>
+    <message>
+        <source>… and {n} more (see “All lessons”)</source>
+        <translation>……还有 {n} 节（请看“全部课程”）</translation>
+    </message>
+</context>
+<context>
+    <name>InboxSection</name>
+    <message>
+        <source>not used</source>
+        <translation>未使用</translation>
+    </message>
+    <message>
+        <source>{folder} (not there yet)</source>
+        <translation>{folder}（文件夹还没有出现）</translation>
+    </message>
+    <message>
+        <source>Choose the satellite receiving folder</source>
+        <translation>选择卫星接收文件夹</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>This cannot be the receiving folder: {detail}</source>
+        <translation>这个位置不能用作接收文件夹：{detail}</translation>
+    </message>
+    <message>
+        <source>Satellite receiving folder</source>
+        <translation>卫星接收文件夹</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>选择文件夹…</translation>
+    </message>
+    <message>
+        <source>Stop using it</source>
+        <translation>不再使用</translation>
+    </message>
+    <message>
+        <source>Delete files from this folder once the lessons are installed (saves disk space)</source>
+        <translation>课程装好后，删除这个文件夹里的文件（节省磁盘空间）</translation>
+    </message>
+    <message>
+        <source>Only if this school receives lessons by satellite: the folder the receiver writes to. New lessons there are checked and installed automatically.</source>
+        <translation>只有用卫星接收课程的学校需要：接收器存放文件的文件夹。里面的新课程会自动检查并安装。</translation>
+    </message>
+</context>
+<context>
     <name>LessonPanel</name>
     <message>
         <source>Choose a lesson on the left,
@@ -135,6 +700,18 @@ or type its name in the search box above.</source>
         <translation>有字幕</translation>
     </message>
     <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Downloading first…</source>
+        <translation>正在优先下载…</translation>
+    </message>
+    <message>
+        <source>Download now</source>
+        <translation>立即下载</translation>
+    </message>
+    <message>
         <source>Watched to the end before.</source>
         <translation>这节课以前已经看完了。</translation>
     </message>
@@ -143,16 +720,16 @@ or type its name in the search box above.</source>
         <translation>上次停在 {t}，播放时会从那里继续。</translation>
     </message>
     <message>
-        <source>This lesson is not on this computer yet. It arrives with the next update (network or USB stick).</source>
-        <translation>这节课还没有下载到这台电脑上。下次更新（联网或用U盘）后就可以播放。</translation>
+        <source>This lesson is not on this computer yet. It arrives with the next update (network or USB stick); &apos;Download now&apos; fetches it first.</source>
+        <translation>这节课还没有下载到这台电脑。下次更新（网络或U盘）时会带来；点“立即下载”可以先下载它。</translation>
+    </message>
+    <message>
+        <source>This kind of material opens with another program on this computer.</source>
+        <translation>这种材料会用这台电脑上的其他程序打开。</translation>
     </message>
     <message>
         <source>The files of this lesson are damaged and cannot be played. The next update will fetch them again.</source>
         <translation>这节课的文件已损坏，暂时不能播放。下次更新时会重新获取。</translation>
-    </message>
-    <message>
-        <source>This kind of material cannot be opened here yet.</source>
-        <translation>这类资料暂时还不能在这里打开。</translation>
     </message>
     <message>
         <source>The lesson file is missing from this computer.</source>
@@ -175,32 +752,6 @@ or type its name in the search box above.</source>
     <message>
         <source>TeachPoint — classroom lessons</source>
         <translation>TeachPoint 教学点课堂</translation>
-    </message>
-    <message>
-        <source>TeachPoint</source>
-        <translation>教学点课堂</translation>
-    </message>
-    <message>
-        <source>Search lessons: type a title, pinyin or initials</source>
-        <translation>搜索课程：输入课名、拼音或首字母</translation>
-    </message>
-    <message>
-        <source>Opening the lesson library…</source>
-        <translation>正在打开课程库…</translation>
-    </message>
-    <message>
-        <source>The lesson library cannot be opened</source>
-        <translation>课程库打不开</translation>
-    </message>
-    <message>
-        <source>Try again</source>
-        <translation>再试一次</translation>
-    </message>
-    <message>
-        <source>Please tell the school&apos;s IT contact. Technical detail:
-{detail}</source>
-        <translation>请告诉学校负责电脑的老师。技术信息：
-{detail}</translation>
     </message>
     <message>
         <source>There are no lessons on this computer yet.
@@ -226,6 +777,47 @@ They arrive with an update from the county resource centre (network or USB stick
     </message>
 </context>
 <context>
+    <name>NoticeBar</name>
+    <message>
+        <source>OK</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>The school&apos;s settings file has {n} problem(s). TeachPoint started with the parts that are correct; please show this to the school&apos;s IT contact.</source>
+        <translation>学校的设置文件有 {n} 处问题。软件已经按其中正确的部分启动；请把这条提示给学校负责电脑的老师看。</translation>
+    </message>
+    <message>
+        <source>… and {n} more (see &apos;teachpoint preseed&apos;)</source>
+        <translation>……还有 {n} 处（用 teachpoint preseed 命令查看）</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningPage</name>
+    <message>
+        <source>Opening the lesson library…</source>
+        <translation>正在打开课程库…</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerToolRow</name>
+    <message>
+        <source>+ Bookmark</source>
+        <translation>+ 书签</translation>
+    </message>
+    <message>
+        <source>Bookmark the current moment (B key)</source>
+        <translation>给当前位置加书签（B 键）</translation>
+    </message>
+    <message>
+        <source>Bookmarks</source>
+        <translation>书签列表</translation>
+    </message>
+    <message>
+        <source>Show or hide this lesson&apos;s bookmarks</source>
+        <translation>显示或隐藏这节课的书签</translation>
+    </message>
+</context>
+<context>
     <name>PlayerView</name>
     <message>
         <source>← Back to the lessons</source>
@@ -236,10 +828,22 @@ They arrive with an update from the county resource centre (network or USB stick
         <translation>从头播放</translation>
     </message>
     <message>
+        <source>Download this lesson again</source>
+        <translation>重新下载这节课</translation>
+    </message>
+    <message>
+        <source>Fetch a fresh copy of this lesson the next time the computer syncs (or from a USB stick)</source>
+        <translation>下次同步时（或从U盘）重新取一份这节课</translation>
+    </message>
+    <message>
         <source>This computer is missing the video player component (VLC), so lessons cannot be played yet.
 Please ask the school&apos;s IT contact to install VLC.</source>
         <translation>这台电脑缺少视频播放组件（VLC），暂时不能播放课程。
 请学校负责电脑的老师安装 VLC。</translation>
+    </message>
+    <message>
+        <source>Asked to download it again</source>
+        <translation>已安排重新下载</translation>
     </message>
     <message>
         <source>Continuing from {t}, where you stopped last time</source>
@@ -252,6 +856,924 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
         <translation>该课程无法播放。
 文件可能已损坏，或者这台电脑不支持它的格式。
 请先换一节课，或请学校负责电脑的老师检查这节课。</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemPage</name>
+    <message>
+        <source>The lesson library cannot be opened</source>
+        <translation>课程库打不开</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>再试一次</translation>
+    </message>
+    <message>
+        <source>Please tell the school&apos;s IT contact. Technical detail:
+{detail}</source>
+        <translation>请告诉学校负责电脑的老师。技术信息：
+{detail}</translation>
+    </message>
+</context>
+<context>
+    <name>ScreenChooser</name>
+    <message>
+        <source>Which screen full screen uses, e.g. the projector</source>
+        <translation>全屏时用哪个屏幕，比如投影仪</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Full screen on: {screen}</source>
+        <translation>全屏屏幕：{screen}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <extracomment>a source was added or removed (the sync controller starts a round, so downloads begin) one of :data:`teachpoint.workspace.LOCKABLE` was changed here (&quot;bandwidth&quot;, &quot;trust&quot; …) the 返回 button was pressed</extracomment>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>← Back to lessons</source>
+        <translation>← 返回课程</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsSection</name>
+    <message>
+        <source>Cannot save: the data folder is read-only. ({detail})</source>
+        <extracomment>``name`` of :data:`teachpoint.workspace.LOCKABLE` that was changed (sources, bandwidth …)</extracomment>
+        <translation>无法保存：数据文件夹是只读的。（{detail}）</translation>
+    </message>
+    <message>
+        <source>That did not work: {detail}</source>
+        <translation>没有成功：{detail}</translation>
+    </message>
+    <message>
+        <source>Something went wrong ({detail}). Nothing was changed.</source>
+        <translation>出了点问题（{detail}），什么都没有改动。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Set by the school&apos;s IT staff; it cannot be changed here.</source>
+        <translation>由学校IT人员设置，这里不能修改。</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesSection</name>
+    <message>
+        <source>not yet</source>
+        <translation>还没有</translation>
+    </message>
+    <message>
+        <source>{time}: {problem}</source>
+        <translation>{time}：{problem}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Type a web address (http:// or https://) or choose a folder.</source>
+        <translation>请填写网址（以 http:// 或 https:// 开头），或者选择一个文件夹。</translation>
+    </message>
+    <message>
+        <source>Added “{name}”. Lessons from it will download in the background.</source>
+        <translation>已添加“{name}”，课程会在后台下载。</translation>
+    </message>
+    <message>
+        <source>Choose the folder with the lessons</source>
+        <translation>选择放课程的文件夹</translation>
+    </message>
+    <message>
+        <source>Click a source in the list first.</source>
+        <translation>请先在列表里点一下要删除的来源。</translation>
+    </message>
+    <message>
+        <source>Remove source</source>
+        <translation>删除来源</translation>
+    </message>
+    <message>
+        <source>Stop getting lessons from “{name}”?
+Lessons already on this computer stay.</source>
+        <translation>不再从“{name}”获取课程吗？
+电脑上已有的课程会保留。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Removed “{name}”.</source>
+        <translation>已删除“{name}”。</translation>
+    </message>
+    <message>
+        <source>There is no folder {folder}. Check the name, or plug in the USB stick first.</source>
+        <translation>找不到文件夹 {folder}。请检查名字，或者先插好U盘。</translation>
+    </message>
+    <message>
+        <source>{folder} is a file, not a folder.</source>
+        <translation>{folder} 是一个文件，不是文件夹。</translation>
+    </message>
+    <message>
+        <source>The folder {folder} cannot be opened (no permission?).</source>
+        <translation>文件夹 {folder} 打不开（可能没有权限）。</translation>
+    </message>
+    <message>
+        <source>{folder} is a web address, not a folder.</source>
+        <translation>{folder} 是网址，不是文件夹。</translation>
+    </message>
+    <message>
+        <source>This source is in the list already.</source>
+        <translation>这个来源已经在列表里了。</translation>
+    </message>
+    <message>
+        <source>This is not an address TeachPoint can use. Type a web address starting with http:// or https://, or choose a folder.</source>
+        <translation>这个地址用不了。请填写以 http:// 或 https:// 开头的网址，或者选择一个文件夹。</translation>
+    </message>
+    <message>
+        <source>Lesson sources</source>
+        <translation>课程来源</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Address or folder</source>
+        <translation>网址或文件夹</translation>
+    </message>
+    <message>
+        <source>Last success</source>
+        <translation>上次成功</translation>
+    </message>
+    <message>
+        <source>Last problem</source>
+        <translation>上次问题</translation>
+    </message>
+    <message>
+        <source>Web address, e.g. http://192.168.1.10/lessons/</source>
+        <translation>网址，例如 http://192.168.1.10/lessons/</translation>
+    </message>
+    <message>
+        <source>Add address</source>
+        <translation>添加网址</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>选择文件夹…</translation>
+    </message>
+    <message>
+        <source>Remove selected source</source>
+        <translation>删除选中的来源</translation>
+    </message>
+    <message>
+        <source>Where this computer gets lessons from: the county server, another school computer, or a folder.</source>
+        <translation>这台电脑从哪里获取课程：县里的服务器、学校的另一台电脑，或者一个文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>SpeedButton</name>
+    <message>
+        <source>Playing speed: slower for dictation, faster for review ([ and ] keys)</source>
+        <translation>播放速度：听写时放慢，复习时加快（[ 和 ] 键）</translation>
+    </message>
+    <message>
+        <source>Speed {rate}×</source>
+        <translation>速度 {rate}×</translation>
+    </message>
+</context>
+<context>
+    <name>StorageSection</name>
+    <message>
+        <source>measuring…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>{size} ({n} files)</source>
+        <translation>{size}（{n} 个文件）</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a number. Type how many GB to keep free, e.g. 2 or 0.5.</source>
+        <translation>“{value}”不是数字。请填写要留出多少 GB，例如 2 或 0.5。</translation>
+    </message>
+    <message>
+        <source>Saved. The disk has less free space than this now, so no more lessons are downloaded until space is freed.</source>
+        <translation>已保存。现在磁盘剩余空间比这个还少，腾出空间以前不会再下载课程。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>The space to keep free cannot be negative.</source>
+        <translation>留出的空间不能是负数。</translation>
+    </message>
+    <message>
+        <source>That is more than the whole disk ({total}). Type a smaller number.</source>
+        <translation>这比整个磁盘（{total}）还大，请填写小一点的数。</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>存储</translation>
+    </message>
+    <message>
+        <source>Lessons on this computer use:</source>
+        <translation>本机课程占用：</translation>
+    </message>
+    <message>
+        <source>Free on the disk:</source>
+        <translation>磁盘剩余：</translation>
+    </message>
+    <message>
+        <source>Disk size:</source>
+        <translation>磁盘大小：</translation>
+    </message>
+    <message>
+        <source>Always keep free at least:</source>
+        <translation>至少留出空闲空间：</translation>
+    </message>
+    <message>
+        <source>GB</source>
+        <translation>GB</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Measure again</source>
+        <translation>重新计算</translation>
+    </message>
+    <message>
+        <source>Downloads stop before the disk gets fuller than this, so the computer keeps working.</source>
+        <translation>磁盘快满到这个程度时就停止下载，保证电脑能正常使用。</translation>
+    </message>
+</context>
+<context>
+    <name>SubscriptionsSection</name>
+    <message>
+        <source>Saved: this computer downloads all lessons.</source>
+        <translation>已保存：这台电脑下载全部课程。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Download in advance</source>
+        <translation>订阅</translation>
+    </message>
+    <message>
+        <source>Grades:</source>
+        <translation>年级：</translation>
+    </message>
+    <message>
+        <source>Subjects:</source>
+        <translation>学科：</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Download everything</source>
+        <translation>全部下载</translation>
+    </message>
+    <message>
+        <source>Tick the grades and subjects taught here: their lessons are downloaded before class. Nothing ticked = all lessons. Other lessons stay in the list and download when you open them.</source>
+        <translation>勾选这里要教的年级和学科，它们的课程会提前下载好。都不勾选 = 全部课程。其他课程仍在列表里，打开时再下载。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>Some files in the satellite inbox are damaged and were set aside.</source>
+        <translation>卫星接收文件夹里有些文件已损坏，已放到一边。</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Downloading {p}%</source>
+        <translation>正在下载 {p}%</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>Updating in the background</source>
+        <translation>后台更新中</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>有问题</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>已是最新</translation>
+    </message>
+    <message>
+        <source>The background sync service is updating the lessons.</source>
+        <translation>后台同步服务正在更新课程。</translation>
+    </message>
+    <message>
+        <source>The lesson folder on this computer cannot be written, so no updates can be installed. Please tell the IT staff.</source>
+        <translation>这台电脑上的课程文件夹不能写入，所以无法安装更新。请告诉学校的电脑管理员。</translation>
+    </message>
+    <message>
+        <source>The disk is almost full, so no more lessons can be downloaded. Please ask the IT staff to free some space.</source>
+        <translation>硬盘快满了，不能再下载课程。请电脑管理员清理出一些空间。</translation>
+    </message>
+    <message>
+        <source>Cannot reach {name} right now (no network?). TeachPoint will try again by itself.</source>
+        <translation>现在连不上 {name}（可能没有网络）。教学点课堂会自动再试。</translation>
+    </message>
+    <message>
+        <source>The lessons offered by {name} do not carry a trusted signature, so nothing was taken from it. Please tell the IT staff.</source>
+        <translation>{name} 提供的课程没有可信的签名，所以没有从那里取任何东西。请告诉学校的电脑管理员。</translation>
+    </message>
+    <message>
+        <source>{name} offers older lessons than this computer already has; they were ignored.</source>
+        <translation>{name} 提供的课程比这台电脑上的还旧，已忽略。</translation>
+    </message>
+    <message>
+        <source>Some lesson files from {name} arrived damaged and were thrown away. The lessons you already have are not affected.</source>
+        <translation>从 {name} 下载的部分课程文件在路上损坏了，已经丢弃。已有的课程不受影响。</translation>
+    </message>
+    <message>
+        <source>{name} does not look like a lesson source. Please ask the IT staff to check its address in Settings.</source>
+        <translation>{name} 看起来不是课程来源。请电脑管理员在“设置”里检查它的地址。</translation>
+    </message>
+    <message>
+        <source>Updating from {name} did not work this time. The lessons you already have are not affected.</source>
+        <translation>这次从 {name} 更新没有成功。已有的课程不受影响。</translation>
+    </message>
+    <message>
+        <source>Updating the lessons did not work this time. TeachPoint will try again later.</source>
+        <translation>这次更新课程没有成功。教学点课堂稍后会再试。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Lesson updates</source>
+        <translation>课程同步</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>OK, seen</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>Technical details (for IT staff)</source>
+        <translation>技术详情（给电脑管理员看）</translation>
+    </message>
+    <message>
+        <source>This computer has no update source yet. New lessons can come on a USB stick: plug it in and TeachPoint offers to copy them. If the school has a network connection, the IT staff can add a source in Settings.</source>
+        <translation>这台电脑还没有设置更新来源。新课程可以用U盘带来：插上U盘，教学点课堂会提示复制课程。如果学校能上网，电脑管理员可以在“设置”里添加来源。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>{title} · {size}</source>
+        <translation>{title} · {size}</translation>
+    </message>
+    <message>
+        <source>New lessons: {n}</source>
+        <translation>新课程 {n} 节</translation>
+    </message>
+    <message>
+        <source>No update source</source>
+        <translation>没有更新来源</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Checking the connection…</source>
+        <translation>正在检查网络…</translation>
+    </message>
+    <message>
+        <source>Not checked yet</source>
+        <translation>还没有检查</translation>
+    </message>
+    <message>
+        <source>last synced {when}</source>
+        <translation>上次同步：{when}</translation>
+    </message>
+    <message>
+        <source>never synced yet</source>
+        <translation>还没有同步过</translation>
+    </message>
+    <message>
+        <source>● {where} · {when}</source>
+        <translation>● {where} · {when}</translation>
+    </message>
+    <message>
+        <source>Syncing is paused. What was already downloaded is kept; press Resume to continue.</source>
+        <translation>同步已暂停。已经下载的部分会保留；按“继续”接着下载。</translation>
+    </message>
+    <message>
+        <source>The background sync service is updating the lessons. This page follows when it has finished.</source>
+        <translation>后台同步服务正在更新课程，完成后这里会自动更新。</translation>
+    </message>
+    <message>
+        <source>TeachPoint will try again in {t}.</source>
+        <translation>教学点课堂将在 {t} 后再试。</translation>
+    </message>
+    <message>
+        <source>Next check in {t}.</source>
+        <translation>{t} 后再检查。</translation>
+    </message>
+    <message>
+        <source>Checking {source} for new lessons…</source>
+        <translation>正在检查 {source} 有没有新课程…</translation>
+    </message>
+    <message>
+        <source>Checking for new lessons…</source>
+        <translation>正在检查有没有新课程…</translation>
+    </message>
+    <message>
+        <source>Downloading: {done} of {total} ({p}%)</source>
+        <translation>正在下载：{done} / {total}（{p}%）</translation>
+    </message>
+    <message>
+        <source> · {speed}/s</source>
+        <translation> · {speed}/秒</translation>
+    </message>
+    <message>
+        <source> · about {t} left</source>
+        <translation> · 还要约 {t}</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>{n} min ago</source>
+        <translation>{n} 分钟前</translation>
+    </message>
+    <message>
+        <source>{n} h ago</source>
+        <translation>{n} 小时前</translation>
+    </message>
+    <message>
+        <source>{n} days ago</source>
+        <translation>{n} 天前</translation>
+    </message>
+    <message>
+        <source>a moment</source>
+        <translation>片刻</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} 小时</translation>
+    </message>
+</context>
+<context>
+    <name>TopBar</name>
+    <message>
+        <source>TeachPoint</source>
+        <translation>教学点课堂</translation>
+    </message>
+    <message>
+        <source>Search lessons: type a title, pinyin or initials</source>
+        <translation>搜索课程：输入课名、拼音或首字母</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>首页</translation>
+    </message>
+    <message>
+        <source>All lessons</source>
+        <translation>全部课程</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Alt+{n}</source>
+        <translation>Alt+{n}</translation>
+    </message>
+    <message>
+        <source>Updates</source>
+        <translation>同步</translation>
+    </message>
+</context>
+<context>
+    <name>TrustSection</name>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Choose the publisher&apos;s key file</source>
+        <translation>选择发布者的公钥文件</translation>
+    </message>
+    <message>
+        <source>Publisher key (*.pub);;All files (*)</source>
+        <translation>发布者公钥 (*.pub);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Trust lessons signed by this publisher?
+
+Name: {name}
+Fingerprint: {fp}
+
+Compare the fingerprint with the one the publisher gave you (by phone or on paper).</source>
+        <translation>信任这个发布者签名的课程吗？
+
+名称：{name}
+指纹：{fp}
+
+请和发布者给您的指纹（电话里说的或纸上写的）核对一下。</translation>
+    </message>
+    <message>
+        <source>Trust publisher</source>
+        <translation>信任发布者</translation>
+    </message>
+    <message>
+        <source>Trust this publisher</source>
+        <translation>信任这个发布者</translation>
+    </message>
+    <message>
+        <source>“{name}” is now trusted.</source>
+        <translation>已信任“{name}”。</translation>
+    </message>
+    <message>
+        <source>This file is not a publisher key (.pub), so nothing was added. Details: {detail}</source>
+        <translation>这个文件不是发布者公钥（.pub），没有添加。详细：{detail}</translation>
+    </message>
+    <message>
+        <source>The key was not added: {detail}</source>
+        <translation>没有添加这个公钥：{detail}</translation>
+    </message>
+    <message>
+        <source>Click a publisher in the list first.</source>
+        <translation>请先在列表里点一下要删除的发布者。</translation>
+    </message>
+    <message>
+        <source>Stop trusting publisher</source>
+        <translation>不再信任发布者</translation>
+    </message>
+    <message>
+        <source>Stop trusting “{name}”?
+New lessons signed by it will no longer be accepted; lessons already here stay.</source>
+        <translation>不再信任“{name}”吗？
+以后不再接收它签名的新课程；电脑上已有的课程会保留。</translation>
+    </message>
+    <message>
+        <source>Stop trusting</source>
+        <translation>不再信任</translation>
+    </message>
+    <message>
+        <source>“{name}” is no longer trusted.</source>
+        <translation>已不再信任“{name}”。</translation>
+    </message>
+    <message>
+        <source>Trusted publishers</source>
+        <translation>信任的发布者</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>指纹</translation>
+    </message>
+    <message>
+        <source>Lesson collections</source>
+        <translation>课程库</translation>
+    </message>
+    <message>
+        <source>Add from key file…</source>
+        <translation>从公钥文件添加…</translation>
+    </message>
+    <message>
+        <source>Remove selected</source>
+        <translation>删除选中的</translation>
+    </message>
+    <message>
+        <source>Lessons are only accepted when signed by a publisher in this list. Your IT staff give you the key file (.pub).</source>
+        <translation>只接收这个列表里的发布者签名的课程。公钥文件（.pub）由IT人员提供。</translation>
+    </message>
+</context>
+<context>
+    <name>UsbDialog</name>
+    <message>
+        <source>USB stick</source>
+        <translation>U盘</translation>
+    </message>
+    <message>
+        <source>USB stick found: {name}</source>
+        <translation>发现U盘：{name}</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Import new lessons from the USB stick</source>
+        <translation>从U盘导入新课程</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Copy lessons for other schools</source>
+        <translation>为其他学校拷贝课程</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>拷贝</translation>
+    </message>
+    <message>
+        <source>Put this computer&apos;s lesson list on the USB stick</source>
+        <translation>把本机的课程清单放到U盘</translation>
+    </message>
+    <message>
+        <source>Update the lesson list</source>
+        <translation>更新U盘上的课程清单</translation>
+    </message>
+    <message>
+        <source>Put it on the stick</source>
+        <translation>放到U盘上</translation>
+    </message>
+    <message>
+        <source>Importing lessons from the USB stick…</source>
+        <translation>正在从U盘导入课程……</translation>
+    </message>
+    <message>
+        <source>Copying lessons onto the USB stick…</source>
+        <translation>正在把课程拷贝到U盘……</translation>
+    </message>
+    <message>
+        <source>Writing this computer&apos;s lesson list…</source>
+        <translation>正在写入本机的课程清单……</translation>
+    </message>
+</context>
+<context>
+    <name>UsbMessages</name>
+    <message>
+        <source>No new lessons on the USB stick (its lessons are older than this computer&apos;s).</source>
+        <translation>U盘上没有新课程（U盘上的课程比本机的旧）。</translation>
+    </message>
+    <message>
+        <source>No new lessons on the USB stick.</source>
+        <translation>U盘上没有新课程。</translation>
+    </message>
+    <message>
+        <source>New lessons: {new}, updated: {updated}, about {size}</source>
+        <translation>新课程 {new} 节，更新 {updated} 节，约 {size}</translation>
+    </message>
+    <message>
+        <source>{files} lesson files this computer still lacks, about {size}</source>
+        <translation>可以补齐本机缺少的 {files} 个课程文件，约 {size}</translation>
+    </message>
+    <message>
+        <source>The stick&apos;s lesson list expired {days} days ago; the lessons can still be imported.</source>
+        <translation>U盘上的课程目录已经过期 {days} 天，课程仍然可以导入。</translation>
+    </message>
+    <message>
+        <source>The lesson list on the USB stick is damaged; it cannot be imported.</source>
+        <translation>U盘上的课程目录已损坏，不能导入。</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（没有名称）</translation>
+    </message>
+    <message>
+        <source>The lessons “{title}” come from a publisher this computer does not know. For safety they are not imported. Ask the IT teacher to check the publisher&apos;s fingerprint: {key}</source>
+        <translation>课程“{title}”来自本机不认识的发布者，为了安全，不能导入。请信息老师核对发布者的指纹：{key}</translation>
+    </message>
+    <message>
+        <source>The publisher&apos;s key file is on the stick: {file}</source>
+        <translation>U盘上有这个发布者的密钥文件：{file}</translation>
+    </message>
+    <message>
+        <source>The lessons “{title}” on the USB stick are damaged or were changed; they cannot be imported.</source>
+        <translation>U盘上的课程“{title}”已损坏或被改动过，不能导入。</translation>
+    </message>
+    <message>
+        <source>{name}: this lesson list cannot be read (damaged or from a newer TeachPoint).</source>
+        <translation>{name}：这份课程清单读不出来（已损坏，或来自更新版本的软件）。</translation>
+    </message>
+    <message>
+        <source>{name}: this computer has nothing it lacks.</source>
+        <translation>{name}：本机没有它缺少的课程。</translation>
+    </message>
+    <message>
+        <source>{name}: lacks {lessons} lessons, about {size}.</source>
+        <translation>{name}：缺 {lessons} 节课，约 {size}。</translation>
+    </message>
+    <message>
+        <source>The stick has room.</source>
+        <translation>U盘空间够用。</translation>
+    </message>
+    <message>
+        <source>Not enough room on the stick ({size} needed).</source>
+        <translation>U盘空间不够（需要 {size}）。</translation>
+    </message>
+    <message>
+        <source>{files} of the files it needs are not on this computer either.</source>
+        <translation>其中 {files} 个文件本机也没有。</translation>
+    </message>
+    <message>
+        <source>Take this stick to the central school: its computer can copy the lessons this computer lacks onto it.</source>
+        <translation>带着这个U盘去中心校，那里的电脑可以把本机缺少的课程拷贝到U盘上。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s lesson list is already on the stick ({when}).</source>
+        <translation>U盘上已经有本机的课程清单（{when}）。</translation>
+    </message>
+    <message>
+        <source>{done} of {total} files, {bytes_done} of {bytes_total}</source>
+        <translation>已复制 {done}/{total} 个文件，{bytes_done}/{bytes_total}</translation>
+    </message>
+    <message>
+        <source>, {speed} per second</source>
+        <translation>，每秒 {speed}</translation>
+    </message>
+    <message>
+        <source>, about {left} left</source>
+        <translation>，还要约 {left}</translation>
+    </message>
+    <message>
+        <source>You can safely remove the USB stick.</source>
+        <translation>可以安全拔出U盘。</translation>
+    </message>
+    <message>
+        <source>Cancelled. The {files} files already imported are kept; the next import continues from there.</source>
+        <translation>已取消。已经导入的 {files} 个文件会保留，下次导入时接着导入。</translation>
+    </message>
+    <message>
+        <source>Import finished: {new} new lessons, {updated} updated.</source>
+        <translation>导入完成：新课程 {new} 节，更新 {updated} 节。</translation>
+    </message>
+    <message>
+        <source>Import finished: {new} new lessons.</source>
+        <translation>导入完成：新课程 {new} 节。</translation>
+    </message>
+    <message>
+        <source>Import finished: {files} lesson files added.</source>
+        <translation>导入完成：补齐了 {files} 个课程文件。</translation>
+    </message>
+    <message>
+        <source>Import finished: nothing new on the stick.</source>
+        <translation>导入完成：U盘上没有新课程。</translation>
+    </message>
+    <message>
+        <source>“{title}” comes from a publisher this computer does not know; not imported.</source>
+        <translation>“{title}”来自本机不认识的发布者，没有导入。</translation>
+    </message>
+    <message>
+        <source>“{title}” is damaged; not imported.</source>
+        <translation>“{title}”已损坏，没有导入。</translation>
+    </message>
+    <message>
+        <source>{files} damaged files on the stick were set aside and not imported; the other lessons were imported.</source>
+        <translation>U盘上有 {files} 个文件已损坏，已放在一边，没有导入；其他课程已导入。</translation>
+    </message>
+    <message>
+        <source>{files} files on the stick could not be read.</source>
+        <translation>U盘上有 {files} 个文件读不出来。</translation>
+    </message>
+    <message>
+        <source>Copy finished: {lessons} lessons ({size}) for {name}.</source>
+        <translation>拷贝完成：给 {name} 拷贝了 {lessons} 节课（{size}）。</translation>
+    </message>
+    <message>
+        <source>{files} damaged files of this computer were left out.</source>
+        <translation>本机有 {files} 个文件已损坏，没有拷贝。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s lesson list is on the USB stick now.</source>
+        <translation>本机的课程清单已经放到U盘上了。</translation>
+    </message>
+    <message>
+        <source>The USB stick was removed.</source>
+        <translation>U盘已拔出。</translation>
+    </message>
+    <message>
+        <source>The USB stick was pulled out. The lessons already imported are kept; insert the stick again and press Import to continue.</source>
+        <translation>U盘被拔出了。已经导入的课程都保留着；重新插上U盘，再点“导入”可以接着导入。</translation>
+    </message>
+    <message>
+        <source>The USB stick was pulled out. Insert it again and try again.</source>
+        <translation>U盘被拔出了。请重新插上U盘再试一次。</translation>
+    </message>
+    <message>
+        <source>The USB stick is full. Use a bigger stick or delete files you do not need from it.</source>
+        <translation>U盘满了。请换一个更大的U盘，或删掉U盘上不用的文件。</translation>
+    </message>
+    <message>
+        <source>Cannot write to the USB stick: it is read-only (check its write-protect switch).</source>
+        <translation>U盘不能写入：它是只读的（请检查U盘上的写保护开关）。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s disk is full. Delete some files you do not need and try again.</source>
+        <translation>这台电脑的硬盘满了。请删掉一些不用的文件后再试。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s lesson folder cannot be written. Please ask the IT teacher.</source>
+        <translation>这台电脑的课程文件夹不能写入，请找信息老师。</translation>
+    </message>
+    <message>
+        <source>The lessons on the stick come from a publisher this computer does not know; for safety nothing was imported.</source>
+        <translation>U盘上的课程来自本机不认识的发布者，为了安全，没有导入。</translation>
+    </message>
+    <message>
+        <source>The lessons on the USB stick are damaged or were changed; nothing was imported. The lessons on this computer are not affected.</source>
+        <translation>U盘上的课程已损坏或被改动过，没有导入。本机原有的课程不受影响。</translation>
+    </message>
+    <message>
+        <source>The lesson list of that school on the stick is damaged and cannot be read.</source>
+        <translation>U盘上那所学校的课程清单已损坏，读不出来。</translation>
+    </message>
+    <message>
+        <source>This computer is updating its lessons right now. Please try again in a moment.</source>
+        <translation>这台电脑正在更新课程，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>That did not work: {detail}</source>
+        <translation>没有完成：{detail}</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong; it was written to the log.</source>
+        <translation>出现了意外的问题，已记录在日志里。</translation>
+    </message>
+</context>
+<context>
+    <name>UsbProgress</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始……</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止……</translation>
+    </message>
+    <message>
+        <source>Stopping after the current file…</source>
+        <translation>复制完当前文件后停止……</translation>
+    </message>
+</context>
+<context>
+    <name>VolumeControl</name>
+    <message>
+        <source>Sound off / on (M key)</source>
+        <translation>关闭或打开声音（M 键）</translation>
+    </message>
+    <message>
+        <source>Volume (↑ and ↓ keys)</source>
+        <translation>音量（↑ 和 ↓ 键）</translation>
+    </message>
+    <message>
+        <source>Sound: off</source>
+        <translation>声音：关</translation>
+    </message>
+    <message>
+        <source>Sound: on</source>
+        <translation>声音：开</translation>
     </message>
 </context>
 </TS>

@@ -9,19 +9,23 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from teachpoint.library.model import STATE_DAMAGED, STATE_NOT_DOWNLOADED
+from teachpoint.ui.document_view import DOCUMENT_KINDS
 from teachpoint.ui.formatting import format_clock, format_duration
 from teachpoint.ui.queries import LessonInfo
 
 log = logging.getLogger(__name__)
 
 PLAYABLE_KINDS = ("video", "audio")
+OPENABLE_KINDS = PLAYABLE_KINDS + DOCUMENT_KINDS  # documents and pictures open in the app
 THUMB_WIDTH = 360
 
 
 class LessonPanel(QWidget):
-    """Shows one :class:`LessonInfo`; emits :attr:`play_requested` with its resource id."""
+    """Shows one :class:`LessonInfo`; emits :attr:`play_requested` with its resource id, or
+    :attr:`download_requested` ("download now") for a lesson whose files are not here."""
 
     play_requested = Signal(str)
+    download_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -44,6 +48,11 @@ class LessonPanel(QWidget):
         self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.play_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.play_button.clicked.connect(self._play_clicked)
+        self.download_button = QPushButton()
+        self.download_button.setObjectName("DownloadButton")
+        self.download_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.download_button.clicked.connect(self._download_clicked)
+        self._asked_download: set[str] = set()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
@@ -59,6 +68,7 @@ class LessonPanel(QWidget):
         layout.addSpacing(12)
         row = QHBoxLayout()
         row.addWidget(self.play_button)
+        row.addWidget(self.download_button)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(2)
@@ -69,7 +79,6 @@ class LessonPanel(QWidget):
 
     def retranslate(self) -> None:
         self.hint.setText(self.tr("Choose a lesson on the left,\nor type its name in the search box above."))
-        self.play_button.setText(self.tr("▶  Play"))
         if self.info is not None:
             self.show_lesson(self.info)
 
@@ -103,11 +112,26 @@ class LessonPanel(QWidget):
             w.show()
         for w in (self.progress, self.warning, self.description):
             w.setVisible(bool(w.text()))
+        self.play_button.setText(self.tr("▶  Play") if info.kind in PLAYABLE_KINDS
+                                 else self.tr("Open"))
         self.play_button.setEnabled(self.can_play(info))
+        missing = info.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
+        self.download_button.setVisible(missing)
+        asked = info.resource_id in self._asked_download
+        self.download_button.setEnabled(missing and not asked)
+        self.download_button.setText(self.tr("Downloading first…") if asked
+                                     else self.tr("Download now"))
 
     @staticmethod
     def can_play(info: LessonInfo) -> bool:
-        return info.playable and info.kind in PLAYABLE_KINDS
+        """Installed and a kind the app opens itself (video, audio, document, picture)."""
+        return info.playable and info.kind in OPENABLE_KINDS
+
+    def _download_clicked(self) -> None:
+        if self.info is not None:
+            self._asked_download.add(self.info.resource_id)
+            self.download_requested.emit(self.info.resource_id)
+            self.show_lesson(self.info)
 
     def _progress_text(self, info: LessonInfo) -> str:
         if info.finished and not info.position_ms:
@@ -120,12 +144,12 @@ class LessonPanel(QWidget):
     def _warning_text(self, info: LessonInfo) -> str:
         if info.state == STATE_NOT_DOWNLOADED:
             return self.tr("This lesson is not on this computer yet. It arrives with the next "
-                           "update (network or USB stick).")
+                           "update (network or USB stick); 'Download now' fetches it first.")
         if info.state == STATE_DAMAGED:
             return self.tr("The files of this lesson are damaged and cannot be played. The next "
                            "update will fetch them again.")
-        if info.kind not in PLAYABLE_KINDS:
-            return self.tr("This kind of material cannot be opened here yet.")
+        if info.kind not in OPENABLE_KINDS:
+            return self.tr("This kind of material opens with another program on this computer.")
         if not info.playable:
             return self.tr("The lesson file is missing from this computer.")
         return ""
@@ -141,7 +165,7 @@ class LessonPanel(QWidget):
 
     def _detail_widgets(self) -> list[QWidget]:
         return [self.thumbnail, self.title, self.where, self.facts, self.progress, self.warning,
-                self.description, self.play_button]
+                self.description, self.play_button, self.download_button]
 
     def _play_clicked(self) -> None:
         if self.info is not None and self.can_play(self.info):

@@ -1,8 +1,14 @@
-"""The main window: search on top, curriculum tree on the left, the lesson on the right.
+"""The main window: the green top bar with four places, and one page at a time below it.
 
-Pages (one visible at a time): *opening* (while the workspace opens in a worker), *problem*
-(the library cannot be opened), *library* (tree/search + details) and *player*. Later pages
-(first-run class picking, sync, USB, settings) slot into the same stack.
+Places (top bar): 首页 *home* (each class's next lesson, what is new; the first-run class
+picker), 全部课程 *library* (curriculum tree or search results + the lesson's details), 同步
+*sync* (what is downloading, pause/resume) and 设置 *settings*. A lesson opens the *player* (or
+the *document* view for PDFs and pictures), which hides the bar; leaving it returns to the place
+the teacher came from. Before the library is usable the window shows *opening* or *problem*.
+
+Everything slow runs through the one :class:`TaskManager`; this class only routes signals.
+Background parts: :class:`SyncController` (network sync rounds) and :class:`UsbController`
+(removable drives → the USB dialog).
 """
 
 from __future__ import annotations
@@ -12,38 +18,39 @@ import logging
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+    QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from teachpoint.paths import DataPaths
-from teachpoint.ui import i18n, queries
+from teachpoint.ui import i18n, queries, style, top_bar
+from teachpoint.ui.document_view import DocumentView, opens_in_document_view
 from teachpoint.ui.formatting import format_size
+from teachpoint.ui.home_page import HomeScreen
 from teachpoint.ui.lesson_panel import LessonPanel
 from teachpoint.ui.library_pane import LibraryPane
 from teachpoint.ui.player.player_window import PlayerView
+from teachpoint.ui.player.screens import FullScreenPlacer
 from teachpoint.ui.search_controller import SearchController
+from teachpoint.ui.settings_page import SettingsPage
+from teachpoint.ui.state_pages import NoticeBar, OpeningPage, ProblemPage
+from teachpoint.ui.sync_controller import SyncController
+from teachpoint.ui.sync_panel import SyncPanel
 from teachpoint.ui.tasks import TaskManager
-from teachpoint.workspace import Workspace
+from teachpoint.ui.usb import UsbController
+from teachpoint.workspace import SETTING_LARGE_TEXT, Workspace
 
 log = logging.getLogger(__name__)
 
-PAGE_OPENING, PAGE_PROBLEM, PAGE_LIBRARY, PAGE_PLAYER = range(4)
+(PAGE_OPENING, PAGE_PROBLEM, PAGE_LIBRARY, PAGE_PLAYER, PAGE_HOME, PAGE_SYNC, PAGE_SETTINGS,
+ PAGE_DOCUMENT) = range(8)
+PLACE_PAGES = {top_bar.HOME: PAGE_HOME, top_bar.LIBRARY: PAGE_LIBRARY, top_bar.SYNC: PAGE_SYNC,
+               top_bar.SETTINGS: PAGE_SETTINGS}
 
 
 class MainWindow(QMainWindow):
     """The app's one window."""
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None, player_factory=None):
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None, player_factory=None,
+                 watch_drives: bool = True):
         super().__init__(parent)
         self.tasks = tasks
         self.ws: Workspace | None = None
@@ -51,29 +58,48 @@ class MainWindow(QMainWindow):
         self.summary: queries.LibrarySummary | None = None
         self.tree_loaded = False
         self._play_first_result = False
-        self._was_maximized = False
+        self._came_from = PAGE_HOME
 
-        self.top_bar = QWidget()
-        self.top_bar.setObjectName("TopBar")
-        self.top_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.app_title = QLabel()
-        self.app_title.setObjectName("AppTitle")
-        self.search_box = QLineEdit()
-        self.search_box.setObjectName("SearchBox")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setEnabled(False)
-        tl = QHBoxLayout(self.top_bar)
-        tl.setContentsMargins(16, 12, 16, 12)
-        tl.addWidget(self.app_title)
-        tl.addWidget(self.search_box, 1)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._build_opening_page())
-        self.pages.addWidget(self._build_problem_page())
+        self.top_bar = top_bar.TopBar()
+        self.notice = NoticeBar()
+        self.search_box = self.top_bar.search_box
+        self.opening_page = OpeningPage()
+        self.problem_page = ProblemPage()
         self.library_pane = LibraryPane()
         self.lesson_panel = LessonPanel()
-        library = QWidget()
-        library.setObjectName("LibraryPage")
+        kwargs = {"player_factory": player_factory} if player_factory else {}
+        self.player_view = PlayerView(**kwargs)
+        self.home = HomeScreen(tasks)
+        self.sync = SyncController(tasks, self)
+        self.sync_panel = SyncPanel(self.sync)
+        self.settings_page = SettingsPage(tasks)
+        self.document_view = DocumentView(tasks)
+        self.pages = QStackedWidget()
+        for page in (self.opening_page, self.problem_page, self._library_page(), self.player_view,
+                     self.home, self.sync_panel, self.settings_page, self.document_view):
+            self.pages.addWidget(page)
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.top_bar)
+        cl.addWidget(self.notice)
+        cl.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.statusBar().setSizeGripEnabled(False)
+        self.placer = FullScreenPlacer()
+        self.usb = UsbController(tasks, lambda: self.ws, self, busy=self._busy_with_lesson)
+        self._watch_drives = watch_drives
+        self._connect()
+        self.retranslate()
+        self.resize(1200, 780)
+        self.pages.setCurrentIndex(PAGE_OPENING)
+
+    def _library_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("LibraryPage")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.library_pane)
         self.splitter.addWidget(self.lesson_panel)
@@ -81,89 +107,61 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([560, 640])
         self.splitter.setChildrenCollapsible(False)
-        ll = QVBoxLayout(library)
-        ll.setContentsMargins(12, 12, 12, 6)
-        ll.addWidget(self.splitter)
-        self.pages.addWidget(library)
-        kwargs = {"player_factory": player_factory} if player_factory else {}
-        self.player_view = PlayerView(**kwargs)
-        self.pages.addWidget(self.player_view)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(12, 12, 12, 6)
+        layout.addWidget(self.splitter)
+        return page
 
-        central = QWidget()
-        cl = QVBoxLayout(central)
-        cl.setContentsMargins(0, 0, 0, 0)
-        cl.setSpacing(0)
-        cl.addWidget(self.top_bar)
-        cl.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
-        self.status_label = QLabel()
-        self.statusBar().addPermanentWidget(self.status_label)
-        self.statusBar().setSizeGripEnabled(False)
-
-        self.search = SearchController(self.search_box, tasks, lambda: self.ws, self)
+    def _connect(self) -> None:
+        self.top_bar.place_chosen.connect(self.go)
+        self.problem_page.retry_requested.connect(lambda: self.paths and self.open_workspace(self.paths))
+        self.search = SearchController(self.search_box, self.tasks, lambda: self.ws, self)
         self.search.results_ready.connect(self._results_ready)
         self.search.cleared.connect(self.library_pane.show_tree)
+        self.search_box.textEdited.connect(lambda text: text.strip() and self.go(top_bar.LIBRARY))
         self.search_box.returnPressed.connect(self._search_enter)
         self.search_box.installEventFilter(self)
         self.library_pane.resource_selected.connect(self.show_lesson)
         self.library_pane.resource_activated.connect(self.play)
         self.library_pane.selection_cleared.connect(lambda: self.lesson_panel.show_empty())
         self.lesson_panel.play_requested.connect(self.play)
-        self.player_view.closed.connect(self._player_closed)
+        self.lesson_panel.download_requested.connect(self.sync.request_download)
+        self.home.play_requested.connect(self.play)
+        self.home.lesson_selected.connect(self.reveal_lesson)
+        self.home.download_requested.connect(self.sync.request_download)
+        self.player_view.closed.connect(self._lesson_closed)
         self.player_view.fullscreen_changed.connect(self._fullscreen_changed)
+        self.player_view.redownload_requested.connect(self.sync.request_download)
+        self.document_view.closed.connect(self._lesson_closed)
+        self.sync.library_changed.connect(self.refresh_library)
+        self.sync.short_text_changed.connect(self.top_bar.set_sync_state)
+        self.sync.lesson_ready.connect(self._lesson_ready)
+        self.settings_page.sources_changed.connect(self.sync.sources_changed)
+        self.settings_page.setting_changed.connect(self._setting_changed)
+        self.settings_page.back_button.hide()  # the top bar is always there to go elsewhere
+        self.usb.library_changed.connect(self.refresh_library)
         focus = QShortcut(QKeySequence("Ctrl+F"), self)
         focus.activated.connect(lambda: (self.search_box.setFocus(), self.search_box.selectAll()))
-        self.retranslate()
-        self.resize(1200, 780)
-        self.pages.setCurrentIndex(PAGE_OPENING)
 
-    def _build_opening_page(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("StatePage")
-        self.opening_label = QLabel()
-        self.opening_label.setObjectName("Hint")
-        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        busy = QProgressBar()
-        busy.setRange(0, 0)
-        busy.setMaximumWidth(420)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(self.opening_label)
-        layout.addWidget(busy, 0, Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(2)
-        return page
+    # names the tests and older code use
+    @property
+    def opening_label(self) -> QLabel:
+        return self.opening_page.label
 
-    def _build_problem_page(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("StatePage")
-        self.problem_title = QLabel()
-        self.problem_title.setObjectName("LessonTitle")
-        self.problem_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.problem_detail = QLabel()
-        self.problem_detail.setObjectName("Hint")
-        self.problem_detail.setWordWrap(True)
-        self.problem_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.problem_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_button = QPushButton()
-        self.retry_button.setObjectName("PlayButton")
-        self.retry_button.clicked.connect(lambda: self.paths and self.open_workspace(self.paths))
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(60, 40, 60, 40)
-        layout.addStretch(1)
-        layout.addWidget(self.problem_title)
-        layout.addWidget(self.problem_detail)
-        layout.addSpacing(20)
-        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(2)
-        return page
+    @property
+    def problem_title(self) -> QLabel:
+        return self.problem_page.title
+
+    @property
+    def problem_detail(self) -> QLabel:
+        return self.problem_page.detail
+
+    @property
+    def retry_button(self):
+        return self.problem_page.retry_button
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("TeachPoint — classroom lessons"))
-        self.app_title.setText(self.tr("TeachPoint"))
-        self.search_box.setPlaceholderText(self.tr("Search lessons: type a title, pinyin or initials"))
-        self.opening_label.setText(self.tr("Opening the lesson library…"))
-        self.problem_title.setText(self.tr("The lesson library cannot be opened"))
-        self.retry_button.setText(self.tr("Try again"))
         self._show_summary()
 
     # ---- opening the workspace --------------------------------------------------------------
@@ -171,37 +169,51 @@ class MainWindow(QMainWindow):
     def open_workspace(self, paths: DataPaths, install_demo: bool = True) -> None:
         """Open the data directory in a worker (first run also installs the demo channel)."""
         self.paths = paths
+        self.top_bar.set_ready(False)
         self.pages.setCurrentIndex(PAGE_OPENING)
         self.tasks.run(lambda: Workspace(paths, install_demo=install_demo),
                        on_done=self.set_workspace, on_error=self.show_open_error, name="open-workspace")
 
     def show_open_error(self, exc: BaseException) -> None:
         log.error("cannot open the library: %s", exc, exc_info=exc)
-        self.problem_detail.setText(self.tr(
-            "Please tell the school's IT contact. Technical detail:\n{detail}").format(detail=exc))
+        self.problem_page.show_error(exc)
         self.pages.setCurrentIndex(PAGE_PROBLEM)
 
     def set_workspace(self, ws: Workspace) -> None:
-        """Use an opened workspace: fill the tree and the status bar (both read in workers)."""
+        """Use an opened workspace: saved look and language, then every place reads its part."""
         self.ws = ws
+        app = QApplication.instance()
         wanted = i18n.choose_language(ws.setting(i18n.SETTING_LANG))
         if wanted != i18n.current_language():  # a saved choice; the env var still wins
-            i18n.install_translators(QApplication.instance(), wanted)
+            i18n.install_translators(app, wanted)
+        if ws.setting(SETTING_LARGE_TEXT) == "1":
+            style.apply_look(app, large_text=True)
         if ws.demo_error:
             log.warning("demo channel not installed: %s", ws.demo_error)
+        site = getattr(ws, "site_report", None)
+        self.notice.show_site_problems(site.problems if site is not None else [])
         if ws.catalogue.set_aside:
             log.warning("an unreadable catalogue was moved aside to %s", ws.catalogue.set_aside)
-        self.search_box.setEnabled(True)
-        self.pages.setCurrentIndex(PAGE_LIBRARY)
+        self.top_bar.set_ready(True)
+        self.home.set_workspace(ws)
+        self.settings_page.set_workspace(ws)
+        self.sync.set_workspace(ws)
+        self.usb.workspace_changed()
+        if self._watch_drives:
+            self.usb.start()
+        self.go(top_bar.HOME)
         self.refresh_library()
         self.search_box.setFocus()
 
     def refresh_library(self) -> None:
+        """Read the tree, the status line and the home page again (after a sync or an import)."""
         ws = self.ws
         if ws is None:
             return
         self.tasks.run(lambda: queries.load_tree(ws), on_done=self._tree_loaded, name="load-tree")
         self.tasks.run(lambda: queries.library_summary(ws), on_done=self._summary_loaded, name="summary")
+        if self.pages.currentIndex() == PAGE_HOME:
+            self.home.refresh()
 
     def _tree_loaded(self, tree: list[dict]) -> None:
         self.library_pane.set_tree(tree)
@@ -228,6 +240,34 @@ class MainWindow(QMainWindow):
         text += self.tr("  ·  lesson files use {size}").format(size=format_size(s.store_bytes))
         self.status_label.setText(text)
 
+    # ---- places -----------------------------------------------------------------------------
+
+    def go(self, place: str) -> None:
+        """Show one of the four places (:data:`teachpoint.ui.top_bar.PLACES`)."""
+        if self.ws is None or place not in PLACE_PAGES:
+            return
+        page = PLACE_PAGES[place]
+        if self.pages.currentIndex() != page:
+            self.pages.setCurrentIndex(page)
+        self.top_bar.mark(place)
+        if page == PAGE_SETTINGS:
+            self.settings_page.refresh()
+        elif page == PAGE_SYNC:
+            self.sync.mark_seen()
+
+    def reveal_lesson(self, resource_id: str) -> None:
+        """Show a lesson in the library place, selected, with its details."""
+        self.go(top_bar.LIBRARY)
+        if self.search_box.text():
+            self.search_box.clear()
+            self.library_pane.show_tree()
+        self.library_pane.select_resource(resource_id)
+        self.show_lesson(resource_id)
+
+    def _setting_changed(self, name: str) -> None:
+        if name in ("subscriptions", "classes"):
+            self.home.refresh()
+
     # ---- search -----------------------------------------------------------------------------
 
     def _results_ready(self, query: str, rows: list) -> None:
@@ -246,6 +286,7 @@ class MainWindow(QMainWindow):
                 and self.search.last_query == self.search.query):
             self.play(current)
         elif self.search.query:
+            self.go(top_bar.LIBRARY)
             self._play_first_result = True
             self.search.run_now()
 
@@ -253,6 +294,7 @@ class MainWindow(QMainWindow):
         """↓ in the search box moves into the list, so the keyboard alone is enough."""
         if (watched is self.search_box and event.type() == QEvent.Type.KeyPress
                 and event.key() == Qt.Key.Key_Down):
+            self.go(top_bar.LIBRARY)
             self.library_pane.focus_list()
             return True
         return super().eventFilter(watched, event)
@@ -269,7 +311,7 @@ class MainWindow(QMainWindow):
             self.lesson_panel.show_lesson(info)
 
     def play(self, resource_id: str) -> None:
-        """Open the player on ``resource_id``; a lesson that cannot play just shows why."""
+        """Open ``resource_id`` in the player (or the document view); one that cannot open shows why."""
         if self.ws is None:
             return
         info = queries.load_lesson(self.ws, resource_id)
@@ -278,33 +320,52 @@ class MainWindow(QMainWindow):
         self.library_pane.select_resource(resource_id)  # highlighted when the teacher comes back
         self.lesson_panel.show_lesson(info)
         if not LessonPanel.can_play(info):
+            self.reveal_lesson(resource_id)  # the details say why, with "download now"
             return
-        self.pages.setCurrentIndex(PAGE_PLAYER)
+        current = self.pages.currentIndex()
+        if current not in (PAGE_PLAYER, PAGE_DOCUMENT):
+            self._came_from = current
         self.top_bar.hide()
-        self.statusBar().hide()  # every pixel for the video
-        self.player_view.open_lesson(self.ws, info)
+        self.statusBar().hide()  # every pixel for the lesson
+        if opens_in_document_view(info):
+            self.pages.setCurrentIndex(PAGE_DOCUMENT)
+            self.document_view.open_lesson(self.ws, info)
+        else:
+            self.pages.setCurrentIndex(PAGE_PLAYER)
+            self.player_view.open_lesson(self.ws, info)
 
-    def _player_closed(self) -> None:
+    def _lesson_closed(self) -> None:
         self.top_bar.show()
         self.statusBar().show()
-        self.pages.setCurrentIndex(PAGE_LIBRARY)
+        back = self._came_from if self._came_from in PLACE_PAGES.values() else PAGE_LIBRARY
+        place = next(p for p, page in PLACE_PAGES.items() if page == back)
+        self.go(place)
+        if back == PAGE_HOME:
+            self.home.refresh()  # "continue" moves on
         if self.lesson_panel.info is not None:
             self.show_lesson(self.lesson_panel.info.resource_id)  # shows the new resume point
+        self.usb.open_pending()  # a stick that came in during the lesson
+
+    def _busy_with_lesson(self) -> bool:
+        return self.pages.currentIndex() in (PAGE_PLAYER, PAGE_DOCUMENT)
+
+    def _lesson_ready(self, resource_id: str) -> None:
+        if self.lesson_panel.info is not None and self.lesson_panel.info.resource_id == resource_id:
+            self.show_lesson(resource_id)  # "download now" finished: 播放 lights up
 
     def _fullscreen_changed(self, on: bool) -> None:
         if on:
-            self._was_maximized = self.isMaximized()
-            self.showFullScreen()
-        elif self._was_maximized:
-            self.showMaximized()
+            self.placer.enter(self, self.player_view.fullscreen_screen())
         else:
-            self.showNormal()
+            self.placer.leave(self)
 
     # ---- lifetime ---------------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Save the playing position, let workers finish, close the catalogue."""
+        """Save the playing position, stop sync and drive watching, let workers finish, close."""
         self.player_view.shutdown()
+        self.usb.stop()
+        self.sync.shutdown()
         self.tasks.wait(10_000)
         if self.ws is not None:
             self.ws.close()

@@ -1,9 +1,10 @@
-"""The two pages the window shows before the library is usable: "opening…" and "cannot open"."""
+"""Pages the window shows before the library is usable ("opening…", "cannot open"), and the
+notice bar for problems IT staff must hear about at start."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 
 class OpeningPage(QWidget):
@@ -75,6 +76,58 @@ class ProblemPage(QWidget):
             self.detail.setText(self.tr(
                 "Please tell the school's IT contact. Technical detail:\n{detail}").format(
                     detail=self._exc))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class NoticeBar(QWidget):
+    """A yellow strip under the top bar for things IT staff must hear about at start (a bad site
+    configuration file): a one-line summary, the details selectable, and 知道了 to hide it."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("NoticeBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.summary = QLabel()
+        self.summary.setObjectName("NoticeText")
+        self.summary.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setObjectName("NoticeDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.hide)
+        text = QVBoxLayout()
+        text.addWidget(self.summary)
+        text.addWidget(self.details)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        row.addLayout(text, 1)
+        row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._problems: list[str] = []
+        self.hide()
+        self.retranslate()
+
+    def show_site_problems(self, problems: list[str]) -> None:
+        """Show the site configuration's problems (nothing to show: stay hidden)."""
+        self._problems = list(problems)
+        self.retranslate()
+        self.setVisible(bool(self._problems))
+
+    def retranslate(self) -> None:
+        self.close_button.setText(self.tr("OK"))
+        self.summary.setText(self.tr(
+            "The school's settings file has {n} problem(s). TeachPoint started with the parts "
+            "that are correct; please show this to the school's IT contact.").format(
+                n=len(self._problems)))
+        shown = self._problems[:6]
+        more = len(self._problems) - len(shown)
+        lines = shown + ([self.tr("… and {n} more (see 'teachpoint preseed')").format(n=more)]
+                         if more > 0 else [])
+        self.details.setText("\n".join(lines))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

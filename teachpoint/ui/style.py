@@ -71,6 +71,114 @@ QSlider::handle:horizontal {{
 }}
 QStatusBar {{ font-size: 13pt; color: {MUTED}; }}
 QProgressBar {{ min-height: 14px; max-height: 14px; }}
+/* state_pages: the notice bar */
+QWidget#NoticeBar {{ background: #fff4c2; border-bottom: 1px solid #e0c96a; }}
+QLabel#NoticeText {{ font-size: 14pt; color: {INK}; }}
+QLabel#NoticeDetails {{ font-size: 12pt; color: #5a4a00; }}
+/* sync_panel */
+QWidget#SyncPanel {{ background: {BACKGROUND}; }}
+QLabel#SyncStatus {{ font-size: 18pt; font-weight: bold; color: {MUTED}; }}
+QLabel#SyncStatus[connection="online"] {{ color: {ACCENT}; }}
+QLabel#SyncStatus[connection="offline"] {{ color: {DANGER}; }}
+QLabel#SyncOverall {{ font-size: 16pt; color: {INK}; }}
+QLabel#SyncFileTitle {{ font-size: 14pt; color: {INK}; }}
+QLabel#SyncNewLessons {{ font-size: 18pt; font-weight: bold; color: {ACCENT}; }}
+QPushButton#SyncPauseButton {{
+    font-size: 20pt; font-weight: bold; border-radius: 10px; padding: 12px 32px; min-height: 52px;
+}}
+QPlainTextEdit#SyncDetails {{ font-size: 11pt; color: {MUTED}; background: white; }}
+/* settings_page */
+QWidget#SettingsPage, QWidget#SettingsContent {{ background: {BACKGROUND}; }}
+QLabel#SettingsTitle {{ font-size: 22pt; font-weight: bold; color: {INK}; }}
+QFrame#SettingsSection {{ background: {PANEL}; border: 1px solid #d8d4cc; border-radius: 6px; }}
+QLabel#SettingsHeading {{ font-size: 18pt; font-weight: bold; color: {ACCENT_DARK}; }}
+QLabel#SettingsLockNote {{ font-size: 13pt; color: #8a5a00; }}
+QLabel#SettingsNote {{ font-size: 13pt; color: {MUTED}; }}
+QLabel#SettingsValue {{ font-weight: bold; color: {INK}; }}
+QLabel#FieldMessage {{ font-size: 14pt; }}
+QLabel#FieldMessage[kind="problem"] {{ color: {DANGER}; }}
+QLabel#FieldMessage[kind="done"] {{ color: {ACCENT}; }}
+QWidget#SettingsContent QCheckBox::indicator {{ width: 20px; height: 20px; }}
+/* home_page, class_picker */
+QWidget#HomePage, QWidget#HomeBody, QWidget#ClassPicker {{ background: {BACKGROUND}; }}
+QLabel#HomeTitle {{ font-size: 22pt; font-weight: bold; color: {INK}; }}
+QLabel#HomeSectionTitle {{ font-size: 18pt; font-weight: bold; color: {ACCENT_DARK}; }}
+QLabel#HomeNotice {{
+    font-size: 16pt; color: {INK}; background: #fff6d6; border: 1px solid #e6d38f;
+    border-radius: 6px; padding: 12px;
+}}
+QFrame#HomeCard {{ background: {PANEL}; border: 1px solid #d8d4cc; border-radius: 10px; }}
+QLabel#HomeCardClass {{ font-size: 15pt; font-weight: bold; color: {ACCENT_DARK}; }}
+QLabel#HomeCardTitle {{ font-size: 22pt; font-weight: bold; color: {INK}; }}
+QLabel#HomeResume {{ font-size: 14pt; color: {INK}; }}
+QPushButton#HomeDownload {{
+    font-size: 20pt; font-weight: bold; color: {ACCENT_DARK}; background: white;
+    border: 2px solid {ACCENT}; border-radius: 10px; padding: 12px 28px; min-height: 52px;
+}}
+QPushButton#HomeChangeClasses, QPushButton#ClassPickerAdd,
+QPushButton#ClassPickerSkip, QPushButton#ClassPickerRemove {{
+    font-size: 16pt; min-height: 44px; padding: 8px 20px;
+}}
+QListWidget#NewLessons {{ font-size: 15pt; }}
+QLabel#ClassPickerHeading {{ font-size: 17pt; font-weight: bold; color: {ACCENT_DARK}; }}
+QPushButton#ChoiceButton {{ font-size: 16pt; min-height: 48px; min-width: 96px; padding: 6px 14px; }}
+QPushButton#ChoiceButton[empty="true"] {{ color: {MUTED}; border-style: dashed; }}
+QPushButton#ChoiceButton:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT_DARK}; }}
+QPushButton#ChoiceButton:focus {{ border: 2px solid {ACCENT_DARK}; }}
+QFrame#ClassPickerRow {{ background: {PANEL}; border: 1px solid #d8d4cc; border-radius: 8px; }}
+QLabel#ClassPickerClass {{ font-size: 16pt; color: {INK}; }}
+QLabel#ClassPickerNote {{ font-size: 15pt; color: #8a5a00; }}
+QCheckBox#ClassPickerShowAll {{ font-size: 14pt; color: {MUTED}; }}
+/* player: tool row, bookmarks, document view */
+QWidget#PlayerTools {{ background: #202020; }}
+QWidget#PlayerTools QPushButton {{
+    color: white; background: #3a3a3a; border: 1px solid #555; font-size: 14pt; min-height: 40px;
+    padding: 4px 12px;
+}}
+QWidget#PlayerTools QPushButton:hover {{ background: #4a4a4a; }}
+QWidget#PlayerTools QPushButton:checked {{ background: #2d5a40; }}
+QPushButton#SpeedButton[changed="true"] {{ background: #8a5a00; border-color: #c58a1a; }}
+QPushButton#ABButton:checked {{ background: #1f4f7a; border-color: #3d7ab8; }}
+QWidget#BookmarksPanel {{ background: #2a2a2a; }}
+QWidget#BookmarksPanel QLabel {{ color: #f0f0f0; }}
+QWidget#BookmarksPanel QLabel#StateWarning {{ color: #ffb4a9; font-size: 13pt; }}
+QLabel#PanelHeading {{ font-size: 16pt; font-weight: bold; }}
+QListWidget#BookmarkList {{ background: #1b1b1b; color: white; font-size: 15pt; border: 1px solid #444; }}
+QListWidget#BookmarkList::item:selected {{ background: #2d5a40; color: white; }}
+QLineEdit#BookmarkNote {{ font-size: 14pt; padding: 4px 8px; }}
+QWidget#BookmarksPanel QPushButton {{
+    color: white; background: #3a3a3a; border: 1px solid #555; font-size: 14pt; min-height: 38px;
+}}
+QPushButton#RedownloadButton {{
+    font-size: 18pt; color: white; background: #3a3a3a; border: 1px solid #777; border-radius: 8px;
+    padding: 10px 28px; min-height: 44px;
+}}
+QPushButton#RedownloadButton:disabled {{ color: #bbbbbb; }}
+QWidget#DocumentPage {{ background: #3a3a3a; }}
+QWidget#DocumentBar {{ background: #202020; }}
+QWidget#DocumentBar QLabel {{ color: #f0f0f0; }}
+QWidget#DocumentBar QPushButton {{
+    color: white; background: #3a3a3a; border: 1px solid #555; font-size: 16pt; min-height: 44px;
+}}
+QWidget#DocumentBar QPushButton:hover {{ background: #4a4a4a; }}
+QWidget#DocumentBar QPushButton:disabled {{ color: #888888; }}
+QLabel#DocumentMessage {{
+    color: white; font-size: 20pt; background: rgba(0,0,0,0.6); padding: 24px; border-radius: 10px;
+}}
+/* usb (teachpoint/ui/usb) */
+QDialog#UsbDialog, QWidget#UsbBody {{ background: {BACKGROUND}; }}
+QLabel#UsbTitle {{ font-size: 22pt; font-weight: bold; color: {INK}; }}
+QFrame#UsbSection {{ background: {PANEL}; border: 1px solid #d8d4cc; border-radius: 8px; }}
+QLabel#UsbHeading {{ font-size: 18pt; font-weight: bold; color: {ACCENT_DARK}; }}
+QLabel#UsbText {{ font-size: 16pt; color: {INK}; }}
+QLabel#UsbProgressTitle {{ font-size: 16pt; font-weight: bold; color: {INK}; }}
+QProgressBar#UsbProgressBar {{ min-height: 22px; max-height: 22px; }}
+QPushButton#UsbActionButton, QPushButton#UsbCancelButton {{ font-size: 16pt; min-height: 40px; }}
+QLabel#UsbResult {{
+    font-size: 18pt; font-weight: bold; color: {ACCENT_DARK}; background: #e3f1e8;
+    border-radius: 8px; padding: 12px;
+}}
+QLabel#UsbResult[problem="true"] {{ color: {DANGER}; background: #f8e3e1; }}
 """
 
 

@@ -54,14 +54,17 @@ def tasks(qapp):
 
 @pytest.fixture
 def window(qtbot, tasks, library):
-    """The main window on the test library, opened the way the app opens it (in a worker)."""
-    from teachpoint.ui.main_window import PAGE_LIBRARY, MainWindow
+    """The main window on the test library, opened the way the app opens it (in a worker), on
+    the 全部课程 place (it opens on 首页)."""
+    from teachpoint.ui.main_window import PAGE_HOME, PAGE_LIBRARY, MainWindow
 
     win = MainWindow(tasks)
     qtbot.addWidget(win)
     win.show()
     win.open_workspace(library.paths, install_demo=False)
-    qtbot.waitUntil(lambda: win.pages.currentIndex() == PAGE_LIBRARY and win.tree_loaded
+    qtbot.waitUntil(lambda: win.pages.currentIndex() == PAGE_HOME and win.tree_loaded
                     and win.summary is not None, timeout=10_000)
+    win.go("library")
+    assert win.pages.currentIndex() == PAGE_LIBRARY
     yield win
     win.shutdown()

@@ -59,7 +59,7 @@ def test_run_app_opens_the_library_in_chinese(tmp_path):
     result = _run(tmp_path)
     assert result["states"][0] == 0  # the "opening" page came first
     assert result["title"] == "TeachPoint 教学点课堂"
-    assert result["page"] == 2, result
+    assert result["page"] == 4, result  # 首页 (home)
     if result["demo_error"] is None:  # the built-in demo channel installed on first run
         assert result["lessons"] > 0
         assert "节课" in result["status"]

@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QApplication
 
 from uihelpers import rid
 from teachpoint.paths import DataPaths
-from teachpoint.ui.main_window import PAGE_LIBRARY, PAGE_OPENING, PAGE_PLAYER, PAGE_PROBLEM, MainWindow
+from teachpoint.ui.main_window import (
+    PAGE_HOME, PAGE_LIBRARY, PAGE_OPENING, PAGE_PLAYER, PAGE_PROBLEM, PAGE_SETTINGS, MainWindow)
 from teachpoint.ui.models.curriculum_model import COL_TITLE
 
 
-def test_opening_page_first_then_library(qtbot, tasks, library):
+def test_opening_page_first_then_home_with_the_class_picker(qtbot, tasks, library):
     win = MainWindow(tasks)
     qtbot.addWidget(win)
     win.show()
@@ -21,10 +22,32 @@ def test_opening_page_first_then_library(qtbot, tasks, library):
     assert win.opening_label.text() == "正在打开课程库…"
     assert not win.search_box.isEnabled()
     qtbot.waitUntil(lambda: win.tree_loaded and win.summary is not None, timeout=10_000)
-    assert win.pages.currentIndex() == PAGE_LIBRARY
+    assert win.pages.currentIndex() == PAGE_HOME
+    assert win.top_bar.current() == "home"
+    # first run, no classes chosen yet: the home place asks for them
+    qtbot.waitUntil(lambda: win.home.currentWidget() is win.home.picker, timeout=10_000)
     assert win.search_box.isEnabled()
     assert win.search_box.placeholderText() == "搜索课程：输入课名、拼音或首字母"
+    assert [b.text() for b in win.top_bar.buttons.values()] == ["首页", "全部课程", "同步", "设置"]
     win.shutdown()
+
+
+def test_typing_in_the_search_box_anywhere_goes_to_the_library(qtbot, window):
+    window.go("settings")
+    assert window.pages.currentIndex() == PAGE_SETTINGS
+    qtbot.keyClicks(window.search_box, "xiaoyu")
+    assert window.pages.currentIndex() == PAGE_LIBRARY and window.top_bar.current() == "library"
+    qtbot.waitUntil(lambda: window.library_pane.showing_results, timeout=5000)
+
+
+def test_a_lesson_opened_from_home_returns_to_home(qtbot, window):
+    window.go("home")
+    window.play(rid("m-3-2-4"))
+    assert window.pages.currentIndex() == PAGE_PLAYER and window.top_bar.isHidden()
+    qtbot.waitUntil(lambda: window.player_view.player is not None
+                    and window.player_view.player.state == "playing", timeout=10_000)
+    window.player_view.close_lesson()
+    assert window.pages.currentIndex() == PAGE_HOME and window.top_bar.isVisible()
 
 
 def test_status_bar_counts_lessons_and_store_size(window):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from uihelpers import rid
 from teachpoint.library import teaching
 from teachpoint.ui import queries
-from teachpoint.ui.main_window import PAGE_LIBRARY, PAGE_PLAYER
+from teachpoint.ui.main_window import PAGE_HOME, PAGE_LIBRARY, PAGE_PLAYER
 from teachpoint.ui.player import PlayerUnavailable
 from teachpoint.ui.player.base import ENDED, ERROR, PAUSED, PLAYING
 from teachpoint.ui.player.vlc_backend import MODE_VMEM, VlcPlayer, vlc_arguments
@@ -214,5 +214,5 @@ def test_no_player_engine_shows_a_message(qtbot, tasks, library):
     assert win.player_view.showing_message
     assert "VLC" in win.player_view.message.text() and "缺少" in win.player_view.message.text()
     qtbot.mouseClick(win.player_view.message_back, Qt.MouseButton.LeftButton)
-    assert win.pages.currentIndex() == PAGE_LIBRARY
+    assert win.pages.currentIndex() == PAGE_HOME  # back where the teacher started
     win.shutdown()
