@@ -20,9 +20,8 @@ import pytest
 from helpers import assert_installed_lessons_play, write_csv
 from teachpoint.sync import engine as eng
 from teachpoint.sync.publish import publish
-from teachpoint.sync.repo_format import blob_path
 from teachpoint.sync.service import ServiceTimes, run_service
-from teachpoint.sync.source_list import add_source
+from teachpoint.sync.source_list import add_source, get_source
 from teachpoint.testing import media
 from teachpoint.testing.linkemu import LinkEmulator, Outage
 from teachpoint.testing.nginx import NginxServer
@@ -244,3 +243,21 @@ def test_service_survives_outages_and_stops_on_request(served, workspace):
         worker.join(timeout=30)
     assert not worker.is_alive()
     assert workspace.catalogue.status()["resources"]["installed"] == 4
+
+
+def test_a_paused_round_is_not_counted_as_a_failure(served, workspace):
+    """The app's 暂停 cancels a round: the source keeps a clean record (no backoff, no problem)."""
+    www, _repo = served
+    stop = threading.Event()
+
+    def on_event(kind, **data):
+        if kind == "progress":
+            stop.set()  # pause as soon as files start to arrive
+
+    with NginxServer(www) as nginx:
+        add_source(workspace.catalogue, nginx.url + "/county/", "county")
+        engine = eng.SyncEngine(workspace, limit_kbit=400, cancel=stop, on_event=on_event)
+        engine.sync_once()
+    assert stop.is_set()
+    entry = get_source(workspace.catalogue, "county")
+    assert entry.failures == 0 and entry.last_error == ""

@@ -149,13 +149,15 @@ class SyncEngine:
             record_attempt(self.ws.catalogue, entry.name, None)
         except SourceUnreachable as exc:
             res.outcome, res.error = OFFLINE, str(exc)
-        except Cancelled as exc:
+        except Cancelled as exc:  # paused or stopping: neither a success nor a failure
             res.error = str(exc)
         except (NotEnoughSpace, TeachPointError) as exc:
             res.outcome, res.error = FAILED, str(exc)
-        if res.error:
+        if res.error and not self.cancel.is_set():
             record_attempt(self.ws.catalogue, entry.name, res.error)
             log.warning("sync from %s: %s", entry.name, res.error)
+        elif res.error:
+            log.info("sync from %s stopped: %s", entry.name, res.error)
         self.on_event("source_done", result=res)
         return res
 

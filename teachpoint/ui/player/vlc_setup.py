@@ -18,7 +18,8 @@ ENV_NO_AUDIO = "TEACHPOINT_NO_AUDIO"
 ENV_VIDEO_OUTPUT = "TEACHPOINT_VIDEO_OUTPUT"  # "window" or "vmem" to override the choice
 MODE_WINDOW, MODE_VMEM = "window", "vmem"
 WINDOW_PLATFORMS = ("xcb", "windows", "cocoa")
-SUBTITLE_FONT = "Noto Sans CJK SC"
+# A CJK font every such PC has: Windows ships Microsoft YaHei, our Debian set-up Noto Sans CJK.
+SUBTITLE_FONT = "Microsoft YaHei" if sys.platform == "win32" else "Noto Sans CJK SC"
 
 
 def choose_video_mode() -> str:
