@@ -70,6 +70,23 @@ def test_any_edition_follows_one_edition_and_finishing_moves_on(workspace):
     assert home.effective_edition(cat, cls) == "湘艺版"
 
 
+def test_only_a_lesson_watched_past_the_first_seconds_is_worth_resuming(workspace):
+    _apply(workspace, MUSIC)
+    cat = workspace.catalogue
+    cls = teaching.add_class(cat, 3, "音乐", "人音版")
+    first = home.next_lesson(cat, cls)
+    assert not home.worth_resuming(first.position_ms, first.finished)  # never started
+    teaching.save_position(cat, first.resource_id, 800)  # opened and closed at once
+    short = home.next_lesson(cat, cls)
+    assert short.resource_id == first.resource_id and short.position_ms == 800
+    assert not home.worth_resuming(short.position_ms, short.finished)
+    assert not home.worth_resuming(home.RESUME_MIN_MS - 1, False)
+    teaching.save_position(cat, first.resource_id, home.RESUME_MIN_MS)
+    watched = home.next_lesson(cat, cls)
+    assert home.worth_resuming(watched.position_ms, watched.finished)
+    assert not home.worth_resuming(60_000, True)  # watched to the end
+
+
 def test_a_class_without_lessons_has_no_next_lesson(workspace):
     _apply(workspace, MUSIC)
     cat = workspace.catalogue

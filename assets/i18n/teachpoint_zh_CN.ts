@@ -225,6 +225,10 @@
         <translation>继续：{title}</translation>
     </message>
     <message>
+        <source>Next lesson: {title}</source>
+        <translation>下一课：{title}</translation>
+    </message>
+    <message>
         <source>Lesson {n}</source>
         <translation>第{n}课</translation>
     </message>
@@ -247,6 +251,14 @@
 </context>
 <context>
     <name>ClassPicker</name>
+    <message>
+        <source>Senior {n}</source>
+        <translation>高{n}</translation>
+    </message>
+    <message>
+        <source>Grade {n}</source>
+        <translation>{n}年级</translation>
+    </message>
     <message>
         <source>Your classes cannot be read right now ({detail}).</source>
         <translation>现在读不出您的班级（{detail}）。</translation>
@@ -616,6 +628,10 @@ It may be damaged. Please choose another lesson, or download this one again.</so
         <translation>上次看过以后新到的课程：</translation>
     </message>
     <message>
+        <source>View ›</source>
+        <translation>查看 ›</translation>
+    </message>
+    <message>
         <source>Lesson {n}</source>
         <translation>第{n}课</translation>
     </message>
@@ -900,6 +916,10 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
     <message>
         <source>← Back to lessons</source>
         <translation>← 返回课程</translation>
+    </message>
+    <message>
+        <source>Set up by the school&apos;s IT teacher</source>
+        <translation>以下由学校信息老师设置</translation>
     </message>
 </context>
 <context>
@@ -1290,6 +1310,10 @@ Lessons already on this computer stay.</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message>
+        <source>first sync in progress</source>
+        <translation>正在第一次同步</translation>
+    </message>
+    <message>
         <source>never synced yet</source>
         <translation>还没有同步过</translation>
     </message>
@@ -1365,8 +1389,8 @@ Lessons already on this computer stay.</source>
         <translation>教学点课堂</translation>
     </message>
     <message>
-        <source>Search lessons: type a title, pinyin or initials</source>
-        <translation>搜索课程：输入课名、拼音或首字母</translation>
+        <source>Search: title, pinyin or initials</source>
+        <translation>搜索：课名、拼音或首字母</translation>
     </message>
     <message>
         <source>Home</source>
@@ -1556,6 +1580,14 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
     <message>
         <source>New lessons: {new}, updated: {updated}, about {size}</source>
         <translation>新课程 {new} 节，更新 {updated} 节，约 {size}</translation>
+    </message>
+    <message>
+        <source>New lessons: {new}, about {size}</source>
+        <translation>新课程 {new} 节，约 {size}</translation>
+    </message>
+    <message>
+        <source>Updated lessons: {updated}, about {size}</source>
+        <translation>更新 {updated} 节，约 {size}</translation>
     </message>
     <message>
         <source>{files} lesson files this computer still lacks, about {size}</source>

@@ -29,6 +29,9 @@ SETTING_HOME_SEEN = "home_seen_at"
 NEW_LIST_LIMIT = 8
 _NEW_ROWS_SCANNED = 200  # newest rows read to pick NEW_LIST_LIMIT distinct lessons
 _KIND_RANK = {"video": 0, "audio": 1}
+#: A lesson stopped before this point (ms) counts as not started: the home card does not offer
+#: to continue it and the player starts it from the beginning (shared by both).
+RESUME_MIN_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,11 @@ class NewLesson:
     unit: str
     lesson: int
     stored_at: str
+
+
+def worth_resuming(position_ms: int, finished: bool) -> bool:
+    """True if a lesson stopped at ``position_ms`` is partly watched (continue from there)."""
+    return not finished and position_ms >= RESUME_MIN_MS
 
 
 def grade_label(grade: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,13 +29,27 @@ from PySide6.QtWidgets import (
 
 from teachpoint.library.curriculum import GRADES, lookup_subject, subjects_for_grade
 from teachpoint.library.home import ClassOffer, grade_label
-from teachpoint.ui import home_queries
+from teachpoint.ui import home_queries, i18n
 from teachpoint.ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 
 CHOICE_COLUMNS = 6  # buttons per row in the grade / subject / edition grids
 ANY_EDITION = ""
+SENIOR_FROM = 10  # grades 10–12 are 高一 … 高三 ("Senior 1" … "Senior 3")
+
+
+def display_grade(grade: int) -> str:
+    """A grade as the interface shows it: the curriculum's own Chinese name (三年级, 高一) when
+    Chinese shows, else "Grade 3" / "Senior 1"; a number out of range (hand-edited data) as it is.
+
+    The Chinese cannot come from translating "Grade {n}" (三 is not a format of 3), hence the
+    language check rather than a translation alone."""
+    if grade not in GRADES or i18n.current_language() == "zh_CN":
+        return grade_label(grade)
+    if grade >= SENIOR_FROM:
+        return QCoreApplication.translate("ClassPicker", "Senior {n}").format(n=grade - SENIOR_FROM + 1)
+    return QCoreApplication.translate("ClassPicker", "Grade {n}").format(n=grade)
 
 
 class ClassPicker(QWidget):
@@ -109,18 +123,23 @@ class ClassPicker(QWidget):
         layout.addWidget(self.empty_chosen)
         layout.addLayout(self.chosen_box)
         layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.skip_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        # 保存 / 以后再说 stay in sight below the scrolling choices, however small the screen
+        self.button_bar = QFrame()
+        self.button_bar.setObjectName("ClassPickerButtons")
+        buttons = QHBoxLayout(self.button_bar)
+        buttons.setContentsMargins(32, 10, 32, 14)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.skip_button)
+        buttons.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.setSpacing(0)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self.button_bar)
         self.note.hide()
         self.chooser.setEnabled(False)  # until the catalogue's classes are read
         self.retranslate()
@@ -174,7 +193,7 @@ class ClassPicker(QWidget):
     def _fill_grades(self) -> None:
         with_lessons = {o.grade for o in self.offers}
         grades = self.offered_grades()
-        self.grade_grid.set_choices([(g, grade_label(g), g in with_lessons) for g in grades])
+        self.grade_grid.set_choices([(g, display_grade(g), g in with_lessons) for g in grades])
         if self.grade not in grades:
             self.grade = None
         self.grade_grid.check(self.grade)
@@ -244,7 +263,7 @@ class ClassPicker(QWidget):
 
     def class_text(self, chosen: tuple[int, str, str]) -> str:
         grade, subject, edition = chosen
-        parts = [grade_label(grade), subject, edition or self.tr("any edition")]
+        parts = [display_grade(grade), subject, edition or self.tr("any edition")]
         return "  ·  ".join(parts)
 
     def _show_chosen(self) -> None:
@@ -345,7 +364,7 @@ class ClassPicker(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-            self._fill_editions()
+            self._fill_grades()  # grade names follow the language (三年级 / Grade 3)
         super().changeEvent(event)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QColor, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,16 +22,19 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from teachpoint.library.home import grade_label
+from teachpoint.library.home import worth_resuming
 from teachpoint.library.model import STATE_DAMAGED, STATE_INSTALLED, STATE_NOT_DOWNLOADED
 from teachpoint.ui import home_queries
-from teachpoint.ui.class_picker import ClassPicker
+from teachpoint.ui.class_picker import ClassPicker, display_grade
 from teachpoint.ui.formatting import format_clock
 from teachpoint.ui.home_queries import ClassCard, HomeData
+from teachpoint.ui.style import ACCENT
 from teachpoint.ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,10 @@ class HomePage(QWidget):
         self.new_list = QListWidget()
         self.new_list.setObjectName("NewLessons")
         self.new_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.new_list.setMouseTracking(True)  # rows light up under the mouse (see style.py)
+        self.new_list.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        self.new_list_hint = _RowHintDelegate(self.new_list)
+        self.new_list.setItemDelegate(self.new_list_hint)
         self.new_list.itemClicked.connect(self._new_item_chosen)
         self.new_list.itemActivated.connect(self._new_item_chosen)
 
@@ -208,16 +215,20 @@ class HomePage(QWidget):
     def _show_new(self, data: HomeData) -> None:
         self.new_list.clear()
         show = not data.library_empty or data.new_count > 0
-        self.new_heading.setVisible(show)
+        # nothing new: a quiet line only, not a "新课程 0 节" heading
+        self.new_heading.setVisible(show and data.new_count > 0)
         self.new_heading.setText(self.tr("New lessons: {n}").format(n=data.new_count))
         self.new_hint.setText(self.tr("Nothing new since you last looked.") if not data.new_count
                               else self.tr("Arrived since you last looked:"))
         self.new_hint.setVisible(show)
+        self.new_list_hint.hint = self.tr("View ›")
         for new in data.new_lessons:
             place = "  ·  ".join(p for p in (new.unit, self.tr("Lesson {n}").format(n=new.lesson)
                                              if new.lesson else "") if p)
-            item = QListWidgetItem(f"{new.title}    {grade_label(new.grade)} {new.subject}"
+            item = QListWidgetItem(f"{new.title}    {display_grade(new.grade)} {new.subject}"
                                    + (f"  ·  {place}" if place else ""))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{item.text()}  {self.new_list_hint.hint}")
             item.setData(Qt.ItemDataRole.UserRole, new.resource_id)
             item.setToolTip(self.tr("Show this lesson"))
             self.new_list.addItem(item)
@@ -246,8 +257,29 @@ class HomePage(QWidget):
         super().changeEvent(event)
 
 
+class _RowHintDelegate(QStyledItemDelegate):
+    """Draws :attr:`hint` ("查看 ›") at the right end of every row that opens a lesson, so the
+    list of new lessons looks like something to click."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.hint = ""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        super().paint(painter, option, index)
+        if not self.hint or not index.data(Qt.ItemDataRole.UserRole):
+            return
+        painter.save()
+        painter.setFont(option.font)
+        painter.setPen(QColor(ACCENT))
+        painter.drawText(option.rect.adjusted(0, 0, -16, 0),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.hint)
+        painter.restore()
+
+
 class ClassCardWidget(QFrame):
-    """One class: 继续：<title>, where it sits, where it stopped, 播放 or 下载."""
+    """One class: 下一课：<title> (继续：<title> when partly watched), where it sits, where it
+    stopped, 播放 or 下载."""
 
     play_requested = Signal(str)
     download_requested = Signal(str)
@@ -293,7 +325,8 @@ class ClassCardWidget(QFrame):
     def retranslate(self) -> None:
         card, nxt = self.card, self.card.next
         cls = card.teaching_class
-        self.class_label.setText("  ·  ".join(p for p in (card.grade_label, cls.subject, cls.edition) if p))
+        grade = display_grade(cls.grade)
+        self.class_label.setText("  ·  ".join(p for p in (grade, cls.subject, cls.edition) if p))
         self.play_button.setText(self.tr("▶  Play"))
         self.download_button.setText(self.tr("Download"))
         if nxt is None:
@@ -305,7 +338,10 @@ class ClassCardWidget(QFrame):
                         "classes again.").format(s=cls.subject) if not card.subject_known else
                 self.tr("They arrive with the next update (network or USB stick)."))
         else:
-            self.title.setText(self.tr("Continue: {title}").format(title=nxt.title))
+            self.title.setText(
+                self.tr("Continue: {title}").format(title=nxt.title)
+                if worth_resuming(nxt.position_ms, nxt.finished) else
+                self.tr("Next lesson: {title}").format(title=nxt.title))
             book = " ".join(p for p in (nxt.edition, nxt.volume) if p)
             lesson = self.tr("Lesson {n}").format(n=nxt.lesson) if nxt.lesson else ""
             self.where.setText("  ·  ".join(p for p in (book, nxt.unit, lesson) if p))
@@ -320,7 +356,7 @@ class ClassCardWidget(QFrame):
 
     def _resume_text(self) -> str:
         nxt = self.card.next
-        if nxt.position_ms > 0 and not nxt.finished:
+        if worth_resuming(nxt.position_ms, nxt.finished):  # not for a start of a few seconds
             return self.tr("Stopped at {t} last time; plays on from there.").format(
                 t=format_clock(nxt.position_ms))
         if nxt.finished:

@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("TeachPoint — classroom lessons"))
+        self.top_bar.set_sync_state(self.sync.short_text(self.sync.state))  # in the new language
         self._show_summary()
 
     # ---- opening the workspace --------------------------------------------------------------

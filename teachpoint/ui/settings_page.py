@@ -1,7 +1,9 @@
 """The settings page (设置): every setting a teacher or the IT staff may change, in one scrolling page.
 
-Sections, top to bottom: lesson sources, trusted publishers, download speed limit, download in
-advance (subscriptions), storage, satellite receiving folder, display, diagnostics. Each section
+Sections, top to bottom: first what a teacher looks for — display (language, large text), storage,
+download in advance (subscriptions) — then, under a heading saying the school's IT teacher sets
+them, lesson sources, trusted publishers, download speed limit, satellite receiving folder,
+diagnostics. Tab follows the same order (the sections are created in page order). Each section
 reads and writes through the :class:`~teachpoint.ui.tasks.TaskManager` and checks input with the
 same core functions the command line uses; settings the site configuration locks are shown but
 cannot be changed. See :mod:`teachpoint.ui.settings` for the sections.
@@ -53,13 +55,17 @@ class SettingsPage(QWidget):
         header.addWidget(self.back_button)
         header.addWidget(self.title, 1)
 
+        # created in page order, so Tab goes down the page in the order it is read
+        self.display = DisplaySection(tasks)
+        self.storage = StorageSection(tasks)
+        self.subscriptions = SubscriptionsSection(tasks)
+        self.it_heading = QLabel()
+        self.it_heading.setObjectName("SettingsGroupHeading")
+        self.it_heading.setWordWrap(True)
         self.sources = SourcesSection(tasks)
         self.trust = TrustSection(tasks)
         self.bandwidth = BandwidthSection(tasks)
-        self.subscriptions = SubscriptionsSection(tasks)
-        self.storage = StorageSection(tasks)
         self.inbox = InboxSection(tasks)
-        self.display = DisplaySection(tasks)
         self.diagnose = DiagnoseSection(tasks)
         content = QWidget()
         content.setObjectName("SettingsContent")
@@ -67,6 +73,9 @@ class SettingsPage(QWidget):
         column.setContentsMargins(0, 0, 8, 0)
         column.setSpacing(14)
         for section in self.sections():
+            if section is self.sources:
+                column.addSpacing(10)
+                column.addWidget(self.it_heading)
             column.addWidget(section)
             section.changed.connect(self._section_changed)
         column.addStretch(1)
@@ -82,9 +91,13 @@ class SettingsPage(QWidget):
         self.retranslate()
 
     def sections(self) -> list[SettingsSection]:
-        """The sections in page (and Tab) order."""
-        return [self.sources, self.trust, self.bandwidth, self.subscriptions, self.storage,
-                self.inbox, self.display, self.diagnose]
+        """The sections in page (and Tab) order: the teacher's first, then the IT staff's."""
+        return [self.display, self.storage, self.subscriptions,
+                self.sources, self.trust, self.bandwidth, self.inbox, self.diagnose]
+
+    def it_sections(self) -> list[SettingsSection]:
+        """The sections under "set by the school's IT teacher"."""
+        return self.sections()[self.sections().index(self.sources):]
 
     def set_workspace(self, ws) -> None:
         """Show the settings of ``ws`` (each section reads its part in a worker)."""
@@ -93,9 +106,11 @@ class SettingsPage(QWidget):
             section.set_workspace(ws)
 
     def refresh(self) -> None:
-        """Read everything again (last sync results, disk space)."""
+        """Read everything again (last sync results, disk space); messages from an earlier visit
+        ("已添加 …") are cleared, so the page shows only what is true now."""
         if self.ws is not None:
             for section in self.sections():
+                section.clear_messages()
                 section.load()
 
     def _section_changed(self, name: str) -> None:
@@ -107,6 +122,7 @@ class SettingsPage(QWidget):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Settings"))
         self.back_button.setText(self.tr("← Back to lessons"))
+        self.it_heading.setText(self.tr("Set up by the school's IT teacher"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

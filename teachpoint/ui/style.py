@@ -71,12 +71,21 @@ QSlider::handle:horizontal {{
 }}
 QStatusBar {{ font-size: 13pt; color: {MUTED}; }}
 QProgressBar {{ min-height: 14px; max-height: 14px; }}
+/* top_bar: the four places */
+QPushButton#NavButton {{
+    font-size: 15pt; color: white; background: transparent; border: 2px solid transparent;
+    border-radius: 8px; padding: 6px 14px;
+}}
+QPushButton#NavButton:hover {{ background: {ACCENT_DARK}; }}
+QPushButton#NavButton:checked {{ background: white; color: {ACCENT_DARK}; font-weight: bold; }}
+QPushButton#NavButton:focus {{ border: 2px solid #ffe9a8; }}
+QPushButton#NavButton:disabled {{ color: #a9c7b5; }}
 /* state_pages: the notice bar */
 QWidget#NoticeBar {{ background: #fff4c2; border-bottom: 1px solid #e0c96a; }}
 QLabel#NoticeText {{ font-size: 14pt; color: {INK}; }}
 QLabel#NoticeDetails {{ font-size: 12pt; color: #5a4a00; }}
 /* sync_panel */
-QWidget#SyncPanel {{ background: {BACKGROUND}; }}
+QWidget#SyncPanel, QWidget#SyncBody {{ background: {BACKGROUND}; }}
 QLabel#SyncStatus {{ font-size: 18pt; font-weight: bold; color: {MUTED}; }}
 QLabel#SyncStatus[connection="online"] {{ color: {ACCENT}; }}
 QLabel#SyncStatus[connection="offline"] {{ color: {DANGER}; }}
@@ -98,7 +107,9 @@ QLabel#SettingsValue {{ font-weight: bold; color: {INK}; }}
 QLabel#FieldMessage {{ font-size: 14pt; }}
 QLabel#FieldMessage[kind="problem"] {{ color: {DANGER}; }}
 QLabel#FieldMessage[kind="done"] {{ color: {ACCENT}; }}
-QWidget#SettingsContent QCheckBox::indicator {{ width: 20px; height: 20px; }}
+QLabel#SettingsGroupHeading {{
+    font-size: 15pt; font-weight: bold; color: {MUTED}; border-top: 2px solid #d8d4cc; padding-top: 12px;
+}}
 /* home_page, class_picker */
 QWidget#HomePage, QWidget#HomeBody, QWidget#ClassPicker {{ background: {BACKGROUND}; }}
 QLabel#HomeTitle {{ font-size: 22pt; font-weight: bold; color: {INK}; }}
@@ -120,6 +131,8 @@ QPushButton#ClassPickerSkip, QPushButton#ClassPickerRemove {{
     font-size: 16pt; min-height: 44px; padding: 8px 20px;
 }}
 QListWidget#NewLessons {{ font-size: 15pt; }}
+QListWidget#NewLessons::item:hover {{ background: #e3f1e8; color: {ACCENT_DARK}; }}
+QFrame#ClassPickerButtons {{ background: {BACKGROUND}; border-top: 1px solid #d8d4cc; }}
 QLabel#ClassPickerHeading {{ font-size: 17pt; font-weight: bold; color: {ACCENT_DARK}; }}
 QPushButton#ChoiceButton {{ font-size: 16pt; min-height: 48px; min-width: 96px; padding: 6px 14px; }}
 QPushButton#ChoiceButton[empty="true"] {{ color: {MUTED}; border-style: dashed; }}
@@ -179,6 +192,10 @@ QLabel#UsbResult {{
     border-radius: 8px; padding: 12px;
 }}
 QLabel#UsbResult[problem="true"] {{ color: {DANGER}; background: #f8e3e1; }}
+/* checkboxes: the square grows with its label's font (em = that font's line height), so the
+   large-text option, which scales every font-size, scales the squares too (px would not; a
+   pt width is not accepted by Qt for sub-controls) */
+QCheckBox::indicator {{ width: 0.75em; height: 0.75em; }}
 """
 
 

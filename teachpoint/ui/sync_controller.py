@@ -68,6 +68,16 @@ class SyncState:
     def fraction(self) -> float | None:
         return self.bytes_done / self.bytes_total if self.bytes_total else None
 
+    @property
+    def percent(self) -> int | None:
+        """Whole percent of this round's download (None before its size is known).
+
+        The one number the top bar ("正在下载 45%") and the sync page both show.
+        """
+        if not self.bytes_total:
+            return None
+        return max(0, min(100, int(100 * self.bytes_done / self.bytes_total)))
+
 
 # ---- GUI side ----------------------------------------------------------------------------------------
 
@@ -344,8 +354,8 @@ class SyncController(QObject):
         """A few words for the top bar (empty when there is nothing to say)."""
         if s.paused:
             return self.tr("Paused")
-        if s.running and s.fraction is not None and s.bytes_done < s.bytes_total:
-            return self.tr("Downloading {p}%").format(p=int(100 * s.fraction))
+        if s.running and s.percent is not None and s.bytes_done < s.bytes_total:
+            return self.tr("Downloading {p}%").format(p=s.percent)
         if s.running:
             return self.tr("Checking…")
         if s.service_busy:

@@ -15,19 +15,20 @@ from datetime import datetime, timezone
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget)
+    QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+    QVBoxLayout, QWidget)
 
 from teachpoint.ui.formatting import format_duration, format_size
 from teachpoint.ui.sync_controller import OFFLINE_STATE, ONLINE, SyncController, SyncState
+from teachpoint.ui.sync_round import MAX_FILE_ROWS
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_ROWS = 6
 CLOCK_REFRESH_MS = 30_000  # "3 分钟前" moves on even when nothing else happens
 
 
 class _FileRow(QWidget):
-    """One file in flight: lesson title and size, and its own progress bar."""
+    """One lesson in flight (all its files): title and size, and its own progress bar."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -43,7 +44,11 @@ class _FileRow(QWidget):
 
 
 class SyncPanel(QWidget):
-    """The sync page, driven by a :class:`SyncController`."""
+    """The sync page, driven by a :class:`SyncController`.
+
+    The content scrolls (like the home and settings pages), and everything that only shows in
+    some states starts hidden, so the page never makes the window taller than a small screen.
+    """
 
     def __init__(self, controller: SyncController, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,6 +84,9 @@ class SyncPanel(QWidget):
         self.details.setMaximumHeight(160)
         self.details.hide()
         self.no_source = _label("Hint", wrap=True)
+        for widget in (self.note, self.no_source, self.overall, self.overall_bar, *self.file_rows,
+                       self.new_lessons, self.seen_button, self.problems, self.details_button):
+            widget.hide()  # shown by show_state when the state calls for them
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
@@ -91,7 +99,9 @@ class SyncPanel(QWidget):
         details_row = QHBoxLayout()
         details_row.addWidget(self.details_button)
         details_row.addStretch(1)
-        layout = QVBoxLayout(self)
+        self.body = QWidget()
+        self.body.setObjectName("SyncBody")
+        layout = QVBoxLayout(self.body)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(10)
         layout.addWidget(self.title)
@@ -110,6 +120,13 @@ class SyncPanel(QWidget):
         layout.addLayout(details_row)
         layout.addWidget(self.details)
         layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
 
         self.clock = QTimer(self)
         self.clock.setInterval(CLOCK_REFRESH_MS)
@@ -154,7 +171,7 @@ class SyncPanel(QWidget):
         self.overall.setVisible(s.running)
         self.overall_bar.setVisible(downloading)
         if downloading:
-            self.overall_bar.setValue(int(1000 * s.bytes_done / s.bytes_total))
+            self.overall_bar.setValue(int(1000 * s.fraction))
         for row, f in zip(self.file_rows, s.files + (None,) * MAX_FILE_ROWS):
             row.setVisible(f is not None and downloading)
             if f is not None:
@@ -179,8 +196,12 @@ class SyncPanel(QWidget):
             where = self.tr("Offline")
         else:
             where = self.tr("Checking the connection…") if s.running else self.tr("Not checked yet")
-        when = self.tr("last synced {when}").format(when=self.ago(s.last_synced, now)) \
-            if s.last_synced else self.tr("never synced yet")
+        if s.last_synced:
+            when = self.tr("last synced {when}").format(when=self.ago(s.last_synced, now))
+        elif s.running:
+            when = self.tr("first sync in progress")
+        else:
+            when = self.tr("never synced yet")
         return self.tr("● {where} · {when}").format(where=where, when=when)
 
     def _note_text(self, s: SyncState, now: datetime) -> str:
@@ -205,7 +226,7 @@ class SyncPanel(QWidget):
                 if s.source else self.tr("Checking for new lessons…")
         text = self.tr("Downloading: {done} of {total} ({p}%)").format(
             done=format_size(s.bytes_done), total=format_size(s.bytes_total),
-            p=int(100 * s.bytes_done / s.bytes_total))
+            p=s.percent)
         if s.speed_bps > 0:
             text += self.tr(" · {speed}/s").format(speed=format_size(int(s.speed_bps)))
         if s.eta_s is not None and s.speed_bps > 0:

@@ -19,11 +19,12 @@ from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.source_list import SourceEntry, list_sources
 
 REPORT_INTERVAL_S = 0.2  # at most 5 progress updates a second reach the GUI
+MAX_FILE_ROWS = 6  # lessons in flight shown on the sync page
 
 
 @dataclass(frozen=True)
 class FileProgress:
-    """What is being downloaded of one lesson (its files in flight), named by its title."""
+    """One lesson being downloaded: all its files together (``size`` and ``done`` in bytes)."""
 
     title: str
     size: int
@@ -86,7 +87,8 @@ class RoundWatcher:
         self.ready: list[str] = []
         self.changed = False
         self.announced: set[str] = set()
-        self.titles: dict[str, str] = {}
+        self.titles: dict[str, str] = {}  # resource id -> title
+        self.lesson_of: dict[str, str] = {}  # file sha256 -> resource id
         self.next_report = 0.0
 
     def __call__(self, kind: str, **data) -> None:
@@ -128,32 +130,53 @@ class RoundWatcher:
         return out
 
     def _files_in_flight(self) -> tuple[FileProgress, ...]:
-        """The lessons whose files the downloader is fetching now, with the bytes already there.
+        """The lessons whose files the downloader is fetching now: one row per lesson.
 
-        The engine reports totals only, so this reads the running Downloader's per-file state
-        under its lock (a public ``Downloader.active_blobs()`` in the core would replace this).
+        A row sums all of the lesson's files (video, subtitles, cover picture, attachments), so
+        a cover picture never shows as a lesson of its own: stored files count in full, files in
+        flight with the bytes already there. The engine reports totals only, so this reads the
+        running Downloader's per-file state under its lock (a public ``Downloader.active_blobs()``
+        in the core would replace this).
         """
         downloader = getattr(self.engine, "_downloader", None)
         try:
             with downloader._cv:
-                active = [(b.job.sha256, min(b.have, b.job.size), b.job.size)
-                          for b in downloader._blobs.values() if b.state in ("active", "committing")]
+                active = {b.job.sha256: min(b.have, b.job.size)
+                          for b in downloader._blobs.values() if b.state in ("active", "committing")}
         except AttributeError:  # no download running (or the downloader changed shape)
             return ()
-        by_lesson: dict[str, list[int]] = {}  # a lesson's video and thumbnail make one row
-        for sha, done, size in active:
-            row = by_lesson.setdefault(self._title(sha), [0, 0])
-            row[0], row[1] = row[0] + size, row[1] + done
-        return tuple(FileProgress(title, size, done) for title, (size, done) in by_lesson.items())[:6]
+        lessons: list[str] = []
+        for sha in active:
+            rid = self._lesson_of(sha)
+            if rid and rid not in lessons:
+                lessons.append(rid)
+        return tuple(self._lesson_progress(rid, active) for rid in lessons[:MAX_FILE_ROWS])
 
-    def _title(self, sha256: str) -> str:
-        if sha256 not in self.titles:
+    def _lesson_of(self, sha256: str) -> str:
+        """The resource (lesson) a file belongs to: the first one, if several share it."""
+        if sha256 not in self.lesson_of:
             cat = self.ws.catalogue
             with cat.write_lock:
-                row = cat.db.execute("SELECT r.title FROM files f JOIN resources r ON "
-                                     "r.id = f.resource_id WHERE f.sha256 = ? LIMIT 1", [sha256]).fetchone()
-            self.titles[sha256] = row[0] if row else sha256[:12]
-        return self.titles[sha256]
+                row = cat.db.execute("SELECT f.resource_id, r.title FROM files f JOIN resources r "
+                                     "ON r.id = f.resource_id WHERE f.sha256 = ? ORDER BY "
+                                     "f.role = 'main' DESC LIMIT 1", [sha256]).fetchone()
+            if row:
+                self.titles[row[0]] = row[1]
+            self.lesson_of[sha256] = row[0] if row else ""
+        return self.lesson_of[sha256]
+
+    def _lesson_progress(self, resource_id: str, active: dict[str, int]) -> FileProgress:
+        cat = self.ws.catalogue
+        with cat.write_lock:
+            files = dict(cat.db.execute(
+                "SELECT f.sha256, CASE WHEN b.state = 'present' THEN f.size ELSE -f.size END "
+                "FROM files f LEFT JOIN blobs b ON b.sha256 = f.sha256 WHERE f.resource_id = ?",
+                [resource_id]).fetchall())
+        size = done = 0
+        for sha, signed in files.items():  # negative size: not stored yet
+            size += abs(signed)
+            done += active[sha] if sha in active else max(signed, 0)
+        return FileProgress(self.titles.get(resource_id, resource_id), size, min(done, size))
 
 
 def run_round(ws, cancel: threading.Event, boosted: set[str], box: EngineBox, report) -> RoundOutcome:

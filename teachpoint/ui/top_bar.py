@@ -54,7 +54,7 @@ class TopBar(QWidget):
 
     def retranslate(self) -> None:
         self.app_title.setText(self.tr("TeachPoint"))
-        self.search_box.setPlaceholderText(self.tr("Search lessons: type a title, pinyin or initials"))
+        self.search_box.setPlaceholderText(self.tr("Search: title, pinyin or initials"))
         self.buttons[HOME].setText(self.tr("Home"))
         self.buttons[LIBRARY].setText(self.tr("All lessons"))
         self.buttons[SETTINGS].setText(self.tr("Settings"))

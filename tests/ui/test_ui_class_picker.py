@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from helpers import decode_frames
 from teachpoint.errors import UsageError
 from teachpoint.library import teaching
 from teachpoint.library.model import STATE_INSTALLED
 from teachpoint.paths import DataPaths
-from teachpoint.ui import home_queries
+from teachpoint.ui import home_queries, i18n
 from teachpoint.ui.class_picker import ClassPicker, ClassPickerDialog
 from teachpoint.workspace import SETTING_LOCKED, Workspace
 from uihelpers import rid
@@ -145,6 +146,51 @@ def test_empty_catalogue_offers_the_whole_curriculum(qtbot, tasks, tmp_path):
     finally:
         tasks.wait(10_000)
         ws.close()
+
+
+def test_save_and_skip_stay_in_sight_on_a_short_screen(qtbot, tasks, tmp_path):
+    """The whole curriculum on a 1366×768 screen: the choices scroll, 保存 does not."""
+    ws = Workspace(DataPaths(tmp_path / "empty", explicit=True), install_demo=False)
+    try:
+        picker = _picker(qtbot, tasks, ws)
+        picker.resize(1366, 600)  # below the top bar of a 768-pixel screen
+        picker.select(3, "音乐")
+        picker.add_selection()
+        picker.select(4, "语文")
+        qtbot.waitUntil(lambda: picker.findChild(QScrollArea).verticalScrollBar().maximum() > 0,
+                        timeout=5000)  # the choices do not fit: they scroll
+        whole = QRect(0, 0, picker.width(), picker.height())
+        for button in (picker.save_button, picker.skip_button):
+            assert button.isVisible()
+            assert not picker.findChild(QScrollArea).isAncestorOf(button)
+            place = QRect(button.mapTo(picker, button.rect().topLeft()), button.size())
+            assert whole.contains(place), (button.text(), place, whole)
+        _save(qtbot, picker)  # a real click on it saves the list and the pending choice
+        assert [(c.grade, c.subject) for c in teaching.classes(ws.catalogue)] == \
+            [(3, "音乐"), (4, "语文")]
+    finally:
+        tasks.wait(10_000)
+        ws.close()
+
+
+def test_grade_buttons_in_english(qtbot, qapp, tasks, tmp_path):
+    ws = Workspace(DataPaths(tmp_path / "empty", explicit=True), install_demo=False)
+    try:
+        picker = _picker(qtbot, tasks, ws)
+        picker.select(3, "音乐")
+        i18n.install_translators(qapp, "en")
+        QApplication.processEvents()
+        labels = _labels(picker.grade_grid)
+        assert labels[:2] == ["Grade 1", "Grade 2"] and labels[8] == "Grade 9"
+        assert labels[9:] == ["Senior 1", "Senior 2", "Senior 3"]
+        assert picker.grade_grid.buttons[3].isChecked()  # the choice survives the switch
+        assert picker.class_text((10, "物理", "")).startswith("Senior 1  ·  物理")
+    finally:
+        i18n.install_translators(qapp, "zh_CN")
+        QApplication.processEvents()
+        tasks.wait(10_000)
+        ws.close()
+    assert _labels(picker.grade_grid)[-1] == "高三"
 
 
 def test_dialog_wraps_the_picker(qtbot, tasks, library):

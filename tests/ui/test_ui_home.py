@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from helpers import decode_frames
 from teachpoint.library import home, teaching
 from teachpoint.library.model import STATE_INSTALLED, FileRef, Position, RepositoryInfo, Resource
 from teachpoint.paths import DataPaths
+from teachpoint.ui import i18n
 from teachpoint.ui.home_page import HomePage, HomeScreen
 from teachpoint.workspace import SETTING_LOCKED, Workspace
 from uihelpers import REPO, make_mp4, rid, sha256_of
@@ -99,11 +101,15 @@ def test_finishing_a_lesson_moves_continue_to_the_next(qtbot, tasks, library):
     page = _page(qtbot, tasks, library)
     card = page.cards[0]
     assert card.resource_id == rid("m-3-2-4") and card.resume.isHidden()
+    # never started: "next lesson", not "continue"
+    assert card.title.text() == card.tr("Next lesson: {title}").format(title="小雨沙沙")
+    assert not card.title.text().startswith("继续")
     teaching.record_play(library.catalogue, rid("m-3-2-4"))
     teaching.save_position(library.catalogue, rid("m-3-2-4"), 83_000)
     _reload(qtbot, page)
     card = page.cards[0]
     assert card.resource_id == rid("m-3-2-4") and "01:23" in card.resume.text()
+    assert card.title.text() == "继续：小雨沙沙" and card.resume.isVisibleTo(card)
     teaching.save_position(library.catalogue, rid("m-3-2-4"), 0, finished=True)
     _reload(qtbot, page)
     card = page.cards[0]
@@ -111,6 +117,39 @@ def test_finishing_a_lesson_moves_continue_to_the_next(qtbot, tasks, library):
     with qtbot.waitSignal(page.play_requested, timeout=2000) as played:
         qtbot.mouseClick(card.play_button, Qt.MouseButton.LeftButton)
     assert played.args == [rid("m-3-2-5")]
+
+
+def test_a_start_of_a_few_seconds_is_not_offered_as_continue(qtbot, tasks, library):
+    teaching.add_class(library.catalogue, 3, "音乐")
+    teaching.record_play(library.catalogue, rid("m-3-2-4"))
+    teaching.save_position(library.catalogue, rid("m-3-2-4"), 800)  # opened, closed at once
+    page = _page(qtbot, tasks, library)
+    card = page.cards[0]
+    assert card.resource_id == rid("m-3-2-4") and card.card.next.position_ms == 800
+    assert card.resume.isHidden() and card.resume.text() == ""  # no "上次停在 00:00"
+    assert card.title.text() == card.tr("Next lesson: {title}").format(title="小雨沙沙")
+    teaching.save_position(library.catalogue, rid("m-3-2-4"), home.RESUME_MIN_MS)
+    _reload(qtbot, page)
+    card = page.cards[0]
+    assert card.title.text() == "继续：小雨沙沙" and "00:10" in card.resume.text()
+
+
+def test_grade_names_follow_the_interface_language(qtbot, qapp, tasks, library):
+    teaching.add_class(library.catalogue, 3, "音乐")
+    with library.catalogue.db.conn:  # a senior-school class too (no lessons for it here)
+        library.catalogue.db.conn.execute("INSERT INTO classes (grade, subject, edition) "
+                                          "VALUES (10, '物理', '')")
+    page = _page(qtbot, tasks, library)
+    labels = lambda: sorted(c.class_label.text() for c in page.cards)  # noqa: E731
+    assert labels() == ["三年级  ·  音乐", "高一  ·  物理"]
+    try:
+        i18n.install_translators(qapp, "en")
+        QApplication.processEvents()
+        assert labels() == ["Grade 3  ·  音乐", "Senior 1  ·  物理"]
+    finally:
+        i18n.install_translators(qapp, "zh_CN")
+        QApplication.processEvents()
+    assert labels() == ["三年级  ·  音乐", "高一  ·  物理"]
 
 
 def test_a_lesson_not_downloaded_offers_download(qtbot, tasks, library):
@@ -145,6 +184,9 @@ def test_whats_new_counts_arrivals_and_resets_after_viewing(qtbot, tasks, librar
     page = _page(qtbot, tasks, library)
     assert page.data.new_count == 0  # the first look sees nothing "new"
     assert home.seen_marker(library.catalogue) is not None
+    # nothing new: one quiet line, no "新课程 0 节" heading
+    assert page.new_heading.isHidden() and page.new_list.isHidden()
+    assert page.new_hint.isVisible() and page.new_hint.text() == "上次看过以后没有新课程。"
     page.hide()
     new_id = _arrive(library, tmp_path)
     _reload(qtbot, page)  # not on screen: counted, not yet marked seen
@@ -153,6 +195,11 @@ def test_whats_new_counts_arrivals_and_resets_after_viewing(qtbot, tasks, librar
         page.show()  # the teacher looks
     qtbot.waitUntil(lambda: tasks.active == 0, timeout=10_000)
     assert page.data.new_count == 1 and page.new_list.isVisible()
+    assert page.new_heading.isVisible() and page.new_heading.text() == "新课程 1 节"
+    row = page.new_list.item(0)
+    assert "新课：跳绳" in row.text() and page.new_list_hint.hint == page.tr("View ›")  # drawn
+    assert row.data(Qt.ItemDataRole.AccessibleTextRole).endswith(page.tr("View ›"))  # on the row
+    assert page.new_list.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
     with qtbot.waitSignal(page.lesson_selected, timeout=2000) as chosen:
         page.new_list.itemClicked.emit(page.new_list.item(0))
     assert chosen.args == [new_id]

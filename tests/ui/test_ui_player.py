@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from uihelpers import rid
+from uihelpers import REPO, make_mp4, rid, sha256_of
 from teachpoint.library import teaching
+from teachpoint.library.home import RESUME_MIN_MS
+from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
 from teachpoint.ui import queries
 from teachpoint.ui.main_window import PAGE_HOME, PAGE_LIBRARY, PAGE_PLAYER
 from teachpoint.ui.player import PlayerUnavailable
@@ -132,16 +134,43 @@ def test_page_plays_counts_pauses_seeks_and_saves_position(qtbot, window, librar
     assert "上次停在 00:03" in window.lesson_panel.progress.text()
 
 
-def test_reopening_resumes_and_start_over_works(qtbot, window, library):
-    queries.save_position(library, rid("m-3-2-4"), 4000)
-    view = _play(qtbot, window, rid("m-3-2-4"))
+def _add_long_lesson(ws, tmp_path) -> str:
+    """A 16-second lesson (the shared test videos are shorter than the resume threshold)."""
+    video = make_mp4(tmp_path / "long.mp4", seconds=16.0, size="160x120")
+    info = RepositoryInfo(REPO, "某某县教学资源", "k" * 16, 2, "s" * 64,
+                          "2026-02-01T00:00:00Z", "2027-01-01T00:00:00Z", "test")
+    res = Resource(rid="m-3-2-6", kind="video", title="长歌", duration=16.0,
+                   position=Position(3, "音乐", "人音版", "上册", "第二单元 春天", 6),
+                   files=(FileRef("main", sha256_of(video), video.stat().st_size, "video/mp4",
+                                  "", "long.mp4"),))
+    ws.catalogue.apply_repository(info, [res], [])
+    ws.store.add_file(video)
+    ws.catalogue.mark_blob_present(sha256_of(video), video.stat().st_size)
+    return rid("m-3-2-6")
+
+
+def test_reopening_resumes_and_start_over_works(qtbot, window, library, tmp_path):
+    long_id = _add_long_lesson(library, tmp_path)
+    queries.save_position(library, long_id, 12_000)
+    view = _play(qtbot, window, long_id)
     qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
-    qtbot.waitUntil(lambda: view.player.position_ms() >= 3900, timeout=5000)
+    qtbot.waitUntil(lambda: view.player.position_ms() >= 11_900, timeout=5000)
     assert view.resume_notice.isVisible()
-    assert "00:04" in view.resume_notice.text()
+    assert "00:12" in view.resume_notice.text()
     qtbot.mouseClick(view.restart_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.player.position_ms() < 2500, timeout=5000)
     assert not view.resume_notice.isVisible()
+
+
+def test_a_start_of_a_few_seconds_plays_from_the_beginning(qtbot, window, library):
+    """Stopped under RESUME_MIN_MS (the home card says nothing either): no jump, no notice."""
+    assert 4000 < RESUME_MIN_MS
+    queries.save_position(library, rid("m-3-2-4"), 4000)
+    view = _play(qtbot, window, rid("m-3-2-4"))
+    qtbot.waitUntil(lambda: view.player.state == PLAYING and view.player.position_ms() > 0,
+                    timeout=15_000)
+    assert view.player.position_ms() < 3000  # from the start, not from 00:04
+    assert not view.resume_notice.isVisible() and not view.restart_button.isVisible()
 
 
 def test_rewind_and_forward_buttons(qtbot, window):

@@ -11,7 +11,8 @@ import json
 import zipfile
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QWidget
 
 from teachpoint.sync import engine
 from teachpoint.sync.inbox import get_inbox
@@ -62,11 +63,53 @@ def page(qtbot, tasks, library, settled):
 
 
 def test_sections_in_order_with_headings(page):
+    """The teacher's sections first (显示 at the top), the IT staff's under their own heading."""
     headings = [s.heading.text() for s in page.sections()]
     assert len(headings) == 8 and all(headings)
     assert [type(s).__name__ for s in page.sections()] == [
-        "SourcesSection", "TrustSection", "BandwidthSection", "SubscriptionsSection",
-        "StorageSection", "InboxSection", "DisplaySection", "DiagnoseSection"]
+        "DisplaySection", "StorageSection", "SubscriptionsSection",
+        "SourcesSection", "TrustSection", "BandwidthSection", "InboxSection", "DiagnoseSection"]
+    assert page.it_sections()[0] is page.sources and len(page.it_sections()) == 5
+    tops = [s.y() for s in page.sections()]
+    assert tops == sorted(tops)  # shown in that order, top to bottom
+    assert page.it_heading.isVisible() and page.it_heading.text()
+    assert page.subscriptions.y() < page.it_heading.y() < page.sources.y()
+
+
+def _section_of(page, widget):
+    return next((s for s in page.sections() if s.isAncestorOf(widget)), None)
+
+
+def test_tab_goes_down_the_page_in_reading_order(qtbot, page):
+    page.activateWindow()
+    page.display.language_box.setFocus()
+    qtbot.waitUntil(page.display.language_box.hasFocus, timeout=TIMEOUT)
+    QApplication.focusWidget().focusNextChild()
+    assert QApplication.focusWidget() is page.display.large_text_box
+    order, widget = [], page.display.language_box
+    for _ in range(400):  # the focus chain through the whole page, by the widgets Tab stops at
+        widget = widget.nextInFocusChain()
+        if widget is page.display.language_box:
+            break
+        section = _section_of(page, widget)
+        if (section is not None and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and widget.isVisibleTo(page)):
+            order.append(page.sections().index(section))
+    assert order and order == sorted(order)
+    assert set(order) == set(range(len(page.sections())))  # every section is reached
+
+
+def test_messages_from_an_earlier_visit_are_gone_when_the_page_is_shown_again(qtbot, page,
+                                                                              library):
+    page.sources.add_location("http://192.168.1.10/lessons")
+    assert "192.168.1.10" in wait_message(qtbot, page.sources.message, "done")
+    page.storage.message.show_problem("an old problem")
+    page.refresh()  # what the main window does when the teacher comes back to 设置
+    assert not page.sources.message.isVisible() and page.sources.message.kind == ""
+    assert not page.storage.message.isVisible()
+    qtbot.waitUntil(lambda: page.tasks.active == 0, timeout=TIMEOUT)
+    assert page.sources.table.topLevelItemCount() == 1  # the source itself is still there
+    assert not page.sources.message.isVisible()
 
 
 def test_add_web_address_and_folder_then_remove(qtbot, page, library, repo_copy):
@@ -270,15 +313,26 @@ def test_language_switch_retranslates_at_once_and_is_saved(qtbot, page, library,
     qtbot.waitUntil(lambda: library.setting(SETTING_LANGUAGE) == "zh_CN", timeout=TIMEOUT)
 
 
+def indicator_size(box: QWidget) -> int:
+    """The side of a check box's square, as the style lays it out."""
+    option = QStyleOptionButton()
+    option.initFrom(box)
+    return box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box).width()
+
+
 def test_large_text_changes_the_app_font_at_once(qtbot, qapp, page, library, restore_look):
     normal = qapp.font().pointSize()
+    normal_box = indicator_size(page.display.large_text_box)
+    assert normal_box >= 20  # big enough to hit on a touch screen
     page.display.large_text_box.click()
     assert qapp.font().pointSize() == round(style.BASE_POINT_SIZE * style.LARGE_TEXT_SCALE) > normal
     assert "font-size: 32pt" in qapp.styleSheet()  # the 24 pt play button, scaled
     qtbot.waitUntil(lambda: library.setting(SETTING_LARGE_TEXT) == "1", timeout=TIMEOUT)
 
+    assert indicator_size(page.display.large_text_box) > normal_box  # the square grew too
     page.display.large_text_box.click()
     assert qapp.font().pointSize() == normal
+    assert indicator_size(page.display.large_text_box) == normal_box
     qtbot.waitUntil(lambda: library.setting(SETTING_LARGE_TEXT) == "0", timeout=TIMEOUT)
 
 

@@ -7,6 +7,7 @@ Each test also checks what a teacher would see on the 同步 page, and that less
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -29,9 +30,11 @@ from teachpoint.sync.service import ServiceTimes
 from teachpoint.sync.source_list import add_source
 from teachpoint.testing import media
 from teachpoint.testing.nginx import NginxServer, free_port
+from teachpoint.ui.formatting import format_size
 from teachpoint.ui.sync_controller import (
-    OFFLINE_STATE, ONLINE, SETTING_PAUSED, SyncController)
+    OFFLINE_STATE, ONLINE, SETTING_PAUSED, SyncController, SyncState)
 from teachpoint.ui.sync_panel import SyncPanel
+from teachpoint.ui.sync_round import FileProgress
 
 pytestmark = pytest.mark.nginx
 
@@ -162,13 +165,59 @@ def test_no_source_explains_usb_and_settings(qtbot, controller, panel, workspace
     assert controller.short_text(controller.state) == ""
 
 
+SMALL_SCREEN_HEIGHT = 500  # the page must leave room for the window on a 1366×768 screen
+
+
+def test_page_never_asks_for_a_tall_window(qtbot, controller):
+    """Hidden or shown, idle or busy: the page scrolls instead of making the window taller."""
+    panel = SyncPanel(controller)  # a page of a stacked widget, never shown yet
+    qtbot.addWidget(panel)
+    assert panel.minimumSizeHint().height() < SMALL_SCREEN_HEIGHT
+    busy = SyncState(
+        connection=ONLINE, running=True, has_sources=True, source="county", bytes_done=3_000_000,
+        bytes_total=9_000_000, speed_bps=250_000.0, eta_s=24.0, streams=3, new_lessons=4,
+        files=tuple(FileProgress(f"第{i}课 春天来了", 1_500_000, 500_000 * (i % 3)) for i in range(6)),
+        problems=("第一个问题：" + "很长的说明" * 30, "第二个问题"),
+        details="\n".join(f"county: failed: line {i}" for i in range(20)))
+    panel.resize(1000, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_state(busy)
+    panel.details_button.setChecked(True)
+    assert sum(r.isVisible() for r in panel.file_rows) == 6
+    assert panel.problems.isVisible() and panel.details.isVisible() and panel.new_lessons.isVisible()
+    assert panel.minimumSizeHint().height() < SMALL_SCREEN_HEIGHT
+    # the rest is reachable by scrolling (once the layout has run)
+    qtbot.waitUntil(lambda: panel.scroll.verticalScrollBar().maximum() > 0, timeout=5000)
+    panel.hide()  # another page is shown: still small
+    assert panel.minimumSizeHint().height() < SMALL_SCREEN_HEIGHT
+
+
+def test_one_percentage_and_the_first_sync_in_words(qtbot, controller, panel):
+    first = SyncState(running=True, has_sources=True, connection=ONLINE, bytes_done=170,
+                      bytes_total=1000)
+    panel.show_state(first)
+    assert controller.short_text(first) == controller.tr("Downloading {p}%").format(p=17)
+    assert panel.tr("Downloading: {done} of {total} ({p}%)").format(
+        done=format_size(170), total=format_size(1000), p=17) in panel.overall.text()
+    assert panel.tr("first sync in progress") in panel.status.text()
+    assert panel.tr("never synced yet") not in panel.status.text()
+    panel.show_state(dataclasses.replace(first, running=False, bytes_done=0, bytes_total=0))
+    assert panel.tr("never synced yet") in panel.status.text()
+    almost = dataclasses.replace(first, bytes_done=999_999, bytes_total=1_000_000)
+    assert almost.percent == 99 and controller.short_text(almost).endswith("99%")
+
+
 def test_source_added_syncs_shows_progress_then_up_to_date(qtbot, nginx, www, controller, panel,
                                                            workspace):
     limit(workspace, 8000)  # ~1 MB/s: slow enough to see progress on the page
-    seen_progress, ready, refreshed, short = [], [], [], []
+    seen_progress, ready, refreshed, short, rows, words = [], [], [], [], [], []
     controller.state_changed.connect(
         lambda s: seen_progress.append((panel.overall_bar.isVisible(), panel.overall_bar.value(),
                                         sum(r.isVisible() for r in panel.file_rows))))
+    controller.state_changed.connect(lambda s: rows.append(s.files) if s.files else None)
+    controller.state_changed.connect(lambda s: words.append(
+        (controller.short_text(s), panel.overall.text())) if s.percent is not None else None)
     controller.lesson_ready.connect(ready.append)
     controller.library_changed.connect(lambda: refreshed.append(1))
     controller.short_text_changed.connect(short.append)
@@ -189,12 +238,28 @@ def test_source_added_syncs_shows_progress_then_up_to_date(qtbot, nginx, www, co
     assert s.new_lessons == N and panel.new_lessons.isVisible()
     assert refreshed, "library_changed never emitted"
     assert controller.tr("Up to date") == short[-1] and any("%" in t for t in short), short
+    # one row per lesson (its video, subtitles and cover picture together), sized as the lesson
+    sizes = lesson_sizes(workspace)
+    assert rows and all(len({f.title for f in snapshot}) == len(snapshot) for snapshot in rows), rows
+    assert all(f.size == sizes[f.title] and 0 <= f.done <= f.size for snapshot in rows for f in snapshot)
+    # the top bar and the page say the same percentage
+    for top, page in words:
+        p = re.search(r"(\d+)%", top)
+        assert p is None or re.search(rf"\D{p[1]}%", page), (top, page)
     assert not panel.overall_bar.isVisible() and not panel.no_source.isVisible()
     assert panel.tr("Online") in panel.status.text()
     assert panel.tr("just now") in panel.status.text()
     panel.seen_button.click()
     assert controller.state.new_lessons == 0 and not panel.new_lessons.isVisible()
     assert_installed_lessons_play(workspace, N)
+
+
+def lesson_sizes(ws) -> dict[str, int]:
+    """Title → bytes of all the lesson's files."""
+    with ws.catalogue.write_lock:
+        return dict(ws.catalogue.db.execute(
+            "SELECT r.title, SUM(f.size) FROM resources r JOIN files f ON f.resource_id = r.id "
+            "GROUP BY r.id").fetchall())
 
 
 def all_lessons(ws) -> list[str]:

@@ -174,8 +174,8 @@ def test_dialog_counts_then_import_installs_lessons_that_play(qtbot, tmp_path, t
     repo = dialog.offer.stick.repositories[0]
     assert (repo.new_lessons, repo.updated_lessons, repo.files_to_add) == (1, 0, 2)
     assert dialog.title.text() == t("USB stick found: {name}", "UsbDialog").format(name="U盘")
-    assert dialog.import_text.text() == t("New lessons: {new}, updated: {updated}, about {size}").format(
-        new=1, updated=0, size=format_size(repo.bytes_to_add))
+    assert dialog.import_text.text() == t("New lessons: {new}, about {size}").format(
+        new=1, size=format_size(repo.bytes_to_add))  # no "更新 0 节"
     assert dialog.import_button.isVisible() and dialog.import_button.isEnabled()
     assert not dialog.give_box.isVisible()
 
@@ -191,6 +191,24 @@ def test_dialog_counts_then_import_installs_lessons_that_play(qtbot, tmp_path, t
     # looked at again: nothing left to import
     assert dialog.import_text.text() == t("No new lessons on the USB stick.")
     assert not dialog.import_button.isVisible()
+
+
+def test_dialog_is_as_tall_as_its_content_within_the_screen(qtbot, tmp_path, tasks, versions, workspace):
+    """Both sections and their buttons show without scrolling when the screen has room."""
+    stick = stick_of(tmp_path, versions[0])
+    dialog = dialog_for(qtbot, tasks, workspace, stick)
+    qtbot.waitExposed(dialog)
+    assert dialog.import_box.isVisible() and dialog.own_box.isVisible()
+    area = dialog.screen().availableGeometry()
+    wanted = dialog.content_height()
+    assert dialog.frameGeometry().height() <= area.height()
+    assert dialog.height() == min(wanted, area.height() - (dialog.frameGeometry().height() - dialog.height()))
+    if wanted <= area.height():  # fits: nothing is cut off, nothing to scroll
+        qtbot.waitUntil(lambda: dialog.scroll.verticalScrollBar().maximum() == 0, timeout=5000)
+        viewport = dialog.scroll.viewport()
+        for button in (dialog.import_button, dialog.own_button):
+            bottom = button.mapTo(viewport, button.rect().bottomLeft()).y()
+            assert button.isVisible() and bottom < viewport.height(), (button.text(), bottom)
 
 
 def test_finish_message_in_chinese(qtbot, tmp_path, tasks, versions, workspace):

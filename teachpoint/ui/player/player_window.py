@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from teachpoint.library.home import RESUME_MIN_MS
 from teachpoint.ui import queries
 from teachpoint.ui.formatting import format_clock
 from teachpoint.ui.player import PlayerUnavailable, create_player
@@ -32,7 +33,7 @@ from teachpoint.workspace import Workspace
 log = logging.getLogger(__name__)
 
 STEP_MS = 10_000
-RESUME_MARGIN_MS = 5_000  # stopped closer than this to either end: start from the beginning
+RESUME_MARGIN_MS = 5_000  # stopped closer than this to the end: start from the beginning
 RESUME_MARGIN_SHARE = 0.05  # … or closer than 5% of a short lesson's length
 SAVE_EVERY_MS = 15_000
 
@@ -329,7 +330,7 @@ class PlayerView(QWidget):
         pos, info = self.info.position_ms, self.info
         duration = self.player.duration_ms() or int((info.duration or 0) * 1000)
         margin = min(RESUME_MARGIN_MS, int(duration * RESUME_MARGIN_SHARE)) if duration else RESUME_MARGIN_MS
-        if pos <= margin or (duration and pos >= duration - margin):
+        if pos < RESUME_MIN_MS or (duration and pos >= duration - margin):  # not started / done
             return
         self.player.seek(pos)
         self.resume_notice.setText(self.tr("Continuing from {t}, where you stopped last time")

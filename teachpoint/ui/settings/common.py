@@ -104,6 +104,11 @@ class SettingsSection(QFrame):
     def is_locked(self, name: str) -> bool:
         return name in self.locked
 
+    def clear_messages(self) -> None:
+        """Hide every message of this section (the page is shown again: old news goes)."""
+        for message in self.findChildren(FieldMessage):
+            message.clear_message()
+
     # ---- running work ----------------------------------------------------------------------------
 
     def run(self, fn: Callable, on_done: Callable | None = None, message: FieldMessage | None = None,

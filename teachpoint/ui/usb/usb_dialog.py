@@ -18,9 +18,11 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+    QDialog, QFrame, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QStyle, QVBoxLayout,
+    QWidget)
 
 from teachpoint.errors import TeachPointError
 from teachpoint.ui.tasks import TaskManager
@@ -48,6 +50,13 @@ def _section(heading: QLabel) -> tuple[QFrame, QVBoxLayout]:
     layout.setSpacing(8)
     layout.addWidget(heading)
     return frame, layout
+
+
+def _height_for_width(layout: QLayout, width: int) -> int:
+    """The height ``layout`` wants at ``width`` (wrapped labels grow taller when narrow)."""
+    if layout.hasHeightForWidth():
+        return layout.totalHeightForWidth(width)
+    return layout.totalSizeHint().height()
 
 
 class UsbDialog(QDialog):
@@ -115,17 +124,20 @@ class UsbDialog(QDialog):
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.close)
 
-        body = QWidget()
+        self.body = body = QWidget()
         body.setObjectName("UsbBody")
         content = QVBoxLayout(body)
         content.setSpacing(14)
         for widget in (self.import_box, self.give_box, self.own_box):
             content.addWidget(widget)
         content.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        self._fit_timer = QTimer(self)  # one fit after a burst of content changes
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.timeout.connect(self.fit_to_content)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -186,6 +198,7 @@ class UsbDialog(QDialog):
         self.own_button.setText(self.tr("Update the lesson list") if offer.own_inventory
                                 else self.tr("Put it on the stick"))
         self._update_enabled()
+        self._fit_later()
 
     def _update_enabled(self) -> None:
         idle = self.job is None and not self._removed
@@ -249,6 +262,7 @@ class UsbDialog(QDialog):
         self.progress.begin(title)
         self.progress.cancel_button.setVisible(job != "inventory")
         self._update_enabled()
+        self._fit_later()
         self.tasks.run(lambda report: work(report, ws, path, cancel, hook),
                        on_done=lambda value: self._job_done(job, value),
                        on_error=lambda exc: self._job_failed(job, exc),
@@ -292,6 +306,7 @@ class UsbDialog(QDialog):
         self.result.style().unpolish(self.result)
         self.result.style().polish(self.result)
         self.result.show()
+        self._fit_later()
 
     def _refresh(self) -> None:
         """Look at the drive again so the sections show what is left to do."""
@@ -309,6 +324,43 @@ class UsbDialog(QDialog):
             self.drive_removed()
         else:
             log.warning("looking at %s again failed: %s", self.offer.path, exc)
+
+    # ---- size ---------------------------------------------------------------------------------------
+
+    def content_height(self) -> int:
+        """The height that shows every section without scrolling, at the dialog's width."""
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        margins = layout.contentsMargins()
+        around = _height_for_width(layout, width) - self.scroll.sizeHint().height()
+        return around + _height_for_width(self.body.layout(), width - margins.left() - margins.right())
+
+    def fit_to_content(self) -> None:
+        """Resize to the content, at most as tall as the screen's free area (the rest scrolls)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        if self.isVisible():
+            frame = self.frameGeometry().height() - self.geometry().height()
+        else:  # not decorated yet: allow for a title bar
+            frame = self.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight) + 8
+        height = min(self.content_height(), area.height() - max(frame, 0))
+        self.resize(max(self.width(), self.minimumWidth()), height)
+        if self.isVisible():  # keep the whole dialog on the screen
+            geometry = self.frameGeometry()
+            top = min(geometry.top(), area.bottom() + 1 - geometry.height())
+            if top != geometry.top():
+                self.move(geometry.left(), max(area.top(), top))
+
+    def _fit_later(self) -> None:
+        self._fit_timer.start(0)
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self.isVisible():
+            self.fit_to_content()  # before QDialog centres itself on the window
+        super().setVisible(visible)
 
     def closeEvent(self, event) -> None:
         """Closing while a job runs stops it after the current file; the dialog is only hidden."""

@@ -20,7 +20,7 @@ class UsbMessages(QObject):
     # ---- what the stick offers ---------------------------------------------------------------------
 
     def offer_summary(self, stick: StickOffer) -> str:
-        """"新课程 N 节，更新 M 节，约 X MB", or that there is nothing new."""
+        """"新课程 N 节，更新 M 节，约 X MB" (zero parts left out), or that there is nothing new."""
         good = [r for r in stick.repositories if r.brings_something]
         if not good:
             if any(r.status == "older" for r in stick.repositories):
@@ -29,9 +29,14 @@ class UsbMessages(QObject):
             return self.tr("No new lessons on the USB stick.")
         new, updated = sum(r.new_lessons for r in good), sum(r.updated_lessons for r in good)
         files, size = sum(r.files_to_add for r in good), sum(r.bytes_to_add for r in good)
-        if new or updated:
+        if new and updated:
             text = self.tr("New lessons: {new}, updated: {updated}, about {size}").format(
                 new=new, updated=updated, size=format_size(size))
+        elif new:  # no "更新 0 节": a part that is zero is left out
+            text = self.tr("New lessons: {new}, about {size}").format(new=new, size=format_size(size))
+        elif updated:
+            text = self.tr("Updated lessons: {updated}, about {size}").format(
+                updated=updated, size=format_size(size))
         else:
             text = self.tr("{files} lesson files this computer still lacks, about {size}").format(
                 files=files, size=format_size(size))
