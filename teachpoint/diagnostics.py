@@ -38,6 +38,7 @@ from teachpoint import __version__
 from teachpoint.errors import TeachPointError
 from teachpoint.logsetup import log_files
 from teachpoint.paths import DataPaths
+from teachpoint.resources import use_bundled_libvlc
 
 log = logging.getLogger(__name__)
 
@@ -131,15 +132,7 @@ def versions() -> dict:
 
 def libvlc_version() -> str:
     """The libvlc python-vlc loads (the bundled one when frozen), or why none loads."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:  # the same choice the player makes (teachpoint.ui.player.vlc_backend)
-        lib = "libvlc.dll" if sys.platform.startswith("win") else "libvlc.so.5"
-        if os.path.exists(os.path.join(bundle, lib)):
-            os.environ.setdefault("PYTHON_VLC_LIB_PATH", os.path.join(bundle, lib))
-        plugins = os.path.join(bundle, "vlc", "plugins")
-        if os.path.isdir(plugins):
-            os.environ.setdefault("VLC_PLUGIN_PATH", plugins)
-            os.environ.setdefault("PYTHON_VLC_MODULE_PATH", plugins)
+    use_bundled_libvlc()  # the same choice the player makes
     try:
         import vlc  # noqa: PLC0415 - loads libvlc; only wanted here
 

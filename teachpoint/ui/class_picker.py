@@ -31,6 +31,7 @@ from teachpoint.library.curriculum import GRADES, lookup_subject, subjects_for_g
 from teachpoint.library.home import ClassOffer, grade_label
 from teachpoint.ui import home_queries, i18n
 from teachpoint.ui.tasks import TaskManager
+from teachpoint.ui.widgets import make_label
 
 log = logging.getLogger(__name__)
 
@@ -445,8 +446,4 @@ class _Button(QPushButton):
 
 
 def _label(name: str, text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
+    return make_label(name, text=text)

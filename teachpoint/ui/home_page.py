@@ -36,6 +36,7 @@ from teachpoint.ui.formatting import format_clock
 from teachpoint.ui.home_queries import ClassCard, HomeData
 from teachpoint.ui.style import ACCENT
 from teachpoint.ui.tasks import TaskManager
+from teachpoint.ui.widgets import make_label
 
 log = logging.getLogger(__name__)
 
@@ -387,11 +388,7 @@ class ClassCardWidget(QFrame):
 
 
 def _label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
+    return make_label(name)
 
 
 class HomeScreen(QStackedWidget):

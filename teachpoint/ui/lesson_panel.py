@@ -12,6 +12,7 @@ from teachpoint.library.model import STATE_DAMAGED, STATE_NOT_DOWNLOADED
 from teachpoint.ui.document_view import DOCUMENT_KINDS
 from teachpoint.ui.formatting import format_clock, format_duration
 from teachpoint.ui.queries import LessonInfo
+from teachpoint.ui.widgets import make_label
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +179,4 @@ class LessonPanel(QWidget):
 
 
 def _label(name: str, wrap: bool = False) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
+    return make_label(name, wrap=wrap)

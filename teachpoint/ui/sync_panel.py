@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from teachpoint.ui.formatting import format_duration, format_size
 from teachpoint.ui.sync_controller import OFFLINE_STATE, ONLINE, SyncController, SyncState
 from teachpoint.ui.sync_round import MAX_FILE_ROWS
+from teachpoint.ui.widgets import make_label
 
 log = logging.getLogger(__name__)
 
@@ -274,8 +275,4 @@ class SyncPanel(QWidget):
 
 
 def _label(name: str, wrap: bool = False) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return make_label(name, wrap=wrap, selectable=True)

@@ -8,8 +8,6 @@ other UI tests use ``offscreen``). Screenshots land in ``test-artifacts/`` for p
 from __future__ import annotations
 
 import json
-import os
-import select
 import shutil
 import subprocess
 import sys
@@ -18,39 +16,19 @@ from pathlib import Path
 import pytest
 
 from uihelpers import build_library, make_mp4
+from teachpoint.testing import xvfb
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
-XVFB_READY_SECONDS = 15
 
 
 @pytest.fixture
 def xvfb_display():
-    """Start ``Xvfb -screen 0 1280x800x24`` on a free display; yield ``":N"``; stop it."""
+    """A private Xvfb (1280x800x24) on a free display; yields ``":N"``."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    os.close(write_fd)
-    try:
-        ready, _, _ = select.select([read_fd], [], [], XVFB_READY_SECONDS)
-        number = os.read(read_fd, 32).decode().strip() if ready else ""
-        if not number:
-            proc.kill()
-            err = proc.communicate(timeout=10)[1].decode(errors="replace")
-            pytest.fail(f"Xvfb did not start within {XVFB_READY_SECONDS} s: {err[-500:]}")
-        yield f":{number}"
-    finally:
-        os.close(read_fd)
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with xvfb.xvfb_display("1280x800x24") as display:  # XvfbError says why it did not start
+        yield display
 
 
 @pytest.mark.xvfb
@@ -60,9 +38,7 @@ def test_main_window_and_embedded_player_show_real_video(xvfb_display, tmp_path,
     long_video = make_mp4(tmp_path / "long" / "xiaoyu.mp4", seconds=30.0)
     ws = build_library(tmp_path / "data", dict(media, video=long_video))
     ws.close()
-    env = dict(os.environ, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", TEACHPOINT_NO_AUDIO="1")
-    for key in ("TEACHPOINT_LANG", "TEACHPOINT_VIDEO_OUTPUT", "WAYLAND_DISPLAY"):
-        env.pop(key, None)
+    env = xvfb.app_env(xvfb_display)
     proc = subprocess.run(
         [sys.executable, str(HERE / "xvfb_scenario.py"), str(tmp_path / "data"), str(ARTIFACTS)],
         env=env, cwd=HERE, capture_output=True, text=True, timeout=180)

@@ -7,6 +7,12 @@ the player page treats both backends alike. Limits compared with libvlc: the les
 subtitle files (.srt) are not shown (QMediaPlayer only knows tracks inside the video file), and
 each frame is converted to a QImage on the GUI thread, which costs more CPU for large videos.
 Without a sound card QAudioOutput plays to no device; volume and mute still read back.
+
+Commands that start or tear down the decoding pipeline (setSource, play, pause, stop, setPosition)
+are *queued* to the media player (:meth:`QtMediaPlayer._send`) instead of called directly. A
+direct ``stop()`` from Python holds the GIL while Qt's FFmpeg thread, tearing down, needs the GIL
+to reach a Python-wrapped object (our QVideoSink) — a deadlock seen once in the test suite. Queued,
+the call runs from the event loop, where PySide has released the GIL. Queued calls keep their order.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, QUrl
 from PySide6.QtWidgets import QWidget
 
 from teachpoint.ui.player.base import ENDED, ERROR, OPENING, PAUSED, PLAYING, STOPPED, Player, PlayerUnavailable
@@ -128,8 +134,12 @@ class QtMediaPlayer(Player):
 
     def _open_timed_out(self) -> None:
         if self.state in (OPENING, STOPPED):
-            self._mp.stop()
+            self._send("stop")
             self._fail(f"the file did not start within {OPEN_TIMEOUT_MS // 1000} s")
+
+    def _send(self, method: str, *args) -> None:
+        """Call a QMediaPlayer slot from the event loop (queued, in order; see the module doc)."""
+        QMetaObject.invokeMethod(self._mp, method, Qt.ConnectionType.QueuedConnection, *args)
 
     # ---- the Player interface ---------------------------------------------------------------
 
@@ -140,11 +150,11 @@ class QtMediaPlayer(Player):
         self._check_alive()
         self._poll.stop()
         self._watchdog.stop()
-        self._mp.stop()
+        self._send("stop")
         self._state = STOPPED  # quietly: the old file's end or error must not leak into the new one
         self._path = str(path)
         self._widget.clear()
-        self._mp.setSource(QUrl.fromLocalFile(str(path)))
+        self._send("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(str(path))))
         self._loaded = True
         self.state_changed.emit(STOPPED)
 
@@ -154,22 +164,22 @@ class QtMediaPlayer(Player):
             return
         if self.state == ERROR:
             self._state = STOPPED
-            self._mp.setSource(QUrl())
-            self._mp.setSource(QUrl.fromLocalFile(self._path))
+            self._send("setSource", Q_ARG(QUrl, QUrl()))
+            self._send("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(self._path)))
         if self.state != PLAYING:
             self._watchdog.start()
-            self._mp.play()
+            self._send("play")
 
     def pause(self) -> None:
         if self.state == PLAYING:
-            self._mp.pause()
+            self._send("pause")
 
     def stop(self) -> None:
         if self._released:
             return
         self._poll.stop()
         self._watchdog.stop()
-        self._mp.stop()
+        self._send("stop")
         self._set_state(STOPPED)
 
     def seek(self, ms: int) -> None:
@@ -181,7 +191,7 @@ class QtMediaPlayer(Player):
             ms = min(ms, max(0, length - END_MARGIN_MS))
         if self.state in (ENDED, STOPPED):
             self.play()
-        self._mp.setPosition(ms)
+        self._send("setPosition", Q_ARG("qlonglong", int(ms)))
         self.position_changed.emit(ms)
 
     def position_ms(self) -> int:
@@ -223,9 +233,9 @@ class QtMediaPlayer(Player):
             return
         self._poll.stop()
         self._watchdog.stop()
-        self._mp.stop()
         self._released = True
-        self._mp.setSource(QUrl())
+        self._send("stop")
+        self._send("setSource", Q_ARG(QUrl, QUrl()))
         log.info("QtMultimedia player released")
 
     def _check_alive(self) -> None:

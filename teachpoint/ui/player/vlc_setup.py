@@ -12,6 +12,7 @@ import sys
 
 from PySide6.QtGui import QGuiApplication
 
+from teachpoint.resources import use_bundled_libvlc
 from teachpoint.ui.player.base import PlayerUnavailable
 
 ENV_NO_AUDIO = "TEACHPOINT_NO_AUDIO"
@@ -44,27 +45,9 @@ def vlc_arguments(no_audio: bool | None = None) -> list[str]:
     return args
 
 
-def _use_bundled_libvlc() -> None:
-    """In a PyInstaller bundle, point python-vlc at the bundled libvlc and its plugin folder.
-
-    PyInstaller copies libvlc but cannot know about VLC's plugins; pyinstaller.spec adds them as
-    ``vlc/plugins`` (DESIGN §6). Without this the player fails at run time on a PC without VLC.
-    """
-    bundle = getattr(sys, "_MEIPASS", None)
-    if not bundle:
-        return
-    lib = "libvlc.dll" if sys.platform.startswith("win") else "libvlc.so.5"
-    if os.path.exists(os.path.join(bundle, lib)):
-        os.environ.setdefault("PYTHON_VLC_LIB_PATH", os.path.join(bundle, lib))
-    plugins = os.path.join(bundle, "vlc", "plugins")
-    if os.path.isdir(plugins):
-        os.environ.setdefault("VLC_PLUGIN_PATH", plugins)
-        os.environ.setdefault("PYTHON_VLC_MODULE_PATH", plugins)
-
-
 def load_vlc():
     """Import python-vlc and return the module, or raise :class:`PlayerUnavailable` with the reason."""
-    _use_bundled_libvlc()
+    use_bundled_libvlc()
     try:
         import vlc  # noqa: PLC0415 - only when a player is wanted
     except (ImportError, OSError) as exc:

@@ -30,16 +30,13 @@ from teachpoint.ui.usb import usb_jobs
 from teachpoint.ui.usb.usb_jobs import DriveOffer, Hook
 from teachpoint.ui.usb.usb_messages import UsbMessages
 from teachpoint.ui.usb.usb_progress import UsbProgress
+from teachpoint.ui.widgets import make_label
 
 log = logging.getLogger(__name__)
 
 
 def _label(name: str, wrap: bool = True) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return make_label(name, wrap=wrap, selectable=True)
 
 
 def _section(heading: QLabel) -> tuple[QFrame, QVBoxLayout]:
