@@ -90,11 +90,50 @@ else
 fi
 set -e
 selftest_s=$(awk -v a="$selftest_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+selftest_rc=$rc
+
+# A preseeded bundle: a site file next to the executable (as IT staff put one) must point a fresh
+# data folder at its source and trust its publisher before anyone touches it. The check uses the
+# demo channel inside the bundle as "the county's source" and removes the file again; a site file
+# IT staff already put there is left alone and the check skipped.
+site="$BUNDLE/teachpoint-site.toml"
+if [ $rc != 0 ]; then preseed="not run (the self-test failed)"
+else preseed="skipped (a teachpoint-site.toml is already next to the executable)"; fi
+if [ $rc = 0 ] && [ ! -e "$site" ]; then
+  cat > "$site" <<'SITE'
+lock = ["sources"]
+[[sources]]
+name = "preseed-check"
+location = "_internal/assets/demo"
+[[trust]]
+key_file = "_internal/assets/demo/demo.pub"
+name = "preseed check"
+repositories = ["teachpoint-demo"]
+SITE
+  set +e
+  "${CLEAN_ENV[@]}" "$PWD/$BUNDLE/teachpoint" --data-dir "$scratch/preseeded" source list --json \
+    > "$scratch/sources.json" 2> "$scratch/preseed.err"
+  src_rc=$?
+  "${CLEAN_ENV[@]}" "$PWD/$BUNDLE/teachpoint" --data-dir "$scratch/preseeded" trust list --json \
+    > "$scratch/trust.json" 2>> "$scratch/preseed.err"
+  trust_rc=$?
+  set -e
+  rm -f "$site"
+  if [ $src_rc = 0 ] && [ $trust_rc = 0 ] && grep -q '"preseed-check"' "$scratch/sources.json" \
+      && grep -q 'teachpoint-demo' "$scratch/trust.json"; then
+    preseed="passed (fresh data folder: source preseed-check present, its key trusted for teachpoint-demo)"
+  else
+    preseed="FAILED"
+    cat "$scratch/sources.json" "$scratch/trust.json" "$scratch/preseed.err" >&2
+    rc=1
+  fi
+fi
 
 echo
 echo "bundle:    $BUNDLE, ${size_mb} MB in ${files} files"
 if [ $TEST_ONLY = 0 ]; then
   printf 'build:     %d min %02d s\n' $((build_s / 60)) $((build_s % 60))
 fi
-echo "self-test: $([ $rc = 0 ] && echo passed || echo FAILED) in ${selftest_s} s ($isolated)"
+echo "self-test: $([ $selftest_rc = 0 ] && echo passed || echo FAILED) in ${selftest_s} s ($isolated)"
+echo "preseed:   $preseed"
 exit $rc
