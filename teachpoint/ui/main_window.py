@@ -205,6 +205,9 @@ class MainWindow(QMainWindow):
         self.go(top_bar.HOME)
         self.refresh_library()
         self.search_box.setFocus()
+        # import python-vlc and load libvlc now, in a worker, not on the teacher's first click
+        self.tasks.run(_warm_up_player, on_error=lambda exc: log.info("player warm-up: %s", exc),
+                       name="warm-up-player")
 
     def refresh_library(self) -> None:
         """Read the tree, the status line and the home page again (after a sync or an import)."""
@@ -380,3 +383,12 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def _warm_up_player() -> None:
+    """Worker: import the libvlc backend and python-vlc (which loads libvlc) ahead of time, so the
+    teacher's first 播放 does not wait for them on the GUI thread (benchmarks/ui_responsiveness.py
+    found 250–400 ms there). Without libvlc this fails quietly; the player page says so later."""
+    from teachpoint.ui.player import vlc_backend  # noqa: PLC0415 - importing is the point
+
+    vlc_backend.load_vlc()

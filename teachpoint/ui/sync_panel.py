@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from teachpoint.ui.formatting import format_duration, format_size
 from teachpoint.ui.sync_controller import OFFLINE_STATE, ONLINE, SyncController, SyncState
 from teachpoint.ui.sync_round import MAX_FILE_ROWS
-from teachpoint.ui.widgets import make_label
+from teachpoint.ui.widgets import make_label, set_bar_value
 
 log = logging.getLogger(__name__)
 
@@ -172,12 +172,12 @@ class SyncPanel(QWidget):
         self.overall.setVisible(s.running)
         self.overall_bar.setVisible(downloading)
         if downloading:
-            self.overall_bar.setValue(int(1000 * s.fraction))
+            set_bar_value(self.overall_bar, int(1000 * s.fraction))
         for row, f in zip(self.file_rows, s.files + (None,) * MAX_FILE_ROWS):
             row.setVisible(f is not None and downloading)
             if f is not None:
                 row.label.setText(self.tr("{title} · {size}").format(title=f.title, size=format_size(f.size)))
-                row.bar.setValue(int(1000 * f.done / f.size) if f.size else 1000)
+                set_bar_value(row.bar, int(1000 * f.done / f.size) if f.size else 1000)
         self.new_lessons.setText(self.tr("New lessons: {n}").format(n=s.new_lessons))
         self.new_lessons.setVisible(s.new_lessons > 0)
         self.seen_button.setVisible(s.new_lessons > 0)

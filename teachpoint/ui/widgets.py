@@ -1,9 +1,9 @@
-"""Small widget makers the pages share."""
+"""Small widget helpers the pages share."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QProgressBar
 
 
 def make_label(name: str, wrap: bool = True, selectable: bool = False, text: str = "") -> QLabel:
@@ -18,3 +18,18 @@ def make_label(name: str, wrap: bool = True, selectable: bool = False, text: str
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse if selectable
                                   else Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+def set_bar_value(bar: QProgressBar, value: int) -> None:
+    """``bar.setValue(value)`` without Qt's synchronous repaint.
+
+    QProgressBar repaints at once (``repaint()``, not ``update()``) whenever its shown percentage
+    changes; with many bars updated from sync or USB progress that cost the GUI thread up to
+    seconds under load (benchmarks/ui_responsiveness.py). With updates off during the change, the
+    paint is queued like any other and merged with the rest of the window's.
+    """
+    if bar.value() == value:
+        return
+    bar.setUpdatesEnabled(False)
+    bar.setValue(value)
+    bar.setUpdatesEnabled(True)

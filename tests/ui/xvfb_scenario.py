@@ -77,6 +77,7 @@ def main(data_dir: str, artifacts: str) -> int:
     win.open_workspace(DataPaths(Path(data_dir), explicit=True), install_demo=False)
     result["opened"] = wait_until(app, lambda: win.tree_loaded and win.summary is not None, 20_000)
 
+    win.go("library")  # the app opens on 首页; this scenario is about 全部课程 and the player
     win.library_pane.select_resource(LESSON)
     settle(app)
     grab(app).save(str(out / "main-window.png"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 200  # position updates while playing
 OPEN_TIMEOUT_MS = 20_000
+STOP_JOIN_S = 10  # how long a new load/play waits for a background stop
 _EVENTS = ("MediaPlayerOpening", "MediaPlayerPlaying", "MediaPlayerPaused", "MediaPlayerStopped",
            "MediaPlayerEndReached", "MediaPlayerEncounteredError", "MediaPlayerLengthChanged",
            "MediaPlayerESAdded", "MediaPlayerVout")
@@ -209,6 +211,7 @@ class VlcPlayer(Player):
 
     def load(self, path: Path, subtitles: list[Path] | None = None) -> None:
         self._check_alive()
+        self._wait_for_stop()
         self._mp.stop()
         self._poll.stop()
         self._watchdog.stop()
@@ -239,6 +242,7 @@ class VlcPlayer(Player):
 
     def play(self) -> None:
         self._check_alive()
+        self._wait_for_stop()
         if self._media is None:
             return
         self._bind_window()
@@ -258,12 +262,25 @@ class VlcPlayer(Player):
             self._mp.set_pause(1)
 
     def stop(self) -> None:
+        """Stop playing. libvlc's stop waits for its decoder and video threads (0.2–0.6 s,
+        seconds on a busy PC: benchmarks/ui_responsiveness.py), so it runs on a short-lived thread
+        and the page changes at once; the next load/play/release waits for it to finish."""
         if self._released:
             return
         self._poll.stop()
         self._watchdog.stop()
-        self._mp.stop()
+        self._wait_for_stop()
+        self._stopper = threading.Thread(target=self._mp.stop, name="libvlc-stop", daemon=True)
+        self._stopper.start()
         self._set_state(STOPPED)
+
+    def _wait_for_stop(self) -> None:
+        """Let a background stop finish before the player is used again."""
+        stopper, self._stopper = getattr(self, "_stopper", None), None
+        if stopper is not None:
+            stopper.join(STOP_JOIN_S)
+            if stopper.is_alive():
+                log.warning("libvlc did not stop within %s s", STOP_JOIN_S)
 
     def seek(self, ms: int) -> None:
         if self._released or self._media is None:
@@ -348,6 +365,7 @@ class VlcPlayer(Player):
             return
         self._poll.stop()
         self._watchdog.stop()
+        self._wait_for_stop()
         self._mp.stop()  # synchronous: no callbacks run after this returns
         for name in _EVENTS:
             self._events.event_detach(getattr(self.vlc.EventType, name))

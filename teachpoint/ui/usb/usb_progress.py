@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from teachpoint.ui.usb.usb_messages import UsbMessages
+from teachpoint.ui.widgets import set_bar_value
 
 BAR_STEPS = 1000
 
@@ -57,7 +58,7 @@ class UsbProgress(QWidget):
     def update_progress(self, p) -> None:
         self.bar.setRange(0, BAR_STEPS)
         total = max(int(p.bytes_total), 1)
-        self.bar.setValue(min(BAR_STEPS, int(BAR_STEPS * int(p.bytes_done) / total)))
+        set_bar_value(self.bar, min(BAR_STEPS, int(BAR_STEPS * int(p.bytes_done) / total)))
         self.detail.setText(self.messages.progress_line(p))
 
     def end(self) -> None:
