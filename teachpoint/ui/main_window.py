@@ -24,7 +24,7 @@ from teachpoint.paths import DataPaths
 from teachpoint.ui import i18n, queries, style, top_bar
 from teachpoint.ui.document_view import DocumentView, opens_in_document_view
 from teachpoint.ui.formatting import format_size
-from teachpoint.ui.home_page import HomeScreen
+from teachpoint.ui.home_screen import HomeScreen
 from teachpoint.ui.lesson_panel import LessonPanel
 from teachpoint.ui.library_pane import LibraryPane
 from teachpoint.ui.player.player_window import PlayerView

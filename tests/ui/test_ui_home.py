@@ -13,7 +13,8 @@ from teachpoint.library import home, teaching
 from teachpoint.library.model import STATE_INSTALLED, FileRef, Position, RepositoryInfo, Resource
 from teachpoint.paths import DataPaths
 from teachpoint.ui import i18n
-from teachpoint.ui.home_page import HomePage, HomeScreen
+from teachpoint.ui.home_page import HomePage
+from teachpoint.ui.home_screen import HomeScreen
 from teachpoint.workspace import SETTING_LOCKED, Workspace
 from uihelpers import REPO, make_mp4, rid, sha256_of
 
