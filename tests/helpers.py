@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
+from teachpoint.sync.publish import publish
 from teachpoint.testing import media
 from teachpoint.workspace import Workspace
 
@@ -46,3 +48,22 @@ def assert_installed_lessons_play(ws: Workspace, expect_at_least: int = 1) -> No
         assert not report.damaged and not report.missing
         if res.kind == "video":
             decode_frames(ws.store.path_of(main.sha256))
+
+
+NEW_ROW = "音乐/三年级/春晓.mp4,春晓,三年级,音乐,人音版,上册,第二单元 春天,5,,,,"
+
+
+def make_versions(base: Path, source_dir: Path, publisher_key: Path) -> tuple[Path, Path]:
+    """(v1, v2) copies of the repository "county" under ``base``; v2 adds the lesson 春晓
+    (:data:`NEW_ROW`: video + thumbnail)."""
+    src = base / "src"
+    shutil.copytree(source_dir, src)
+    repo = base / "repo"
+    publish(src, publisher_key.with_suffix(".key"), repo, name="county", title="某某县教学资源",
+            progress=lambda *_: None)
+    v1 = base / "v1"
+    shutil.copytree(repo, v1)
+    make_video(src / "音乐/三年级/春晓.mp4", colour="rgbtestsrc")
+    write_csv(src, ROWS + [NEW_ROW])
+    publish(src, publisher_key.with_suffix(".key"), repo, progress=lambda *_: None)
+    return v1, repo

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROWS, assert_installed_lessons_play, make_video, write_csv
+from helpers import assert_installed_lessons_play, make_versions, make_video, write_csv
 from teachpoint.cli import main
 from teachpoint.errors import RepositoryError, SignatureError
 from teachpoint.sync import keys
@@ -29,7 +29,6 @@ from teachpoint.sync.stick import (
     INSTALLED, OLDER, NotAStick, UntrustedStick, import_source, import_stick, inspect_stick)
 from teachpoint.workspace import SETTING_DEMO
 
-NEW_ROW = "音乐/三年级/春晓.mp4,春晓,三年级,音乐,人音版,上册,第二单元 春天,5,,,,"
 
 
 def quiet(*_):
@@ -49,18 +48,7 @@ def workspace(workspace):
 @pytest.fixture(scope="module")
 def versions(tmp_path_factory, source_dir, publisher_key):
     """(v1, v2) copies of one repository; v2 adds the lesson 春晓 (video + thumbnail)."""
-    base = tmp_path_factory.mktemp("versions")
-    src = base / "src"
-    shutil.copytree(source_dir, src)
-    repo = base / "repo"
-    publish(src, publisher_key.with_suffix(".key"), repo, name="county", title="某某县教学资源",
-            progress=quiet)
-    v1 = base / "v1"
-    shutil.copytree(repo, v1)
-    make_video(src / "音乐/三年级/春晓.mp4", colour="rgbtestsrc")
-    write_csv(src, ROWS + [NEW_ROW])
-    publish(src, publisher_key.with_suffix(".key"), repo, progress=quiet)
-    return v1, repo
+    return make_versions(tmp_path_factory.mktemp("versions"), source_dir, publisher_key)
 
 
 @pytest.fixture(scope="module")

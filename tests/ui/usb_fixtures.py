@@ -14,13 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from helpers import ROWS, make_video, write_csv
+from helpers import make_versions  # noqa: F401 - the USB tests import it from here
 from teachpoint.paths import DataPaths
 from teachpoint.sync import keys
-from teachpoint.sync.publish import publish
 from teachpoint.workspace import Workspace
 
-NEW_ROW = "音乐/三年级/春晓.mp4,春晓,三年级,音乐,人音版,上册,第二单元 春天,5,,,,"
 
 
 def quiet(*_):
@@ -30,21 +28,6 @@ def quiet(*_):
 def t(source: str, context: str = "UsbMessages") -> str:
     """A UI string as the running app shows it (Chinese once the translations are merged)."""
     return QCoreApplication.translate(context, source)
-
-
-def make_versions(base: Path, source_dir: Path, publisher_key: Path) -> tuple[Path, Path]:
-    """(v1, v2) of the repository "county"; v2 adds the lesson 春晓 (video + thumbnail)."""
-    src = base / "src"
-    shutil.copytree(source_dir, src)
-    repo = base / "repo"
-    publish(src, publisher_key.with_suffix(".key"), repo, name="county", title="某某县教学资源",
-            progress=quiet)
-    v1 = base / "v1"
-    shutil.copytree(repo, v1)
-    make_video(src / "音乐/三年级/春晓.mp4", colour="rgbtestsrc")
-    write_csv(src, ROWS + [NEW_ROW])
-    publish(src, publisher_key.with_suffix(".key"), repo, progress=quiet)
-    return v1, repo
 
 
 def open_ws(path: Path, publisher_key: Path) -> Workspace:
