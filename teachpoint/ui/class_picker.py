@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,7 @@ from teachpoint.library.curriculum import GRADES, lookup_subject, subjects_for_g
 from teachpoint.library.home import ClassOffer, grade_label
 from teachpoint.ui import home_queries, i18n
 from teachpoint.ui.tasks import TaskManager
-from teachpoint.ui.widgets import make_label
+from teachpoint.ui.widgets import make_label, scroll_area
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +123,7 @@ class ClassPicker(QWidget):
         layout.addWidget(self.empty_chosen)
         layout.addLayout(self.chosen_box)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll = scroll_area(body)
         # 保存 / 以后再说 stay in sight below the scrolling choices, however small the screen
         self.button_bar = QFrame()
         self.button_bar.setObjectName("ClassPickerButtons")

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -35,7 +34,7 @@ from teachpoint.ui.formatting import format_clock
 from teachpoint.ui.home_queries import ClassCard, HomeData
 from teachpoint.ui.style import ACCENT
 from teachpoint.ui.tasks import TaskManager
-from teachpoint.ui.widgets import make_label
+from teachpoint.ui.widgets import make_label, scroll_area
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +111,7 @@ class HomePage(QWidget):
         layout.addWidget(self.new_hint)
         layout.addWidget(self.new_list)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll = scroll_area(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QScrollArea, QWidget
 
 
 def make_label(name: str, wrap: bool = True, selectable: bool = False, text: str = "") -> QLabel:
@@ -33,3 +33,13 @@ def set_bar_value(bar: QProgressBar, value: int) -> None:
     bar.setUpdatesEnabled(False)
     bar.setValue(value)
     bar.setUpdatesEnabled(True)
+
+
+def scroll_area(body: QWidget) -> QScrollArea:
+    """A frameless scroll area around a page's ``body``, so a page never asks for a taller window
+    than a classroom PC's screen (1366×768) has."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(body)
+    return scroll
