@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from teachpoint.library import curriculum  # noqa: E402
 from teachpoint.paths import DataPaths  # noqa: E402
-from teachpoint.sync import keys  # noqa: E402
-from teachpoint.sync.publish import publish  # noqa: E402
-from teachpoint.sync.sources import FolderSource  # noqa: E402
+from teachpoint.repo import keys  # noqa: E402
+from teachpoint.publish.publisher import publish  # noqa: E402
+from teachpoint.transport.sources import FolderSource  # noqa: E402
 from teachpoint.workspace import Workspace  # noqa: E402
 
 WORDS = ("春天 小马 过河 认识 分数 时间 长方形 面积 古诗 两首 静夜思 乘法 口诀 植物 动物 地球 "

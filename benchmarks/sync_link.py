@@ -64,8 +64,8 @@ os.environ.setdefault("TEACHPOINT_LOG_DIR", tempfile.mkdtemp(prefix="tp-bench-lo
 
 from teachpoint.paths import DataPaths  # noqa: E402
 from teachpoint.sync import engine as eng  # noqa: E402
-from teachpoint.sync import keys  # noqa: E402
-from teachpoint.sync.publish import publish  # noqa: E402
+from teachpoint.repo import keys  # noqa: E402
+from teachpoint.publish.publisher import publish  # noqa: E402
 from teachpoint.sync.source_list import add_source  # noqa: E402
 from teachpoint.testing import nginx as nginx_mod  # noqa: E402
 from teachpoint.testing.linkemu import LinkEmulator, Outage  # noqa: E402

@@ -41,7 +41,7 @@ os.environ.setdefault("TEACHPOINT_LOG_DIR", tempfile.mkdtemp(prefix="tp-soak-log
 
 from teachpoint.paths import DataPaths  # noqa: E402
 from teachpoint.sync import engine as eng  # noqa: E402
-from teachpoint.sync import keys  # noqa: E402
+from teachpoint.repo import keys  # noqa: E402
 from teachpoint.sync.service import ServiceTimes, run_service  # noqa: E402
 from teachpoint.sync.source_list import add_source  # noqa: E402
 from teachpoint.testing.linkemu import LinkEmulator, Outage  # noqa: E402
@@ -51,7 +51,7 @@ from teachpoint.workspace import Workspace  # noqa: E402
 from sync_link import CSV_HEADER, LESSONS, make_video, srt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-PUBLISH_PY = ("import sys; from pathlib import Path; from teachpoint.sync.publish import publish; "
+PUBLISH_PY = ("import sys; from pathlib import Path; from teachpoint.publish.publisher import publish; "
               "r = publish(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), name='county', "
               "progress=lambda *_: None); print(r.version)")
 

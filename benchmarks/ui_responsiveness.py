@@ -11,7 +11,7 @@ What it builds (in a temp dir, removed at the end):
   served by real nginx behind the link emulator (2 Mbit/s, 300 ms one-way delay, 200 kbit/s per
   TCP connection: scenario (a) of ``sync_link.py``);
 * a USB stick folder of ``--import-mb`` (default 1024) MB of random files of kind "other"
-  (128 MB each) plus three tiny video lessons, exported with ``teachpoint.sync.export`` as in
+  (128 MB each) plus three tiny video lessons, exported with ``teachpoint.sneakernet.export`` as in
   ``usb_import.py``;
 * the app's data dir with one local 1280x720, 30 s H.264 lesson installed (the one clicked).
 
@@ -86,9 +86,9 @@ import sync_link  # noqa: E402  (benchmarks/sync_link.py: the sync payload and B
 from helpers import CSV_HEADER, ROWS  # noqa: E402
 from helpers import make_video as tiny_video  # noqa: E402
 from teachpoint.paths import DataPaths  # noqa: E402
-from teachpoint.sync.export import export, give_plan  # noqa: E402
-from teachpoint.sync.publish import publish  # noqa: E402
-from teachpoint.sync.sources import FolderSource  # noqa: E402
+from teachpoint.sneakernet.export import export, give_plan  # noqa: E402
+from teachpoint.publish.publisher import publish  # noqa: E402
+from teachpoint.transport.sources import FolderSource  # noqa: E402
 from teachpoint.testing.linkemu import LinkEmulator  # noqa: E402
 from teachpoint.testing.xvfb import app_env, xvfb_display  # noqa: E402
 from teachpoint.workspace import Workspace  # noqa: E402

@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers import CSV_HEADER, ROWS, make_video  # noqa: E402
 from teachpoint.paths import DataPaths  # noqa: E402
-from teachpoint.sync import keys  # noqa: E402
-from teachpoint.sync.export import export, give_plan  # noqa: E402
-from teachpoint.sync.publish import publish  # noqa: E402
-from teachpoint.sync.sources import FolderSource, expand_sources  # noqa: E402
+from teachpoint.repo import keys  # noqa: E402
+from teachpoint.sneakernet.export import export, give_plan  # noqa: E402
+from teachpoint.publish.publisher import publish  # noqa: E402
+from teachpoint.transport.sources import FolderSource, expand_sources  # noqa: E402
 from teachpoint.workspace import Workspace  # noqa: E402
 
 GOAL = 0.8

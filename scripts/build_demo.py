@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from teachpoint.resources import DEMO_REPOSITORY_ID
-from teachpoint.sync import keys
-from teachpoint.sync.publish import publish
+from teachpoint.repo import keys
+from teachpoint.publish.publisher import publish
 
 HERE = Path(__file__).resolve().parent
 

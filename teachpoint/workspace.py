@@ -7,30 +7,23 @@ key trusted for the demo repository only.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 
 from teachpoint import resources
 from teachpoint.errors import DataDirError, TeachPointError
+from teachpoint.library import settings
 from teachpoint.library.catalogue import Catalogue
+from teachpoint.library.settings import DEFAULT_FLOOR, SETTING_DEMO, SETTING_FLOOR
 from teachpoint.library.store import ContentStore
 from teachpoint.paths import DataPaths
-from teachpoint.sync import keys
-from teachpoint.sync.install import InstallReport, NodeCache, install_from
-from teachpoint.sync.sources import FolderSource
-from teachpoint.sync.trust import TrustStore
+from teachpoint.site.config import apply_site_config
+from teachpoint.repo import keys
+from teachpoint.sync.pipeline import InstallReport, NodeCache, install_from
+from teachpoint.transport.sources import FolderSource
+from teachpoint.repo.trust import TrustStore
 
 log = logging.getLogger(__name__)
-DEFAULT_FLOOR = 1 << 30
-SETTING_FLOOR = "store_floor_bytes"
-SETTING_DEMO = "demo_installed"
-SETTING_LANGUAGE = "ui_language"        # "zh_CN" or "en"
-SETTING_LARGE_TEXT = "ui_large_text"    # "1" = projector-sized text
-SETTING_LOCKED = "site.locked"          # JSON list of LOCKABLE names the site configuration locks
-# What a site configuration (preseed) can lock so teachers cannot change it in settings.
-LOCKABLE = ("sources", "trust", "bandwidth", "subscriptions", "storage_floor", "inbox",
-            "language", "large_text", "classes")
 
 
 class Workspace:
@@ -49,10 +42,8 @@ class Workspace:
         self.demo_error: str | None = None
         if install_demo and not self.read_only and self.setting(SETTING_DEMO) is None:
             self._install_demo()
-        self.site_report = None  # teachpoint.site_config.SiteReport of this start (problems, changes)
+        self.site_report = None  # teachpoint.site.config.SiteReport of this start (problems, changes)
         if apply_site:
-            from teachpoint.site_config import apply_site_config  # it imports this module
-
             self.site_report = apply_site_config(self)
 
     def close(self) -> None:
@@ -61,19 +52,11 @@ class Workspace:
     # ---- settings (small key → text values) ---------------------------------------------------
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.catalogue.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
+        return settings.get_setting(self.catalogue, key, default)
 
     def locked_settings(self) -> frozenset[str]:
         """The :data:`LOCKABLE` names the site configuration has locked (empty if none)."""
-        try:
-            names = json.loads(self.setting(SETTING_LOCKED, "[]"))
-        except ValueError:
-            log.warning("setting %s is not valid JSON; nothing locked", SETTING_LOCKED)
-            return frozenset()
-        if not isinstance(names, list):
-            return frozenset()
-        return frozenset(n for n in names if n in LOCKABLE)
+        return settings.locked_settings(self.catalogue)
 
     def is_locked(self, name: str) -> bool:
         return name in self.locked_settings()
@@ -86,10 +69,7 @@ class Workspace:
 
     def set_setting(self, key: str, value: str) -> None:
         self.require_writable("save settings")
-        with self.catalogue.write_lock, self.catalogue.db.conn:
-            self.catalogue.db.conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+        settings.set_setting(self.catalogue, key, value)
 
     @property
     def floor_bytes(self) -> int:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from teachpoint.paths import DataPaths
-from teachpoint.sync import keys
-from teachpoint.sync.publish import publish
+from teachpoint.repo import keys
+from teachpoint.publish.publisher import publish
 from teachpoint.workspace import Workspace
 
 from helpers import ROWS, make_video, write_csv

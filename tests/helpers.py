@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from teachpoint.sync.publish import publish
+from teachpoint.publish.publisher import publish
 from teachpoint.testing import media
 from teachpoint.workspace import Workspace
 

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from teachpoint.sync import catalogue_csv
-from teachpoint.sync.catalogue_csv import check_relative_path, read_catalogue_csv
+from teachpoint.publish import catalogue_csv
+from teachpoint.publish.catalogue_csv import check_relative_path, read_catalogue_csv
 from teachpoint.errors import UsageError
 
 HEADER_CN = "文件,标题,年级,学科,版本,册,单元,课次,类型,字幕,缩略图,简介,关键词"
@@ -275,6 +275,6 @@ def test_hostile_paths_rejected(cell):
 
 
 def test_catalogue_csv_does_not_import_qt():
-    code = "import sys, teachpoint.sync.catalogue_csv; " \
+    code = "import sys, teachpoint.publish.catalogue_csv; " \
            "assert 'PySide6' not in sys.modules and 'vlc' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from teachpoint.paths import DataPaths
-from teachpoint.site_config import ENV_SITE_CONFIG, FILE_NAME
-from teachpoint.sync.sources import FolderSource
+from teachpoint.site.config import ENV_SITE_CONFIG, FILE_NAME
+from teachpoint.transport.sources import FolderSource
 from teachpoint.workspace import Workspace
 
 from helpers import assert_installed_lessons_play

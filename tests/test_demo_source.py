@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from teachpoint.sync.media import looks_like_media, probe, sniff_kind, subtitle_language
+from teachpoint.publish.media import looks_like_media, probe, sniff_kind, subtitle_language
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_demo_source.py"
 HEADERS = ["文件", "标题", "年级", "学科", "版本", "册", "单元", "课次", "类型", "字幕", "缩略图", "简介", "关键词"]

@@ -12,8 +12,9 @@ import zipfile
 import pytest
 from helpers import assert_installed_lessons_play
 
-from teachpoint import diagnostics, logsetup
-from teachpoint.diagnostics import DiagnosticsError, write_diagnostics
+from teachpoint.ops import diagnostics
+from teachpoint import logsetup
+from teachpoint.ops.diagnostics import DiagnosticsError, write_diagnostics
 from teachpoint.library import teaching
 from teachpoint.paths import DataPaths
 from teachpoint.sync.source_list import add_source, record_attempt

@@ -20,9 +20,9 @@ import requests
 
 from teachpoint.library.partial import load_ranges
 from teachpoint.library.store import Cancelled, ContentStore
-from teachpoint.sync.download import BlobJob, Downloader, SourceUnreachable, parse_retry_after
-from teachpoint.sync.ratelimit import RateLimiter
-from teachpoint.sync.repo_format import blob_path
+from teachpoint.transport.download import BlobJob, Downloader, SourceUnreachable, parse_retry_after
+from teachpoint.transport.ratelimit import RateLimiter
+from teachpoint.repo.format import blob_path
 from teachpoint.testing.linkemu import LinkEmulator
 from teachpoint.testing.nginx import NginxServer, free_port
 
@@ -238,7 +238,7 @@ OVERSHOOT = pytest.mark.xfail(reason="stream growth overshoots on a full link (s
     (None, "d", (7, 8)), pytest.param(3_200_000, "c", (4, 6), marks=OVERSHOOT)])
 def test_streams_added_while_throughput_grows(repo, nginx, store, monkeypatch, link_bps, name, expect):
     """Each stream is capped at 100 kB/s: more streams help until the link itself is full."""
-    monkeypatch.setattr("teachpoint.sync.download.ADAPT_S", 0.5)
+    monkeypatch.setattr("teachpoint.transport.download.ADAPT_S", 0.5)
     b = repo[1][name]
     with LinkEmulator(("127.0.0.1", nginx.port), rate_bps=link_bps, delay_s=0.02,
                       per_conn_bps=800_000) as link:

@@ -24,15 +24,15 @@ import pytest
 from teachpoint.cli import main
 from teachpoint.errors import NotEnoughSpace, UsageError
 from teachpoint.paths import DataPaths
-from teachpoint.sync import export as export_mod
-from teachpoint.sync.export import (
+from teachpoint.sneakernet import export as export_mod
+from teachpoint.sneakernet.export import (
     FAT_MAX_FILE, ExportError, check_fat_names, export, fat_name_ok, filesystem_type, give_plan,
     may_be_fat)
-from teachpoint.sync.inventory import (
+from teachpoint.sneakernet.inventory import (
     FOLDER, MAX_INVENTORY_BYTES, InventoryError, find_inventories, make_inventory, parse_inventory,
     read_inventory, write_inventory)
-from teachpoint.sync.publish import publish
-from teachpoint.sync.sources import COLLECTION_NAME, FolderSource, expand_sources, parse_collection
+from teachpoint.publish.publisher import publish
+from teachpoint.transport.sources import COLLECTION_NAME, FolderSource, expand_sources, parse_collection
 from teachpoint.workspace import Workspace
 
 from helpers import assert_installed_lessons_play
@@ -358,7 +358,7 @@ def test_huge_symlinked_and_missing_inventories_and_the_cli_error(tmp_path, conn
 
 def test_inventory_is_compact(connected):
     shas = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(100_000)]
-    from teachpoint.sync.inventory import encode_blobs
+    from teachpoint.sneakernet.inventory import encode_blobs
     enc = encode_blobs(shas)
     assert enc["count"] == 100_000 and len(enc["data"]) < 1_100_000  # ~10.7 bytes a blob
     inv = parse_inventory(json.dumps({**make_inventory(connected), "blobs": enc}).encode())

@@ -15,14 +15,14 @@ import pytest
 
 from helpers import assert_installed_lessons_play
 from teachpoint.cli import main
-from teachpoint.sync import keys
+from teachpoint.repo import keys
 from teachpoint.sync.engine import SyncEngine
-from teachpoint.sync.inbox import (
+from teachpoint.sneakernet.inbox import (
     APPLIED, COMPLETE, ERROR, OLDER, REJECTED_DIR, STALE_SECONDS, WAITING, get_inbox, scan_inbox,
     set_inbox)
 from teachpoint.sync.service import ServiceTimes, run_service
-from teachpoint.sync.sources import FolderSource, collection_bytes
-from teachpoint.workspace import SETTING_DEMO
+from teachpoint.transport.sources import FolderSource, collection_bytes
+from teachpoint.library.settings import SETTING_DEMO
 
 
 @pytest.fixture
@@ -218,7 +218,7 @@ def test_garbage_root_is_reported_once_when_it_stays_garbage(workspace, publishe
 
 def test_untrusted_and_older_broadcasts(workspace, published_repo, tmp_path, source_dir,
                                         publisher_key):
-    from teachpoint.sync.publish import publish
+    from teachpoint.publish.publisher import publish
 
     inbox = tmp_path / "inbox"
     shutil.copytree(published_repo, inbox)

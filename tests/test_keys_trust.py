@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from teachpoint.errors import SignatureError, TeachPointError, UsageError
-from teachpoint.sync import keys
-from teachpoint.sync.keys import (
+from teachpoint.repo import keys
+from teachpoint.repo.keys import (
     PublicKey,
     generate_keypair,
     load_private_key,
@@ -23,7 +23,7 @@ from teachpoint.sync.keys import (
     sign,
     verify_signature,
 )
-from teachpoint.sync.trust import TrustStore
+from teachpoint.repo.trust import TrustStore
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
@@ -96,12 +96,12 @@ def test_refuses_to_write_through_a_symlink(tmp_path):
 @posix_only
 def test_warns_when_private_key_is_group_readable(tmp_path, kp, caplog):
     os.chmod(kp.private_path, 0o644)
-    with caplog.at_level(logging.WARNING, logger="teachpoint.sync.keys"):
+    with caplog.at_level(logging.WARNING, logger="teachpoint.repo.keys"):
         load_private_key(kp.private_path)
     assert any("readable by other users" in r.getMessage() for r in caplog.records)
     caplog.clear()
     os.chmod(kp.private_path, 0o600)
-    with caplog.at_level(logging.WARNING, logger="teachpoint.sync.keys"):
+    with caplog.at_level(logging.WARNING, logger="teachpoint.repo.keys"):
         load_private_key(kp.private_path)
     assert not caplog.records
 
@@ -384,6 +384,6 @@ def test_add_key_from_memory_and_persistence(tmp_path, kp):
 
 
 def test_sync_keys_and_trust_do_not_import_qt():
-    code = "import sys, teachpoint.sync.keys, teachpoint.sync.trust; " \
+    code = "import sys, teachpoint.repo.keys, teachpoint.repo.trust; " \
            "assert 'PySide6' not in sys.modules and 'vlc' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

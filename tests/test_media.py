@@ -1,4 +1,4 @@
-"""teachpoint.sync.media against real files made with ffmpeg (and hand-written PDF bytes)."""
+"""teachpoint.publish.media against real files made with ffmpeg (and hand-written PDF bytes)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from teachpoint.errors import TeachPointError
-from teachpoint.sync import media
-from teachpoint.sync.media import MediaError, looks_like_media, make_thumbnail, media_type_for, probe, \
+from teachpoint.publish import media
+from teachpoint.publish.media import MediaError, looks_like_media, make_thumbnail, media_type_for, probe, \
     sniff_kind, subtitle_language
 
 pytestmark = pytest.mark.skipif(not (shutil.which("ffmpeg") and shutil.which("ffprobe")),
@@ -234,5 +234,5 @@ def test_subtitle_language(name, lang):
 
 def test_no_qt_import():
     import sys
-    code = "import sys, teachpoint.sync.media; assert 'PySide6' not in sys.modules and 'vlc' not in sys.modules"
+    code = "import sys, teachpoint.publish.media; assert 'PySide6' not in sys.modules and 'vlc' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -8,10 +8,10 @@ import pytest
 
 from helpers import ROWS, assert_installed_lessons_play, make_video, write_csv
 from teachpoint.errors import PublishError, UsageError
-from teachpoint.sync.publish import publish
-from teachpoint.sync.sources import FolderSource
-from teachpoint.sync.trust import TrustStore
-from teachpoint.sync.verify import verify_repository
+from teachpoint.publish.publisher import publish
+from teachpoint.transport.sources import FolderSource
+from teachpoint.repo.trust import TrustStore
+from teachpoint.repo.verify import verify_repository
 
 
 def quiet(*_):
@@ -119,7 +119,7 @@ def test_publish_refuses_empty_csv_and_foreign_key(tmp_path, source_dir, publish
     with pytest.raises(PublishError, match="catalogue.csv"):
         publish(src, publisher_key.with_suffix(".key"), tmp_path / "out", name="x", progress=quiet)
     assert not (tmp_path / "out" / "root.json").exists()
-    from teachpoint.sync import keys
+    from teachpoint.repo import keys
     keys.generate_keypair(tmp_path / "other")
     repo = tmp_path / "repo"
     shutil.copytree(published_repo, repo)

@@ -17,13 +17,13 @@ import pytest
 
 from helpers import assert_installed_lessons_play
 from teachpoint.errors import RepositoryError, RollbackError, SignatureError
-from teachpoint.sync import keys
-from teachpoint.sync.publish import publish
-from teachpoint.sync.repo_format import blob_path, encode_node, meta_path
-from teachpoint.sync.root import parse_root
-from teachpoint.sync.sources import FolderSource
-from teachpoint.sync.trust import TrustStore
-from teachpoint.sync.verify import verify_repository
+from teachpoint.repo import keys
+from teachpoint.publish.publisher import publish
+from teachpoint.repo.format import blob_path, encode_node, meta_path
+from teachpoint.repo.root import parse_root
+from teachpoint.transport.sources import FolderSource
+from teachpoint.repo.trust import TrustStore
+from teachpoint.repo.verify import verify_repository
 
 
 def quiet(*_):

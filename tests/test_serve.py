@@ -26,11 +26,11 @@ import requests
 from helpers import assert_installed_lessons_play, write_csv
 from teachpoint.paths import DataPaths
 from teachpoint.sync import engine as eng
-from teachpoint.sync import serve
-from teachpoint.sync.serve import Peer, ServeError, parse_range, serve_collection
-from teachpoint.sync.publish import publish
+from teachpoint.transport import serve
+from teachpoint.transport.serve import Peer, ServeError, parse_range, serve_collection
+from teachpoint.publish.publisher import publish
 from teachpoint.sync.source_list import add_source
-from teachpoint.sync.sources import FolderSource, parse_collection
+from teachpoint.transport.sources import FolderSource, parse_collection
 from teachpoint.workspace import Workspace
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -117,7 +117,7 @@ def test_big_file_is_fetched_in_ranged_pieces_without_waste(tmp_path, publisher_
         server.install(FolderSource(tmp_path / "repo"))
         with serve_collection(server, "127.0.0.1", 0) as p:
             add_source(client.catalogue, p.url + "big/", "peer")  # a plain repository URL works too
-            with caplog.at_level(logging.DEBUG, logger="teachpoint.sync.serve"):
+            with caplog.at_level(logging.DEBUG, logger="teachpoint.transport.serve"):
                 result = eng.SyncEngine(client).sync_once()
         assert result.outcome == eng.UPDATED, result.sources[0].error
         assert result.sources[0].bytes_fetched == len(big)

@@ -11,14 +11,15 @@ import pytest
 
 from teachpoint.library.teaching import add_bookmark, classes, remove_class, save_position
 from teachpoint.paths import DataPaths
-from teachpoint.site_config import (
+from teachpoint.site.config import (
     ENV_SITE_CONFIG, FILE_NAME, SETTING_APPLIED, apply_site_config, check_file, find_site_configs)
-from teachpoint.site_config_file import TABLE_KEYS, TOP_KEYS
+from teachpoint.site.file import TABLE_KEYS, TOP_KEYS
 from teachpoint.sync import engine
-from teachpoint.sync.inbox import get_inbox
+from teachpoint.sneakernet.inbox import get_inbox
 from teachpoint.sync.source_list import list_sources, remove_source
-from teachpoint.sync.sources import FolderSource
-from teachpoint.workspace import SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_LOCKED, Workspace
+from teachpoint.transport.sources import FolderSource
+from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_LOCKED
+from teachpoint.workspace import Workspace
 
 from helpers import assert_installed_lessons_play
 
@@ -278,7 +279,7 @@ def test_bad_values_are_reported_and_the_rest_applies(name, fragment, words, pla
 
 
 def publisher_key_id(prefix: Path) -> str:
-    from teachpoint.sync.keys import load_public_key
+    from teachpoint.repo.keys import load_public_key
 
     return load_public_key(prefix.with_suffix(".pub")).key_id
 

@@ -21,13 +21,13 @@ import pytest
 from helpers import assert_installed_lessons_play, make_versions, make_video, write_csv
 from teachpoint.cli import main
 from teachpoint.errors import RepositoryError, SignatureError
-from teachpoint.sync import keys
-from teachpoint.sync.publish import publish
-from teachpoint.sync.repo_format import blob_path, encode_node
-from teachpoint.sync.sources import FolderSource, collection_bytes
-from teachpoint.sync.stick import (
+from teachpoint.repo import keys
+from teachpoint.publish.publisher import publish
+from teachpoint.repo.format import blob_path, encode_node
+from teachpoint.transport.sources import FolderSource, collection_bytes
+from teachpoint.sneakernet.stick import (
     INSTALLED, OLDER, NotAStick, UntrustedStick, import_source, import_stick, inspect_stick)
-from teachpoint.workspace import SETTING_DEMO
+from teachpoint.library.settings import SETTING_DEMO
 
 
 
@@ -490,7 +490,7 @@ def test_inspect_a_fresh_pc_an_older_stick_and_inventories(workspace, tmp_path, 
 
 
 def test_inspect_stick_caps_its_work(workspace, tmp_path, published_repo, monkeypatch):
-    from teachpoint.sync import stick as stick_mod
+    from teachpoint.sneakernet import stick as stick_mod
 
     monkeypatch.setattr(stick_mod, "INSPECT_MAX_NODES", 1)
     repo = inspect_stick(workspace, stick_of(tmp_path, published_repo)).repositories[0]

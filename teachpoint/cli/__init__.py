@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         # The sync service logs to its own file: two processes never rotate one file.
         setup_logging(paths.logs, file_name=SERVICE_LOG_FILE if args.command == "sync" else LOG_FILE)
         if args.selftest:
-            from teachpoint import selftest
+            from teachpoint.ops import selftest
 
             return selftest.main(paths)
         if args.command is None:

@@ -1,4 +1,4 @@
-"""``teachpoint diagnose --to FILE``: a diagnostics zip for IT staff (see teachpoint.diagnostics)."""
+"""``teachpoint diagnose --to FILE``: a diagnostics zip for IT staff (see teachpoint.ops.diagnostics)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def register(sub, common) -> None:
 
 
 def cmd_diagnose(args, paths) -> int:
-    from teachpoint.diagnostics import write_diagnostics
+    from teachpoint.ops.diagnostics import write_diagnostics
 
     written = write_diagnostics(paths, Path(args.to).expanduser(), selftest=not args.no_selftest)
     print(f"diagnostics written to {written} ({human_size(written.stat().st_size)})")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from teachpoint.cli.output import human_size, print_json
 from teachpoint.errors import UsageError
-from teachpoint.sync.inbox import get_inbox, scan_inbox, set_inbox
+from teachpoint.sneakernet.inbox import get_inbox, scan_inbox, set_inbox
 from teachpoint.sync.lock import SyncLock
 from teachpoint.workspace import Workspace
 

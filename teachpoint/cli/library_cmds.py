@@ -8,7 +8,7 @@ from teachpoint.cli.output import human_size, print_json, progress_done, progres
 from teachpoint.library import search as search_mod
 from teachpoint.library.browse import browse_tree
 from teachpoint.library.curriculum import grade_name
-from teachpoint.sync.root import days_since
+from teachpoint.repo.root import days_since
 from teachpoint.workspace import Workspace
 
 STATE_ZH = {"installed": "已下载", "not_downloaded": "未下载", "damaged": "已损坏"}

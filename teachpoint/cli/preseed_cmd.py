@@ -11,10 +11,11 @@ from pathlib import Path
 
 from teachpoint.cli.output import human_size, print_json
 from teachpoint.library.curriculum import grade_name
-from teachpoint.site_config import (
+from teachpoint.site.config import (
     apply_site_config, candidate_paths, check_found_configs, find_site_configs)
-from teachpoint.site_config_file import read_site_config
-from teachpoint.workspace import LOCKABLE, Workspace
+from teachpoint.site.file import read_site_config
+from teachpoint.library.settings import LOCKABLE
+from teachpoint.workspace import Workspace
 
 
 def register(sub, common) -> None:

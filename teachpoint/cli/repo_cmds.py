@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 
 from teachpoint.cli.output import human_size, print_json, progress_done, progress_line
-from teachpoint.sync import keys
-from teachpoint.sync.publish import publish
-from teachpoint.sync.sources import open_source
-from teachpoint.sync.stick import check_stick_folder, import_stick
-from teachpoint.sync.trust import TrustStore
-from teachpoint.sync.verify import verify_repository
+from teachpoint.repo import keys
+from teachpoint.publish.publisher import publish
+from teachpoint.transport.sources import open_source
+from teachpoint.sneakernet.stick import check_stick_folder, import_stick
+from teachpoint.repo.trust import TrustStore
+from teachpoint.repo.verify import verify_repository
 from teachpoint.workspace import Workspace
 
 

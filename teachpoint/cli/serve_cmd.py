@@ -7,7 +7,7 @@ import sys
 import threading
 
 from teachpoint.errors import UsageError
-from teachpoint.sync.serve import DEFAULT_PORT, MAX_CONNECTIONS, Peer
+from teachpoint.transport.serve import DEFAULT_PORT, MAX_CONNECTIONS, Peer
 from teachpoint.workspace import Workspace
 
 

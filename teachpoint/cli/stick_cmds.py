@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from teachpoint.cli.output import human_size, print_json, progress_done, progress_line
-from teachpoint.sync.export import export, give_plan
-from teachpoint.sync.inventory import find_inventories, read_inventory, write_inventory
+from teachpoint.sneakernet.export import export, give_plan
+from teachpoint.sneakernet.inventory import find_inventories, read_inventory, write_inventory
 from teachpoint.workspace import Workspace
 
 

@@ -21,16 +21,16 @@ from datetime import datetime
 from teachpoint.errors import (
     NotEnoughSpace, RepositoryError, SourceUnreachable, TeachPointError)
 from teachpoint.library.store import Cancelled
-from teachpoint.sync.folder_copy import CopyProgress, copy_blobs
-from teachpoint.sync.download import NOT_ON_SOURCE, BlobJob, Downloader, DownloadProgress
-from teachpoint.sync.install import InstallReport, install_from
+from teachpoint.transport.folder_copy import CopyProgress, copy_blobs
+from teachpoint.transport.download import NOT_ON_SOURCE, BlobJob, Downloader, DownloadProgress
+from teachpoint.sync.pipeline import InstallReport, install_from
 from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.priority import WantedBlob, resource_blobs, wanted_in_order
-from teachpoint.sync.ratelimit import RateLimiter
-from teachpoint.sync.repo_format import blob_path
+from teachpoint.transport.ratelimit import RateLimiter
+from teachpoint.repo.format import blob_path
 from teachpoint.sync.schedule import Bandwidth, Subscriptions
 from teachpoint.sync.source_list import SourceEntry, list_sources, record_attempt
-from teachpoint.sync.sources import FolderSource, HttpSource, expand_sources
+from teachpoint.transport.sources import FolderSource, HttpSource, expand_sources
 
 log = logging.getLogger(__name__)
 

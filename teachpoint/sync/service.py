@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from teachpoint.errors import TeachPointError
 from teachpoint.sync.engine import OFFLINE, FAILED, SyncEngine
-from teachpoint.sync.inbox import get_inbox, scan_inbox
+from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
 from teachpoint.sync.lock import SyncBusy, SyncLock
 from teachpoint.sync.source_list import list_sources
 

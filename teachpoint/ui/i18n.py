@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from teachpoint.resources import assets_dir
-from teachpoint.workspace import SETTING_LANGUAGE
+from teachpoint.library.settings import SETTING_LANGUAGE
 
 log = logging.getLogger(__name__)
 

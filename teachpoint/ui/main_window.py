@@ -36,7 +36,8 @@ from teachpoint.ui.sync_controller import SyncController
 from teachpoint.ui.sync_panel import SyncPanel
 from teachpoint.ui.tasks import TaskManager
 from teachpoint.ui.usb import UsbController
-from teachpoint.workspace import SETTING_LARGE_TEXT, Workspace
+from teachpoint.library.settings import SETTING_LARGE_TEXT
+from teachpoint.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from teachpoint.sync.download import DownloadProgress
+from teachpoint.transport.download import DownloadProgress
 from teachpoint.sync.engine import SyncEngine, SyncResult
-from teachpoint.sync.inbox import get_inbox, scan_inbox
+from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
 from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.source_list import SourceEntry, list_sources
 

@@ -16,7 +16,8 @@ from teachpoint.library.model import STATE_INSTALLED
 from teachpoint.paths import DataPaths
 from teachpoint.ui import home_queries, i18n
 from teachpoint.ui.class_picker import ClassPicker, ClassPickerDialog
-from teachpoint.workspace import SETTING_LOCKED, Workspace
+from teachpoint.library.settings import SETTING_LOCKED
+from teachpoint.workspace import Workspace
 from uihelpers import rid
 
 PLAYABLE = ("m-3-2-4", "m-3-2-5")  # the test library's good videos (its "Hello" is broken on purpose)

@@ -15,7 +15,8 @@ from teachpoint.paths import DataPaths
 from teachpoint.ui import i18n
 from teachpoint.ui.home_page import HomePage
 from teachpoint.ui.home_screen import HomeScreen
-from teachpoint.workspace import SETTING_LOCKED, Workspace
+from teachpoint.library.settings import SETTING_LOCKED
+from teachpoint.workspace import Workspace
 from uihelpers import REPO, make_mp4, rid, sha256_of
 
 

@@ -24,7 +24,7 @@ from PySide6.QtCore import QCoreApplication
 
 from helpers import write_csv
 from teachpoint.sync.engine import SETTING_BANDWIDTH
-from teachpoint.sync.publish import publish
+from teachpoint.publish.publisher import publish
 from teachpoint.testing import media as test_media
 from teachpoint.testing.nginx import NginxServer
 from teachpoint.testing.xvfb import XvfbError, app_env, xvfb_display

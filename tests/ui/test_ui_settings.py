@@ -15,11 +15,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QWidget
 
 from teachpoint.sync import engine
-from teachpoint.sync.inbox import get_inbox
+from teachpoint.sneakernet.inbox import get_inbox
 from teachpoint.sync.source_list import list_sources
 from teachpoint.ui import i18n, style
 from teachpoint.ui.settings_page import SettingsPage
-from teachpoint.workspace import SETTING_LANGUAGE, SETTING_LARGE_TEXT, Workspace
+from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
+from teachpoint.workspace import Workspace
 
 TIMEOUT = 15_000
 
@@ -344,8 +345,8 @@ def test_saved_display_settings_are_shown_when_the_page_opens(qtbot, tasks, libr
     assert page.display.language_box.currentData() == "zh_CN"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("teachpoint.diagnostics") is None,
-                    reason="teachpoint/diagnostics.py (write_diagnostics) is written by another "
+@pytest.mark.skipif(importlib.util.find_spec("teachpoint.ops.diagnostics") is None,
+                    reason="teachpoint/ops/diagnostics.py (write_diagnostics) is written by another "
                            "helper and is not in this tree yet")
 def test_diagnose_button_writes_a_zip(qtbot, page, tmp_path):
     dest = tmp_path / "teachpoint-diagnose-2026-01-01.zip"

@@ -13,11 +13,11 @@ import pytest
 
 from helpers import assert_installed_lessons_play
 from teachpoint.sync import engine
-from teachpoint.sync.inbox import get_inbox
+from teachpoint.sneakernet.inbox import get_inbox
 from teachpoint.sync.source_list import add_source, list_sources
-from teachpoint.sync.sources import FolderSource
+from teachpoint.transport.sources import FolderSource
 from teachpoint.ui.settings_page import SettingsPage
-from teachpoint.workspace import LOCKABLE, SETTING_LOCKED
+from teachpoint.library.settings import LOCKABLE, SETTING_LOCKED
 
 TIMEOUT = 15_000
 

@@ -21,10 +21,10 @@ from PySide6.QtCore import QTimer
 
 from helpers import assert_installed_lessons_play, write_csv
 from teachpoint.library.partial import load_ranges
-from teachpoint.sync import keys
+from teachpoint.repo import keys
 from teachpoint.sync.engine import SETTING_BANDWIDTH
 from teachpoint.sync.priority import wanted_in_order
-from teachpoint.sync.publish import publish
+from teachpoint.publish.publisher import publish
 from teachpoint.sync.schedule import Subscriptions
 from teachpoint.sync.service import ServiceTimes
 from teachpoint.sync.source_list import add_source

@@ -15,10 +15,10 @@ import pytest
 from PySide6.QtCore import QStorageInfo, Qt
 
 from helpers import assert_installed_lessons_play
-from teachpoint.sync.export import export, give_plan
-from teachpoint.sync.inventory import write_inventory
-from teachpoint.sync.sources import FolderSource
-from teachpoint.sync.stick import import_stick
+from teachpoint.sneakernet.export import export, give_plan
+from teachpoint.sneakernet.inventory import write_inventory
+from teachpoint.transport.sources import FolderSource
+from teachpoint.sneakernet.stick import import_stick
 from teachpoint.ui.formatting import format_size
 from teachpoint.ui.usb import DriveWatcher, UsbDialog, inspect_drive, looks_removable, removable_volumes
 from usb_fixtures import (
@@ -279,7 +279,7 @@ def test_stick_pulled_out_mid_import_then_continued(qtbot, tmp_path, tasks, vers
 
 
 def test_untrusted_stick_is_explained_and_not_importable(qtbot, tmp_path, tasks, versions, workspace):
-    from teachpoint.sync import keys
+    from teachpoint.repo import keys
 
     import_stick(workspace, versions[0])
     stick = stick_of(tmp_path, versions[1])

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from helpers import assert_installed_lessons_play
-from teachpoint.sync.inventory import write_inventory
-from teachpoint.sync.sources import FolderSource
+from teachpoint.sneakernet.inventory import write_inventory
+from teachpoint.transport.sources import FolderSource
 from teachpoint.ui.formatting import format_size
 from usb_fixtures import open_ws, t
 

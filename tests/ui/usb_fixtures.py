@@ -1,8 +1,8 @@
 """Real USB sticks for the USB UI tests: folders built by the project's own publish/export/inventory.
 
 A "stick" here is a plain folder: the app treats a watched folder exactly like a mounted drive,
-and everything on it is written by :func:`teachpoint.sync.publish.publish`,
-:func:`teachpoint.sync.export.export` or :func:`teachpoint.sync.inventory.write_inventory` from
+and everything on it is written by :func:`teachpoint.publish.publisher.publish`,
+:func:`teachpoint.sneakernet.export.export` or :func:`teachpoint.sneakernet.inventory.write_inventory` from
 real ffmpeg media (the conftest ``source_dir``).
 """
 
@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication
 
 from helpers import make_versions  # noqa: F401 - the USB tests import it from here
 from teachpoint.paths import DataPaths
-from teachpoint.sync import keys
+from teachpoint.repo import keys
 from teachpoint.workspace import Workspace
 
 

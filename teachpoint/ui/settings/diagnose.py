@@ -1,6 +1,6 @@
 """诊断: one button that writes a zip of logs and facts about this PC for the IT staff.
 
-The zip is made by :func:`teachpoint.diagnostics.write_diagnostics` in a worker; the page then
+The zip is made by :func:`teachpoint.ops.diagnostics.write_diagnostics` in a worker; the page then
 says where it was saved, so the teacher can send it or read the path out on the phone.
 """
 
@@ -23,7 +23,7 @@ def default_file_name(today: date | None = None) -> str:
 
 
 def _write(paths, dest: Path) -> Path:
-    from teachpoint.diagnostics import write_diagnostics  # made by its own module, imported late
+    from teachpoint.ops.diagnostics import write_diagnostics  # made by its own module, imported late
 
     return Path(write_diagnostics(paths, dest))
 

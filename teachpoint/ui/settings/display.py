@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QHBoxLayout, Q
 
 from teachpoint.ui import i18n, style
 from teachpoint.ui.settings.common import FieldMessage, SettingsSection
-from teachpoint.workspace import SETTING_LANGUAGE, SETTING_LARGE_TEXT
+from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
 
 log = logging.getLogger(__name__)
 

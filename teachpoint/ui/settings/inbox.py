@@ -1,6 +1,6 @@
 """卫星接收文件夹: the folder a satellite receiver fills with lessons, and whether to tidy it.
 
-Read and written with :func:`teachpoint.sync.inbox.get_inbox` / :func:`~teachpoint.sync.inbox.set_inbox`,
+Read and written with :func:`teachpoint.sneakernet.inbox.get_inbox` / :func:`~teachpoint.sneakernet.inbox.set_inbox`,
 as ``teachpoint inbox --set DIR [--cleanup]`` and ``--off`` do.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from teachpoint.errors import UsageError
-from teachpoint.sync.inbox import InboxConfig, get_inbox, set_inbox
+from teachpoint.sneakernet.inbox import InboxConfig, get_inbox, set_inbox
 from teachpoint.ui.settings.common import FieldMessage, SettingsSection, hint_label
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """信任的发布者: the publisher keys this PC accepts lessons from.
 
 A key is added from its ``.pub`` file: it is read in a worker with
-:func:`teachpoint.sync.keys.load_public_key` (which refuses garbage and private keys), its
+:func:`teachpoint.repo.keys.load_public_key` (which refuses garbage and private keys), its
 fingerprint is shown and the person confirms; then :meth:`TrustStore.add_key` stores it, as
 ``teachpoint trust add`` does.
 """
@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem, QVBoxLayout)
 
 from teachpoint.errors import UsageError
-from teachpoint.sync import keys
-from teachpoint.sync.trust import TrustedKey
+from teachpoint.repo import keys
+from teachpoint.repo.trust import TrustedKey
 from teachpoint.ui.settings.common import FieldMessage, SettingsSection, hint_label
 
 log = logging.getLogger(__name__)

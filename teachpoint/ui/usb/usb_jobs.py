@@ -1,10 +1,10 @@
 """The work behind the USB dialog, run in TaskManager workers (plain Python, no Qt, no widgets).
 
 * :func:`inspect_drive` — what a drive offers: the lessons it would bring
-  (:func:`teachpoint.sync.stick.inspect_stick`), and for each inventory of another school on it,
-  what this PC could copy for that school (:func:`teachpoint.sync.export_plan.give_plan`) and
+  (:func:`teachpoint.sneakernet.stick.inspect_stick`), and for each inventory of another school on it,
+  what this PC could copy for that school (:func:`teachpoint.sneakernet.export_plan.give_plan`) and
   whether it fits on the stick.
-* :func:`import_drive` — :func:`teachpoint.sync.stick.import_stick` under the sync lock.
+* :func:`import_drive` — :func:`teachpoint.sneakernet.stick.import_stick` under the sync lock.
 * :func:`export_for_inventory` — the export for one inventory on the stick.
 * :func:`write_own_inventory` — put this PC's inventory on the stick.
 * :func:`problem_kind` — sorts a failure into the few cases the dialog explains in plain words.
@@ -25,14 +25,14 @@ from typing import Callable
 from teachpoint.errors import (
     DataDirError, NotEnoughSpace, RepositoryError, SignatureError, TeachPointError)
 from teachpoint.library.store import Cancelled
-from teachpoint.sync import inventory as inventory_mod
-from teachpoint.sync.export import ExportError, SPACE_MARGIN, export, give_plan
-from teachpoint.sync.export_checks import present
-from teachpoint.sync.inventory import Inventory, InventoryError, read_inventory
+from teachpoint.sneakernet import inventory as inventory_mod
+from teachpoint.sneakernet.export import ExportError, SPACE_MARGIN, export, give_plan
+from teachpoint.sneakernet.export_checks import present
+from teachpoint.sneakernet.inventory import Inventory, InventoryError, read_inventory
 from teachpoint.sync.lock import SyncBusy, SyncLock
-from teachpoint.sync.repo_format import blob_path
-from teachpoint.sync.stick import StickImport, StickOffer, UntrustedStick, import_stick, inspect_stick
-from teachpoint.sync.stick_check import list_inventories
+from teachpoint.repo.format import blob_path
+from teachpoint.sneakernet.stick import StickImport, StickOffer, UntrustedStick, import_stick, inspect_stick
+from teachpoint.sneakernet.stick_check import list_inventories
 
 log = logging.getLogger(__name__)
 

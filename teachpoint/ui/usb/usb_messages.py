@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from teachpoint.sync.stick import FAILED, StickImport, StickOffer
+from teachpoint.sneakernet.stick import FAILED, StickImport, StickOffer
 from teachpoint.ui.formatting import format_duration, format_size
 from teachpoint.ui.usb import usb_jobs
 from teachpoint.ui.usb.usb_jobs import ExportDone, InventoryOffer

@@ -1,0 +1,1 @@
+"""Operations tools for IT staff: the self-test and the diagnostics zip."""

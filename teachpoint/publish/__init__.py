@@ -1,0 +1,1 @@
+"""The publisher's tools: catalogue.csv, media probing, thumbnails, building a signed repository."""

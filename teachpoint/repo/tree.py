@@ -1,0 +1,142 @@
+"""The metadata tree of a repository: root → grade → subject → leaf (edition, volume, unit).
+
+:func:`build_tree` writes the nodes for a list of resources (publisher side). :func:`diff_trees`
+walks an old and a new tree side by side and descends only where pins differ, so a client holding
+the previous version fetches just the changed nodes. Nodes come from a ``fetch(pin, type)``
+callable that must return verified node content (see :class:`NodeReader`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from teachpoint.fsutil import atomic_write
+from teachpoint.library.model import Resource
+from teachpoint.repo.format import (
+    Pin, decode_node, encode_node, index_children, leaf_resources, meta_path, resource_to_json)
+
+GRADE, SUBJECT, LEAF = "grade", "subject", "leaf"
+LEAF_KEY_SEP = "\t"
+
+Fetch = Callable[[Pin, str], dict]
+
+
+def leaf_key(res: Resource) -> str:
+    p = res.position
+    return LEAF_KEY_SEP.join((p.edition, p.volume, p.unit))
+
+
+def build_tree(out_dir: Path, resources: list[Resource], report=None, written=None):
+    """Write every node under ``out_dir/meta`` (skipping existing ones); return grade pins, totals."""
+    tree: dict[int, dict[str, dict[str, list[Resource]]]] = {}
+    for res in resources:
+        tree.setdefault(res.position.grade, {}).setdefault(res.position.subject, {}) \
+            .setdefault(leaf_key(res), []).append(res)
+    grades = {}
+    for grade, subjects in tree.items():
+        subject_pins = {}
+        for subject, leaves in subjects.items():
+            leaf_pins = {}
+            for key, items in leaves.items():
+                items.sort(key=lambda r: (r.position.lesson, r.sort_key, r.rid))
+                node = {"_type": LEAF, "resources": [resource_to_json(r) for r in items]}
+                leaf_pins[key] = _write_node(out_dir, node, report, written)
+            subject_pins[subject] = _write_node(
+                out_dir, {"_type": SUBJECT, "children": _pins_json(leaf_pins)}, report, written)
+        grades[grade] = _write_node(
+            out_dir, {"_type": GRADE, "children": _pins_json(subject_pins)}, report, written)
+    totals = {"resources": len(resources),
+              "bytes": sum(f.size for f in {f.sha256: f for r in resources for f in r.files}.values())}
+    return grades, totals
+
+
+def _pins_json(pins: dict[str, Pin]) -> dict:
+    return {k: p.to_json() for k, p in sorted(pins.items())}
+
+
+def _write_node(out_dir: Path, node: dict, report, written) -> Pin:
+    data = encode_node(node)
+    pin = Pin(hashlib.sha256(data).hexdigest(), len(data))
+    path = out_dir / meta_path(pin.sha256)
+    if not path.exists():
+        if written is not None:
+            written.append(path)
+        atomic_write(path, data)
+        if report is not None:
+            report.new_meta_files += 1
+            report.new_meta_bytes += len(data)
+    return pin
+
+
+def folder_fetch(repo_dir: Path) -> Fetch:
+    """Read verified nodes from a local repository folder."""
+    from teachpoint.transport.sources import read_bounded
+
+    def fetch(pin: Pin, node_type: str) -> dict:
+        return decode_node(read_bounded(repo_dir / meta_path(pin.sha256), pin.size), pin, node_type)
+
+    return fetch
+
+
+def read_tree(repo_dir: Path, root) -> list[Resource]:
+    """Every resource of a repository folder (publisher side: reading its previous version)."""
+    return diff_trees(None, root.grades, folder_fetch(Path(repo_dir))).upserts
+
+
+@dataclass
+class TreeDiff:
+    """What changed between two trees."""
+
+    upserts: list[Resource] = field(default_factory=list)  # new or changed resources
+    removed: list[str] = field(default_factory=list)  # rids gone from the repository
+    nodes_fetched: int = 0
+    leaves_compared: int = 0
+
+
+def diff_trees(old: dict[int, Pin] | None, new: dict[int, Pin], fetch: Fetch,
+               wanted: Callable[[int, str | None], bool] | None = None) -> TreeDiff:
+    """Compare two trees given their grade pins; ``old`` None means "nothing installed yet".
+
+    ``wanted(grade, subject)`` can skip parts of the curriculum (subject None asks about a whole
+    grade). Resources that moved between leaves appear once, as upserts.
+    """
+    old = old or {}
+    old_res: dict[str, Resource] = {}
+    new_res: dict[str, Resource] = {}
+    diff = TreeDiff()
+
+    def node(pin, node_type):
+        if pin is None:
+            return {}
+        diff.nodes_fetched += 1
+        return index_children(fetch(pin, node_type))
+
+    def leaves(pin):
+        if pin is None:
+            return []
+        diff.nodes_fetched += 1
+        return leaf_resources(fetch(pin, LEAF))
+
+    for grade in sorted(set(old) | set(new)):
+        if old.get(grade) == new.get(grade) or (wanted and not wanted(grade, None)):
+            continue
+        old_subjects, new_subjects = node(old.get(grade), GRADE), node(new.get(grade), GRADE)
+        for subject in sorted(set(old_subjects) | set(new_subjects)):
+            if old_subjects.get(subject) == new_subjects.get(subject):
+                continue
+            if wanted and not wanted(grade, subject):
+                continue
+            old_leaves = node(old_subjects.get(subject), SUBJECT)
+            new_leaves = node(new_subjects.get(subject), SUBJECT)
+            for key in set(old_leaves) | set(new_leaves):
+                if old_leaves.get(key) == new_leaves.get(key):
+                    continue
+                diff.leaves_compared += 1
+                old_res.update((r.rid, r) for r in leaves(old_leaves.get(key)))
+                new_res.update((r.rid, r) for r in leaves(new_leaves.get(key)))
+    diff.upserts = [r for rid, r in new_res.items() if old_res.get(rid) != r]
+    diff.removed = sorted(set(old_res) - set(new_res))
+    return diff

@@ -1,0 +1,1 @@
+"""The site configuration (preseed) that IT staff put next to the executable."""

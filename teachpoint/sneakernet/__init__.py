@@ -1,0 +1,1 @@
+"""USB sticks and the satellite inbox: inspect, offer, export, inventory, import by folder."""

@@ -1,0 +1,362 @@
+"""The parallel, resumable blob downloader for slow, lossy satellite links (DESIGN §4).
+
+    dl = Downloader(store, max_streams=8, limiter=RateLimiter(250_000), on_blob_done=mark_playable)
+    stats = dl.run([BlobJob(sha, size, base + blob_path(sha)) for sha, size in wanted], cancel=ev)
+
+How it works:
+
+* Every blob is fetched into a :class:`~teachpoint.library.partial.PartialBlob`; only its
+  ``missing_ranges()`` are queued, so a restart (even after a crash) resumes where it stopped.
+  Each chunk (16 KiB) is written with ``write_at`` the moment it arrives.
+* Missing ranges are cut into pieces of ``piece_bytes`` and fetched with HTTP ``Range`` requests
+  by a pool of worker threads (one ``requests.Session`` each). When the queue runs dry an idle
+  worker *steals* the second half of the largest range still in flight (the owner sees its end
+  move and stops there), so the tail of a download never runs on one stream.
+* The pool starts with ``min(4, max_streams)`` streams and grows by half every few seconds while the
+  aggregate throughput still grows by 10 %, up to ``max_streams``.
+* Reads are bounded by the requested range and the declared size. ``timeout=(stall_s, stall_s)``
+  bounds the gap between bytes: a half-dead connection is dropped and the piece re-requested.
+  Errors are retried with exponential backoff and jitter; ``Retry-After`` on 429/503 pauses the
+  whole source. ``Accept-Encoding: identity`` always; ``If-Range`` with the first validator seen.
+* A server that ignores ``Range`` (200) gets one sequential whole-body download of that blob;
+  bytes we already had count as wasted. 404/410 fail the blob at once; a wrong size (Content-Range
+  total, 416) or a failed hash discards the partial and starts the blob again, at most
+  ``max_blob_attempts`` times, then the blob is reported in ``DownloadStats.blobs_failed``.
+* If no body byte arrives for ``give_up_s`` the run ends with :class:`SourceUnreachable`;
+  the partial downloads stay for next time.
+
+Layout: this module holds the public API, the monitor loop and the workers;
+:mod:`teachpoint.transport.download_queue` the piece queue and work stealing;
+:mod:`teachpoint.transport.http_range` the Range requests and the checks on each response.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from teachpoint.errors import BlobMismatch, SourceUnreachable, StoreError
+from teachpoint.library.partial import load_ranges
+from teachpoint.library.store import Cancelled, ContentStore, check_sha
+from teachpoint.transport.download_queue import _Blob, _Piece, _PieceQueue
+from teachpoint.transport.http_range import (
+    CHUNK, NET_ERRORS, NOT_ON_SOURCE, _BlobFailed, _default_session, _RangeFetcher, _RetryLater,
+    parse_retry_after)
+from teachpoint.transport.ratelimit import RateLimiter
+
+__all__ = ["BlobJob", "DownloadStats", "DownloadProgress", "Downloader", "SourceUnreachable",
+           "NOT_ON_SOURCE", "parse_retry_after"]  # the last two live in http_range
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.25  # monitor period: progress, cancel, give-up, adaptation
+ADAPT_S = 3.0  # throughput window for adding a stream
+BACKOFF_BASE_S, BACKOFF_MAX_S = 0.25, 30.0
+JOIN_S = 2.0  # how long run() waits for its workers when it ends
+
+
+@dataclass
+class BlobJob:
+    sha256: str
+    size: int
+    url: str  # full URL of the blob
+    priority: int = 0  # lower first
+
+
+@dataclass
+class DownloadStats:
+    bytes_received: int = 0  # body bytes read from the network
+    bytes_wasted: int = 0  # received but not needed (had them, Range ignored, failed hash)
+    blobs_done: int = 0
+    blobs_failed: dict[str, str] = field(default_factory=dict)  # sha -> reason
+    elapsed: float = 0.0
+    streams_max: int = 0
+
+
+@dataclass
+class DownloadProgress:
+    bytes_done: int
+    bytes_total: int
+    speed_bps: float  # bytes/s, smoothed
+    eta_s: float | None
+    streams: int
+    current: str  # sha of a blob in flight
+
+
+class Downloader(_PieceQueue, _RangeFetcher):
+    """Fetches blobs over HTTP into a :class:`ContentStore`; see the module docstring."""
+
+    def __init__(self, store: ContentStore, *, max_streams: int = 8, piece_bytes: int = 256 * 1024,
+                 stall_s: float = 20.0, give_up_s: float = 120.0, max_blob_attempts: int = 3,
+                 limiter: RateLimiter | None = None, session_factory=None,
+                 on_progress=None, on_blob_done=None):
+        if max_streams < 1 or piece_bytes < CHUNK or max_blob_attempts < 1:
+            raise ValueError("max_streams >= 1, piece_bytes >= 16 KiB and max_blob_attempts >= 1 needed")
+        self.store, self.max_streams, self.piece_bytes = store, max_streams, piece_bytes
+        self.stall_s, self.give_up_s, self.max_blob_attempts = stall_s, give_up_s, max_blob_attempts
+        self.limiter = limiter or RateLimiter(None)
+        self.session_factory = session_factory or _default_session
+        self.on_progress, self.on_blob_done = on_progress, on_blob_done
+        self.stats = DownloadStats()
+        self._cv = threading.Condition()
+        self._boosted: set[str] = set()
+        self._reset_run_state()
+
+    def _reset_run_state(self) -> None:
+        self._blobs: dict[str, _Blob] = {}
+        self._heap: list = []
+        self._seq = itertools.count()
+        self._inflight: list[_Piece] = []
+        self._pause: dict[str, float] = {}  # origin -> monotonic time the source may be asked again
+        self._stop = threading.Event()
+        self._fatal: BaseException | None = None
+        self._last_byte = time.monotonic()
+        self._last_error = ""
+        self._workers: list[threading.Thread] = []
+
+    # ------------------------------------------------------------------ public
+
+    def boost(self, sha256: str) -> None:
+        """Move this blob's pieces to the front of the queue (thread-safe, also during run)."""
+        with self._cv:
+            self._boosted.add(sha256)
+            blob = self._blobs.get(sha256)
+            if blob is not None and not blob.boosted:
+                blob.boosted = True
+                self._heap = [(self._key(e[2], e[4]),) + e[1:] for e in self._heap]
+                heapq.heapify(self._heap)
+
+    def run(self, jobs: list[BlobJob], cancel=None) -> DownloadStats:
+        """Fetch every job; return when each is done or failed.
+
+        Raises SourceUnreachable, Cancelled (partials kept), NotEnoughSpace / StoreError.
+        """
+        self._reset_run_state()
+        self.stats = stats = DownloadStats()
+        t0 = time.monotonic()
+        with self._cv:
+            for job in sorted(jobs, key=lambda j: j.priority):
+                check_sha(job.sha256)
+                if job.sha256 in self._blobs:
+                    continue
+                have = sum(e - s for s, e in load_ranges(
+                    self.store.partial_dir / f"{job.sha256}.ranges", job.sha256, job.size))
+                blob = self._blobs[job.sha256] = _Blob(job, len(self._blobs), have)
+                blob.boosted = job.sha256 in self._boosted
+                if self.store.has(job.sha256):
+                    blob.state, blob.have, blob.outstanding = "done", job.size, 0
+                    stats.blobs_done += 1
+                else:
+                    self._push(blob, None, None)
+        target = min(4, self.max_streams)
+        window: deque = deque([(t0, 0)])
+        adapt, next_report = (t0 + ADAPT_S, None), t0  # (next check, throughput before the last step)
+        try:
+            while True:
+                with self._cv:
+                    if not self._unresolved() or self._fatal:
+                        break
+                    while len(self._workers) < target:
+                        self._spawn()
+                    self._cv.wait(TICK_S)
+                    if not self._unresolved() or self._fatal:
+                        break
+                    if not self._inflight and (not self._heap or any(
+                            b.state == "committing" for b in self._blobs.values())):
+                        self._last_byte = time.monotonic()  # hashing, not waiting for the link
+                    received, silent = stats.bytes_received, time.monotonic() - self._last_byte
+                now = time.monotonic()
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("cancelled: download")
+                if silent > self.give_up_s:
+                    raise SourceUnreachable(
+                        f"nothing received for {silent:.0f}s from {self._origins()}"
+                        + (f" (last error: {self._last_error})" if self._last_error else ""))
+                window.append((now, received))
+                while len(window) > 2 and window[1][0] < now - max(5.0, 2 * ADAPT_S):
+                    window.popleft()
+                speed = self._rate(window, now - 5.0)
+                if now >= next_report and self.on_progress is not None:
+                    next_report = now + TICK_S
+                    self._report(speed)
+                if now >= adapt[0]:
+                    target, adapt = self._adapt(target, adapt, now, self._rate(window, now - ADAPT_S))
+        finally:
+            self._stop.set()
+            self._shutdown()
+            stats.elapsed = time.monotonic() - t0
+        if self._fatal is not None:
+            raise self._fatal
+        if self.on_progress is not None:
+            self._report(0.0)
+        return stats
+
+    # ------------------------------------------------------------------ monitor helpers
+
+    def _origins(self) -> str:
+        return ", ".join(sorted({self._origin(b.job.url) for b in self._blobs.values()})) or "the source"
+
+    @staticmethod
+    def _origin(url: str) -> str:
+        u = urlsplit(url)
+        return f"{u.scheme}://{u.netloc}"
+
+    def _spawn(self) -> None:
+        t = threading.Thread(target=self._worker, name=f"download-{len(self._workers)}", daemon=True)
+        self._workers.append(t)
+        t.start()
+
+    @staticmethod
+    def _rate(window: deque, since: float) -> float:
+        """Bytes/s over the samples ``(time, bytes_received)`` taken after ``since``."""
+        first = next((w for w in window if w[0] >= since), window[0])
+        last = window[-1]
+        return (last[1] - first[1]) / max(last[0] - first[0], 1e-3)
+
+    def _adapt(self, target: int, adapt: tuple, now: float, speed: float) -> tuple[int, tuple]:
+        """Add a stream while throughput still grows (by half of what one more stream could add).
+
+        ``speed`` is measured over the last ADAPT_S; after a step the check waits 1.5 * ADAPT_S,
+        so the new stream's connection set-up is not in the window.
+        """
+        base = adapt[1]
+        with self._cv:
+            left = sum(b.job.size - b.have for b in self._blobs.values() if b.state != "failed")
+        capped = self.limiter.limit is not None and speed >= 0.9 * self.limiter.limit
+        if target >= self.max_streams or capped or left < target * self.piece_bytes:
+            return target, (now + ADAPT_S, base)
+        if base is None or speed > (1 + 0.5 / target) * base:
+            # Grow by half while throughput keeps growing (like TCP slow start): on a satellite
+            # link capped per connection, 4 -> 6 -> 9 -> 13 -> 16 takes four steps, not twelve.
+            step = min(max(1, target // 2), self.max_streams - target)
+            log.debug("%.0f B/s with %d streams: adding %d", speed, target, step)
+            return target + step, (now + 1.5 * ADAPT_S, speed)
+        return target, (now + 4 * ADAPT_S, speed)  # not growing: hold, probe again later
+
+    def _report(self, speed: float) -> None:
+        with self._cv:
+            live = [b for b in self._blobs.values() if b.state != "failed"]
+            done, total = sum(min(b.have, b.job.size) for b in live), sum(b.job.size for b in live)
+            current = self._inflight[0].blob.job.sha256 if self._inflight else ""
+            streams = len(self._inflight)
+        eta = (total - done) / speed if speed > 0 else None
+        try:
+            self.on_progress(DownloadProgress(done, total, speed, eta, streams, current))
+        except Exception:  # noqa: BLE001 - a broken observer must not break the download
+            log.exception("on_progress callback failed")
+
+    def _shutdown(self) -> None:
+        """Join the workers and close the partials (progress kept).
+
+        The join is bounded: a worker stuck in a silent read (up to ``stall_s``) is left to end on
+        its own; its partial is closed here, so it can no longer write, and it takes no new work.
+        """
+        with self._cv:
+            self._cv.notify_all()
+        deadline = time.monotonic() + JOIN_S
+        for t in self._workers:
+            t.join(max(0.0, deadline - time.monotonic()))
+        with self._cv:
+            partials = [b.partial for b in self._blobs.values() if b.partial is not None]
+            for b in self._blobs.values():
+                b.partial = None
+        for p in partials:
+            try:
+                p.close()  # keeps the progress for next time
+            except StoreError as exc:
+                log.warning("could not save partial download %s: %s", p.sha256, exc)
+
+    # ------------------------------------------------------------------ workers
+
+    def _worker(self) -> None:
+        session, failures = None, 0
+        try:
+            session = self.session_factory()
+            while True:
+                with self._cv:
+                    task = self._take()
+                if task is None:
+                    return
+                if isinstance(task, _Blob):
+                    self._commit(task)
+                    continue
+                delay, before = 0.0, task.pos
+                try:
+                    self._fetch(session, task)
+                    failures = 0
+                except _BlobFailed as exc:
+                    with self._cv:
+                        self._fail_attempt(task.blob, task.gen, str(exc), exc.permanent)
+                except _RetryLater as exc:
+                    self._set_pause(task.blob.job.url, exc.seconds, str(exc))
+                except NET_ERRORS as exc:
+                    failures = 1 if task.pos != before else failures + 1
+                    delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (failures - 1))
+                    delay *= random.uniform(0.5, 1.0)  # jitter: streams do not retry in step
+                    self._last_error = f"{type(exc).__name__}: {exc}"[:300]
+                    log.debug("%s: %s; retrying in %.1fs", task.blob.job.url, self._last_error, delay)
+                except StoreError:
+                    with self._cv:
+                        if task.live() and not self._stop.is_set():
+                            raise
+                finally:
+                    with self._cv:
+                        due = self._release(task)
+                if due is not None:
+                    self._commit(due)
+                if delay:
+                    self._stop.wait(delay)
+        except BaseException as exc:  # noqa: BLE001 - handed to run(), which raises it
+            with self._cv:
+                if self._fatal is None and not isinstance(exc, Cancelled):
+                    self._fatal = exc
+                self._stop.set()
+                self._cv.notify_all()
+        finally:
+            if session is not None:
+                session.close()
+
+    def _set_pause(self, url: str, seconds: float, why: str) -> None:
+        with self._cv:
+            origin = self._origin(url)
+            self._pause[origin] = max(self._pause.get(origin, 0.0), time.monotonic() + seconds)
+            self._last_error = why
+        log.info("%s: %s", origin, why)
+
+    def _wait_source(self, url: str) -> None:
+        origin = self._origin(url)
+        while not self._stop.is_set():
+            with self._cv:
+                left = self._pause.get(origin, 0.0) - time.monotonic()
+            if left <= 0:
+                return
+            self._stop.wait(min(left, TICK_S))
+
+    def _commit(self, blob: _Blob) -> None:
+        """Verify and install a complete blob (in this worker thread), then tell the caller."""
+        try:
+            blob.partial.commit(cancel=self._stop)
+        except BlobMismatch as exc:  # the partial is already deleted
+            with self._cv:
+                blob.partial = None
+                self._fail_attempt(blob, blob.gen, f"failed verification: {exc}")
+            return
+        except Cancelled:
+            return
+        with self._cv:
+            blob.state, blob.have, blob.partial = "done", blob.job.size, None
+            self.stats.blobs_done += 1
+            self._cv.notify_all()
+        log.debug("verified %s (%d bytes)", blob.job.sha256, blob.job.size)
+        if self.on_blob_done is not None:
+            try:
+                self.on_blob_done(blob.job.sha256, blob.job.size)
+            except Exception:  # noqa: BLE001
+                log.exception("on_blob_done callback failed")
