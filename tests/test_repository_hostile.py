@@ -24,6 +24,7 @@ from teachpoint.repo.root import parse_root
 from teachpoint.transport.sources import FolderSource
 from teachpoint.repo.trust import TrustStore
 from teachpoint.repo.verify import verify_repository
+from teachpoint.sync.pipeline import OLDER
 
 
 def quiet(*_):
@@ -148,7 +149,12 @@ def test_rollback_to_older_version(tmp_path, source_dir, publisher_key, workspac
     workspace.install(FolderSource(repo))
     assert workspace.catalogue.repository("county").version == 2
     (repo / "root.json").write_bytes(old_root)
-    refused(workspace, repo, RollbackError, "older than the version 2")
+    before = snapshot(workspace)
+    outcome = workspace.install(FolderSource(repo))  # one policy for every transport:
+    assert outcome.status == OLDER and outcome.installed_version == 2  # never roll back, say so
+    assert not outcome.metadata_applied and "比本机的版本 2 旧" in outcome.summary_zh()
+    assert snapshot(workspace) == before, "an older root must not change the catalogue"
+    assert_installed_lessons_play(workspace, 3)
 
 
 def test_same_version_different_content_is_refused(installed, repo_copy, publisher_key):
@@ -215,7 +221,7 @@ def test_size_lie_on_a_blob_is_caught(workspace, repo_copy):
     blob.write_bytes(blob.read_bytes() + b"extra")
     report = workspace.install(FolderSource(repo_copy))
     assert not workspace.store.has(sha)
-    assert report.blobs_unavailable + len(report.problems) >= 1
+    assert report.files.files_missing + len(report.problems) >= 1
     assert_installed_lessons_play(workspace, 2)
 
 

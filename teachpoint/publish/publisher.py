@@ -25,7 +25,9 @@ from teachpoint.repo import keys
 from teachpoint.publish import media
 from teachpoint.publish.catalogue_csv import CsvRow, read_catalogue_csv
 from teachpoint.repo.format import REPO_ID_RE, ROOT_NAME, blob_path
-from teachpoint.repo.tree import build_tree, read_tree
+from teachpoint.repo.node_reader import NodeReader
+from teachpoint.repo.tree import build_tree, diff_trees
+from teachpoint.transport.sources import FolderSource
 from teachpoint.repo.root import build_root, parse_root
 
 log = logging.getLogger(__name__)
@@ -77,7 +79,7 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
     progress(f"read {CSV_NAME} as {csv.encoding}: {len(csv.rows)} row(s)")
     for note in csv.notes:
         progress(f"note: {note}")
-    old = {r.rid: r for r in read_tree(out_dir, previous)} if previous else {}
+    old = {r.rid: r for r in _read_tree(out_dir, previous)} if previous else {}
     with tempfile.TemporaryDirectory(prefix="teachpoint-publish-") as scratch:
         resources, sources, problems = _check_rows(src_dir, csv.rows, old, Path(scratch), progress)
         problems = csv.problems + problems
@@ -249,3 +251,8 @@ def _write_blobs(out_dir: Path, sources: dict, report: PublishReport, written: l
         report.new_blobs += 1
         report.new_blob_bytes += path.stat().st_size
 
+
+def _read_tree(repo_dir: Path, root) -> list:
+    """Every resource of the previous version in the output folder (nodes checked against pins)."""
+    reader = NodeReader(source=FolderSource(repo_dir), keep=False)
+    return diff_trees(None, root.grades, reader).upserts

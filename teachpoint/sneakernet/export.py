@@ -32,7 +32,7 @@ from teachpoint.errors import NotEnoughSpace, RepositoryError, TeachPointError
 from teachpoint.library.store import Cancelled, fsync_dir, write_all
 from teachpoint.sneakernet.export_checks import (
     FAT_MAX_FILE, FAT_TYPES, ExportError, check_fat_names, check_fat_sizes, fat_name_ok, filesystem_type,
-    may_be_fat, present, read_small, stick_root_allows)
+    StickReadOnly, may_be_fat, present, read_small, stick_root_allows)
 from teachpoint.sneakernet.export_plan import ExportPlan, RepoPlan, give_plan
 from teachpoint.sneakernet.inventory import FOLDER as INVENTORY_FOLDER
 from teachpoint.repo.format import ROOT_NAME, blob_path, meta_path
@@ -171,7 +171,7 @@ def _os_error(exc: OSError, where: Path, needed: int = 0) -> TeachPointError:
     if exc.errno in _NO_SPACE:
         return NotEnoughSpace(needed, _safe_free(where), 0, where=str(where))
     if exc.errno in _READ_ONLY:
-        return ExportError(f"cannot write to {where}: the stick is read-only"
+        return StickReadOnly(f"cannot write to {where}: the stick is read-only"
                            + ("" if exc.errno == errno.EROFS else f" ({exc.strerror})")
                            + " (check its write-protect switch)")
     if exc.errno in (errno.EIO, errno.ENODEV, errno.ENXIO, errno.ENOENT):

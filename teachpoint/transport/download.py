@@ -75,7 +75,7 @@ class DownloadStats:
     bytes_received: int = 0  # body bytes read from the network
     bytes_wasted: int = 0  # received but not needed (had them, Range ignored, failed hash)
     blobs_done: int = 0
-    blobs_failed: dict[str, str] = field(default_factory=dict)  # sha -> reason
+    blobs_failed: dict[str, Exception] = field(default_factory=dict)  # sha -> NotOnSource / RepositoryError
     elapsed: float = 0.0
     streams_max: int = 0
 
@@ -346,7 +346,7 @@ class Downloader(_PieceQueue, _RangeFetcher):
         except BlobMismatch as exc:  # the partial is already deleted
             with self._cv:
                 blob.partial = None
-                self._fail_attempt(blob, blob.gen, f"failed verification: {exc}")
+                self._fail_attempt(blob, blob.gen, f"failed verification: {exc}", mismatch=True)
             return
         except Cancelled:
             return

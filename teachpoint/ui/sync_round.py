@@ -15,7 +15,6 @@ from datetime import datetime
 from teachpoint.transport.download import DownloadProgress
 from teachpoint.sync.engine import SyncEngine, SyncResult
 from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
-from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.source_list import SourceEntry, list_sources
 
 REPORT_INTERVAL_S = 0.2  # at most 5 progress updates a second reach the GUI
@@ -188,8 +187,7 @@ def run_round(ws, cancel: threading.Event, boosted: set[str], box: EngineBox, re
     try:
         inbox, inbox_problems = get_inbox(ws), []
         if inbox is not None and not cancel.is_set():
-            with SyncLock(ws.paths.root):
-                scanned = scan_inbox(ws, inbox.folder, cleanup=inbox.cleanup, cancel=cancel)
+            scanned = scan_inbox(ws, inbox.folder, cleanup=inbox.cleanup, cancel=cancel)
             inbox_problems = list(scanned.problems)
             watcher.changed |= scanned.changed
         with ws.catalogue.write_lock:

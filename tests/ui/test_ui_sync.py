@@ -22,7 +22,7 @@ from PySide6.QtCore import QTimer
 from helpers import assert_installed_lessons_play, write_csv
 from teachpoint.library.partial import load_ranges
 from teachpoint.repo import keys
-from teachpoint.sync.engine import SETTING_BANDWIDTH
+from teachpoint.sync.schedule import SETTING_BANDWIDTH
 from teachpoint.sync.priority import wanted_in_order
 from teachpoint.publish.publisher import publish
 from teachpoint.sync.schedule import Subscriptions
