@@ -12,6 +12,7 @@ from teachpoint.sync import engine as eng
 from teachpoint.sync import schedule
 from teachpoint.sync.schedule import Bandwidth, Subscriptions, parse_window
 from teachpoint.sync.source_list import add_source, list_sources, remove_source
+from teachpoint.library.lesson_files import newly_playable
 from teachpoint.workspace import Workspace
 
 EXIT_CODES = {eng.UP_TO_DATE: 0, eng.UPDATED: 0, eng.OFFLINE: 3, eng.FAILED: 1}
@@ -165,15 +166,7 @@ def cmd_sync(args, paths) -> int:
 
 def _lessons_ready(ws, sha256: str, announced: set) -> list[str]:
     """Titles of resources this file completes (main file and subtitles all stored), once each."""
-    rows = ws.catalogue.db.execute(
-        "SELECT DISTINCT resource_id FROM files WHERE sha256 = ? AND role IN ('main', 'subtitle')",
-        [sha256]).fetchall()
-    out = []
-    for (rid,) in rows:
-        if rid not in announced and ws.catalogue.state_of(rid) == "installed":
-            announced.add(rid)
-            out.append(ws.catalogue.resource(rid).title)
-    return out
+    return [ws.catalogue.resource(rid).title for rid in newly_playable(ws.catalogue, sha256, announced)]
 
 
 def cmd_bandwidth(args, paths) -> int:

@@ -133,6 +133,12 @@ class Downloader(_PieceQueue, _RangeFetcher):
                 self._heap = [(self._key(e[2], e[4]),) + e[1:] for e in self._heap]
                 heapq.heapify(self._heap)
 
+    def active_blobs(self) -> dict[str, int]:
+        """sha256 -> bytes already there, for each blob being fetched right now (thread-safe)."""
+        with self._cv:
+            return {b.job.sha256: min(b.have, b.job.size) for b in self._blobs.values()
+                    if b.state in ("active", "committing")}
+
     def run(self, jobs: list[BlobJob], cancel=None) -> DownloadStats:
         """Fetch every job; return when each is done or failed.
 

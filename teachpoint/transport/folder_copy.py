@@ -36,6 +36,8 @@ def copy_blobs(source, store, todo: list, *, on_stored, repository: str = "",
     started = time.monotonic()
     last = [0.0]
 
+    current: list = [None, 0]  # the file being copied, and where it started in the total
+
     def emit(done: int, force: bool = False) -> None:
         now = time.monotonic()
         if progress is None or (not force and now - last[0] < PROGRESS_EVERY):
@@ -43,13 +45,17 @@ def copy_blobs(source, store, todo: list, *, on_stored, repository: str = "",
         last[0] = now
         speed = done / max(now - started, 1e-6)
         eta = (total - done) / speed if speed > 0 else None
-        progress(TransferProgress(repository, res.files_copied, len(offered), done, total, speed, eta))
+        in_flight = {current[0].sha256: done - current[1]} if current[0] is not None else {}
+        progress(TransferProgress(repository, res.files_copied, len(offered), done, total, speed,
+                                  eta, current=current[0].sha256 if current[0] else "",
+                                  in_flight=in_flight))
 
     for blob in source.boosted_first(offered):
         if cancel is not None and cancel.is_set():
             res.cancelled = True
             break
         base = res.bytes_copied
+        current[:] = [blob, base]
         try:
             source.fetch_blob(blob.sha256, blob.size, store, cancel=cancel,
                               progress=lambda n, base=base: emit(base + n))
@@ -77,6 +83,7 @@ def copy_blobs(source, store, todo: list, *, on_stored, repository: str = "",
         on_stored(blob.sha256, blob.size)
         res.files_copied += 1
         res.bytes_copied += blob.size
+        current[0] = None
         emit(res.bytes_copied, force=True)  # each stored file is news: it can be played now
     if res.source_lost:
         res.files_missing += len(offered) - res.files_copied - res.files_unreadable - len(res.rejected)

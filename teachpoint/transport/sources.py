@@ -223,10 +223,11 @@ class HttpSource:
         def report(p) -> None:
             if progress is not None:
                 progress(TransferProgress(repository, res.files_copied, len(todo), p.bytes_done,
-                                          total, p.speed_bps, p.eta_s, p.streams, p.current))
+                                          total, p.speed_bps, p.eta_s, p.streams, p.current,
+                                          downloader.active_blobs()))
 
-        self._downloader = Downloader(store, max_streams=max_streams, limiter=limiter,
-                                      on_progress=report, on_blob_done=stored)
+        downloader = self._downloader = Downloader(store, max_streams=max_streams, limiter=limiter,
+                                                   on_progress=report, on_blob_done=stored)
         try:
             stats = self._downloader.run(jobs, cancel=cancel)
         finally:

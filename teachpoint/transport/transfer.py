@@ -23,6 +23,7 @@ class TransferProgress:
     eta_s: float | None
     streams: int = 1  # connections in use (HTTP); 1 for a folder
     current: str = ""  # sha256 of a file in flight
+    in_flight: dict = field(default_factory=dict)  # sha256 -> bytes already there, files in flight
 
 
 @dataclass

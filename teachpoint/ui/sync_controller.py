@@ -94,7 +94,7 @@ class SyncController(QObject):
     def __init__(self, tasks, parent: QObject | None = None, times: ServiceTimes = DEFAULT_TIMES,
                  rng: random.Random | None = None):
         super().__init__(parent)
-        self._texts = ProblemTexts(self)
+        self.problem_texts = ProblemTexts(self)
         self.tasks, self.times, self.rng = tasks, times, rng or random.Random()
         self.ws = None
         self.state = SyncState()
@@ -278,10 +278,10 @@ class SyncController(QObject):
         if not outcome.cancelled:
             for r in results:
                 if r.problem is not None:
-                    problems.append(self._texts.for_sync(kind_of(r.problem), r.name))
+                    problems.append(self.problem_texts.for_sync(kind_of(r.problem), r.name))
                     details.append(f"{r.name} ({r.location}): {r.outcome}: {detail_of(r.problem)}")
                 elif r.older:
-                    problems.append(self._texts.older_source(r.name))
+                    problems.append(self.problem_texts.older_source(r.name))
                     details.append(f"{r.name} ({r.location}): " + "; ".join(
                         f"{o.repository} v{o.version} < installed v{o.installed_version}"
                         for o in r.older))
@@ -317,7 +317,7 @@ class SyncController(QObject):
         if not isinstance(exc, TeachPointError):
             log.error("sync round failed", exc_info=exc)
         self.failures += 1
-        self._finish([self._texts.for_sync(kind_of(exc))], [detail_of(exc)])
+        self._finish([self.problem_texts.for_sync(kind_of(exc))], [detail_of(exc)])
         self._next(backoff_delay(self.failures, self.times, self.rng))
 
     def _finish(self, problems: list[str], details: list[str], **changes) -> None:
