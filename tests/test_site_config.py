@@ -16,7 +16,7 @@ from teachpoint.site.config import (
 from teachpoint.site.file import TABLE_KEYS, TOP_KEYS
 from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox import get_inbox
-from teachpoint.sync.source_list import list_sources, remove_source
+from teachpoint.library.source_list import list_sources, remove_source
 from teachpoint.transport.sources import FolderSource
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_LOCKED
 from teachpoint.workspace import Workspace

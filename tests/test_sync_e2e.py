@@ -23,7 +23,7 @@ from helpers import assert_installed_lessons_play, write_csv
 from teachpoint.sync import engine as eng
 from teachpoint.publish.publisher import publish
 from teachpoint.sync.service import ServiceTimes, run_service
-from teachpoint.sync.source_list import add_source, get_source
+from teachpoint.library.source_list import add_source, get_source
 from teachpoint.testing import media
 from teachpoint.testing.linkemu import LinkEmulator, Outage
 from teachpoint.testing.nginx import NginxServer

@@ -11,7 +11,7 @@ from teachpoint.cli.output import human_size, print_json, progress_done, progres
 from teachpoint.sync import engine as eng
 from teachpoint.sync import schedule
 from teachpoint.sync.schedule import Bandwidth, Subscriptions, parse_window
-from teachpoint.sync.source_list import add_source, list_sources, remove_source
+from teachpoint.library.source_list import add_source, list_sources, remove_source
 from teachpoint.library.lesson_files import newly_playable
 from teachpoint.workspace import Workspace
 

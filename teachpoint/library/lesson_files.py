@@ -39,3 +39,20 @@ def stored_sizes(cat, resource_id: str) -> dict[str, int]:
             "SELECT f.sha256, CASE WHEN b.state = 'present' THEN f.size ELSE -f.size END "
             "FROM files f LEFT JOIN blobs b ON b.sha256 = f.sha256 WHERE f.resource_id = ?",
             [resource_id]).fetchall())
+
+
+def repository_lessons(cat, repo_id: str) -> list[tuple[str, str, str]]:
+    """(resource id, kind, state) of every lesson of a repository, videos first, in order."""
+    with cat.write_lock:
+        return cat.db.execute(
+            "SELECT r.id, r.kind, s.state FROM resources r JOIN resource_state s "
+            "ON s.resource_id = r.id WHERE r.repo_id = ? ORDER BY r.kind != 'video', r.sort_key, r.id",
+            [repo_id]).fetchall()
+
+
+def playable_files(cat, repo_id: str) -> list[str]:
+    """sha256 of the main files and subtitles of a repository (what playing needs)."""
+    with cat.write_lock:
+        return [r[0] for r in cat.db.execute(
+            "SELECT DISTINCT f.sha256 FROM files f JOIN resources r ON r.id = f.resource_id "
+            "WHERE r.repo_id = ? AND f.role IN ('main', 'subtitle')", [repo_id])]

@@ -16,7 +16,7 @@ from teachpoint.library.curriculum import grade_name
 from teachpoint.library.teaching import add_class, classes
 from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox import InboxConfig, get_inbox, set_inbox
-from teachpoint.sync.source_list import add_source, list_sources, remove_source
+from teachpoint.library.source_list import add_source, list_sources, remove_source
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
 
 log = logging.getLogger(__name__)

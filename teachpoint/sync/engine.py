@@ -23,9 +23,9 @@ from teachpoint.library.store import Cancelled
 from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.pipeline import FAILED as IMPORT_FAILED
 from teachpoint.sync.pipeline import ImportOutcome, ImportPolicy, import_repository
-from teachpoint.sync.priority import resource_blobs
+from teachpoint.library.wanted import files_of_resource
 from teachpoint.sync.schedule import load_bandwidth
-from teachpoint.sync.source_list import SourceEntry, list_sources, record_attempt
+from teachpoint.library.source_list import SourceEntry, list_sources, record_attempt
 from teachpoint.transport.ratelimit import RateLimiter
 from teachpoint.transport.sources import expand_sources
 
@@ -126,7 +126,7 @@ class SyncEngine:
         self.boosted.add(resource_id)
         source = self._current
         if source is not None:
-            for sha in resource_blobs(self.ws.catalogue, resource_id):
+            for sha in files_of_resource(self.ws.catalogue, resource_id):
                 source.boost(sha)
 
     # ---- running ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from teachpoint.errors import TeachPointError
 from teachpoint.sync.engine import OFFLINE, FAILED, SyncEngine
 from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
 from teachpoint.sync.lock import SyncBusy
-from teachpoint.sync.source_list import list_sources
+from teachpoint.library.source_list import list_sources
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from teachpoint.transport.transfer import TransferProgress
 from teachpoint.library.lesson_files import lesson_of_file, newly_playable, stored_sizes
 from teachpoint.sync.engine import SyncEngine, SyncResult
 from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
-from teachpoint.sync.source_list import SourceEntry, list_sources
+from teachpoint.library.source_list import SourceEntry, list_sources
 
 REPORT_INTERVAL_S = 0.2  # at most 5 progress updates a second reach the GUI
 MAX_FILE_ROWS = 6  # lessons in flight shown on the sync page

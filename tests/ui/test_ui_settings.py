@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QWidget
 
 from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox import get_inbox
-from teachpoint.sync.source_list import list_sources
+from teachpoint.library.source_list import list_sources
 from teachpoint.ui import i18n, style
 from teachpoint.ui.settings_page import SettingsPage
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT

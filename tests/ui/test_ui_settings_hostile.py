@@ -14,7 +14,7 @@ import pytest
 from helpers import assert_installed_lessons_play
 from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox import get_inbox
-from teachpoint.sync.source_list import add_source, list_sources
+from teachpoint.library.source_list import add_source, list_sources
 from teachpoint.transport.sources import FolderSource
 from teachpoint.ui.settings_page import SettingsPage
 from teachpoint.library.settings import LOCKABLE, SETTING_LOCKED

@@ -27,7 +27,7 @@ from teachpoint.sync.priority import wanted_in_order
 from teachpoint.publish.publisher import publish
 from teachpoint.sync.schedule import Subscriptions
 from teachpoint.sync.service import ServiceTimes
-from teachpoint.sync.source_list import add_source
+from teachpoint.library.source_list import add_source
 from teachpoint.testing import media
 from teachpoint.testing.nginx import NginxServer, free_port
 from teachpoint.ui.formatting import format_size
