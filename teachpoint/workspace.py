@@ -19,7 +19,9 @@ from teachpoint.library.store import ContentStore
 from teachpoint.paths import DataPaths
 from teachpoint.site.config import apply_site_config
 from teachpoint.repo import keys
+from teachpoint.library.leftovers import remove_crash_leftovers
 from teachpoint.library.node_cache import NodeCache
+from teachpoint.sync.lock import SyncBusy, SyncLock
 from teachpoint.sync.pipeline import FILES_TOO, METADATA_ONLY, ImportOutcome, import_repository
 from teachpoint.transport.sources import FolderSource
 from teachpoint.repo.trust import TrustStore
@@ -39,6 +41,8 @@ class Workspace:
         self.store = ContentStore(paths.store, floor_bytes=self.floor_bytes)
         self.trust = TrustStore(paths.trust)
         self.cache = NodeCache(paths.metadata)
+        if not self.read_only:
+            self._remove_crash_leftovers()
         self.demo_report: ImportOutcome | None = None
         self.demo_error: str | None = None
         if install_demo and not self.read_only and self.setting(SETTING_DEMO) is None:
@@ -94,6 +98,14 @@ class Workspace:
         policy = FILES_TOO if blobs else METADATA_ONLY
         return import_repository(self, source, policy, progress=progress,
                                  cancel=cancel).raise_problem()
+
+    def _remove_crash_leftovers(self) -> None:
+        """Temp files of a killed import go when the folder is opened (if no one is syncing)."""
+        try:
+            with SyncLock(self.paths.root):
+                remove_crash_leftovers(self.store, self.paths.metadata)
+        except SyncBusy:
+            pass  # another process is importing: the files are its own; the next open sweeps
 
     def _install_demo(self) -> None:
         """Install the demo channel once; a failure is remembered and reported, never fatal."""
