@@ -346,3 +346,104 @@ def _wait_port(port: int, timeout: float = 30) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError(f"nothing listens on {port}")
+
+
+# Runs argv[1] (python code) with every durable write slowed down, printing "writing" first.
+_SLOWLY = r"""
+import sys, time
+import teachpoint.fsutil as fsutil
+_real = fsutil.write_all
+def slow(fd, data):
+    time.sleep(0.2)
+    _real(fd, data)
+fsutil.write_all = slow
+print("writing", flush=True)
+exec(sys.argv[1])
+"""
+
+
+def _kill_when_temp_appears(code: str, watch: Path, *args: str) -> int:
+    """Run ``code`` slowly in a child, SIGKILL it once a ``*.tmp`` exists under ``watch``; the
+    bytes of temp files it left."""
+    proc = subprocess.Popen([sys.executable, "-c", _SLOWLY, code, *args], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(watch.rglob("*.tmp")):
+            time.sleep(0.05)
+        time.sleep(0.3)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return sum(p.stat().st_size for p in watch.rglob("*.tmp"))
+
+
+def _big_lesson_source(folder: Path) -> Path:
+    make_video(folder / "音乐/三年级/长课.mp4", seconds=10)
+    video = folder / "音乐/三年级/长课.mp4"
+    video.write_bytes(video.read_bytes() * 40)  # a few MB: many slow 1 MiB writes
+    write_csv(folder, ["音乐/三年级/长课.mp4,长课,三年级,音乐,人音版,上册,第一单元,1,,,,"])
+    return folder
+
+
+def test_kill_9_during_publish_then_the_rerun_leaves_nothing(tmp_path, publisher_key):
+    src = _big_lesson_source(tmp_path / "src")
+    out = tmp_path / "repo"
+    code = ("from pathlib import Path; from teachpoint.publish.publisher import publish\n"
+            "publish(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), name='county', "
+            "progress=lambda *_: None)")
+    left = _kill_when_temp_appears(code, tmp_path, str(src), str(publisher_key.with_suffix(".key")),
+                                   str(out))
+    assert left > 0, "the killed publish left a half-written file"
+    from teachpoint.publish.publisher import SCRATCH_PREFIX, publish
+
+    publish(src, publisher_key.with_suffix(".key"), out, name="county", progress=lambda *_: None)
+    assert not list(out.rglob("*.tmp")), "the re-run cleared the killed run's temp files"
+    import tempfile
+
+    dead = [p for p in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*")]
+    assert all(p.name.split("-")[2] == str(os.getpid()) or _pid_alive(p) for p in dead)
+    ws = fresh_ws(tmp_path / "data", publisher_key)
+    ws.install(FolderSource(out))
+    assert_installed_lessons_play(ws, 1)
+
+
+def test_kill_9_during_export_then_the_rerun_leaves_nothing(tmp_path, publisher_key):
+    src = _big_lesson_source(tmp_path / "src")
+    from teachpoint.publish.publisher import publish
+
+    publish(src, publisher_key.with_suffix(".key"), tmp_path / "repo", name="county",
+            progress=lambda *_: None)
+    connected = fresh_ws(tmp_path / "connected", publisher_key)
+    connected.install(FolderSource(tmp_path / "repo"))
+    connected.close()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    code = ("from pathlib import Path; from teachpoint.paths import DataPaths\n"
+            "from teachpoint.workspace import Workspace\n"
+            "from teachpoint.sneakernet.export import export, give_plan\n"
+            "ws = Workspace(DataPaths(Path(sys.argv[2]), explicit=True), install_demo=False)\n"
+            "export(ws, give_plan(ws), Path(sys.argv[3]))")
+    left = _kill_when_temp_appears(code, stick, str(connected.paths.root), str(stick))
+    assert left > 0, "the killed export left a half-written file on the stick"
+    again = fresh_ws(connected.paths.root, publisher_key)
+    from teachpoint.sneakernet.export import export, give_plan
+
+    export(again, give_plan(again), stick)
+    assert not list(stick.rglob("*.tmp")), "the re-run cleared the killed run's temp files"
+    offline = fresh_ws(tmp_path / "offline", publisher_key)
+    import_stick(offline, stick)
+    assert_installed_lessons_play(offline, 1)
+
+
+def _pid_alive(scratch: Path) -> bool:
+    try:
+        os.kill(int(scratch.name.split("-")[2]), 0)
+        return True
+    except (ValueError, IndexError, ProcessLookupError):
+        return False
+    except OSError:
+        return True
