@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import assert_installed_lessons_play, make_versions, make_video, write_csv
+from helpers import (
+    assert_installed_lessons_play, make_versions, make_video, resign_root, write_csv)
 from teachpoint.errors import (
     BlobMismatch, RepositoryError, RollbackError, SignatureError, UntrustedPublisher)
 from teachpoint.library.source_list import add_source
@@ -33,7 +34,7 @@ from teachpoint.sneakernet.inbox import scan_inbox
 from teachpoint.sneakernet.stick import import_stick
 from teachpoint.sync import pipeline
 from teachpoint.sync.engine import SyncEngine
-from teachpoint.sync.lock import SyncBusy, SyncLock
+from teachpoint.sync.lock import SyncBusy
 from teachpoint.testing.nginx import NginxServer
 from teachpoint.transport.sources import FolderSource
 from teachpoint.workspace import Workspace
@@ -42,21 +43,6 @@ pytestmark = pytest.mark.nginx
 
 
 # ---- the cases -----------------------------------------------------------------------------------
-
-
-def _payload(repo: Path) -> dict:
-    return json.loads(json.loads((repo / "root.json").read_text("utf-8"))["payload"])
-
-
-def _resign(repo: Path, key_file: Path, mutate) -> None:
-    private = keys.load_private_key(key_file)
-    payload = _payload(repo)
-    mutate(payload)
-    payload["key_id"] = keys.public_key_of(private).key_id
-    text = json.dumps(payload, ensure_ascii=False)
-    envelope = {"payload": text, "signatures": [
-        {"key_id": payload["key_id"], "sig": keys.sign(private, text.encode("utf-8"))}]}
-    (repo / "root.json").write_text(json.dumps(envelope), encoding="utf-8")
 
 
 def _a_main_file(repo: Path) -> Path:
@@ -83,13 +69,13 @@ def forged_root(repo, v1, key, stranger):
 
 
 def untrusted_key(repo, v1, key, stranger):
-    _resign(repo, stranger, lambda p: None)
+    resign_root(repo, stranger, lambda p: None)
 
 
 def conflicting_version(repo, v1, key, stranger):
     shutil.rmtree(repo)
     shutil.copytree(v1, repo)
-    _resign(repo, key, lambda p: p.update(title="同号不同内容"))
+    resign_root(repo, key, lambda p: p.update(title="同号不同内容"))
 
 
 def older_version(repo, v1, key, stranger):
@@ -260,42 +246,26 @@ def _du(folder: Path) -> int:
 def test_kill_9_during_an_import_leaves_no_orphan_bytes_after_the_next_open(tmp_path, publisher_key):
     """A big lesson is being copied when the process is killed: the temp file it leaves is gone
     after the data folder is opened again, and the import then completes."""
-    src = tmp_path / "src"
-    make_video(src / "音乐/三年级/长课.mp4", seconds=40)
-    (src / "音乐/三年级/长课.mp4").write_bytes((src / "音乐/三年级/长课.mp4").read_bytes() * 8)
-    write_csv(src, ["音乐/三年级/长课.mp4,长课,三年级,音乐,人音版,上册,第一单元,1,,,,"])
+    src = _big_lesson_source(tmp_path / "src")
     repo = tmp_path / "stick" / "county"
     from teachpoint.publish.publisher import publish
 
     publish(src, publisher_key.with_suffix(".key"), repo, name="county", progress=lambda *_: None)
     ws = fresh_ws(tmp_path / "data", publisher_key)
     ws.close()
-    proc = subprocess.Popen([sys.executable, "-c", _SLOW_IMPORT, str(ws.paths.root), str(repo),
-                             str(publisher_key.with_suffix(".pub"))], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "copying"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not list((ws.paths.store / "tmp").glob("*.tmp")):
-            time.sleep(0.05)
-        leftovers = list((ws.paths.store / "tmp").glob("*.tmp"))
-        assert leftovers, "the copy should be under way"
-        time.sleep(0.3)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    orphan = sum(p.stat().st_size for p in leftovers if p.exists())
+    orphan, _ = _kill_when_temp_appears(_SLOW_IMPORT, ws.paths.store / "tmp", str(ws.paths.root),
+                                     str(repo), str(publisher_key.with_suffix(".pub")))
     assert orphan > 0, "kill -9 left a half-written file (what the next open must clear)"
     reopened = fresh_ws(ws.paths.root, publisher_key)
     assert not list((reopened.paths.store / "tmp").iterdir()), "leftovers removed on open"
-    assert _du(reopened.paths.store) < 4096, "no orphan bytes in the store"
+    stored = reopened.store.stats()
+    assert _du(reopened.paths.store) == stored.bytes, "no orphan bytes: only verified files remain"
     reopened.install(FolderSource(repo))
     assert_installed_lessons_play(reopened, 1)
 
 
-# Imports ``repo`` (argv[2]) into ``data`` (argv[1]), trusting argv[3], from a stick that reads
-# slowly (1 MiB per 0.2 s), printing "copying" first: killed part way, it leaves a temp file.
+# Imports ``repo`` (argv[3]) into ``data`` (argv[2]), trusting argv[4], from a stick that reads
+# slowly (1 MiB per 0.2 s): killed part way, it leaves a temp file. Run by _kill_when_temp_appears.
 _SLOW_IMPORT = r"""
 import sys, time
 from pathlib import Path
@@ -309,8 +279,8 @@ class SlowReader:
     def __init__(self, fh):
         self.fh = fh
     def read(self, n=-1):
-        time.sleep(0.2)
-        return self.fh.read(min(n, 1 << 20) if n and n > 0 else 1 << 20)
+        time.sleep(0.3)
+        return self.fh.read(min(n, 1 << 18) if n and n > 0 else 1 << 18)
     def readinto(self, buf):
         data = self.read(len(buf))
         buf[:len(data)] = data
@@ -321,10 +291,9 @@ class SlowStick(FolderSource):
         with open(self.folder / blob_path(sha256), "rb") as fh:
             store.add_stream(SlowReader(fh), sha256, size, progress=progress, cancel=cancel)
 
-ws = Workspace(DataPaths(Path(sys.argv[1]), explicit=True), install_demo=False)
-ws.trust.add(Path(sys.argv[3]))
-print("copying", flush=True)
-import_repository(ws, SlowStick(Path(sys.argv[2])))
+ws = Workspace(DataPaths(Path(sys.argv[2]), explicit=True), install_demo=False)
+ws.trust.add(Path(sys.argv[4]))
+import_repository(ws, SlowStick(Path(sys.argv[3])))
 """
 
 
@@ -362,23 +331,23 @@ exec(sys.argv[1])
 """
 
 
-def _kill_when_temp_appears(code: str, watch: Path, *args: str) -> int:
-    """Run ``code`` slowly in a child, SIGKILL it once a ``*.tmp`` exists under ``watch``; the
-    bytes of temp files it left."""
+def _kill_when_temp_appears(code: str, watch: Path, *args: str) -> tuple[int, int]:
+    """Run ``code`` slowly in a child, SIGKILL it once a ``*.tmp`` exists under ``watch``;
+    (bytes of the temp files it left, its pid)."""
     proc = subprocess.Popen([sys.executable, "-c", _SLOWLY, code, *args], stdout=subprocess.PIPE,
                             text=True)
     try:
         assert proc.stdout.readline().strip() == "writing"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not list(watch.rglob("*.tmp")):
+        deadline = time.monotonic() + 60  # a temp file part way through a big lesson
+        while time.monotonic() < deadline and not any(
+                p.stat().st_size >= 100_000 for p in watch.rglob("*.tmp") if p.exists()):
             time.sleep(0.05)
-        time.sleep(0.3)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
-    return sum(p.stat().st_size for p in watch.rglob("*.tmp"))
+    return sum(p.stat().st_size for p in watch.rglob("*.tmp")), proc.pid
 
 
 def _big_lesson_source(folder: Path) -> Path:
@@ -395,7 +364,7 @@ def test_kill_9_during_publish_then_the_rerun_leaves_nothing(tmp_path, publisher
     code = ("from pathlib import Path; from teachpoint.publish.publisher import publish\n"
             "publish(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), name='county', "
             "progress=lambda *_: None)")
-    left = _kill_when_temp_appears(code, tmp_path, str(src), str(publisher_key.with_suffix(".key")),
+    left, pid = _kill_when_temp_appears(code, tmp_path, str(src), str(publisher_key.with_suffix(".key")),
                                    str(out))
     assert left > 0, "the killed publish left a half-written file"
     from teachpoint.publish.publisher import SCRATCH_PREFIX, publish
@@ -404,8 +373,8 @@ def test_kill_9_during_publish_then_the_rerun_leaves_nothing(tmp_path, publisher
     assert not list(out.rglob("*.tmp")), "the re-run cleared the killed run's temp files"
     import tempfile
 
-    dead = [p for p in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*")]
-    assert all(p.name.split("-")[2] == str(os.getpid()) or _pid_alive(p) for p in dead)
+    assert not list(Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}{pid}-*")), \
+        "the killed publish's scratch folder (thumbnails) was removed by the re-run"
     ws = fresh_ws(tmp_path / "data", publisher_key)
     ws.install(FolderSource(out))
     assert_installed_lessons_play(ws, 1)
@@ -427,7 +396,7 @@ def test_kill_9_during_export_then_the_rerun_leaves_nothing(tmp_path, publisher_
             "from teachpoint.sneakernet.export import export, give_plan\n"
             "ws = Workspace(DataPaths(Path(sys.argv[2]), explicit=True), install_demo=False)\n"
             "export(ws, give_plan(ws), Path(sys.argv[3]))")
-    left = _kill_when_temp_appears(code, stick, str(connected.paths.root), str(stick))
+    left, _ = _kill_when_temp_appears(code, stick, str(connected.paths.root), str(stick))
     assert left > 0, "the killed export left a half-written file on the stick"
     again = fresh_ws(connected.paths.root, publisher_key)
     from teachpoint.sneakernet.export import export, give_plan
@@ -437,13 +406,3 @@ def test_kill_9_during_export_then_the_rerun_leaves_nothing(tmp_path, publisher_
     offline = fresh_ws(tmp_path / "offline", publisher_key)
     import_stick(offline, stick)
     assert_installed_lessons_play(offline, 1)
-
-
-def _pid_alive(scratch: Path) -> bool:
-    try:
-        os.kill(int(scratch.name.split("-")[2]), 0)
-        return True
-    except (ValueError, IndexError, ProcessLookupError):
-        return False
-    except OSError:
-        return True
