@@ -66,7 +66,7 @@ from teachpoint.paths import DataPaths  # noqa: E402
 from teachpoint.sync import engine as eng  # noqa: E402
 from teachpoint.repo import keys  # noqa: E402
 from teachpoint.publish.publisher import publish  # noqa: E402
-from teachpoint.sync.source_list import add_source  # noqa: E402
+from teachpoint.library.source_list import add_source  # noqa: E402
 from teachpoint.testing import nginx as nginx_mod  # noqa: E402
 from teachpoint.testing.linkemu import LinkEmulator, Outage  # noqa: E402
 from teachpoint.testing.nginx import NginxServer  # noqa: E402

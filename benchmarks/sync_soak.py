@@ -43,7 +43,7 @@ from teachpoint.paths import DataPaths  # noqa: E402
 from teachpoint.sync import engine as eng  # noqa: E402
 from teachpoint.repo import keys  # noqa: E402
 from teachpoint.sync.service import ServiceTimes, run_service  # noqa: E402
-from teachpoint.sync.source_list import add_source  # noqa: E402
+from teachpoint.library.source_list import add_source  # noqa: E402
 from teachpoint.testing.linkemu import LinkEmulator, Outage  # noqa: E402
 from teachpoint.testing.nginx import NginxServer  # noqa: E402
 from teachpoint.workspace import Workspace  # noqa: E402

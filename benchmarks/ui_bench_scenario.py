@@ -488,7 +488,7 @@ def main() -> int:
     from PySide6.QtTest import QTest
 
     from teachpoint.paths import DataPaths
-    from teachpoint.sync.source_list import add_source
+    from teachpoint.library.source_list import add_source
     from teachpoint.ui.app import create_application
     from teachpoint.ui.main_window import MainWindow
     from teachpoint.ui.tasks import TaskManager

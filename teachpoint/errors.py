@@ -51,7 +51,7 @@ class NotEnoughSpace(StoreError):
     """Writing would take free disk space below the configured floor."""
 
     def __init__(self, needed: int, free: int, floor: int, where: str = ""):
-        self.needed, self.free, self.floor = needed, free, floor
+        self.needed, self.free, self.floor, self.where = needed, free, floor, where
         short = needed + floor - free
         kept = f" plus the {_mb(floor)} kept free" if floor else ""
         advice = "free more space or lower the floor" if floor else "free more space"
@@ -73,12 +73,24 @@ class SourceUnreachable(RepositoryError):
     """Nothing could be received from a source (offline, outage, server down)."""
 
 
+class NotOnSource(RepositoryError):
+    """A file the repository names is not on this source (a mirror or peer may hold only some)."""
+
+
+class NotYetArrived(RepositoryError):
+    """A file is absent or still incomplete on a source that fills over time (the inbox)."""
+
+
 class SignatureError(RepositoryError):
     """Metadata is not signed by a trusted key, or the signature does not verify."""
 
 
+class UntrustedPublisher(SignatureError):
+    """Well-formed metadata signed by a key this PC does not trust (yet): which key, how to trust it."""
+
+
 class RollbackError(RepositoryError):
-    """The offered metadata is older than what was already accepted."""
+    """The offered metadata contradicts what was already accepted (same version, other content)."""
 
 
 class UnsafePath(RepositoryError):

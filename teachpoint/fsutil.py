@@ -1,7 +1,14 @@
-"""Small filesystem helpers shared by the core (no Qt)."""
+"""Durable writes shared by the core (no Qt): the store, export, publish and every small file.
+
+One way to put bytes on disk so a crash leaves the old file or the whole new one: write a temp
+file next to the target, fsync it, rename it over the target, fsync the folder. Files are made
+world-readable (0644) unless the caller asks otherwise: a repository is served by web servers
+running as another user.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -30,3 +37,118 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         except OSError:
             pass
         raise
+
+
+def remove_leftovers(folder: Path, is_leftover, max_files: int = 200_000) -> tuple[int, int]:
+    """Delete the files under ``folder`` that ``is_leftover(path)`` calls crash leftovers.
+
+    For temp and partial files a killed process left behind (the caller makes sure no live
+    process owns them: it holds the sync lock, or the folder is its own output). Symlinks are
+    never followed; at most ``max_files`` entries are looked at. Returns (files, bytes) removed;
+    a file that cannot be removed is skipped (the next run tries again).
+    """
+    removed = freed = seen = 0
+    stack = [Path(folder)]
+    while stack and seen < max_files:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False) and is_leftover(Path(entry.path)):
+                    size = entry.stat(follow_symlinks=False).st_size
+                    os.unlink(entry.path)
+                    removed, freed = removed + 1, freed + size
+            except OSError:
+                continue
+    return removed, freed
+
+
+def is_temp_name(path: Path) -> bool:
+    """A name :func:`atomic_write` and the store's, export's and publish's writers use for temps."""
+    return path.name.endswith(".tmp")
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (no-op where directories cannot be opened, e.g. Windows)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_all(fd: int, data: memoryview) -> None:
+    """``os.write`` until every byte of ``data`` is written."""
+    while data:
+        data = data[os.write(fd, data):]
+
+
+COPY_CHUNK = 1 << 20
+
+
+def copy_verified(src: Path, target: Path, sha256: str, size: int, on_chunk=None,
+                  mode: int = 0o644) -> bool:
+    """Copy ``src`` to ``target`` hashing in the same pass; False (nothing left) if it does not match.
+
+    The bytes go to ``target.tmp``, are fsynced, and renamed into place only when the hash and
+    size are right, so a file changed between hashing and copying is never published under the
+    wrong name. ``on_chunk(bytes_done)`` after each chunk (it may raise to cancel). Errors pass
+    as OSError; the temp file is removed on every failure.
+    """
+    tmp = target.with_name(target.name + ".tmp")
+    with open(src, "rb", buffering=0) as fin:
+        if os.fstat(fin.fileno()).st_size != size:
+            return False
+        advise(fin.fileno(), "SEQUENTIAL")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), mode)
+        h, done, good = hashlib.sha256(), 0, False
+        buf = memoryview(bytearray(COPY_CHUNK))
+        try:
+            while n := fin.readinto(buf):
+                h.update(buf[:n])
+                write_all(fd, buf[:n])
+                done += n
+                if done % (32 << 20) < n:
+                    advise(fd, "DONTNEED")  # start writeback now: the final fsync is short
+                if on_chunk:
+                    on_chunk(done)
+            good = done == size and h.hexdigest() == sha256
+            if good:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+            if not good:
+                _unlink_quietly(tmp)
+    if not good:
+        return False
+    try:
+        os.replace(tmp, target)
+        fsync_dir(target.parent)
+    except OSError:
+        _unlink_quietly(tmp)
+        raise
+    return True
+
+
+def advise(fd: int, advice: str) -> None:
+    """``posix_fadvise`` where the OS has it (SEQUENTIAL, DONTNEED …); a hint, never an error."""
+    if hasattr(os, "posix_fadvise"):
+        try:
+            os.posix_fadvise(fd, 0, 0, getattr(os, "POSIX_FADV_" + advice))
+        except OSError:
+            pass
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -19,7 +19,10 @@ from teachpoint.library.store import ContentStore
 from teachpoint.paths import DataPaths
 from teachpoint.site.config import apply_site_config
 from teachpoint.repo import keys
-from teachpoint.sync.pipeline import InstallReport, NodeCache, install_from
+from teachpoint.library.leftovers import remove_crash_leftovers
+from teachpoint.library.node_cache import NodeCache
+from teachpoint.sync.lock import SyncBusy, SyncLock
+from teachpoint.sync.pipeline import FILES_TOO, METADATA_ONLY, ImportOutcome, import_repository
 from teachpoint.transport.sources import FolderSource
 from teachpoint.repo.trust import TrustStore
 
@@ -38,7 +41,9 @@ class Workspace:
         self.store = ContentStore(paths.store, floor_bytes=self.floor_bytes)
         self.trust = TrustStore(paths.trust)
         self.cache = NodeCache(paths.metadata)
-        self.demo_report: InstallReport | None = None
+        if not self.read_only:
+            self._remove_crash_leftovers()
+        self.demo_report: ImportOutcome | None = None
         self.demo_error: str | None = None
         if install_demo and not self.read_only and self.setting(SETTING_DEMO) is None:
             self._install_demo()
@@ -84,11 +89,23 @@ class Workspace:
 
     # ---- installing ------------------------------------------------------------------------------
 
-    def install(self, source, progress=None, cancel=None, blobs: bool = True) -> InstallReport:
-        """Verify ``source`` and install what it offers (see :func:`install_from`)."""
-        self.require_writable("install lessons")
-        return install_from(source, self.catalogue, self.store, self.trust, self.cache,
-                            progress=progress, cancel=cancel, blobs=blobs)
+    def install(self, source, progress=None, cancel=None, blobs: bool = True) -> ImportOutcome:
+        """Import ``source`` through the one pipeline; raise its typed problem if it failed.
+
+        For scripts, tests and the demo; the app, the sync engine, sticks and the inbox call
+        :func:`teachpoint.sync.pipeline.import_repository` and read the outcome themselves.
+        """
+        policy = FILES_TOO if blobs else METADATA_ONLY
+        return import_repository(self, source, policy, progress=progress,
+                                 cancel=cancel).raise_problem()
+
+    def _remove_crash_leftovers(self) -> None:
+        """Temp files of a killed import go when the folder is opened (if no one is syncing)."""
+        try:
+            with SyncLock(self.paths.root):
+                remove_crash_leftovers(self.store, self.paths.metadata)
+        except SyncBusy:
+            pass  # another process is importing: the files are its own; the next open sweeps
 
     def _install_demo(self) -> None:
         """Install the demo channel once; a failure is remembered and reported, never fatal."""

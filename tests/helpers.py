@@ -67,3 +67,19 @@ def make_versions(base: Path, source_dir: Path, publisher_key: Path) -> tuple[Pa
     write_csv(src, ROWS + [NEW_ROW])
     publish(src, publisher_key.with_suffix(".key"), repo, progress=lambda *_: None)
     return v1, repo
+
+
+def resign_root(repo: Path, key_file: Path, mutate) -> None:
+    """Rewrite ``repo/root.json`` with ``mutate(payload)`` applied, signed by ``key_file``."""
+    import json
+
+    from teachpoint.repo import keys
+
+    private = keys.load_private_key(key_file)
+    payload = json.loads(json.loads((repo / "root.json").read_text("utf-8"))["payload"])
+    mutate(payload)
+    payload["key_id"] = keys.public_key_of(private).key_id
+    text = json.dumps(payload, ensure_ascii=False)
+    envelope = {"payload": text, "signatures": [
+        {"key_id": payload["key_id"], "sig": keys.sign(private, text.encode("utf-8"))}]}
+    (repo / "root.json").write_text(json.dumps(envelope), encoding="utf-8")

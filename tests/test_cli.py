@@ -232,10 +232,13 @@ def test_keygen_trust_publish_verify_import_round_trip(tmp_path, source_dir, dem
 
 def test_core_imports_no_qt_and_no_vlc():
     code = (
-        "import importlib, pkgutil, sys, teachpoint.library, teachpoint.sync\n"
-        "for pkg in (teachpoint.library, teachpoint.sync):\n"
+        "import importlib, pkgutil, sys, teachpoint\n"
+        "core = ('library', 'repo', 'publish', 'transport', 'sync', 'sneakernet', 'site')\n"
+        "for pkg in [importlib.import_module('teachpoint.' + name) for name in core]:\n"
         "    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
         "        importlib.import_module(m.name)\n"
+        "above = [m for m in sys.modules if m.startswith(('teachpoint.ui', 'teachpoint.cli', 'teachpoint.ops'))]\n"
+        "assert not above, ('the core imports a layer above it', above)\n"
         "import teachpoint.workspace, teachpoint.cli\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'vlc', 'shiboken6')]\n"
         "assert not bad, bad\n"

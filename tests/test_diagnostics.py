@@ -17,7 +17,7 @@ from teachpoint import logsetup
 from teachpoint.ops.diagnostics import DiagnosticsError, write_diagnostics
 from teachpoint.library import teaching
 from teachpoint.paths import DataPaths
-from teachpoint.sync.source_list import add_source, record_attempt
+from teachpoint.library.source_list import add_source, record_attempt
 from teachpoint.workspace import Workspace
 
 PUPIL_LABEL = "王小明在这里睡着了"

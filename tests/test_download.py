@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from teachpoint.errors import NotOnSource
 from teachpoint.library.partial import load_ranges
 from teachpoint.library.store import Cancelled, ContentStore
 from teachpoint.transport.download import BlobJob, Downloader, SourceUnreachable, parse_retry_after
@@ -329,7 +330,7 @@ def test_hash_failure_is_retried_then_reported(repo, nginx, store):
     done = []
     stats = Downloader(store, max_blob_attempts=3, give_up_s=15,
                        on_blob_done=lambda s, n: done.append(s)).run(jobs_for(nginx.url, [bad, good]))
-    assert list(stats.blobs_failed) == [bad.sha] and "verification" in stats.blobs_failed[bad.sha]
+    assert list(stats.blobs_failed) == [bad.sha] and "verification" in str(stats.blobs_failed[bad.sha])
     assert done == [good.sha] and stats.blobs_done == 1
     assert not store.has(bad.sha)
     assert not list(store.partial_dir.glob(bad.sha + "*")) and not list(store.tmp_dir.iterdir())
@@ -343,7 +344,8 @@ def test_404_fails_that_blob_only(repo, nginx, store):
     stats = Downloader(store, give_up_s=15).run(jobs_for(nginx.url, want))
     assert time.monotonic() - t0 < 5
     assert list(stats.blobs_failed) == [blobs["missing"].sha]
-    assert "404" in stats.blobs_failed[blobs["missing"].sha]
+    assert isinstance(stats.blobs_failed[blobs["missing"].sha], NotOnSource)
+    assert "404" in str(stats.blobs_failed[blobs["missing"].sha])
     assert_stored(store, [blobs["a"], blobs["b"]])  # also: no empty partial left for the 404
 
 

@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from teachpoint.errors import SignatureError, TeachPointError, UsageError
-from teachpoint.repo import keys
 from teachpoint.repo.keys import (
     PublicKey,
     generate_keypair,

@@ -30,7 +30,7 @@ def test_gbk_chinese_folder_publishes_verifies_and_imports(published_repo, publi
 
     report = workspace.install(FolderSource(published_repo))
     assert (report.added, report.updated, report.removed) == (3, 0, 0)
-    assert report.summary_zh() == "新增 3 节课, 更新 0 节"
+    assert report.changes_zh() == "新增 3 节课, 更新 0 节"
     assert workspace.catalogue.status()["resources"]["installed"] == 3
     song = workspace.catalogue.resource("county:" + _rid_of(workspace, "小雨沙沙"))
     assert song.position.grade == 3 and song.position.unit == "第二单元 春天"
@@ -75,7 +75,7 @@ def test_republish_is_incremental_and_import_applies_the_change(
 
     update = workspace.install(FolderSource(repo))
     assert (update.added, update.updated, update.removed) == (1, 1, 1)
-    assert update.summary_zh() == "新增 1 节课, 更新 1 节, 移除 1 节"
+    assert update.changes_zh() == "新增 1 节课, 更新 1 节, 移除 1 节"
     titles = {r[0] for r in workspace.catalogue.db.execute("SELECT title FROM resources")}
     assert titles == {"小雨沙沙（新版）", "认识时间", "春晓"}
     # only the changed metadata travelled: grade 3 music, not grade 2 or maths

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from helpers import assert_installed_lessons_play
+from helpers import assert_installed_lessons_play, resign_root
 from teachpoint.errors import RepositoryError, RollbackError, SignatureError
 from teachpoint.repo import keys
 from teachpoint.publish.publisher import publish
@@ -24,6 +24,7 @@ from teachpoint.repo.root import parse_root
 from teachpoint.transport.sources import FolderSource
 from teachpoint.repo.trust import TrustStore
 from teachpoint.repo.verify import verify_repository
+from teachpoint.sync.pipeline import OLDER
 
 
 def quiet(*_):
@@ -46,18 +47,6 @@ def snapshot(ws):
 
 def payload_of(repo):
     return json.loads(json.loads((repo / "root.json").read_text("utf-8"))["payload"])
-
-
-def resign(repo, key_file, mutate):
-    """Rewrite root.json with ``mutate(payload)`` applied, signed by ``key_file``."""
-    private = keys.load_private_key(key_file)
-    payload = payload_of(repo)
-    mutate(payload)
-    payload["key_id"] = keys.public_key_of(private).key_id
-    text = json.dumps(payload, ensure_ascii=False)
-    envelope = {"payload": text, "signatures": [
-        {"key_id": payload["key_id"], "sig": keys.sign(private, text.encode("utf-8"))}]}
-    (repo / "root.json").write_text(json.dumps(envelope), encoding="utf-8")
 
 
 def a_leaf(repo):
@@ -114,7 +103,7 @@ def test_swapped_node_from_another_place_is_refused(installed, repo_copy, publis
         first = sorted(p["grades"])[0]
         p["grades"][first] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
-    resign(repo_copy, publisher_key.with_suffix(".key"), point_grade_at_leaf)
+    resign_root(repo_copy, publisher_key.with_suffix(".key"), point_grade_at_leaf)
     refused(installed, repo_copy, RepositoryError, "not a grade node")
 
 
@@ -129,7 +118,7 @@ def test_forged_signature(installed, repo_copy):
 
 def test_untrusted_key(installed, repo_copy, tmp_path):
     keys.generate_keypair(tmp_path / "mallory")
-    resign(repo_copy, tmp_path / "mallory.key", lambda p: p.update(version=5))
+    resign_root(repo_copy, tmp_path / "mallory.key", lambda p: p.update(version=5))
     refused(installed, repo_copy, SignatureError, "does not trust")
 
 
@@ -148,11 +137,16 @@ def test_rollback_to_older_version(tmp_path, source_dir, publisher_key, workspac
     workspace.install(FolderSource(repo))
     assert workspace.catalogue.repository("county").version == 2
     (repo / "root.json").write_bytes(old_root)
-    refused(workspace, repo, RollbackError, "older than the version 2")
+    before = snapshot(workspace)
+    outcome = workspace.install(FolderSource(repo))  # one policy for every transport:
+    assert outcome.status == OLDER and outcome.installed_version == 2  # never roll back, say so
+    assert not outcome.metadata_applied and "比本机的版本 2 旧" in outcome.summary_zh()
+    assert snapshot(workspace) == before, "an older root must not change the catalogue"
+    assert_installed_lessons_play(workspace, 3)
 
 
 def test_same_version_different_content_is_refused(installed, repo_copy, publisher_key):
-    resign(repo_copy, publisher_key.with_suffix(".key"), lambda p: p.update(title="另一个"))
+    resign_root(repo_copy, publisher_key.with_suffix(".key"), lambda p: p.update(title="另一个"))
     refused(installed, repo_copy, RollbackError, "same number")
 
 
@@ -196,7 +190,7 @@ def _repoint(repo, old_path, data, publisher_key):
                 sha, size = replaced[pin["sha256"]]
                 p["grades"][g] = {"sha256": sha, "size": size}
 
-    resign(repo, publisher_key.with_suffix(".key"), mutate)
+    resign_root(repo, publisher_key.with_suffix(".key"), mutate)
 
 
 @pytest.mark.parametrize("size", [-1, 2**62, "12", True])
@@ -215,7 +209,7 @@ def test_size_lie_on_a_blob_is_caught(workspace, repo_copy):
     blob.write_bytes(blob.read_bytes() + b"extra")
     report = workspace.install(FolderSource(repo_copy))
     assert not workspace.store.has(sha)
-    assert report.blobs_unavailable + len(report.problems) >= 1
+    assert report.files.files_missing + len(report.problems) >= 1
     assert_installed_lessons_play(workspace, 2)
 
 
@@ -245,7 +239,7 @@ def test_folder_that_is_not_a_repository(installed, tmp_path):
 def test_expired_metadata_still_installs_and_says_how_old(workspace, repo_copy, publisher_key):
     past = (datetime.now(timezone.utc) - timedelta(days=40)).strftime("%Y-%m-%dT%H:%M:%SZ")
     longer_past = (datetime.now(timezone.utc) - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    resign(repo_copy, publisher_key.with_suffix(".key"),
+    resign_root(repo_copy, publisher_key.with_suffix(".key"),
            lambda p: p.update(expires=past, published=longer_past))
     report = workspace.install(FolderSource(repo_copy))
     assert 39 < report.expired_days < 41
@@ -267,6 +261,6 @@ def test_verify_lists_every_problem(repo_copy, workspace):
 
 
 def test_parse_root_rejects_unknown_format(repo_copy, publisher_key, workspace):
-    resign(repo_copy, publisher_key.with_suffix(".key"), lambda p: p.update(format=2))
+    resign_root(repo_copy, publisher_key.with_suffix(".key"), lambda p: p.update(format=2))
     with pytest.raises(RepositoryError, match="format"):
         parse_root((repo_copy / "root.json").read_bytes(), TrustStore(workspace.paths.trust))

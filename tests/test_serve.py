@@ -29,7 +29,7 @@ from teachpoint.sync import engine as eng
 from teachpoint.transport import serve
 from teachpoint.transport.serve import Peer, ServeError, parse_range, serve_collection
 from teachpoint.publish.publisher import publish
-from teachpoint.sync.source_list import add_source
+from teachpoint.library.source_list import add_source
 from teachpoint.transport.sources import FolderSource, parse_collection
 from teachpoint.workspace import Workspace
 

@@ -8,7 +8,7 @@ import pytest
 from teachpoint.errors import UsageError
 from teachpoint.library.space import FloorProblem, check_floor, disk_of, store_space
 from teachpoint.sync.schedule import parse_limit, parse_time, parse_window
-from teachpoint.sync.source_list import (
+from teachpoint.library.source_list import (
     FolderProblem, SourceExists, add_source, check_folder_readable, list_sources)
 
 

@@ -14,9 +14,9 @@ from teachpoint.paths import DataPaths
 from teachpoint.site.config import (
     ENV_SITE_CONFIG, FILE_NAME, SETTING_APPLIED, apply_site_config, check_file, find_site_configs)
 from teachpoint.site.file import TABLE_KEYS, TOP_KEYS
-from teachpoint.sync import engine
+from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox import get_inbox
-from teachpoint.sync.source_list import list_sources, remove_source
+from teachpoint.library.source_list import list_sources, remove_source
 from teachpoint.transport.sources import FolderSource
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_LOCKED
 from teachpoint.workspace import Workspace
@@ -83,11 +83,11 @@ def test_full_example_applies_everything(example, publisher_key, tmp_path):
     key_id = [t for t in ws.trust.list()][0].key_id
     assert ws.trust.allows(key_id, "county") and not ws.trust.allows(key_id, "another")
     assert ws.trust.get_trusted(key_id).name == "某某县资源中心"
-    bandwidth = engine.load_bandwidth(ws)
+    bandwidth = schedule.load_bandwidth(ws)
     assert bandwidth.limit_kbit == 1024
     assert [w.to_text() for w in bandwidth.windows] == [
         "mon,tue,wed,thu,fri 08:00-17:00 256", "sat,sun 00:00-24:00 unlimited"]
-    subs = engine.load_subscriptions(ws)
+    subs = schedule.load_subscriptions(ws)
     assert subs.grades == [3, 4] and subs.subjects == ["数学", "语文", "音乐"]
     inbox = get_inbox(ws)
     assert inbox.folder == bundle / "satellite-inbox" and inbox.cleanup is False
@@ -141,7 +141,7 @@ def test_precedence_bundle_beats_machine_wide_and_locks_add_up(tmp_path, monkeyp
     assert ws.site_report.files == found and ws.site_report.ok
     assert ws.setting(SETTING_LANGUAGE) == "en"  # the bundle's file wins over the machine-wide one
     assert ws.setting(SETTING_LARGE_TEXT) == "1"  # the override wins
-    assert engine.load_bandwidth(ws).limit_kbit == 300  # only the machine-wide file sets it
+    assert schedule.load_bandwidth(ws).limit_kbit == 300  # only the machine-wide file sets it
     assert ws.locked_settings() == {"language", "bandwidth"}
 
 
@@ -153,9 +153,9 @@ def test_each_start_restores_locked_settings_and_keeps_the_teachers_unlocked_one
     # Changes made some other way (the command line uses these same calls).
     remove_source(ws.catalogue, "县服务器")  # locked
     ws.trust.remove("某某县资源中心")  # locked
-    ws.set_setting(engine.SETTING_BANDWIDTH, json.dumps({"limit_kbit": 99999, "windows": []}))
+    ws.set_setting(schedule.SETTING_BANDWIDTH, json.dumps({"limit_kbit": 99999, "windows": []}))
     ws.set_setting(SETTING_LANGUAGE, "en")  # not locked
-    ws.set_setting(engine.SETTING_SUBSCRIPTIONS, json.dumps({"grades": [5], "subjects": []}))
+    ws.set_setting(schedule.SETTING_SUBSCRIPTIONS, json.dumps({"grades": [5], "subjects": []}))
     remove_class(ws.catalogue, classes(ws.catalogue)[0].id)  # not locked
     ws.close()
     ws = Workspace(paths, install_demo=False)
@@ -163,15 +163,15 @@ def test_each_start_restores_locked_settings_and_keeps_the_teachers_unlocked_one
     assert report.ok and len(report.applied) == 3, report.applied
     assert {s.name for s in list_sources(ws.catalogue)} == {"县服务器", "自带课程"}
     assert [t.name for t in ws.trust.list()] == ["某某县资源中心"]
-    assert engine.load_bandwidth(ws).limit_kbit == 1024
+    assert schedule.load_bandwidth(ws).limit_kbit == 1024
     assert ws.setting(SETTING_LANGUAGE) == "en"
-    assert engine.load_subscriptions(ws).grades == [5]
+    assert schedule.load_subscriptions(ws).grades == [5]
     assert len(classes(ws.catalogue)) == 1
     ws.close()
     # IT edits the file: everything is applied again, as on a first start.
     example.write_text(example.read_text(encoding="utf-8") + "\n# 2025-09 更新\n", encoding="utf-8")
     ws = Workspace(paths, install_demo=False)
-    assert ws.setting(SETTING_LANGUAGE) == "zh_CN" and engine.load_subscriptions(ws).grades == [3, 4]
+    assert ws.setting(SETTING_LANGUAGE) == "zh_CN" and schedule.load_subscriptions(ws).grades == [3, 4]
     assert len(classes(ws.catalogue)) == 2
 
 
@@ -285,13 +285,13 @@ def publisher_key_id(prefix: Path) -> str:
 
 
 def test_bad_bandwidth_keeps_the_previous_value(played, tmp_path):
-    played.set_setting(engine.SETTING_BANDWIDTH, json.dumps({"limit_kbit": 128, "windows": []}))
+    played.set_setting(schedule.SETTING_BANDWIDTH, json.dumps({"limit_kbit": 128, "windows": []}))
     config = tmp_path / FILE_NAME
     config.write_text('[bandwidth]\nlimit_kbit = 512\nwindows = ["mon-fri 08:00-17:00 256", '
                       '"mon-fri 25:00-26:00 1"]\n', encoding="utf-8")
     report = apply_site_config(played, [config])
     assert any("line 3: bad time '25:00'" in p for p in report.problems), report.problems
-    assert engine.load_bandwidth(played).limit_kbit == 128
+    assert schedule.load_bandwidth(played).limit_kbit == 128
 
 
 @pytest.mark.parametrize("content,words", [

@@ -25,8 +25,11 @@ from teachpoint.repo import keys
 from teachpoint.publish.publisher import publish
 from teachpoint.repo.format import blob_path, encode_node
 from teachpoint.transport.sources import FolderSource, collection_bytes
-from teachpoint.sneakernet.stick import (
-    INSTALLED, OLDER, NotAStick, UntrustedStick, import_source, import_stick, inspect_stick)
+from teachpoint.errors import UntrustedPublisher
+from teachpoint.sneakernet.stick import import_stick
+from teachpoint.sneakernet.stick_check import NotAStick
+from teachpoint.sneakernet.stick_offer import inspect_stick
+from teachpoint.sync.pipeline import INSTALLED, OLDER, import_repository
 from teachpoint.library.settings import SETTING_DEMO
 
 
@@ -187,8 +190,8 @@ def test_older_stick_never_rolls_back_but_gives_the_files_we_want(tmp_path, vers
     assert_consistent(workspace)
     again = import_stick(workspace, stick)
     item = again.repositories[0]
-    assert item.status == OLDER and item.copy.files_copied == 0
-    assert item.summary_zh().startswith("U盘上的版本 1 比本机的版本 2 旧")
+    assert item.status == OLDER and item.files.files_copied == 0
+    assert item.summary_zh().startswith("来源上的版本 1 比本机的版本 2 旧")
 
 
 # ---- faults ----------------------------------------------------------------------------------------
@@ -204,9 +207,9 @@ def test_stick_pulled_out_mid_import_then_continued(tmp_path, published_repo, wo
 
     result = import_stick(workspace, stick, progress=pull)
     item = result.repositories[0]
-    assert item.status == INSTALLED and item.copy.files_copied == 1
-    assert item.copy.source_lost and not result.ok
-    assert item.copy.files_unreadable == 1 and item.copy.files_missing == 5  # stopped at once
+    assert item.status == INSTALLED and item.files.files_copied == 1
+    assert item.files.source_lost and not result.ok
+    assert item.files.files_unreadable == 1 and item.files.files_missing == 5  # stopped at once
     assert any("insert it again" in p for p in item.problems)
     assert workspace.catalogue.status()["resources"]["installed"] <= 1
     assert_consistent(workspace)
@@ -270,9 +273,9 @@ class _PulledStick(FolderSource):
 def test_io_error_half_way_through_a_file_leaves_nothing_half_installed(tmp_path, published_repo,
                                                                        workspace):
     stick = stick_of(tmp_path, published_repo)
-    item = import_source(workspace, _PulledStick(stick, good=2))
-    assert item.copy.source_lost and item.copy.files_copied == 2
-    assert item.copy.files_unreadable == 1 and item.copy.files_missing == 4
+    item = import_repository(workspace, _PulledStick(stick, good=2))
+    assert item.files.source_lost and item.files.files_copied == 2
+    assert item.files.files_unreadable == 1 and item.files.files_missing == 4
     assert any("stick removed" in p for p in item.problems)
     assert_consistent(workspace)  # in particular: no temp file and no partial blob in the store
 
@@ -351,7 +354,7 @@ def test_untrusted_publisher_names_the_key_and_how_to_trust_it(installed, tmp_pa
     resign(stick, pair.private_path, version=5)
     shutil.copy(pair.public_path, stick / "mallory.pub")
     before = snapshot(installed)
-    with pytest.raises(UntrustedStick) as caught:
+    with pytest.raises(UntrustedPublisher) as caught:
         import_stick(installed, stick)
     message = str(caught.value)
     assert pair.public.key_id in message and "does not trust" in message
@@ -375,7 +378,7 @@ def test_forged_signature_is_not_explained_as_untrusted(installed, tmp_path, pub
     before = snapshot(installed)
     with pytest.raises(SignatureError) as caught:
         import_stick(installed, stick)
-    assert not isinstance(caught.value, UntrustedStick)
+    assert not isinstance(caught.value, UntrustedPublisher)
     assert snapshot(installed) == before
     assert_installed_lessons_play(installed, 3)
 
@@ -490,9 +493,9 @@ def test_inspect_a_fresh_pc_an_older_stick_and_inventories(workspace, tmp_path, 
 
 
 def test_inspect_stick_caps_its_work(workspace, tmp_path, published_repo, monkeypatch):
-    from teachpoint.sneakernet import stick as stick_mod
+    from teachpoint.sneakernet import stick_offer
 
-    monkeypatch.setattr(stick_mod, "INSPECT_MAX_NODES", 1)
+    monkeypatch.setattr(stick_offer, "INSPECT_MAX_NODES", 1)
     repo = inspect_stick(workspace, stick_of(tmp_path, published_repo)).repositories[0]
     assert not repo.complete and repo.status == "new"
     assert repo.new_lessons == 3  # from the root's informational totals

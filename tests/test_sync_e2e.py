@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from teachpoint.errors import BlobMismatch
+
 from helpers import assert_installed_lessons_play, write_csv
 from teachpoint.sync import engine as eng
 from teachpoint.publish.publisher import publish
 from teachpoint.sync.service import ServiceTimes, run_service
-from teachpoint.sync.source_list import add_source, get_source
+from teachpoint.library.source_list import add_source, get_source
 from teachpoint.testing import media
 from teachpoint.testing.linkemu import LinkEmulator, Outage
 from teachpoint.testing.nginx import NginxServer
@@ -172,14 +174,15 @@ def test_blob_failing_its_hash_is_reported_and_others_install(served, workspace)
     victim.write_bytes(bytes(data))
     with NginxServer(www) as nginx:
         _, result = sync_with(workspace, nginx.url + "/county/")
-    assert result.outcome == eng.FAILED and "could not be fetched" in result.sources[0].error
+    assert result.outcome == eng.FAILED and isinstance(result.sources[0].problem, BlobMismatch)
+    assert "failed verification" in result.sources[0].error
     assert not workspace.store.has(victim.name)
     assert workspace.catalogue.status()["resources"]["installed"] == 3
     assert_installed_lessons_play(workspace, 3)
 
 
-def test_mirror_with_an_older_version_is_refused(served, workspace, sync_source, publisher_key,
-                                                 tmp_path):
+def test_mirror_with_an_older_version_never_rolls_back(served, workspace, sync_source,
+                                                       publisher_key, tmp_path):
     www, repo = served
     old = tmp_path / "www-old"
     shutil.copytree(www, old)
@@ -189,7 +192,9 @@ def test_mirror_with_an_older_version_is_refused(served, workspace, sync_source,
         add_source(workspace.catalogue, old_mirror.url + "/county/", "old-mirror")
         result = eng.SyncEngine(workspace).sync_once()
     mirror = next(r for r in result.sources if r.name == "old-mirror")
-    assert mirror.outcome == eng.FAILED and "roll back" in mirror.error
+    # the one policy of every transport: metadata never rolled back, said plainly, not a failure
+    assert mirror.outcome == eng.UP_TO_DATE and [o.repository for o in mirror.older] == ["county"]
+    assert mirror.imports[0].installed_version == 2 and mirror.imports[0].version == 1
     assert workspace.catalogue.repository("county").version == 2
     assert_installed_lessons_play(workspace, 4)
 

@@ -14,7 +14,7 @@ from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
 from teachpoint.sync.priority import wanted_in_order
 from teachpoint.sync.schedule import Bandwidth, Subscriptions, parse_window
 from teachpoint.sync.service import ServiceTimes, backoff_delay
-from teachpoint.sync.source_list import add_source, list_sources, normalise_location, remove_source
+from teachpoint.library.source_list import add_source, list_sources, normalise_location, remove_source
 
 MONDAY_9 = datetime(2026, 11, 23, 9, 0)
 MONDAY_20 = datetime(2026, 11, 23, 20, 0)

@@ -892,6 +892,113 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
     </message>
 </context>
 <context>
+    <name>ProblemTexts</name>
+    <message>
+        <source>The background sync service is updating the lessons.</source>
+        <translation>后台同步服务正在更新课程。</translation>
+    </message>
+    <message>
+        <source>The lesson folder on this computer cannot be written, so no updates can be installed. Please tell the IT staff.</source>
+        <translation>这台电脑上的课程文件夹不能写入，所以无法安装更新。请告诉学校的电脑管理员。</translation>
+    </message>
+    <message>
+        <source>The disk is almost full, so no more lessons can be downloaded. Please ask the IT staff to free some space.</source>
+        <translation>硬盘快满了，不能再下载课程。请电脑管理员清理出一些空间。</translation>
+    </message>
+    <message>
+        <source>Cannot reach {name} right now (no network?). TeachPoint will try again by itself.</source>
+        <translation>现在连不上 {name}（可能没有网络）。教学点课堂会自动再试。</translation>
+    </message>
+    <message>
+        <source>The lessons offered by {name} do not carry a trusted signature, so nothing was taken from it. Please tell the IT staff.</source>
+        <translation>{name} 提供的课程没有可信的签名，所以没有从那里取任何东西。请告诉学校的电脑管理员。</translation>
+    </message>
+    <message>
+        <source>{name} offers lessons that do not match the ones this computer already has; they were ignored. Please tell the IT staff.</source>
+        <translation>{name} 提供的课程与这台电脑上已有的对不上，已忽略。请告诉学校的电脑管理员。</translation>
+    </message>
+    <message>
+        <source>Some lesson files from {name} arrived damaged and were thrown away. The lessons you already have are not affected.</source>
+        <translation>从 {name} 下载的部分课程文件在路上损坏了，已经丢弃。已有的课程不受影响。</translation>
+    </message>
+    <message>
+        <source>{name} does not look like a lesson source. Please ask the IT staff to check its address in Settings.</source>
+        <translation>{name} 看起来不是课程来源。请电脑管理员在“设置”里检查它的地址。</translation>
+    </message>
+    <message>
+        <source>Updating from {name} did not work this time. The lessons you already have are not affected.</source>
+        <translation>这次从 {name} 更新没有成功。已有的课程不受影响。</translation>
+    </message>
+    <message>
+        <source>Updating the lessons did not work this time. TeachPoint will try again later.</source>
+        <translation>这次更新课程没有成功。教学点课堂稍后会再试。</translation>
+    </message>
+    <message>
+        <source>{name} offers older lessons than this computer already has; the lesson list was kept, and only files it still needed were taken.</source>
+        <translation>{name} 提供的课程比这台电脑上的旧：课程目录没有改动，只取了还缺的课程文件。</translation>
+    </message>
+    <message>
+        <source>The USB stick was pulled out. The lessons already imported are kept; insert the stick again and press Import to continue.</source>
+        <translation>U盘被拔出了。已经导入的课程都保留着；重新插上U盘，再点“导入”可以接着导入。</translation>
+    </message>
+    <message>
+        <source>The USB stick was pulled out. Insert it again and try again.</source>
+        <translation>U盘被拔出了。请重新插上U盘再试一次。</translation>
+    </message>
+    <message>
+        <source>The USB stick is full. Use a bigger stick or delete files you do not need from it.</source>
+        <translation>U盘满了。请换一个更大的U盘，或删掉U盘上不用的文件。</translation>
+    </message>
+    <message>
+        <source>Cannot write to the USB stick: it is read-only (check its write-protect switch).</source>
+        <translation>U盘不能写入：它是只读的（请检查U盘上的写保护开关）。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s disk is full. Delete some files you do not need and try again.</source>
+        <translation>这台电脑的硬盘满了。请删掉一些不用的文件后再试。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s lesson folder cannot be written. Please ask the IT teacher.</source>
+        <translation>这台电脑的课程文件夹不能写入，请找信息老师。</translation>
+    </message>
+    <message>
+        <source>The lessons on the stick come from a publisher this computer does not know; for safety nothing was imported.</source>
+        <translation>U盘上的课程来自本机不认识的发布者，为了安全，没有导入。</translation>
+    </message>
+    <message>
+        <source>The lessons on the USB stick are damaged or were changed; nothing was imported. The lessons on this computer are not affected.</source>
+        <translation>U盘上的课程已损坏或被改动过，没有导入。本机原有的课程不受影响。</translation>
+    </message>
+    <message>
+        <source>The lesson list of that school on the stick is damaged and cannot be read.</source>
+        <translation>U盘上那所学校的课程清单已损坏，读不出来。</translation>
+    </message>
+    <message>
+        <source>This computer is updating its lessons right now. Please try again in a moment.</source>
+        <translation>这台电脑正在更新课程，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>That did not work: {detail}</source>
+        <translation>没有成功：{detail}</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong; it was written to the log.</source>
+        <translation>出现了意外的问题，已记录在日志里。</translation>
+    </message>
+    <message>
+        <source>“{title}” comes from a publisher this computer does not know; not imported.</source>
+        <translation>“{title}”来自本机不认识的发布者，没有导入。</translation>
+    </message>
+    <message>
+        <source>“{title}” is damaged; not imported.</source>
+        <translation>“{title}”已损坏，没有导入。</translation>
+    </message>
+</context>
+<context>
     <name>ScreenChooser</name>
     <message>
         <source>Which screen full screen uses, e.g. the projector</source>
@@ -1205,46 +1312,6 @@ Lessons already on this computer stay.</source>
     <message>
         <source>Up to date</source>
         <translation>已是最新</translation>
-    </message>
-    <message>
-        <source>The background sync service is updating the lessons.</source>
-        <translation>后台同步服务正在更新课程。</translation>
-    </message>
-    <message>
-        <source>The lesson folder on this computer cannot be written, so no updates can be installed. Please tell the IT staff.</source>
-        <translation>这台电脑上的课程文件夹不能写入，所以无法安装更新。请告诉学校的电脑管理员。</translation>
-    </message>
-    <message>
-        <source>The disk is almost full, so no more lessons can be downloaded. Please ask the IT staff to free some space.</source>
-        <translation>硬盘快满了，不能再下载课程。请电脑管理员清理出一些空间。</translation>
-    </message>
-    <message>
-        <source>Cannot reach {name} right now (no network?). TeachPoint will try again by itself.</source>
-        <translation>现在连不上 {name}（可能没有网络）。教学点课堂会自动再试。</translation>
-    </message>
-    <message>
-        <source>The lessons offered by {name} do not carry a trusted signature, so nothing was taken from it. Please tell the IT staff.</source>
-        <translation>{name} 提供的课程没有可信的签名，所以没有从那里取任何东西。请告诉学校的电脑管理员。</translation>
-    </message>
-    <message>
-        <source>{name} offers older lessons than this computer already has; they were ignored.</source>
-        <translation>{name} 提供的课程比这台电脑上的还旧，已忽略。</translation>
-    </message>
-    <message>
-        <source>Some lesson files from {name} arrived damaged and were thrown away. The lessons you already have are not affected.</source>
-        <translation>从 {name} 下载的部分课程文件在路上损坏了，已经丢弃。已有的课程不受影响。</translation>
-    </message>
-    <message>
-        <source>{name} does not look like a lesson source. Please ask the IT staff to check its address in Settings.</source>
-        <translation>{name} 看起来不是课程来源。请电脑管理员在“设置”里检查它的地址。</translation>
-    </message>
-    <message>
-        <source>Updating from {name} did not work this time. The lessons you already have are not affected.</source>
-        <translation>这次从 {name} 更新没有成功。已有的课程不受影响。</translation>
-    </message>
-    <message>
-        <source>Updating the lessons did not work this time. TeachPoint will try again later.</source>
-        <translation>这次更新课程没有成功。教学点课堂稍后会再试。</translation>
     </message>
 </context>
 <context>
@@ -1686,14 +1753,6 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
         <translation>导入完成：U盘上没有新课程。</translation>
     </message>
     <message>
-        <source>“{title}” comes from a publisher this computer does not know; not imported.</source>
-        <translation>“{title}”来自本机不认识的发布者，没有导入。</translation>
-    </message>
-    <message>
-        <source>“{title}” is damaged; not imported.</source>
-        <translation>“{title}”已损坏，没有导入。</translation>
-    </message>
-    <message>
         <source>{files} damaged files on the stick were set aside and not imported; the other lessons were imported.</source>
         <translation>U盘上有 {files} 个文件已损坏，已放在一边，没有导入；其他课程已导入。</translation>
     </message>
@@ -1716,58 +1775,6 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
     <message>
         <source>The USB stick was removed.</source>
         <translation>U盘已拔出。</translation>
-    </message>
-    <message>
-        <source>The USB stick was pulled out. The lessons already imported are kept; insert the stick again and press Import to continue.</source>
-        <translation>U盘被拔出了。已经导入的课程都保留着；重新插上U盘，再点“导入”可以接着导入。</translation>
-    </message>
-    <message>
-        <source>The USB stick was pulled out. Insert it again and try again.</source>
-        <translation>U盘被拔出了。请重新插上U盘再试一次。</translation>
-    </message>
-    <message>
-        <source>The USB stick is full. Use a bigger stick or delete files you do not need from it.</source>
-        <translation>U盘满了。请换一个更大的U盘，或删掉U盘上不用的文件。</translation>
-    </message>
-    <message>
-        <source>Cannot write to the USB stick: it is read-only (check its write-protect switch).</source>
-        <translation>U盘不能写入：它是只读的（请检查U盘上的写保护开关）。</translation>
-    </message>
-    <message>
-        <source>This computer&apos;s disk is full. Delete some files you do not need and try again.</source>
-        <translation>这台电脑的硬盘满了。请删掉一些不用的文件后再试。</translation>
-    </message>
-    <message>
-        <source>This computer&apos;s lesson folder cannot be written. Please ask the IT teacher.</source>
-        <translation>这台电脑的课程文件夹不能写入，请找信息老师。</translation>
-    </message>
-    <message>
-        <source>The lessons on the stick come from a publisher this computer does not know; for safety nothing was imported.</source>
-        <translation>U盘上的课程来自本机不认识的发布者，为了安全，没有导入。</translation>
-    </message>
-    <message>
-        <source>The lessons on the USB stick are damaged or were changed; nothing was imported. The lessons on this computer are not affected.</source>
-        <translation>U盘上的课程已损坏或被改动过，没有导入。本机原有的课程不受影响。</translation>
-    </message>
-    <message>
-        <source>The lesson list of that school on the stick is damaged and cannot be read.</source>
-        <translation>U盘上那所学校的课程清单已损坏，读不出来。</translation>
-    </message>
-    <message>
-        <source>This computer is updating its lessons right now. Please try again in a moment.</source>
-        <translation>这台电脑正在更新课程，请稍后再试。</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
-    </message>
-    <message>
-        <source>That did not work: {detail}</source>
-        <translation>没有完成：{detail}</translation>
-    </message>
-    <message>
-        <source>Something unexpected went wrong; it was written to the log.</source>
-        <translation>出现了意外的问题，已记录在日志里。</translation>
     </message>
 </context>
 <context>

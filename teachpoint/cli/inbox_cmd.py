@@ -8,7 +8,6 @@ from pathlib import Path
 from teachpoint.cli.output import human_size, print_json
 from teachpoint.errors import UsageError
 from teachpoint.sneakernet.inbox import get_inbox, scan_inbox, set_inbox
-from teachpoint.sync.lock import SyncLock
 from teachpoint.workspace import Workspace
 
 
@@ -44,8 +43,7 @@ def cmd_inbox(args, paths) -> int:
         if current is None:
             raise UsageError("no inbox is set: give one with --set DIR")
         ws.require_writable("import from the inbox")
-        with SyncLock(ws.paths.root):
-            result = scan_inbox(ws, current.folder, cleanup=current.cleanup)
+        result = scan_inbox(ws, current.folder, cleanup=current.cleanup)
         if args.json:
             print_json({"inbox": _config_json(current), **result.to_json()})
         else:
@@ -70,8 +68,8 @@ def _print_scan(result) -> None:
     for repo in result.repositories:
         name = f"{repo.repository} version {repo.version}" if repo.repository else repo.location
         head = f"{name}: {repo.state}"
-        if repo.report is not None and not repo.report.up_to_date:
-            head += f", {repo.report.summary_zh()}"
+        if repo.report is not None and repo.report.metadata_applied:
+            head += f", {repo.report.changes_zh()}"
         if repo.files_installed:
             head += f", installed {repo.files_installed} file(s), {human_size(repo.bytes_installed)}"
         if repo.deleted:

@@ -9,7 +9,8 @@ from teachpoint.cli.output import human_size, print_json, progress_done, progres
 from teachpoint.repo import keys
 from teachpoint.publish.publisher import publish
 from teachpoint.transport.sources import open_source
-from teachpoint.sneakernet.stick import check_stick_folder, import_stick
+from teachpoint.sneakernet.stick import import_stick
+from teachpoint.sneakernet.stick_check import check_stick_folder
 from teachpoint.repo.trust import TrustStore
 from teachpoint.repo.verify import verify_repository
 from teachpoint.workspace import Workspace
@@ -175,11 +176,11 @@ def _print_repo_import(item) -> None:
     if item.status == "older":
         print(f"{name}: this PC already has the newer version {item.installed_version}; the "
               "catalogue was kept (no rollback)")
-    elif item.report is not None and not item.report.up_to_date:
-        print(f"{name}: {item.report.summary_zh()}")
+    elif item.metadata_applied:
+        print(f"{name}: {item.changes_zh()}")
     else:
         print(f"{name} is already installed")
-    copy = item.copy
+    copy = item.files
     extra = f"; {copy.files_missing} wanted file(s) not on this stick" if copy.files_missing else ""
     what = "file(s) this PC still needed" if item.status == "older" else "file(s)"
     print(f"  copied {copy.files_copied} {what}, {human_size(copy.bytes_copied)}{extra}")

@@ -9,8 +9,10 @@ import threading
 
 from teachpoint.cli.output import human_size, print_json, progress_done, progress_line
 from teachpoint.sync import engine as eng
+from teachpoint.sync import schedule
 from teachpoint.sync.schedule import Bandwidth, Subscriptions, parse_window
-from teachpoint.sync.source_list import add_source, list_sources, remove_source
+from teachpoint.library.source_list import add_source, list_sources, remove_source
+from teachpoint.library.lesson_files import newly_playable
 from teachpoint.workspace import Workspace
 
 EXIT_CODES = {eng.UP_TO_DATE: 0, eng.UPDATED: 0, eng.OFFLINE: 3, eng.FAILED: 1}
@@ -103,7 +105,7 @@ class _Printer:
             progress_line(f"{data['name']}: checking {data['location']}")
         elif kind == "metadata":
             progress_done()
-            print(f"{data['name']}: version {data['report'].version}: {data['report'].summary_zh()}")
+            print(f"{data['name']}: version {data['report'].version}: {data['report'].changes_zh()}")
         elif kind == "progress":
             p = data["progress"]
             eta = f", {p.eta_s:.0f} s left" if p.eta_s is not None else ""
@@ -120,10 +122,9 @@ class _Printer:
 def _event_json(kind: str, data: dict) -> dict:
     out: dict = {"event": kind}
     for key, value in data.items():
+        if hasattr(value, "to_json"):
+            value = value.to_json()
         out[key] = value.__dict__ if hasattr(value, "__dict__") else value
-    if kind == "source_done":
-        res = data["result"]
-        out["result"] = {k: v for k, v in res.__dict__.items() if k != "install"}
     return out
 
 
@@ -165,20 +166,12 @@ def cmd_sync(args, paths) -> int:
 
 def _lessons_ready(ws, sha256: str, announced: set) -> list[str]:
     """Titles of resources this file completes (main file and subtitles all stored), once each."""
-    rows = ws.catalogue.db.execute(
-        "SELECT DISTINCT resource_id FROM files WHERE sha256 = ? AND role IN ('main', 'subtitle')",
-        [sha256]).fetchall()
-    out = []
-    for (rid,) in rows:
-        if rid not in announced and ws.catalogue.state_of(rid) == "installed":
-            announced.add(rid)
-            out.append(ws.catalogue.resource(rid).title)
-    return out
+    return [ws.catalogue.resource(rid).title for rid in newly_playable(ws.catalogue, sha256, announced)]
 
 
 def cmd_bandwidth(args, paths) -> int:
     ws = Workspace(paths)
-    current = eng.load_bandwidth(ws)
+    current = schedule.load_bandwidth(ws)
     changed = False
     if args.unlimited or args.limit_kbit is not None:
         current = Bandwidth.from_json({**current.to_json(),
@@ -188,7 +181,7 @@ def cmd_bandwidth(args, paths) -> int:
         current.windows = [parse_window(w) for w in args.window]
         changed = True
     if changed:
-        ws.set_setting(eng.SETTING_BANDWIDTH, json.dumps(current.to_json()))
+        ws.set_setting(schedule.SETTING_BANDWIDTH, json.dumps(current.to_json()))
     limit = current.limit_kbit
     print(f"default cap: {f'{limit} kbit/s' if limit else 'unlimited'}")
     for w in current.windows:
@@ -200,8 +193,8 @@ def cmd_subscribe(args, paths) -> int:
     ws = Workspace(paths)
     if args.all or args.grade or args.subject:
         subs = Subscriptions() if args.all else Subscriptions.from_values(args.grade, args.subject)
-        ws.set_setting(eng.SETTING_SUBSCRIPTIONS, json.dumps(subs.to_json(), ensure_ascii=False))
-    subs = eng.load_subscriptions(ws)
+        ws.set_setting(schedule.SETTING_SUBSCRIPTIONS, json.dumps(subs.to_json(), ensure_ascii=False))
+    subs = schedule.load_subscriptions(ws)
     if subs.everything:
         print("this PC downloads everything")
     else:

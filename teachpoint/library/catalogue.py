@@ -183,21 +183,6 @@ class Catalogue:
         """Every blob some resource points at (the store keeps these on gc)."""
         return {r[0] for r in self.db.execute("SELECT DISTINCT sha256 FROM files")}
 
-    def wanted_blobs(self, repo_id: str | None = None) -> list[tuple[str, int]]:
-        """Blobs that resources point at but the store does not hold (or holds damaged).
-
-        Ordered so that each lesson's main file comes with its subtitles and thumbnail, in
-        curriculum order; the sync engine applies its own priorities on top.
-        """
-        sql = (
-            "SELECT f.sha256, MAX(f.size) FROM files f JOIN resources r ON r.id = f.resource_id "
-            "JOIN lessons l ON l.id = r.lesson_id LEFT JOIN blobs b ON b.sha256 = f.sha256 "
-            "WHERE (b.sha256 IS NULL OR b.state = 'damaged')"
-            + (" AND r.repo_id = ?" if repo_id else "")
-            + " GROUP BY f.sha256 ORDER BY MIN(l.grade), MIN(l.subject), MIN(l.unit_order), MIN(l.lesson)"
-        )
-        return [(r[0], r[1]) for r in self.db.execute(sql, [repo_id] if repo_id else [])]
-
     def resources_using(self, sha256: str) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT resource_id FROM files WHERE sha256 = ?", [sha256])]

@@ -26,7 +26,6 @@ import platform
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from pathlib import Path
 
 from teachpoint import __version__
 from teachpoint.errors import TeachPointError
+from teachpoint.library.health import catalogue_summary
 from teachpoint.logsetup import log_files
 from teachpoint.paths import DataPaths
 from teachpoint.resources import use_bundled_libvlc
@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 
 LOG_BUDGET = 4 << 20  # newest log bytes included, over all log files
 SELFTEST_TIMEOUT_S = 180
-COUNTED_TABLES = ("repositories", "lessons", "resources", "files", "blobs", "progress",
-                  "bookmarks", "classes", "settings", "sources")
 SECRET_NAME = re.compile(r"secret|password|passwd|token|private|credential|api.?key", re.I)
 URL_USERINFO = re.compile(r"(\w+://)[^/@\s]+@")
 PRIVATE_BLOCK = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----",
@@ -98,7 +96,8 @@ def collect(paths: DataPaths, selftest: bool = True) -> tuple[dict[str, bytes], 
 
     add_json("versions.json", lambda _p: versions())
     add_json("data-folder.json", lambda p: data_folder_summary(paths, p))
-    add_json("catalogue.json", lambda p: catalogue_summary(paths.catalogue, p))
+    add_json("catalogue.json",
+             lambda p: catalogue_summary(paths.catalogue, p, redact_setting, redact_text))
     add_json("trusted-keys.json", lambda p: trusted_keys(paths, p))
     parts.update(recent_logs(paths.logs, problems))
     if selftest:
@@ -171,82 +170,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return -1
-
-
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    uri = path.resolve().as_uri()
-    try:
-        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=10)
-        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-        return conn
-    except sqlite3.OperationalError:  # a read-only folder without the -shm file: no WAL readers
-        return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True)
-
-
-def catalogue_summary(path: Path, problems: list[str]) -> dict:
-    """Counts, states, schema and sync history, read-only; problems are noted, never raised."""
-    out: dict = {"path": str(path), "exists": path.is_file()}
-    if not path.is_file():
-        problems.append(f"no catalogue at {path}")
-        return out
-    out["bytes"] = path.stat().st_size
-    try:
-        conn = _open_read_only(path)
-    except sqlite3.Error as exc:
-        problems.append(f"catalogue cannot be opened: {exc}")
-        return out
-    try:
-        def query(sql: str, what: str):
-            try:
-                return conn.execute(sql).fetchall()
-            except sqlite3.Error as exc:
-                problems.append(f"catalogue {what}: {exc}")
-                return None
-
-        for key, pragma in (("application_id", "application_id"), ("schema_version", "user_version"),
-                            ("journal_mode", "journal_mode")):
-            rows = query(f"PRAGMA {pragma}", pragma)
-            out[key] = rows[0][0] if rows else None
-        rows = query("PRAGMA quick_check", "integrity check")
-        if rows is not None:
-            out["quick_check"] = [r[0] for r in rows[:10]]
-            if out["quick_check"] != ["ok"]:
-                problems.append("catalogue is damaged: " + "; ".join(out["quick_check"][:3]))
-        out["rows"] = {}
-        for table in COUNTED_TABLES:
-            rows = query(f"SELECT COUNT(*) FROM {table}", f"table {table}")
-            out["rows"][table] = rows[0][0] if rows else None
-        rows = query("SELECT state, COUNT(*) FROM resource_state GROUP BY state", "resource states")
-        out["resource_states"] = dict(rows or [])
-        rows = query("SELECT state, COUNT(*), COALESCE(SUM(size), 0) FROM blobs GROUP BY state",
-                     "stored files")
-        out["blobs"] = {s: {"count": n, "bytes": b} for s, n, b in rows or []}
-        rows = query("SELECT kind, COUNT(*) FROM resources GROUP BY kind", "kinds")
-        out["kinds"] = dict(rows or [])
-        out["repositories"] = _rows(conn, problems, "repositories", "SELECT id, title, key_id, version, "
-                                    "published_at, expires_at, accepted_at, source FROM repositories")
-        out["sources"] = _rows(conn, problems, "sources", "SELECT name, location, added_at, last_attempt, "
-                               "last_success, last_error, failures FROM sources")
-        for src in out["sources"]:
-            if src.get("last_error"):
-                problems.append(f"source {src['name']}: last error: {src['last_error']}")
-        settings = query("SELECT key, value FROM settings ORDER BY key", "settings") or []
-        out["settings"] = {k: redact_setting(k, v) for k, v in settings}
-    finally:
-        conn.close()
-    return out
-
-
-def _rows(conn, problems: list[str], what: str, sql: str) -> list[dict]:
-    try:
-        cur = conn.execute(sql)
-        names = [d[0] for d in cur.description]
-        rows = cur.fetchall()
-    except sqlite3.Error as exc:
-        problems.append(f"catalogue {what}: {exc}")
-        return []
-    return [{k: redact_text(v) if isinstance(v, str) else v for k, v in zip(names, row)}
-            for row in rows]
 
 
 def redact_text(value: str) -> str:

@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from teachpoint.library.health import catalogue_health, journal_mode
+from teachpoint.library.lesson_files import playable_files, repository_lessons
 from teachpoint import __version__, resources
 from teachpoint.errors import TeachPointError
 from teachpoint.logsetup import folder_bound, log_files
@@ -151,28 +153,6 @@ def check_free_space(report: SelftestReport, paths: DataPaths, floor: int) -> No
         report.add("free space", OK, text)
 
 
-def catalogue_health(path: Path) -> str | None:
-    """None if ``path`` is missing or a healthy SQLite file; otherwise what is wrong with it.
-
-    Read-only: a damaged catalogue is described, never changed or moved aside.
-    """
-    if not path.exists():
-        return None
-    try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=10)
-    except sqlite3.Error as exc:
-        return f"cannot be opened: {exc}"
-    try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-        if [r[0] for r in rows] != ["ok"]:
-            return "damaged: " + "; ".join(str(r[0]) for r in rows[:3])
-    except sqlite3.Error as exc:
-        return f"not readable: {exc}"
-    finally:
-        conn.close()
-    return None
-
-
 def check_catalogue(report: SelftestReport, paths: DataPaths):
     """Open the workspace as the app does (installs the demo channel on first run)."""
     problem = catalogue_health(paths.catalogue)
@@ -186,7 +166,7 @@ def check_catalogue(report: SelftestReport, paths: DataPaths):
     try:
         ws = Workspace(paths)
         counts = ws.catalogue.status()
-        mode = ws.catalogue.db.execute("PRAGMA journal_mode").fetchone()[0]
+        mode = journal_mode(ws.catalogue)
     except (TeachPointError, sqlite3.Error) as exc:
         report.add("catalogue", FAIL, str(exc))
         return None
@@ -206,15 +186,10 @@ def check_demo(report: SelftestReport, ws) -> Path | None:
     if info is None:
         report.add("demo channel", FAIL, "not installed (removed, or the bundle lacks assets/demo)")
         return None
-    rows = ws.catalogue.db.execute(
-        "SELECT r.id, r.kind, s.state FROM resources r JOIN resource_state s "
-        "ON s.resource_id = r.id WHERE r.repo_id = ? ORDER BY r.kind != 'video', r.sort_key, r.id",
-        [info.id]).fetchall()
+    rows = repository_lessons(ws.catalogue, info.id)
     installed = [rid for rid, _kind, state in rows if state == "installed"]
-    shas = ws.catalogue.db.execute(
-        "SELECT DISTINCT f.sha256 FROM files f JOIN resources r ON r.id = f.resource_id "
-        "WHERE r.repo_id = ? AND f.role IN ('main', 'subtitle')", [info.id]).fetchall()
-    verified = ws.store.verify([s for (s,) in shas if ws.store.has(s)])
+    shas = playable_files(ws.catalogue, info.id)
+    verified = ws.store.verify([s for s in shas if ws.store.has(s)])
     if verified.damaged or not installed:
         report.add("demo channel", FAIL, f"v{info.version}: {len(installed)} of {len(rows)} lessons "
                                          f"installed, {len(verified.damaged)} damaged files")

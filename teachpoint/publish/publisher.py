@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from teachpoint.fsutil import copy_verified, is_temp_name, remove_leftovers
 from teachpoint.errors import PublishError, RepositoryError, UsageError
 from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import FileRef, Position, Resource
@@ -25,7 +26,9 @@ from teachpoint.repo import keys
 from teachpoint.publish import media
 from teachpoint.publish.catalogue_csv import CsvRow, read_catalogue_csv
 from teachpoint.repo.format import REPO_ID_RE, ROOT_NAME, blob_path
-from teachpoint.repo.tree import build_tree, read_tree
+from teachpoint.repo.node_reader import NodeReader
+from teachpoint.repo.tree import build_tree, diff_trees
+from teachpoint.transport.sources import FolderSource
 from teachpoint.repo.root import build_root, parse_root
 
 log = logging.getLogger(__name__)
@@ -77,8 +80,9 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
     progress(f"read {CSV_NAME} as {csv.encoding}: {len(csv.rows)} row(s)")
     for note in csv.notes:
         progress(f"note: {note}")
-    old = {r.rid: r for r in read_tree(out_dir, previous)} if previous else {}
-    with tempfile.TemporaryDirectory(prefix="teachpoint-publish-") as scratch:
+    old = {r.rid: r for r in _read_tree(out_dir, previous)} if previous else {}
+    _remove_leftovers(out_dir)
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         resources, sources, problems = _check_rows(src_dir, csv.rows, old, Path(scratch), progress)
         problems = csv.problems + problems
         if problems:
@@ -241,11 +245,37 @@ def _write_blobs(out_dir: Path, sources: dict, report: PublishReport, written: l
         target = out_dir / blob_path(sha)
         if target.exists() and target.stat().st_size == path.stat().st_size:
             continue  # immutable and named by hash: already there
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(path, tmp)
         written.append(target)
-        os.replace(tmp, target)
+        if not copy_verified(path, target, sha, path.stat().st_size):
+            raise PublishError([f"{path} changed while it was being published; publish again"])
         report.new_blobs += 1
         report.new_blob_bytes += path.stat().st_size
 
+
+def _read_tree(repo_dir: Path, root) -> list:
+    """Every resource of the previous version in the output folder (nodes checked against pins)."""
+    reader = NodeReader(source=FolderSource(repo_dir), keep=False)
+    return diff_trees(None, root.grades, reader).upserts
+
+
+SCRATCH_PREFIX = "teachpoint-publish-"  # + pid: thumbnails and conversions of one publish
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """What a killed publish left: temp files in the output, scratch folders of dead processes."""
+    if out_dir.is_dir():
+        remove_leftovers(out_dir, is_temp_name)
+    for scratch in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        pid = scratch.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and scratch.is_dir() and not scratch.is_symlink():
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, not ours to signal
+    return True

@@ -118,24 +118,30 @@ def _content(payload: dict, data: bytes) -> SignedRoot:
         grades=grades, totals=totals, sha256=hashlib.sha256(data).hexdigest(), raw=data)
 
 
-def check_not_rollback(root: SignedRoot, accepted: RepositoryInfo | None) -> bool:
-    """Raise :class:`RollbackError` if ``root`` is older than what was accepted.
+# How an offered root relates to the one this PC accepted for the same repository.
+NEW, NEWER, SAME, OLDER, CONFLICT = "new", "newer", "same", "older", "conflict"
 
-    Returns True when ``root`` is exactly the accepted one (nothing to do).
+
+def classify(root: SignedRoot, accepted: RepositoryInfo | None) -> str:
+    """:data:`NEW` (never accepted), :data:`NEWER`, :data:`SAME`, :data:`OLDER` or :data:`CONFLICT`.
+
+    CONFLICT is the same version number with other content: a publisher's mistake or an attack;
+    it is never accepted. Every transport decides by this one function.
     """
     if accepted is None:
-        return False
+        return NEW
+    if root.version > accepted.version:
+        return NEWER
     if root.version < accepted.version:
-        raise RollbackError(
-            f"repository {root.repository!r} offers version {root.version}, older than the "
-            f"version {accepted.version} already installed; refusing to roll back")
-    if root.version == accepted.version:
-        if root.sha256 != accepted.root_sha256:
-            raise RollbackError(
-                f"repository {root.repository!r} offers a different version {root.version} than "
-                f"the one installed (same number, other content); refusing it")
-        return True
-    return False
+        return OLDER
+    return SAME if root.sha256 == accepted.root_sha256 else CONFLICT
+
+
+def conflict_error(root: SignedRoot) -> RollbackError:
+    """The error for a :data:`CONFLICT` root."""
+    return RollbackError(
+        f"repository {root.repository!r} offers a different version {root.version} than the one "
+        f"installed (same number, other content); refusing it")
 
 
 def days_since(timestamp: str) -> float:

@@ -16,7 +16,7 @@ from typing import Callable
 from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import Resource
 from teachpoint.repo.format import (
-    Pin, decode_node, encode_node, index_children, leaf_resources, meta_path, resource_to_json)
+    Pin, encode_node, index_children, leaf_resources, meta_path, resource_to_json)
 
 GRADE, SUBJECT, LEAF = "grade", "subject", "leaf"
 LEAF_KEY_SEP = "\t"
@@ -69,21 +69,6 @@ def _write_node(out_dir: Path, node: dict, report, written) -> Pin:
             report.new_meta_files += 1
             report.new_meta_bytes += len(data)
     return pin
-
-
-def folder_fetch(repo_dir: Path) -> Fetch:
-    """Read verified nodes from a local repository folder."""
-    from teachpoint.transport.sources import read_bounded
-
-    def fetch(pin: Pin, node_type: str) -> dict:
-        return decode_node(read_bounded(repo_dir / meta_path(pin.sha256), pin.size), pin, node_type)
-
-    return fetch
-
-
-def read_tree(repo_dir: Path, root) -> list[Resource]:
-    """Every resource of a repository folder (publisher side: reading its previous version)."""
-    return diff_trees(None, root.grades, folder_fetch(Path(repo_dir))).upserts
 
 
 @dataclass

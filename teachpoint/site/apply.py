@@ -14,9 +14,9 @@ import logging
 from teachpoint.errors import TeachPointError
 from teachpoint.library.curriculum import grade_name
 from teachpoint.library.teaching import add_class, classes
-from teachpoint.sync import engine
+from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox import InboxConfig, get_inbox, set_inbox
-from teachpoint.sync.source_list import add_source, list_sources, remove_source
+from teachpoint.library.source_list import add_source, list_sources, remove_source
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
 
 log = logging.getLogger(__name__)
@@ -73,15 +73,15 @@ def apply_trust(ws, specs: list, applied: list, problems: list) -> None:
 
 
 def apply_bandwidth(ws, bandwidth, applied: list, problems: list) -> None:
-    if _current(engine.load_bandwidth, ws) != bandwidth.to_json():
-        ws.set_setting(engine.SETTING_BANDWIDTH, json.dumps(bandwidth.to_json()))
+    if _current(schedule.load_bandwidth, ws) != bandwidth.to_json():
+        ws.set_setting(schedule.SETTING_BANDWIDTH, json.dumps(bandwidth.to_json()))
         cap = f"{bandwidth.limit_kbit} kbit/s" if bandwidth.limit_kbit else "unlimited"
         applied.append(f"bandwidth set to {cap} with {len(bandwidth.windows)} time window(s)")
 
 
 def apply_subscriptions(ws, subs, applied: list, problems: list) -> None:
-    if _current(engine.load_subscriptions, ws) != subs.to_json():
-        ws.set_setting(engine.SETTING_SUBSCRIPTIONS, json.dumps(subs.to_json(), ensure_ascii=False))
+    if _current(schedule.load_subscriptions, ws) != subs.to_json():
+        ws.set_setting(schedule.SETTING_SUBSCRIPTIONS, json.dumps(subs.to_json(), ensure_ascii=False))
         if subs.everything:
             applied.append("subscriptions set to everything")
         else:

@@ -25,7 +25,7 @@ from teachpoint.site.text import (
     Locator, closest, normalise_language, parse_forgiving, parse_size, type_name)
 from teachpoint.repo import keys
 from teachpoint.sync.schedule import Bandwidth, Subscriptions, parse_window
-from teachpoint.sync.source_list import (
+from teachpoint.library.source_list import (
     NAME_RE, check_folder_readable, default_name, normalise_location)
 from teachpoint.repo.trust import _check_repos
 from teachpoint.library.settings import LOCKABLE

@@ -20,7 +20,6 @@ filesystem type, a newer ``root.json`` already there) is checked first, by
 from __future__ import annotations
 
 import errno
-import hashlib
 import logging
 import os
 import shutil
@@ -28,11 +27,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from teachpoint import fsutil
 from teachpoint.errors import NotEnoughSpace, RepositoryError, TeachPointError
 from teachpoint.library.store import Cancelled, fsync_dir, write_all
 from teachpoint.sneakernet.export_checks import (
     FAT_MAX_FILE, FAT_TYPES, ExportError, check_fat_names, check_fat_sizes, fat_name_ok, filesystem_type,
-    may_be_fat, present, read_small, stick_root_allows)
+    StickReadOnly, may_be_fat, present, read_small, stick_root_allows)
 from teachpoint.sneakernet.export_plan import ExportPlan, RepoPlan, give_plan
 from teachpoint.sneakernet.inventory import FOLDER as INVENTORY_FOLDER
 from teachpoint.repo.format import ROOT_NAME, blob_path, meta_path
@@ -112,6 +112,8 @@ def export(ws, plan: ExportPlan, dest: Path, prune: bool = False, large_files: b
     report = ExportReport(str(dest), notes=list(plan.notes))
     _prepare(dest)
     repos = [r for r in plan.repositories if stick_root_allows(dest, r, report)]
+    for r in repos:  # what a killed export left on this stick: the re-run clears it
+        fsutil.remove_leftovers(dest / r.repository, fsutil.is_temp_name)
     existing = [e.name for e in os.scandir(dest)]
     check_fat_names([COLLECTION_NAME, INVENTORY_FOLDER, *{*existing, *(r.repository for r in repos)}
                      - {COLLECTION_NAME, INVENTORY_FOLDER}])
@@ -171,7 +173,7 @@ def _os_error(exc: OSError, where: Path, needed: int = 0) -> TeachPointError:
     if exc.errno in _NO_SPACE:
         return NotEnoughSpace(needed, _safe_free(where), 0, where=str(where))
     if exc.errno in _READ_ONLY:
-        return ExportError(f"cannot write to {where}: the stick is read-only"
+        return StickReadOnly(f"cannot write to {where}: the stick is read-only"
                            + ("" if exc.errno == errno.EROFS else f" ({exc.strerror})")
                            + " (check its write-protect switch)")
     if exc.errno in (errno.EIO, errno.ENODEV, errno.ENXIO, errno.ENOENT):
@@ -228,69 +230,29 @@ def _copy_blobs(ws, dest, todo, results, report, progress, cancel) -> None:
 
 def copy_verified(src: Path, target: Path, sha256: str, size: int, progress=None, cancel=None,
                   needed: int = 0, stick: Path | None = None) -> bool:
-    """Copy ``src`` to ``target`` hashing in the same pass; False (nothing left) if it does not match.
+    """:func:`teachpoint.fsutil.copy_verified` onto a stick; False if ``src`` does not match.
 
     Errors reading ``src`` propagate as OSError; errors writing the stick become ExportError or
     NotEnoughSpace (with ``needed`` bytes still to write).
     """
     stick = stick or target.parent
-    tmp = target.with_name(target.name + ".tmp")
-    with open(src, "rb", buffering=0) as fin:
-        if os.fstat(fin.fileno()).st_size != size:
-            return False
-        _advise(fin.fileno(), "SEQUENTIAL")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
-        except OSError as exc:
-            raise _os_error(exc, stick, needed) from exc
-        h, done, good = hashlib.sha256(), 0, False
-        buf = memoryview(bytearray(CHUNK))
-        try:
-            while n := fin.readinto(buf):
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled("export cancelled")
-                h.update(buf[:n])
-                _write(fd, buf[:n], stick, needed - done)
-                done += n
-                if done % (32 << 20) < n:
-                    _advise(fd, "DONTNEED")  # start writeback now: the final fsync is short
-                if progress:
-                    progress(done)
-            good = done == size and h.hexdigest() == sha256
-            if good:
-                try:
-                    os.fsync(fd)
-                except OSError as exc:
-                    raise _os_error(exc, stick, needed - done) from exc
-        finally:
-            os.close(fd)
-            if not good:
-                _unlink_quietly(tmp)
-    if not good:
+
+    def tick(done: int) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("export cancelled")
+        if progress:
+            progress(done)
+
+    try:
+        src_size = src.stat().st_size
+    except OSError:
+        raise  # this PC's own store: not the stick's fault
+    if src_size != size:
         return False
     try:
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
-    except OSError as exc:
-        _unlink_quietly(tmp)
-        raise _os_error(exc, stick) from exc
-    return True
-
-
-def _write(fd: int, data: memoryview, stick: Path, needed: int) -> None:
-    try:
-        write_all(fd, data)
+        return fsutil.copy_verified(src, target, sha256, size, on_chunk=tick)
     except OSError as exc:
         raise _os_error(exc, stick, needed) from exc
-
-
-def _advise(fd: int, advice: str) -> None:
-    if hasattr(os, "posix_fadvise"):
-        try:
-            os.posix_fadvise(fd, 0, 0, getattr(os, "POSIX_FADV_" + advice))
-        except OSError:
-            pass
 
 
 def _unlink_quietly(path: Path) -> None:

@@ -32,6 +32,10 @@ class ExportError(StoreError):
     """The stick cannot take the export (read-only, a name or a file FAT cannot hold, …)."""
 
 
+class StickReadOnly(ExportError):
+    """The stick cannot be written at all (write-protected or mounted read-only)."""
+
+
 # ---- FAT ------------------------------------------------------------------------------------------
 
 

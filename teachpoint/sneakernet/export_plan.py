@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from teachpoint.errors import RepositoryError
 from teachpoint.resources import DEMO_REPOSITORY_ID
 from teachpoint.sneakernet.inventory import Inventory
-from teachpoint.repo.format import Pin, decode_node
+from teachpoint.repo.format import Pin
+from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.tree import diff_trees
 from teachpoint.repo.root import parse_root
 from teachpoint.sync.schedule import Subscriptions
@@ -92,10 +93,9 @@ def give_plan(ws, inventory: Inventory | list[Inventory] | None = None, grades=(
 
 
 def _repo_plan(ws, info, targets: list[Inventory], selection: Subscriptions, notes: list[str]):
-    try:
-        raw = (ws.cache.folder / "roots" / f"{info.id}.root.json").read_bytes()
-    except OSError:
-        raise RepositoryError("its signed root.json is not in the metadata cache") from None
+    raw = ws.cache.accepted_root_bytes(info.id)
+    if raw is None:
+        raise RepositoryError("its signed root.json is not in the metadata cache")
     root = parse_root(raw, ws.trust)
     if root.sha256 != info.root_sha256 or root.repository != info.id:
         raise RepositoryError("the cached root.json is not the accepted one")
@@ -109,16 +109,9 @@ def _repo_plan(ws, info, targets: list[Inventory], selection: Subscriptions, not
             live.append(t)
     if targets and not live:
         return None
-    nodes: list[Pin] = []
-
-    def fetch(pin: Pin, node_type: str) -> dict:
-        data = ws.cache.get(pin)
-        if data is None:
-            raise RepositoryError(f"metadata node {pin.sha256[:12]}… is not in the cache")
-        nodes.append(pin)
-        return decode_node(data, pin, node_type)
-
-    resources = diff_trees(None, root.grades, fetch).upserts
+    reader = NodeReader(ws.cache)  # the cache only: we export what this PC accepted
+    resources = diff_trees(None, root.grades, reader).upserts
+    nodes = reader.pins
     wanted: dict[str, int] = {}
     names: dict[str, str] = {}
     lessons, chosen = set(), 0

@@ -5,8 +5,10 @@ is complete and verified and leaves the rest waiting, without errors:
 
 * no ``root.json`` yet, or one that does not parse yet (still being written) → waiting; a root
   that stays unparsable and unchanged for :data:`STALE_SECONDS` is reported, once;
-* metadata nodes missing or incomplete → waiting, nothing applied; all present → the catalogue
-  change is applied through :func:`install_from`, exactly as for any other source;
+* then the one import pipeline runs, as for every other source
+  (:func:`teachpoint.sync.pipeline.import_repository` with the :data:`INBOX` policy): metadata
+  nodes missing or incomplete → waiting, nothing applied; all present → the catalogue change is
+  applied in one transaction;
 * files: complete ones are installed once their hash is verified; shorter than declared → waiting;
   complete size but wrong content (or longer than declared) → reported and moved aside into
   ``.teachpoint-rejected/`` at the top of the inbox.
@@ -14,7 +16,8 @@ is complete and verified and leaves the rest waiting, without errors:
 With ``cleanup`` the files that have been installed are deleted from the inbox, and the metadata
 and root once everything of that version is in. A problem is reported once (remembered in the
 setting ``sync.inbox.reported``), so a service scanning every 30 s does not repeat itself.
-The caller holds the :class:`teachpoint.sync.lock.SyncLock`.
+What is inbox-specific lives in :class:`InboxSource`, a folder source that says "not yet" for
+files still arriving and sets damaged ones aside. The pipeline takes the sync lock.
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from teachpoint.errors import RepositoryError, RollbackError, SignatureError, UsageError
-from teachpoint.sync.pipeline import InstallReport, install_from
-from teachpoint.repo.format import (
-    MAX_ROOT_BYTES, ROOT_NAME, SHA_RE, Pin, blob_path, decode_node, meta_path)
-from teachpoint.repo.tree import diff_trees
+from teachpoint.errors import (
+    BlobMismatch, NotYetArrived, RepositoryError, RollbackError, SignatureError, UsageError)
+from teachpoint.library.settings import get_json_setting
+from teachpoint.repo.format import MAX_ROOT_BYTES, ROOT_NAME, SHA_RE, Pin, blob_path, meta_path
+from teachpoint.sync import pipeline
+from teachpoint.sync.lock import SyncLock
+from teachpoint.sync.pipeline import INBOX, ImportOutcome, import_repository
 from teachpoint.transport.sources import COLLECTION_NAME, FolderSource, parse_collection, read_bounded
-from teachpoint.sneakernet.stick import copy_blobs, verify_root, wanted_blobs
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +62,9 @@ class InboxConfig:
 
 def get_inbox(ws) -> InboxConfig | None:
     """The configured inbox, or None."""
-    try:
-        obj = json.loads(ws.setting(SETTING_INBOX, "null"))
-        if isinstance(obj, dict) and isinstance(obj.get("folder"), str) and obj["folder"]:
-            return InboxConfig(Path(obj["folder"]), bool(obj.get("cleanup", False)))
-    except ValueError:
-        log.warning("setting %s is not valid JSON; no inbox", SETTING_INBOX)
+    obj = get_json_setting(ws.catalogue, SETTING_INBOX)
+    if isinstance(obj, dict) and isinstance(obj.get("folder"), str) and obj["folder"]:
+        return InboxConfig(Path(obj["folder"]), bool(obj.get("cleanup", False)))
     return None
 
 
@@ -90,7 +91,7 @@ class InboxRepo:
     version: int = 0
     state: str = WAITING
     reason: str = ""  # why it waits, or the error
-    report: InstallReport | None = None  # when metadata was applied in this scan
+    report: ImportOutcome | None = None  # the pipeline's outcome, when it ran in this scan
     files_installed: int = 0
     bytes_installed: int = 0
     files_waiting: int = 0
@@ -99,8 +100,8 @@ class InboxRepo:
 
     def to_json(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k != "report"}
-        if self.report is not None:
-            out["summary"] = self.report.summary_zh()
+        if self.report is not None and self.report.metadata_applied:
+            out["summary"] = self.report.changes_zh()
             out["added"], out["updated"] = self.report.added, self.report.updated
         return out
 
@@ -114,7 +115,7 @@ class InboxResult:
 
     @property
     def changed(self) -> bool:
-        return any(r.report is not None and not r.report.up_to_date or r.files_installed
+        return any(r.report is not None and r.report.metadata_applied or r.files_installed
                    for r in self.repositories)
 
     def to_json(self) -> dict:
@@ -128,11 +129,8 @@ class _Scan:
     def __init__(self, ws, top: Path, cleanup: bool, cancel, now: float):
         self.ws, self.top, self.cleanup, self.cancel, self.now = ws, top, cleanup, cancel, now
         self.result = InboxResult(str(top))
-        try:
-            old = json.loads(ws.setting(SETTING_REPORTED, "{}"))
-            self.reported_before = old if isinstance(old, dict) else {}
-        except ValueError:
-            self.reported_before = {}
+        old = get_json_setting(ws.catalogue, SETTING_REPORTED, {})
+        self.reported_before = old if isinstance(old, dict) else {}
         self.reported_now: dict[str, str] = {}
 
     def problem(self, key: str, signature: str, message: str) -> None:
@@ -150,7 +148,11 @@ class _Scan:
 def scan_inbox(ws, folder: Path, cleanup: bool = False, cancel=None, now: float | None = None) -> InboxResult:
     """Import what is complete and verified in the inbox; leave the rest waiting (see module doc)."""
     ws.require_writable("import from the inbox")
-    scan = _Scan(ws, Path(folder), cleanup, cancel, time.time() if now is None else now)
+    with SyncLock(ws.paths.root):  # the whole scan: every repository and the problems it saves
+        return _scan(_Scan(ws, Path(folder), cleanup, cancel, time.time() if now is None else now))
+
+
+def _scan(scan: "_Scan") -> InboxResult:
     top = scan.top
     if not top.is_dir():
         scan.result.waiting.append(f"the inbox {top} is not there (receiver not connected?)")
@@ -158,7 +160,7 @@ def scan_inbox(ws, folder: Path, cleanup: bool = False, cancel=None, now: float 
         _scan_repo(scan, top)
     elif (top / COLLECTION_NAME).is_file():
         for repo_dir in _collection(scan, top):
-            if cancel is not None and cancel.is_set():
+            if scan.cancel is not None and scan.cancel.is_set():
                 break
             _scan_repo(scan, repo_dir)
     else:
@@ -193,58 +195,98 @@ def _unparsable(scan: _Scan, path: Path, st, exc) -> None:
         scan.result.waiting.append(f"{path} is still arriving")
 
 
+class InboxSource(FolderSource):
+    """A repository folder that a receiver fills over time, in any order.
+
+    A node or file that is absent or shorter than declared is "not yet" (:class:`NotYetArrived`:
+    the pipeline waits for it). One of the complete size with the wrong content, or longer than
+    declared, is reported and moved aside so a good copy can arrive under its name — unless it
+    was rewritten while it was read, which is "not yet" again.
+    """
+
+    def __init__(self, folder: Path, scan: "_Scan"):
+        super().__init__(folder)
+        self.scan = scan
+        self.described_as = "the inbox's"
+        self.oversize: list[str] = []  # sha256 of files longer than declared (moved aside)
+
+    def read_node(self, sha256: str, size: int) -> bytes:
+        path = self.folder / meta_path(sha256)
+        data = _complete(path, size)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            _reject(self.scan, path, sha256, f"metadata file {path.name} is damaged "
+                                             "(its content does not match its name)")
+            raise NotYetArrived(f"metadata file {path.name} was damaged; waiting for a good copy")
+        return data
+
+    def has_blob(self, sha256: str, size: int) -> bool:
+        path = self.folder / blob_path(sha256)
+        try:
+            actual = path.stat().st_size
+        except OSError:
+            return False  # not received yet
+        if actual > size:
+            _reject(self.scan, path, sha256, f"file {sha256[:12]}… is {actual} bytes, "
+                                             f"not the declared {size}")
+            self.oversize.append(sha256)
+            return False
+        return actual == size  # shorter: still arriving
+
+    def fetch_blob(self, sha256: str, size: int, store, progress=None, cancel=None) -> None:
+        path = self.folder / blob_path(sha256)
+        before = _mtime(path)
+        try:
+            super().fetch_blob(sha256, size, store, progress=progress, cancel=cancel)
+        except BlobMismatch:
+            if _mtime(path) != before:  # rewritten while we read it: look again next time
+                raise NotYetArrived(f"file {sha256[:12]}… changed while it was read") from None
+            _reject(self.scan, path, sha256,
+                    f"file {sha256[:12]}… has the wrong content (damaged in transit?)")
+            raise
+
+
+def _complete(path: Path, size: int) -> bytes:
+    """The bytes of a file of exactly ``size`` bytes; :class:`NotYetArrived` if absent or short."""
+    try:
+        actual = path.stat().st_size
+    except OSError:
+        raise NotYetArrived(f"{path.name} not received yet") from None
+    if actual < size:
+        raise NotYetArrived(f"{path.name} is still arriving")
+    return read_bounded(path, size)
+
+
 def _scan_repo(scan: _Scan, repo_dir: Path) -> None:
-    ws, result = scan.ws, scan.result
+    result = scan.result
     item = InboxRepo(str(repo_dir))
     result.repositories.append(item)
-    source = FolderSource(repo_dir)
     root_path = repo_dir / ROOT_NAME
     try:
         st = root_path.stat()
-        data = read_bounded(root_path, MAX_ROOT_BYTES)
+        read_bounded(root_path, MAX_ROOT_BYTES)
     except (OSError, RepositoryError) as exc:
         item.reason = f"no {ROOT_NAME} yet" if isinstance(exc, FileNotFoundError) or \
             not root_path.exists() else str(exc)
         result.waiting.append(f"{repo_dir}: {item.reason}")
         return
-    try:
-        root = verify_root(ws, source, data, where="the inbox's")
-    except SignatureError as exc:  # parses, but untrusted or forged: an error at once
-        item.state, item.reason = ERROR, str(exc)
-        scan.problem(str(root_path), hashlib.sha256(data).hexdigest(), f"{root_path}: {exc}")
+    source = InboxSource(repo_dir, scan)
+    outcome = import_repository(scan.ws, source, INBOX, cancel=scan.cancel)
+    item.report, item.repository, item.version = outcome, outcome.repository, outcome.version
+    if outcome.status == pipeline.FAILED:
+        _refused(scan, item, outcome, root_path, st)
         return
-    except RepositoryError as exc:  # does not parse (yet)
-        item.reason = f"{ROOT_NAME} is incomplete"
-        _unparsable(scan, root_path, st, exc)
+    if outcome.status == pipeline.WAITING:
+        item.reason = f"{outcome.missing_nodes} metadata file(s) not received yet"
+        result.waiting.append(f"{repo_dir}: {item.reason}")
         return
-    item.repository, item.version = root.repository, root.version
-    accepted = ws.catalogue.repository(root.repository)
-    if accepted is not None and root.version < accepted.version:
-        item.state = OLDER  # an old broadcast: metadata untouched, its files may still be useful
-        item.reason = f"version {root.version} is older than the installed {accepted.version}"
-    elif accepted is None or root.version > accepted.version or root.sha256 != accepted.root_sha256:
-        try:
-            missing = _missing_nodes(scan, source, root, accepted is not None)
-        except RepositoryError as exc:  # signed, verified, and still malformed: the publisher's bug
-            item.state, item.reason = ERROR, str(exc)
-            scan.problem(str(root_path), root.sha256, f"{root_path}: {exc}")
-            return
-        if missing:
-            item.reason = f"{missing} metadata file(s) not received yet"
-            result.waiting.append(f"{repo_dir}: {item.reason}")
-            return
-        try:
-            item.report = install_from(source, ws.catalogue, ws.store, ws.trust, ws.cache, blobs=False)
-        except RollbackError as exc:
-            item.state, item.reason = ERROR, str(exc)
-            scan.problem(str(root_path), root.sha256, f"{root_path}: {exc}")
-            return
-        except RepositoryError as exc:  # a node vanished or changed between the check and now
-            item.reason = f"metadata not complete yet ({exc})"
-            result.waiting.append(f"{repo_dir}: {item.reason}")
-            return
-    _install_files(scan, source, item)
-    if item.state != OLDER:
+    files = outcome.files
+    item.files_installed, item.bytes_installed = files.files_copied, files.bytes_copied
+    item.rejected = source.oversize + files.rejected
+    item.files_waiting = files.files_missing - len(source.oversize) + files.files_unreadable
+    if outcome.status == pipeline.OLDER:  # an old broadcast: metadata untouched, files still useful
+        item.state = OLDER
+        item.reason = f"version {outcome.version} is older than the installed {outcome.installed_version}"
+    else:
         item.state = COMPLETE if not item.files_waiting and not item.rejected else APPLIED
         if item.files_waiting:
             item.reason = f"{item.files_waiting} file(s) not complete yet"
@@ -252,77 +294,22 @@ def _scan_repo(scan: _Scan, repo_dir: Path) -> None:
     if scan.cleanup:
         item.deleted += _delete_installed_blobs(scan, repo_dir)
         if item.state == COMPLETE:
-            item.deleted += _delete_metadata(scan, repo_dir, root)
+            item.deleted += _delete_metadata(scan, repo_dir, outcome.repository)
 
 
-def _missing_nodes(scan: _Scan, source: FolderSource, root, has_accepted: bool) -> int:
-    """Walk the changed part of the tree; cache verified nodes; count nodes not (fully) there.
-
-    A missing node counts and is walked as empty, so the count covers what can be seen so far.
-    A node of the complete size that does not match its pin is reported and moved aside.
-    """
-    ws = scan.ws
-    old = ws.cache.accepted_grades(root.repository) if has_accepted else None
-    missing = 0
-
-    def fetch(pin: Pin, node_type: str) -> dict:
-        nonlocal missing
-        data = ws.cache.get(pin)
-        if data is not None:
-            return decode_node(data, pin, node_type)
-        path = source.folder / meta_path(pin.sha256)
-        try:
-            size = path.stat().st_size
-            data = read_bounded(path, pin.size) if size == pin.size else None
-        except (OSError, RepositoryError):
-            size = -1
-        if size < pin.size:
-            missing += 1  # not received, or still arriving
-            return {"_type": node_type, "children": {}, "resources": []}
-        try:
-            node = decode_node(data or b"", pin, node_type)
-        except RepositoryError as exc:
-            _reject(scan, path, pin.sha256, f"metadata file {path.name} is damaged ({exc})")
-            missing += 1
-            return {"_type": node_type, "children": {}, "resources": []}
-        ws.cache.put(pin, data)  # verified: the same cache install_from fills
-        return node
-
-    diff_trees(old, root.grades, fetch)
-    return missing
-
-
-def _install_files(scan: _Scan, source: FolderSource, item: InboxRepo) -> None:
-    ws = scan.ws
-    ready = []
-    for blob in wanted_blobs(ws, item.repository):
-        path = source.folder / blob_path(blob.sha256)
-        try:
-            size = path.stat().st_size
-        except OSError:
-            item.files_waiting += 1  # not received yet
-            continue
-        if size < blob.size:
-            item.files_waiting += 1  # still arriving
-        elif size > blob.size:
-            _reject(scan, path, blob.sha256, f"file {blob.sha256[:12]}… is {size} bytes, "
-                                             f"not the declared {blob.size}")
-            item.rejected.append(blob.sha256)
-        else:
-            ready.append(blob)
-    if not ready:
-        return
-    before = {b.sha256: _mtime(source.folder / blob_path(b.sha256)) for b in ready}
-    copied = copy_blobs(ws, source, ready, item.repository, cancel=scan.cancel)
-    item.files_installed, item.bytes_installed = copied.files_copied, copied.bytes_copied
-    item.files_waiting += copied.files_missing + copied.files_unreadable
-    for sha in copied.rejected:
-        path = source.folder / blob_path(sha)
-        if _mtime(path) != before[sha]:  # rewritten while we read it: look again next time
-            item.files_waiting += 1
-            continue
-        _reject(scan, path, sha, f"file {sha[:12]}… has the wrong content (damaged in transit?)")
-        item.rejected.append(sha)
+def _refused(scan: _Scan, item: InboxRepo, outcome: ImportOutcome, root_path: Path, st) -> None:
+    """The pipeline refused: a forged or untrusted root is an error at once; one that does not
+    parse is still arriving (or, once old, an error); a signed root with broken metadata or a
+    conflicting version is the publisher's error."""
+    exc = outcome.problem
+    signature = hashlib.sha256(root_path.read_bytes()[:MAX_ROOT_BYTES]).hexdigest() \
+        if root_path.is_file() else "gone"
+    if isinstance(exc, (SignatureError, RollbackError)) or outcome.stage != pipeline.ROOT:
+        item.state, item.reason = ERROR, str(exc)
+        scan.problem(str(root_path), signature, f"{root_path}: {exc}")
+    else:
+        item.reason = f"{ROOT_NAME} is incomplete"
+        _unparsable(scan, root_path, st, exc)
 
 
 def _mtime(path: Path) -> int | None:
@@ -373,7 +360,7 @@ def _delete_installed_blobs(scan: _Scan, repo_dir: Path) -> int:
     return deleted
 
 
-def _delete_metadata(scan: _Scan, repo_dir: Path, root) -> int:
+def _delete_metadata(scan: _Scan, repo_dir: Path, repository: str) -> int:
     """Everything of this version is in: remove its nodes (we keep verified copies) and root."""
     deleted = 0
     try:
@@ -390,7 +377,7 @@ def _delete_metadata(scan: _Scan, repo_dir: Path, root) -> int:
         except OSError as exc:
             log.warning("inbox cleanup: cannot delete %s: %s", path, exc)
     root_path = repo_dir / ROOT_NAME
-    accepted = scan.ws.catalogue.repository(root.repository)
+    accepted = scan.ws.catalogue.repository(repository)
     try:  # only the root that was applied: a newer one may have arrived meanwhile
         if accepted and hashlib.sha256(root_path.read_bytes()).hexdigest() == accepted.root_sha256:
             root_path.unlink()

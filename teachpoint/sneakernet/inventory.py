@@ -104,7 +104,7 @@ def encode_blobs(shas) -> dict:
 
 def make_inventory(ws) -> dict:
     """The inventory of a workspace as a JSON-ready dict."""
-    from teachpoint.sync.engine import load_subscriptions
+    from teachpoint.sync.schedule import load_subscriptions
 
     held = set(ws.catalogue.present_blobs())  # verified and not known damaged
     return {

@@ -3,10 +3,8 @@
 :func:`inspect_stick` verifies each repository's root and walks only the metadata nodes that differ
 from what this PC holds (from the node cache, or read from the stick and verified, never stored),
 then counts the files the catalogue would want that the stick carries. The work per repository is
-capped by ``INSPECT_MAX_NODES``, ``INSPECT_MAX_SECONDS`` and ``INSPECT_MAX_STATS``, which live in
-:mod:`teachpoint.sneakernet.stick` (read from there at call time, so setting them there takes effect);
-past a cap the numbers are estimates (``complete=False``). Everything public here is re-exported
-by :mod:`teachpoint.sneakernet.stick`. Nothing here imports Qt.
+capped by :data:`INSPECT_MAX_NODES`, :data:`INSPECT_MAX_SECONDS` and :data:`INSPECT_MAX_STATS`;
+past a cap the numbers are estimates (``complete=False``). Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -15,16 +13,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from teachpoint.errors import RepositoryError
+from teachpoint.errors import RepositoryError, UntrustedPublisher
 from teachpoint.library import teaching
-from teachpoint.sync.engine import load_subscriptions
-from teachpoint.sync.priority import wanted_in_order
-from teachpoint.repo.format import ROOT_NAME, Pin, decode_node
+from teachpoint.repo import root as roots
+from teachpoint.repo.format import ROOT_NAME
+from teachpoint.repo.node_reader import NodeBudgetExceeded, NodeReader
 from teachpoint.repo.tree import diff_trees
+from teachpoint.repo.untrusted import find_key_file, peek_payload, safe_text
+from teachpoint.sneakernet.stick_check import list_inventories
+from teachpoint.sync.pipeline import verify_root
+from teachpoint.sync.priority import wanted_in_order
+from teachpoint.sync.schedule import load_subscriptions
 from teachpoint.transport.sources import COLLECTION_NAME, FolderSource, expand_sources
-from teachpoint.sneakernet.stick_check import (
-    UntrustedStick, _safe, find_key_file, list_inventories, peek_root, verify_root)
 
+INSPECT_MAX_NODES = 5000  # inspect_stick reads at most this many metadata nodes per repository …
+INSPECT_MAX_SECONDS = 5.0  # … and spends at most this long per repository
+INSPECT_MAX_STATS = 50_000  # files it looks up on the stick per repository
 
 @dataclass
 class RepoOffer:
@@ -66,17 +70,6 @@ class StickOffer:
 
 
 
-def _caps():
-    """The module holding the work caps (:mod:`teachpoint.sneakernet.stick`), looked up at call time."""
-    from teachpoint.sneakernet import stick  # not at the top: stick imports this module
-
-    return stick
-
-
-class _CapReached(Exception):
-    pass
-
-
 def inspect_stick(ws, folder: Path) -> StickOffer | None:
     """What a stick offers, read-only; None if the folder is not a TeachPoint stick.
 
@@ -109,16 +102,16 @@ def _inspect_one(ws, source: FolderSource) -> RepoOffer:
     except RepositoryError as exc:
         item.status, item.error = "invalid", str(exc)
         return item
-    claim = peek_root(data)
-    item.repository, item.title = _safe(claim.get("repository"), 64), _safe(claim.get("title"), 200)
-    item.key_id = _safe(claim.get("key_id"), 32)
+    claim = peek_payload(data)
+    item.repository = safe_text(claim.get("repository"), 64)
+    item.title, item.key_id = safe_text(claim.get("title"), 200), safe_text(claim.get("key_id"), 32)
     version = claim.get("version")
     item.version = version if isinstance(version, int) and not isinstance(version, bool) else 0
     accepted = ws.catalogue.repository(item.repository) if item.repository else None
     item.installed_version = accepted.version if accepted else None
     try:
-        root = verify_root(ws, source, data)
-    except UntrustedStick as exc:
+        root = verify_root(ws.trust, data, source)
+    except UntrustedPublisher as exc:
         item.status, item.error = "untrusted", str(exc)
         pub = find_key_file(source.folder, item.key_id)
         item.key_file = str(pub) if pub else ""
@@ -127,26 +120,17 @@ def _inspect_one(ws, source: FolderSource) -> RepoOffer:
         item.status, item.error = "invalid", str(exc)
         return item
     item.trusted, item.expired_days = True, max(0.0, root.expired_days())
-    if accepted is None:
-        item.status = "new"
-    elif root.version > accepted.version:
-        item.status = "newer"
-    elif root.version < accepted.version:
-        item.status = "older"
-    elif root.sha256 == accepted.root_sha256:
-        item.status = "same"
-    else:
-        item.status, item.error = "conflict", (
-            f"the stick's {root.repository} version {root.version} differs from the installed one "
-            "with the same number; it will be refused")
+    item.status = roots.classify(root, accepted)
+    if item.status == roots.CONFLICT:
+        item.error = (f"the stick's {root.repository} version {root.version} differs from the "
+                      "installed one with the same number; it will be refused")
         return item
-    caps = _caps()
-    deadline = time.monotonic() + caps.INSPECT_MAX_SECONDS
+    deadline = time.monotonic() + INSPECT_MAX_SECONDS
     candidates: dict[str, int] = {}
-    if item.status in ("new", "newer"):
+    if item.status in (roots.NEW, roots.NEWER):
         try:
             diff = _walk(ws, source, root, accepted is not None, deadline)
-        except _CapReached:
+        except NodeBudgetExceeded:
             item.complete = False
             totals = root.totals
             if item.status == "new":
@@ -168,7 +152,7 @@ def _inspect_one(ws, source: FolderSource) -> RepoOffer:
     for blob in wanted_in_order(ws.catalogue, load_subscriptions(ws), root.repository):
         candidates.setdefault(blob.sha256, blob.size)
     for n, (sha, size) in enumerate(candidates.items()):
-        if n >= caps.INSPECT_MAX_STATS or time.monotonic() > deadline:
+        if n >= INSPECT_MAX_STATS or time.monotonic() > deadline:
             item.complete = False
             break
         if not ws.store.has(sha) and source.has_blob(sha, size):
@@ -178,20 +162,11 @@ def _inspect_one(ws, source: FolderSource) -> RepoOffer:
 
 
 def _walk(ws, source: FolderSource, root, has_accepted: bool, deadline: float):
+    """The changed part of the tree, read from the cache or the stick, never stored."""
     old = ws.cache.accepted_grades(root.repository) if has_accepted else None
-    caps = _caps()
-    count = [0]
-
-    def fetch(pin: Pin, node_type: str) -> dict:
-        count[0] += 1
-        if count[0] > caps.INSPECT_MAX_NODES or time.monotonic() > deadline:
-            raise _CapReached()
-        data = ws.cache.get(pin)
-        if data is None:
-            data = source.read_node(pin.sha256, pin.size)
-        return decode_node(data, pin, node_type)
-
-    return diff_trees(old, root.grades, fetch)
+    reader = NodeReader(ws.cache, source, keep=False, max_nodes=INSPECT_MAX_NODES,
+                        deadline=deadline)
+    return diff_trees(old, root.grades, reader)
 
 
 def _wants(ws):

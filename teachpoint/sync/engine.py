@@ -1,41 +1,35 @@
 """The sync engine: bring this PC up to the newest verified state of each of its sources.
 
-For each source in turn: fetch and verify the signed root and the changed metadata (the catalogue
-changes in one transaction), then fetch the files the catalogue wants, most needed first
-(:mod:`teachpoint.sync.priority`), over HTTP with the parallel resumable downloader or by copying
-from a folder. Each file is verified before it enters the store and becomes playable at once.
+Each configured source (a repository, or a collection of several) is imported in turn through the
+one pipeline (:func:`teachpoint.sync.pipeline.import_repository`): verified root, changed metadata
+in one catalogue transaction, then the files the catalogue wants, most needed first, each verified
+before it enters the store and playable at once. The engine adds what a *round* needs: the rate
+cap in force now, on-demand boosts, and one result per configured source.
 
 The engine reports through plain callbacks and honours a cancel token; the command line, the
 background service and the desktop app all drive it the same way. Only one sync runs per data
-directory at a time (a lock file), so the app and the service can share a data dir.
+directory at a time (the pipeline takes the sync lock), so the app and the service can share it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from teachpoint.errors import (
-    NotEnoughSpace, RepositoryError, SourceUnreachable, TeachPointError)
+from teachpoint.errors import SourceUnreachable, TeachPointError
 from teachpoint.library.store import Cancelled
-from teachpoint.transport.folder_copy import CopyProgress, copy_blobs
-from teachpoint.transport.download import NOT_ON_SOURCE, BlobJob, Downloader, DownloadProgress
-from teachpoint.sync.pipeline import InstallReport, install_from
 from teachpoint.sync.lock import SyncLock
-from teachpoint.sync.priority import WantedBlob, resource_blobs, wanted_in_order
+from teachpoint.sync.pipeline import FAILED as IMPORT_FAILED
+from teachpoint.sync.pipeline import ImportOutcome, ImportPolicy, import_repository
+from teachpoint.library.wanted import files_of_resource
+from teachpoint.sync.schedule import load_bandwidth
+from teachpoint.library.source_list import SourceEntry, list_sources, record_attempt
 from teachpoint.transport.ratelimit import RateLimiter
-from teachpoint.repo.format import blob_path
-from teachpoint.sync.schedule import Bandwidth, Subscriptions
-from teachpoint.sync.source_list import SourceEntry, list_sources, record_attempt
-from teachpoint.transport.sources import FolderSource, HttpSource, expand_sources
+from teachpoint.transport.sources import expand_sources
 
 log = logging.getLogger(__name__)
-
-SETTING_BANDWIDTH = "sync.bandwidth"
-SETTING_SUBSCRIPTIONS = "sync.subscriptions"
 
 # Outcomes, in order of precedence when several sources are synced.
 UP_TO_DATE, UPDATED, OFFLINE, FAILED = "up_to_date", "updated", "offline", "failed"
@@ -43,14 +37,45 @@ UP_TO_DATE, UPDATED, OFFLINE, FAILED = "up_to_date", "updated", "offline", "fail
 
 @dataclass
 class SourceResult:
+    """What one round did with one configured source (one or more repositories)."""
+
     name: str
     location: str
     outcome: str
-    install: InstallReport | None = None
-    files_fetched: int = 0
-    bytes_fetched: int = 0
-    files_missing: int = 0  # wanted but not offered by this source
-    error: str = ""
+    imports: list[ImportOutcome] = field(default_factory=list)  # one per repository
+    problem: Exception | None = field(default=None, repr=False)  # typed (TeachPointError)
+
+    @property
+    def install(self) -> ImportOutcome | None:
+        return self.imports[0] if self.imports else None
+
+    @property
+    def files_fetched(self) -> int:
+        return sum(i.files.files_copied for i in self.imports)
+
+    @property
+    def bytes_fetched(self) -> int:
+        return sum(i.files.bytes_copied for i in self.imports)
+
+    @property
+    def files_missing(self) -> int:
+        """Wanted but not offered by this source (a mirror or peer may hold only some)."""
+        return sum(i.files.files_missing + i.files.files_unreadable for i in self.imports)
+
+    @property
+    def older(self) -> list[ImportOutcome]:
+        """Repositories this source offers in an older version than the PC has (files only)."""
+        return [i for i in self.imports if i.status == "older"]
+
+    @property
+    def error(self) -> str:
+        return str(self.problem) if self.problem is not None else ""
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "location": self.location, "outcome": self.outcome,
+                "files_fetched": self.files_fetched, "bytes_fetched": self.bytes_fetched,
+                "files_missing": self.files_missing, "error": self.error,
+                "older": [i.repository for i in self.older]}
 
 
 @dataclass
@@ -69,22 +94,6 @@ class SyncResult:
         return UPDATED if UPDATED in outcomes else UP_TO_DATE
 
 
-def load_bandwidth(ws) -> Bandwidth:
-    return Bandwidth.from_json(_json_setting(ws, SETTING_BANDWIDTH))
-
-
-def load_subscriptions(ws) -> Subscriptions:
-    return Subscriptions.from_json(_json_setting(ws, SETTING_SUBSCRIPTIONS))
-
-
-def _json_setting(ws, key):
-    try:
-        return json.loads(ws.setting(key, "null"))
-    except ValueError:
-        log.warning("setting %s is not valid JSON; using the default", key)
-        return None
-
-
 class SyncEngine:
     """Syncs a :class:`teachpoint.workspace.Workspace` from its configured sources."""
 
@@ -100,7 +109,7 @@ class SyncEngine:
         # only while throughput still grows, so a LAN or a healthy link never uses that many.
         self.max_streams = max_streams
         self.boosted: set[str] = set()
-        self._downloader: Downloader | None = None
+        self._current = None  # the source being imported (for on-demand boosts)
         self.apply_bandwidth()
 
     # ---- policy --------------------------------------------------------------------------------
@@ -115,10 +124,10 @@ class SyncEngine:
     def request_resource(self, resource_id: str) -> None:
         """Fetch this lesson's files first (on demand), even outside the subscriptions."""
         self.boosted.add(resource_id)
-        downloader = self._downloader
-        if downloader is not None:
-            for sha in resource_blobs(self.ws.catalogue, resource_id):
-                downloader.boost(sha)
+        source = self._current
+        if source is not None:
+            for sha in files_of_resource(self.ws.catalogue, resource_id):
+                source.boost(sha)
 
     # ---- running ---------------------------------------------------------------------------------
 
@@ -126,7 +135,7 @@ class SyncEngine:
         """Sync every source once; never raises for a source's own failure."""
         self.ws.require_writable("sync")
         result = SyncResult()
-        with SyncLock(self.ws.paths.root):
+        with SyncLock(self.ws.paths.root):  # the whole round, not only each import
             for entry in list_sources(self.ws.catalogue):
                 if self.cancel.is_set():
                     break
@@ -138,83 +147,45 @@ class SyncEngine:
         res = SourceResult(entry.name, entry.location, UP_TO_DATE)
         self.on_event("source", name=entry.name, location=entry.location)
         try:
-            for source in expand_sources(entry.location):
-                report = install_from(source, self.ws.catalogue, self.ws.store, self.ws.trust,
-                                      self.ws.cache, blobs=False)
-                res.install = report if res.install is None else res.install
-                if not report.up_to_date:
-                    res.outcome = UPDATED
-                    self.on_event("metadata", name=entry.name, report=report)
-                self._fetch_files(source, entry, res)
-            record_attempt(self.ws.catalogue, entry.name, None)
+            with SyncLock(self.ws.paths.root):  # all repositories of the source, one after another
+                for source in expand_sources(entry.location):
+                    self._import(source, res)
+                    if res.problem is not None:
+                        break
         except SourceUnreachable as exc:
-            res.outcome, res.error = OFFLINE, str(exc)
+            res.outcome, res.problem = OFFLINE, exc
         except Cancelled as exc:  # paused or stopping: neither a success nor a failure
-            res.error = str(exc)
-        except (NotEnoughSpace, TeachPointError) as exc:
-            res.outcome, res.error = FAILED, str(exc)
-        if res.error and not self.cancel.is_set():
+            res.problem = exc
+        except TeachPointError as exc:  # this PC's problem (disk full …) or a bad collection
+            res.outcome, res.problem = FAILED, exc
+        if res.problem is not None and not self.cancel.is_set():
             record_attempt(self.ws.catalogue, entry.name, res.error)
             log.warning("sync from %s: %s", entry.name, res.error)
-        elif res.error:
+        elif res.problem is not None:
             log.info("sync from %s stopped: %s", entry.name, res.error)
+        else:
+            record_attempt(self.ws.catalogue, entry.name, None)
         self.on_event("source_done", result=res)
         return res
 
-    def _fetch_files(self, source, entry: SourceEntry, res: SourceResult) -> None:
-        wanted = wanted_in_order(self.ws.catalogue, load_subscriptions(self.ws), None,
-                                 boosted=self.boosted)
-        todo = []
-        for blob in wanted:
-            if self.ws.store.has(blob.sha256):  # shared with another source or repository
-                self.ws.catalogue.mark_blob_present(blob.sha256, blob.size)
-            else:
-                todo.append(blob)
-        if not todo:
-            return
-        if isinstance(source, HttpSource):
-            self._download(source, todo, res)
-        else:
-            self._copy(source, todo, res)
-        if res.files_fetched:
-            res.outcome = UPDATED
-
-    def _blob_done(self, res: SourceResult, sha256: str, size: int) -> None:
-        self.ws.catalogue.mark_blob_present(sha256, size)
-        res.files_fetched += 1
-        res.bytes_fetched += size
-        self.on_event("file", sha256=sha256, size=size)
-
-    def _download(self, source: HttpSource, todo: list[WantedBlob], res: SourceResult) -> None:
-        jobs = [BlobJob(b.sha256, b.size, source.base + blob_path(b.sha256), priority=i)
-                for i, b in enumerate(todo)]
-        self._downloader = Downloader(
-            self.ws.store, max_streams=self.max_streams, limiter=self.limiter,
-            on_progress=lambda p: self.on_event("progress", progress=p),
-            on_blob_done=lambda sha, size: self._blob_done(res, sha, size))
+    def _import(self, source, res: SourceResult) -> None:
+        self._current = source
         try:
-            stats = self._downloader.run(jobs, cancel=self.cancel)
+            outcome = import_repository(
+                self.ws, source, ImportPolicy(boosted=frozenset(self.boosted)),
+                progress=lambda p: self.on_event("progress", progress=p), cancel=self.cancel,
+                on_metadata=lambda o: self.on_event("metadata", name=res.name, report=o),
+                on_stored=lambda sha, size: self.on_event("file", sha256=sha, size=size),
+                transfer_options={"limiter": self.limiter, "max_streams": self.max_streams})
         finally:
-            self._downloader = None
-        # A mirror or LAN peer may hold only some files: that is "not here", not a failure.
-        failed = {sha: why for sha, why in stats.blobs_failed.items() if NOT_ON_SOURCE not in why}
-        res.files_missing = len(stats.blobs_failed) - len(failed)
-        if failed:
-            reasons = sorted(set(failed.values()))
-            raise RepositoryError(f"{len(failed)} file(s) could not be fetched: "
-                                  + "; ".join(reasons[:3]))
-
-    def _copy(self, source: FolderSource, todo: list[WantedBlob], res: SourceResult) -> None:
-        def progress(p: CopyProgress) -> None:
-            self.on_event("progress", progress=DownloadProgress(
-                bytes_done=p.bytes_done, bytes_total=p.bytes_total, speed_bps=p.speed_bps,
-                eta_s=p.eta_s, streams=1, current=""))
-
-        copied = copy_blobs(self.ws, source, todo, res.name, progress=progress, cancel=self.cancel)
-        res.files_fetched += copied.files_copied
-        res.bytes_fetched += copied.bytes_copied
-        res.files_missing += copied.files_missing + copied.files_unreadable
-        if copied.cancelled:
+            self._current = None
+        res.imports.append(outcome)
+        if outcome.files.cancelled:
             raise Cancelled("sync cancelled")
-        if copied.rejected:
-            raise RepositoryError("; ".join(copied.problems[:3]))
+        if outcome.status == IMPORT_FAILED:
+            unreachable = isinstance(outcome.problem, SourceUnreachable)
+            res.outcome, res.problem = (OFFLINE if unreachable else FAILED), outcome.problem
+        elif outcome.files.problems:
+            res.outcome, res.problem = FAILED, outcome.files.problems[0]
+        elif outcome.changed:
+            res.outcome = UPDATED

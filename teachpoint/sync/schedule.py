@@ -17,6 +17,7 @@ from datetime import datetime
 
 from teachpoint.errors import UsageError
 from teachpoint.library.curriculum import parse_grade, parse_subject
+from teachpoint.library.settings import get_json_setting
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW_RE = re.compile(
@@ -159,3 +160,17 @@ class Subscriptions:
         if not isinstance(obj, dict):
             return cls()
         return cls.from_values(obj.get("grades", []), obj.get("subjects", []))
+
+
+SETTING_BANDWIDTH = "sync.bandwidth"
+SETTING_SUBSCRIPTIONS = "sync.subscriptions"
+
+
+def load_bandwidth(ws) -> Bandwidth:
+    """The bandwidth cap and windows IT staff set for this PC (unlimited if never set)."""
+    return Bandwidth.from_json(get_json_setting(ws.catalogue, SETTING_BANDWIDTH))
+
+
+def load_subscriptions(ws) -> Subscriptions:
+    """The grades and subjects this PC fetches files for (everything if never set)."""
+    return Subscriptions.from_json(get_json_setting(ws.catalogue, SETTING_SUBSCRIPTIONS))

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from teachpoint.errors import TeachPointError
 from teachpoint.sync.engine import OFFLINE, FAILED, SyncEngine
 from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
-from teachpoint.sync.lock import SyncBusy, SyncLock
-from teachpoint.sync.source_list import list_sources
+from teachpoint.sync.lock import SyncBusy
+from teachpoint.library.source_list import list_sources
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,7 @@ def scan_inbox_once(engine: SyncEngine) -> None:
     if inbox is None or engine.cancel.is_set():
         return
     try:
-        with SyncLock(engine.ws.paths.root):
-            result = scan_inbox(engine.ws, inbox.folder, cleanup=inbox.cleanup, cancel=engine.cancel)
+        result = scan_inbox(engine.ws, inbox.folder, cleanup=inbox.cleanup, cancel=engine.cancel)
     except SyncBusy:
         return  # the app is syncing: next round
     except TeachPointError as exc:  # disk full, read-only data dir: say so, keep serving
@@ -72,8 +71,7 @@ def run_service(engine: SyncEngine, stop, times: ServiceTimes = ServiceTimes(),
             if due.get(entry.name, 0.0) > now:
                 continue
             try:
-                with SyncLock(engine.ws.paths.root):
-                    result = engine.sync_source(entry)
+                result = engine.sync_source(entry)
             except SyncBusy:
                 due[entry.name] = clock() + times.tick  # the app is syncing: try again soon
                 continue

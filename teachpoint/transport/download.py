@@ -75,7 +75,7 @@ class DownloadStats:
     bytes_received: int = 0  # body bytes read from the network
     bytes_wasted: int = 0  # received but not needed (had them, Range ignored, failed hash)
     blobs_done: int = 0
-    blobs_failed: dict[str, str] = field(default_factory=dict)  # sha -> reason
+    blobs_failed: dict[str, Exception] = field(default_factory=dict)  # sha -> NotOnSource / RepositoryError
     elapsed: float = 0.0
     streams_max: int = 0
 
@@ -132,6 +132,12 @@ class Downloader(_PieceQueue, _RangeFetcher):
                 blob.boosted = True
                 self._heap = [(self._key(e[2], e[4]),) + e[1:] for e in self._heap]
                 heapq.heapify(self._heap)
+
+    def active_blobs(self) -> dict[str, int]:
+        """sha256 -> bytes already there, for each blob being fetched right now (thread-safe)."""
+        with self._cv:
+            return {b.job.sha256: min(b.have, b.job.size) for b in self._blobs.values()
+                    if b.state in ("active", "committing")}
 
     def run(self, jobs: list[BlobJob], cancel=None) -> DownloadStats:
         """Fetch every job; return when each is done or failed.
@@ -346,7 +352,7 @@ class Downloader(_PieceQueue, _RangeFetcher):
         except BlobMismatch as exc:  # the partial is already deleted
             with self._cv:
                 blob.partial = None
-                self._fail_attempt(blob, blob.gen, f"failed verification: {exc}")
+                self._fail_attempt(blob, blob.gen, f"failed verification: {exc}", mismatch=True)
             return
         except Cancelled:
             return

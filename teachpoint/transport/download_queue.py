@@ -17,6 +17,8 @@ import heapq
 import logging
 from typing import TYPE_CHECKING
 
+from teachpoint.errors import BlobMismatch, NotOnSource, RepositoryError
+
 if TYPE_CHECKING:
     from teachpoint.transport.download import BlobJob
 
@@ -152,7 +154,8 @@ class _PieceQueue:
             blob.state = "committing"
         return not missing
 
-    def _fail_attempt(self, blob: _Blob, gen: int, reason: str, permanent: bool = False) -> None:
+    def _fail_attempt(self, blob: _Blob, gen: int, reason: str, permanent: bool = False,
+                      mismatch: bool = False) -> None:
         """One attempt at the blob failed: start it again, or give it up after max attempts."""
         if gen != blob.gen or blob.state not in ("active", "committing"):
             return  # another worker already dealt with this generation
@@ -168,7 +171,9 @@ class _PieceQueue:
             partial.discard()  # wrong size or content: nothing in it can be trusted
         if permanent or blob.attempts >= self.max_blob_attempts:
             blob.state, blob.outstanding = "failed", 0
-            self.stats.blobs_failed[blob.job.sha256] = reason
+            # typed for the caller: not on this server (404), wrong content, or another failure
+            failure = NotOnSource if permanent else BlobMismatch if mismatch else RepositoryError
+            self.stats.blobs_failed[blob.job.sha256] = failure(f"file {blob.job.sha256[:12]}…: {reason}")
             log.warning("giving up on %s: %s", blob.job.sha256, reason)
         else:
             log.info("retrying %s from scratch (attempt %d): %s", blob.job.sha256, blob.attempts + 1, reason)

@@ -8,49 +8,24 @@ part way (a stick pulled out) stops the copy cleanly so the next run continues.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
-from teachpoint.errors import BlobMismatch, RepositoryError
+from teachpoint.errors import BlobMismatch, NotYetArrived, RepositoryError, SourceUnreachable
 from teachpoint.library.store import Cancelled
-from teachpoint.sync.priority import WantedBlob
-from teachpoint.repo.format import ROOT_NAME
-from teachpoint.transport.sources import FolderSource
+from teachpoint.transport.transfer import TransferProgress, TransferResult
 
 PROGRESS_EVERY = 0.25  # seconds between progress callbacks inside one file
 
 
-@dataclass
-class CopyProgress:
-    repository: str
-    files_done: int
-    files_total: int
-    bytes_done: int
-    bytes_total: int
-    speed_bps: float  # bytes/s since the copy started
-    eta_s: float | None
+def copy_blobs(source, store, todo: list, *, on_stored, repository: str = "",
+               progress=None, cancel=None) -> TransferResult:
+    """Copy the ``todo`` files the folder ``source`` has into ``store``; each verified first.
 
-
-@dataclass
-class CopyResult:
-    files_copied: int = 0
-    bytes_copied: int = 0
-    files_missing: int = 0  # wanted, but not on the source (or not complete there)
-    files_unreadable: int = 0  # on the source but reading failed (stick pulled out?)
-    rejected: list[str] = field(default_factory=list)  # sha256 of files with the wrong content
-    problems: list[str] = field(default_factory=list)
-    source_lost: bool = False  # the source disappeared part way (stick removed)
-    cancelled: bool = False
-
-
-def copy_blobs(ws, source: FolderSource, todo: list[WantedBlob], repository: str = "",
-               progress=None, cancel=None) -> CopyResult:
-    """Copy the ``todo`` files the source has into the store; each is verified before it counts.
-
-    A file that fails leaves nothing behind (the store removes its temp file); the catalogue marks
-    a file present only once it is stored. If the source disappears part way, the copy stops and
-    ``source_lost`` is set: what was copied stays, and the next import continues from there.
+    ``on_stored(sha256, size)`` is called for each file once it is stored (the pipeline marks it
+    present in the catalogue there). A file that fails leaves nothing behind (the store removes
+    its temp file). If the source disappears part way, the copy stops and ``source_lost`` is set:
+    what was copied stays, and the next import continues from there.
     """
-    res = CopyResult()
+    res = TransferResult()
     offered = []
     for blob in todo:
         if source.has_blob(blob.sha256, blob.size):
@@ -61,6 +36,8 @@ def copy_blobs(ws, source: FolderSource, todo: list[WantedBlob], repository: str
     started = time.monotonic()
     last = [0.0]
 
+    current: list = [None, 0]  # the file being copied, and where it started in the total
+
     def emit(done: int, force: bool = False) -> None:
         now = time.monotonic()
         if progress is None or (not force and now - last[0] < PROGRESS_EVERY):
@@ -68,36 +45,45 @@ def copy_blobs(ws, source: FolderSource, todo: list[WantedBlob], repository: str
         last[0] = now
         speed = done / max(now - started, 1e-6)
         eta = (total - done) / speed if speed > 0 else None
-        progress(CopyProgress(repository, res.files_copied, len(offered), done, total, speed, eta))
+        in_flight = {current[0].sha256: done - current[1]} if current[0] is not None else {}
+        progress(TransferProgress(repository, res.files_copied, len(offered), done, total, speed,
+                                  eta, current=current[0].sha256 if current[0] else "",
+                                  in_flight=in_flight))
 
-    for blob in offered:
+    for blob in source.boosted_first(offered):
         if cancel is not None and cancel.is_set():
             res.cancelled = True
             break
         base = res.bytes_copied
+        current[:] = [blob, base]
         try:
-            source.fetch_blob(blob.sha256, blob.size, ws.store, cancel=cancel,
+            source.fetch_blob(blob.sha256, blob.size, store, cancel=cancel,
                               progress=lambda n, base=base: emit(base + n))
         except Cancelled:
             res.cancelled = True
             break
         except BlobMismatch as exc:  # wrong content: never installed; the others may be fine
             res.rejected.append(blob.sha256)
-            res.problems.append(f"file {blob.sha256[:12]}… on {source.location} is damaged or "
-                                f"tampered, not installed ({exc})")
+            res.problems.append(BlobMismatch(f"file {blob.sha256[:12]}… on {source.location} is "
+                                             f"damaged or tampered, not installed ({exc})"))
+            continue
+        except NotYetArrived:  # rewritten or shortened while we read it (the inbox)
+            res.files_missing += 1
             continue
         except RepositoryError as exc:  # vanished or unreadable on the source
             res.files_unreadable += 1
-            if not (source.folder / ROOT_NAME).is_file():
+            if not source.exists():
                 res.source_lost = True
-                res.problems.append(f"{source.location} went away during the copy (stick "
-                                    "removed?); insert it again and import again to continue")
+                res.problems.append(SourceUnreachable(
+                    f"{source.location} went away during the copy (stick removed?); insert it "
+                    "again and import again to continue"))
                 break
-            res.problems.append(str(exc))
+            res.problems.append(exc)
             continue
-        ws.catalogue.mark_blob_present(blob.sha256, blob.size)
+        on_stored(blob.sha256, blob.size)
         res.files_copied += 1
         res.bytes_copied += blob.size
+        current[0] = None
         emit(res.bytes_copied, force=True)  # each stored file is news: it can be played now
     if res.source_lost:
         res.files_missing += len(offered) - res.files_copied - res.files_unreadable - len(res.rejected)

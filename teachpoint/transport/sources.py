@@ -1,7 +1,17 @@
 """Where a repository is read from: a folder (stick, inbox, mirror) or an HTTP(S) URL.
 
-A source hands out untrusted bytes; callers verify everything (signature on the root, pins on
-nodes, hashes on blobs). Every read is bounded by the size the caller expects.
+Every transport is a *source* with one small interface, which is all the import pipeline
+(:func:`teachpoint.sync.pipeline.import_repository`) knows of it:
+
+* ``location`` — where it is, for messages;
+* ``read_root() -> bytes`` and ``read_node(sha256, size) -> bytes`` — untrusted bytes, each read
+  bounded by the size the caller expects (the pipeline verifies the signature and every pin);
+* ``fetch_blobs(store, todo, *, on_stored, progress, cancel) -> TransferResult`` — bring the
+  wanted files into the store, each verified by hash before it counts, most wanted first;
+* ``boost(sha256)`` — fetch this file next (a teacher pressed 立即下载);
+* ``described_as`` and ``key_folder`` — for the message when the publisher is not trusted.
+
+A source hands out untrusted bytes; callers verify everything.
 """
 
 from __future__ import annotations
@@ -15,9 +25,12 @@ from pathlib import Path
 import requests
 
 from teachpoint import __version__
-from teachpoint.errors import RepositoryError, SourceUnreachable, StoreError, UnsafePath
+from teachpoint.errors import (
+    NotOnSource, RepositoryError, SourceUnreachable, StoreError, UnsafePath)
 from teachpoint.repo.format import (
     MAX_ROOT_BYTES, REPO_ID_RE, ROOT_NAME, blob_path, meta_path)
+from teachpoint.transport.folder_copy import copy_blobs
+from teachpoint.transport.transfer import TransferProgress, TransferResult
 
 log = logging.getLogger(__name__)
 HTTP_TIMEOUT = (10, 30)  # connect, gap between bytes
@@ -31,7 +44,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
     except FileNotFoundError as exc:
-        raise RepositoryError(f"missing from the repository: {path.name}") from exc
+        raise NotOnSource(f"missing from the repository: {path.name}") from exc
     except OSError as exc:
         raise RepositoryError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if len(data) > limit:
@@ -45,6 +58,9 @@ class FolderSource:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.location = str(self.folder)
+        self._boosted: set[str] = set()
+        self.key_folder = self.folder  # a publisher's .pub may lie beside the repository
+        self.described_as = "the stick's"  # for messages: whose repository this is
 
     def exists(self) -> bool:
         return (self.folder / ROOT_NAME).is_file()
@@ -92,6 +108,19 @@ class FolderSource:
                 raise RepositoryError(f"reading {self.folder} failed (stick removed?): {exc}") from exc
             raise StoreError(f"copying blob {sha256[:12]}… failed: {exc}") from exc
 
+    def boost(self, sha256: str) -> None:
+        """Copy this file before the others still waiting (thread-safe enough: a set add)."""
+        self._boosted.add(sha256)
+
+    def boosted_first(self, todo: list) -> list:
+        return sorted(todo, key=lambda b: b.sha256 not in self._boosted)
+
+    def fetch_blobs(self, store, todo: list, *, on_stored, repository: str = "", progress=None,
+                    cancel=None, **_http_options) -> TransferResult:
+        """Copy the wanted files this folder has into the store (see :func:`copy_blobs`)."""
+        return copy_blobs(self, store, todo, on_stored=on_stored, repository=repository,
+                          progress=progress, cancel=cancel)
+
 
 class HttpSource:
     """A repository on a web server. (The resumable parallel downloader builds on this.)"""
@@ -99,6 +128,8 @@ class HttpSource:
     def __init__(self, url: str, session: requests.Session | None = None):
         self.base = url if url.endswith("/") else url + "/"
         self.location = self.base
+        self.key_folder = None
+        self.described_as = f"the server {self.base}'s"
         self._given = session
         self._local = threading.local()  # requests sessions are not shared between threads
 
@@ -117,7 +148,7 @@ class HttpSource:
         try:
             with self.session.get(self.base + rel, stream=True, timeout=HTTP_TIMEOUT) as resp:
                 if resp.status_code == 404:
-                    raise RepositoryError(f"{self.base} has no {rel} (not a TeachPoint repository?)")
+                    raise NotOnSource(f"{self.base} has no {rel} (not a TeachPoint repository?)")
                 if resp.status_code != 200:
                     raise RepositoryError(f"{self.base}{rel}: HTTP {resp.status_code}")
                 declared = resp.headers.get("Content-Length")
@@ -156,6 +187,57 @@ class HttpSource:
                         return
         except requests.RequestException as exc:
             raise RepositoryError(f"blob {sha256[:12]}…: {exc.__class__.__name__}") from exc
+
+
+    # ---- files ---------------------------------------------------------------------------
+
+    _downloader = None
+
+    def boost(self, sha256: str) -> None:
+        """Download this file next (also while a download runs)."""
+        downloader = self._downloader
+        if downloader is not None:
+            downloader.boost(sha256)
+
+    def fetch_blobs(self, store, todo: list, *, on_stored, repository: str = "", progress=None,
+                    cancel=None, limiter=None, max_streams: int = 8) -> TransferResult:
+        """Download the wanted files with the parallel resumable downloader, most wanted first.
+
+        A file this server does not have is counted missing (a mirror or LAN peer may hold only
+        some); a file that failed otherwise is a typed problem in the result. Raises
+        :class:`SourceUnreachable` when the server cannot be reached at all, and
+        :class:`Cancelled` when ``cancel`` is set (partial files are kept for the next round).
+        """
+        from teachpoint.transport.download import BlobJob, Downloader
+
+        res = TransferResult()
+        jobs = [BlobJob(b.sha256, b.size, self.base + blob_path(b.sha256), priority=i)
+                for i, b in enumerate(todo)]
+        total = sum(b.size for b in todo)
+
+        def stored(sha256: str, size: int) -> None:
+            res.files_copied += 1
+            res.bytes_copied += size
+            on_stored(sha256, size)
+
+        def report(p) -> None:
+            if progress is not None:
+                progress(TransferProgress(repository, res.files_copied, len(todo), p.bytes_done,
+                                          total, p.speed_bps, p.eta_s, p.streams, p.current,
+                                          downloader.active_blobs()))
+
+        downloader = self._downloader = Downloader(store, max_streams=max_streams, limiter=limiter,
+                                                   on_progress=report, on_blob_done=stored)
+        try:
+            stats = self._downloader.run(jobs, cancel=cancel)
+        finally:
+            self._downloader = None
+        for sha, failure in stats.blobs_failed.items():
+            if isinstance(failure, NotOnSource):
+                res.files_missing += 1
+            else:
+                res.problems.append(failure)
+        return res
 
 
 def open_source(location: str):
@@ -207,10 +289,7 @@ def expand_sources(location: str) -> list:
     try:
         top.prefetched_root = top._get(ROOT_NAME, MAX_ROOT_BYTES)
         return [top]
-    except SourceUnreachable:
-        raise
-    except RepositoryError as exc:
-        if "has no" not in str(exc):
-            raise
+    except NotOnSource:
+        pass  # no root.json here: perhaps a collection
     names = parse_collection(top._get(COLLECTION_NAME, MAX_ROOT_BYTES))
     return [HttpSource(top.base + rel, top.session) for rel in names.values()]

@@ -11,7 +11,7 @@ are folded and reported at most 5 times a second, so a fast LAN sync cannot floo
 This GUI half keeps one :class:`SyncState` snapshot and emits it on every change. :meth:`~SyncController.pause` cancels
 the round through the engine's cancel event (partial downloads are kept and resumed later).
 If the background ``teachpoint sync`` service holds the sync lock, the round steps aside and the
-state says so. Core errors become plain words in one place: :meth:`SyncController.problem_text`.
+state says so. Core errors become plain words in one place: :mod:`teachpoint.ui.problems`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from teachpoint.errors import DataDirError, NotEnoughSpace, SignatureError, TeachPointError
+from teachpoint.errors import TeachPointError
 from teachpoint.sync.engine import FAILED, OFFLINE, UPDATED
 from teachpoint.sync.lock import SyncBusy
 from teachpoint.sync.service import ServiceTimes, backoff_delay
+from teachpoint.ui.problems import ProblemTexts, detail_of, kind_of
 from teachpoint.ui.sync_round import (
     EngineBox, FileProgress, RoundOutcome, RoundReport, last_success, read_sources, run_round)
 
@@ -93,6 +94,7 @@ class SyncController(QObject):
     def __init__(self, tasks, parent: QObject | None = None, times: ServiceTimes = DEFAULT_TIMES,
                  rng: random.Random | None = None):
         super().__init__(parent)
+        self.problem_texts = ProblemTexts(self)
         self.tasks, self.times, self.rng = tasks, times, rng or random.Random()
         self.ws = None
         self.state = SyncState()
@@ -275,9 +277,14 @@ class SyncController(QObject):
         problems, details = [], []
         if not outcome.cancelled:
             for r in results:
-                if r.error:
-                    problems.append(self.problem_text(r.name, r.outcome, r.error))
-                    details.append(f"{r.name} ({r.location}): {r.outcome}: {r.error}")
+                if r.problem is not None:
+                    problems.append(self.problem_texts.for_sync(kind_of(r.problem), r.name))
+                    details.append(f"{r.name} ({r.location}): {r.outcome}: {detail_of(r.problem)}")
+                elif r.older:
+                    problems.append(self.problem_texts.older_source(r.name))
+                    details.append(f"{r.name} ({r.location}): " + "; ".join(
+                        f"{o.repository} v{o.version} < installed v{o.installed_version}"
+                        for o in r.older))
         for text in outcome.inbox_problems:
             problems.append(self.tr("Some files in the satellite inbox are damaged and were set aside."))
             details.append(f"inbox: {text}")
@@ -310,7 +317,7 @@ class SyncController(QObject):
         if not isinstance(exc, TeachPointError):
             log.error("sync round failed", exc_info=exc)
         self.failures += 1
-        self._finish([self.problem_text("", FAILED, str(exc), exc)], [f"{type(exc).__name__}: {exc}"])
+        self._finish([self.problem_texts.for_sync(kind_of(exc))], [detail_of(exc)])
         self._next(backoff_delay(self.failures, self.times, self.rng))
 
     def _finish(self, problems: list[str], details: list[str], **changes) -> None:
@@ -367,37 +374,3 @@ class SyncController(QObject):
         if s.problems:
             return self.tr("Problem")
         return self.tr("Up to date") if s.connection == ONLINE else ""
-
-    # ---- problems in plain words --------------------------------------------------------------------
-
-    def problem_text(self, name: str, outcome: str, error: str,
-                     exc: BaseException | None = None) -> str:
-        """One sentence a teacher understands for a failed source or round (the one mapping)."""
-        low = error.lower()
-        if isinstance(exc, SyncBusy):
-            return self.tr("The background sync service is updating the lessons.")
-        if isinstance(exc, DataDirError) or "read-only" in low:
-            return self.tr("The lesson folder on this computer cannot be written, so no updates can "
-                           "be installed. Please tell the IT staff.")
-        if isinstance(exc, NotEnoughSpace) or "not enough disk space" in low:
-            return self.tr("The disk is almost full, so no more lessons can be downloaded. "
-                           "Please ask the IT staff to free some space.")
-        if outcome == OFFLINE:
-            return self.tr("Cannot reach {name} right now (no network?). TeachPoint will try again "
-                           "by itself.").format(name=name)
-        if isinstance(exc, SignatureError) or "trust" in low or "signature" in low or "signed" in low:
-            return self.tr("The lessons offered by {name} do not carry a trusted signature, so "
-                           "nothing was taken from it. Please tell the IT staff.").format(name=name)
-        if "roll back" in low or "older than" in low:
-            return self.tr("{name} offers older lessons than this computer already has; they were "
-                           "ignored.").format(name=name)
-        if "could not be fetched" in low or "verification" in low or "tampered" in low:
-            return self.tr("Some lesson files from {name} arrived damaged and were thrown away. "
-                           "The lessons you already have are not affected.").format(name=name)
-        if "not a teachpoint" in low or "http 404" in low or "missing from the repository" in low:
-            return self.tr("{name} does not look like a lesson source. Please ask the IT staff to "
-                           "check its address in Settings.").format(name=name)
-        if name:
-            return self.tr("Updating from {name} did not work this time. The lessons you already "
-                           "have are not affected.").format(name=name)
-        return self.tr("Updating the lessons did not work this time. TeachPoint will try again later.")

@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from teachpoint.transport.download import DownloadProgress
+from teachpoint.transport.transfer import TransferProgress
+from teachpoint.library.lesson_files import lesson_of_file, newly_playable, stored_sizes
 from teachpoint.sync.engine import SyncEngine, SyncResult
 from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
-from teachpoint.sync.lock import SyncLock
-from teachpoint.sync.source_list import SourceEntry, list_sources
+from teachpoint.library.source_list import SourceEntry, list_sources
 
 REPORT_INTERVAL_S = 0.2  # at most 5 progress updates a second reach the GUI
 MAX_FILE_ROWS = 6  # lessons in flight shown on the sync page
@@ -36,7 +36,7 @@ class RoundReport:
     """What a running round tells the GUI thread."""
 
     source: str = ""
-    progress: DownloadProgress | None = None
+    progress: TransferProgress | None = None
     files: tuple[FileProgress, ...] = ()
     ready: list[str] = field(default_factory=list)  # resource ids that became playable
     catalogue_changed: bool = False
@@ -118,32 +118,18 @@ class RoundWatcher:
 
     def _lessons_completed(self, sha256: str) -> list[str]:
         """Resources this stored file makes playable (main file and subtitles all present)."""
-        cat = self.ws.catalogue
-        out = []
-        with cat.write_lock:
-            rows = cat.db.execute("SELECT DISTINCT resource_id FROM files WHERE sha256 = ? "
-                                  "AND role IN ('main', 'subtitle')", [sha256]).fetchall()
-            for (rid,) in rows:
-                if rid not in self.announced and cat.state_of(rid) == "installed":
-                    self.announced.add(rid)
-                    out.append(rid)
-        return out
+        return newly_playable(self.ws.catalogue, sha256, self.announced)
 
     def _files_in_flight(self) -> tuple[FileProgress, ...]:
         """The lessons whose files the downloader is fetching now: one row per lesson.
 
         A row sums all of the lesson's files (video, subtitles, cover picture, attachments), so
         a cover picture never shows as a lesson of its own: stored files count in full, files in
-        flight with the bytes already there. The engine reports totals only, so this reads the
-        running Downloader's per-file state under its lock (a public ``Downloader.active_blobs()``
-        in the core would replace this).
+        flight with the bytes already there (``TransferProgress.in_flight``, from any transport).
         """
-        downloader = getattr(self.engine, "_downloader", None)
-        try:
-            with downloader._cv:
-                active = {b.job.sha256: min(b.have, b.job.size)
-                          for b in downloader._blobs.values() if b.state in ("active", "committing")}
-        except AttributeError:  # no download running (or the downloader changed shape)
+        with self.lock:
+            active = dict(self.progress.in_flight) if self.progress is not None else {}
+        if not active:
             return ()
         lessons: list[str] = []
         for sha in active:
@@ -155,23 +141,14 @@ class RoundWatcher:
     def _lesson_of(self, sha256: str) -> str:
         """The resource (lesson) a file belongs to: the first one, if several share it."""
         if sha256 not in self.lesson_of:
-            cat = self.ws.catalogue
-            with cat.write_lock:
-                row = cat.db.execute("SELECT f.resource_id, r.title FROM files f JOIN resources r "
-                                     "ON r.id = f.resource_id WHERE f.sha256 = ? ORDER BY "
-                                     "f.role = 'main' DESC LIMIT 1", [sha256]).fetchone()
+            row = lesson_of_file(self.ws.catalogue, sha256)
             if row:
                 self.titles[row[0]] = row[1]
             self.lesson_of[sha256] = row[0] if row else ""
         return self.lesson_of[sha256]
 
     def _lesson_progress(self, resource_id: str, active: dict[str, int]) -> FileProgress:
-        cat = self.ws.catalogue
-        with cat.write_lock:
-            files = dict(cat.db.execute(
-                "SELECT f.sha256, CASE WHEN b.state = 'present' THEN f.size ELSE -f.size END "
-                "FROM files f LEFT JOIN blobs b ON b.sha256 = f.sha256 WHERE f.resource_id = ?",
-                [resource_id]).fetchall())
+        files = stored_sizes(self.ws.catalogue, resource_id)
         size = done = 0
         for sha, signed in files.items():  # negative size: not stored yet
             size += abs(signed)
@@ -188,8 +165,7 @@ def run_round(ws, cancel: threading.Event, boosted: set[str], box: EngineBox, re
     try:
         inbox, inbox_problems = get_inbox(ws), []
         if inbox is not None and not cancel.is_set():
-            with SyncLock(ws.paths.root):
-                scanned = scan_inbox(ws, inbox.folder, cleanup=inbox.cleanup, cancel=cancel)
+            scanned = scan_inbox(ws, inbox.folder, cleanup=inbox.cleanup, cancel=cancel)
             inbox_problems = list(scanned.problems)
             watcher.changed |= scanned.changed
         with ws.catalogue.write_lock:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
 
 from teachpoint.paths import DataPaths
-from teachpoint.sync.engine import SETTING_BANDWIDTH
+from teachpoint.sync.schedule import SETTING_BANDWIDTH
 from teachpoint.ui import top_bar
 from teachpoint.ui.app import create_application
 from teachpoint.ui.main_window import PAGE_LIBRARY, PAGE_PLAYER, MainWindow

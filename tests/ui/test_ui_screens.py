@@ -23,7 +23,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from helpers import write_csv
-from teachpoint.sync.engine import SETTING_BANDWIDTH
+from teachpoint.sync.schedule import SETTING_BANDWIDTH
 from teachpoint.publish.publisher import publish
 from teachpoint.testing import media as test_media
 from teachpoint.testing.nginx import NginxServer

@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QWidget
 
-from teachpoint.sync import engine
+from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox import get_inbox
-from teachpoint.sync.source_list import list_sources
+from teachpoint.library.source_list import list_sources
 from teachpoint.ui import i18n, style
 from teachpoint.ui.settings_page import SettingsPage
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
@@ -204,7 +204,7 @@ def test_bandwidth_limit_and_windows_saved_for_the_sync_engine(qtbot, page, libr
     bw.limit_box.setText("512")
     bw.save_limit()
     wait_message(qtbot, bw.limit_message, "done")
-    assert engine.load_bandwidth(library).limit_kbit == 512
+    assert schedule.load_bandwidth(library).limit_kbit == 512
 
     bw.day_from.setCurrentIndex(0)
     bw.day_to.setCurrentIndex(4)
@@ -220,7 +220,7 @@ def test_bandwidth_limit_and_windows_saved_for_the_sync_engine(qtbot, page, libr
     bw.window_unlimited_box.setChecked(True)
     bw.add_window()
     qtbot.waitUntil(lambda: bw.windows_list.count() == 2, timeout=TIMEOUT)
-    saved = engine.load_bandwidth(library)
+    saved = schedule.load_bandwidth(library)
     assert [w.to_text() for w in saved.windows] == ["mon,tue,wed,thu,fri 08:00-17:00 256",
                                                     "sat,sun 22:00-06:00 unlimited"]
     assert "08:00" in bw.windows_list.item(0).text() and "256" in bw.windows_list.item(0).text()
@@ -229,8 +229,8 @@ def test_bandwidth_limit_and_windows_saved_for_the_sync_engine(qtbot, page, libr
     qtbot.waitUntil(lambda: bw.windows_list.count() == 1, timeout=TIMEOUT)
     bw.unlimited_box.setChecked(True)
     bw.save_limit()
-    qtbot.waitUntil(lambda: engine.load_bandwidth(library).limit_kbit is None, timeout=TIMEOUT)
-    assert [w.to_text() for w in engine.load_bandwidth(library).windows] == [
+    qtbot.waitUntil(lambda: schedule.load_bandwidth(library).limit_kbit is None, timeout=TIMEOUT)
+    assert [w.to_text() for w in schedule.load_bandwidth(library).windows] == [
         "sat,sun 22:00-06:00 unlimited"]
 
 
@@ -241,14 +241,14 @@ def test_subscriptions_saved_and_cleared(qtbot, page, library):
     subs.subject_boxes["音乐"].setChecked(True)
     subs.save()
     wait_message(qtbot, subs.message, "done")
-    saved = engine.load_subscriptions(library)
+    saved = schedule.load_subscriptions(library)
     assert (saved.grades, saved.subjects) == ([3, 7], ["音乐"])
     assert saved.wants(3, "音乐") and not saved.wants(4, "音乐")
 
     subs.message.clear_message()
     subs.choose_everything()
     wait_message(qtbot, subs.message, "done")
-    assert engine.load_subscriptions(library).everything
+    assert schedule.load_subscriptions(library).everything
     assert not any(box.isChecked() for box in subs.grade_boxes.values())
 
 
@@ -375,4 +375,4 @@ def test_changes_are_reported_by_name(qtbot, page):
     page.bandwidth.save_limit()
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=TIMEOUT)
     assert sorted(seen) == ["bandwidth", "subscriptions"]
-    assert json.loads(page.ws.setting(engine.SETTING_SUBSCRIPTIONS)) == {"grades": [], "subjects": []}
+    assert json.loads(page.ws.setting(schedule.SETTING_SUBSCRIPTIONS)) == {"grades": [], "subjects": []}

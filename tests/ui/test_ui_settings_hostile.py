@@ -12,9 +12,9 @@ import os
 import pytest
 
 from helpers import assert_installed_lessons_play
-from teachpoint.sync import engine
+from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox import get_inbox
-from teachpoint.sync.source_list import add_source, list_sources
+from teachpoint.library.source_list import add_source, list_sources
 from teachpoint.transport.sources import FolderSource
 from teachpoint.ui.settings_page import SettingsPage
 from teachpoint.library.settings import LOCKABLE, SETTING_LOCKED
@@ -165,7 +165,7 @@ def test_bad_speed_limits_are_refused(qtbot, page, installed, value):
     bw.add_window()
     problem(qtbot, bw.window_message)
     assert settings_snapshot(installed) == before
-    assert engine.load_bandwidth(installed).limit_kbit is None
+    assert schedule.load_bandwidth(installed).limit_kbit is None
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "inf", "nan", "100000000"])

@@ -22,12 +22,12 @@ from PySide6.QtCore import QTimer
 from helpers import assert_installed_lessons_play, write_csv
 from teachpoint.library.partial import load_ranges
 from teachpoint.repo import keys
-from teachpoint.sync.engine import SETTING_BANDWIDTH
+from teachpoint.sync.schedule import SETTING_BANDWIDTH
 from teachpoint.sync.priority import wanted_in_order
 from teachpoint.publish.publisher import publish
 from teachpoint.sync.schedule import Subscriptions
 from teachpoint.sync.service import ServiceTimes
-from teachpoint.sync.source_list import add_source
+from teachpoint.library.source_list import add_source
 from teachpoint.testing import media
 from teachpoint.testing.nginx import NginxServer, free_port
 from teachpoint.ui.formatting import format_size
@@ -402,14 +402,14 @@ def test_hostile_sources_give_plain_problems_and_lessons_still_play(qtbot, www, 
     s = controller.state
     assert len(s.problems) == 2, s.problems
     damaged, untrusted = s.problems
-    assert damaged == controller.tr(
+    assert damaged == controller.problem_texts.tr(
         "Some lesson files from {name} arrived damaged and were thrown away. "
         "The lessons you already have are not affected.").format(name="county")
-    assert untrusted == controller.tr(
+    assert untrusted == controller.problem_texts.tr(
         "The lessons offered by {name} do not carry a trusted signature, so nothing was taken "
         "from it. Please tell the IT staff.").format(name="evil")
     assert "Traceback" not in panel.problems.text() and panel.problems.isVisible()
-    assert "could not be fetched" in s.details and "trust" in s.details
+    assert "failed verification" in s.details and "trust" in s.details
     assert not panel.details.isVisible()
     panel.details_button.click()
     assert panel.details.isVisible() and panel.details.toPlainText() == s.details
@@ -422,7 +422,7 @@ def test_full_disk_says_so_in_plain_words(qtbot, nginx, controller, panel, works
     add_source(workspace.catalogue, nginx.url + "/county/", "county")
     controller.set_workspace(workspace)
     qtbot.waitUntil(lambda: controller.rounds >= 1 and not controller.running, timeout=60_000)
-    assert controller.state.problems == (controller.tr(
+    assert controller.state.problems == (controller.problem_texts.tr(
         "The disk is almost full, so no more lessons can be downloaded. "
         "Please ask the IT staff to free some space."),)
     assert "not enough disk space" in controller.state.details

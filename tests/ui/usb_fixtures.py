@@ -26,8 +26,12 @@ def quiet(*_):
 
 
 def t(source: str, context: str = "UsbMessages") -> str:
-    """A UI string as the running app shows it (Chinese once the translations are merged)."""
-    return QCoreApplication.translate(context, source)
+    """A UI string as the running app shows it (Chinese once the translations are merged).
+
+    The dialog's problem sentences live in :class:`teachpoint.ui.problems.ProblemTexts`.
+    """
+    shown = QCoreApplication.translate(context, source)
+    return shown if shown != source else QCoreApplication.translate("ProblemTexts", source)
 
 
 def open_ws(path: Path, publisher_key: Path) -> Workspace:

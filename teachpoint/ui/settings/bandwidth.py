@@ -4,7 +4,7 @@ A normal cap (kbit/s, or no limit) and time windows that override it, e.g. Monda
 08:00–17:00 at most 256 kbit/s so lessons stream while classes use the link. Values are checked
 with the core's :func:`teachpoint.sync.schedule.parse_limit`, :func:`~teachpoint.sync.schedule.parse_time`
 and :func:`~teachpoint.sync.schedule.parse_window`, and saved the way ``teachpoint bandwidth``
-saves them (setting :data:`teachpoint.sync.engine.SETTING_BANDWIDTH`).
+saves them (setting :data:`teachpoint.sync.schedule.SETTING_BANDWIDTH`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout)
 
 from teachpoint.errors import UsageError
-from teachpoint.sync import engine
+from teachpoint.sync import schedule
 from teachpoint.sync.schedule import DAYS, Bandwidth, Window, parse_limit, parse_time, parse_window
 from teachpoint.ui.settings.common import FieldMessage, SettingsSection, hint_label
 
@@ -29,14 +29,14 @@ LOCK = "bandwidth"
 
 def _read(ws) -> tuple[Bandwidth, frozenset[str]]:
     with ws.catalogue.write_lock:
-        return engine.load_bandwidth(ws), ws.locked_settings()
+        return schedule.load_bandwidth(ws), ws.locked_settings()
 
 
 def _save(ws, change) -> Bandwidth:
     """Worker: read the saved bandwidth, apply ``change(bandwidth) -> bandwidth``, save it."""
     with ws.catalogue.write_lock:
-        updated = change(engine.load_bandwidth(ws))
-        ws.set_setting(engine.SETTING_BANDWIDTH, json.dumps(updated.to_json()))
+        updated = change(schedule.load_bandwidth(ws))
+        ws.set_setting(schedule.SETTING_BANDWIDTH, json.dumps(updated.to_json()))
         return updated
 
 

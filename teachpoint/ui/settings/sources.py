@@ -1,7 +1,7 @@
 """课程来源: where this PC gets lessons from (web addresses and folders), and how the last try went.
 
-The checks are the core's (:func:`teachpoint.sync.source_list.normalise_location`,
-:func:`~teachpoint.sync.source_list.check_folder_readable`, :func:`~teachpoint.sync.source_list.add_source`),
+The checks are the core's (:func:`teachpoint.library.source_list.normalise_location`,
+:func:`~teachpoint.library.source_list.check_folder_readable`, :func:`~teachpoint.library.source_list.add_source`),
 the same ones ``teachpoint source add`` uses; this module only puts them into plain words.
 """
 
@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem, QVBoxLayout)
 
 from teachpoint.errors import UsageError
-from teachpoint.sync import source_list
-from teachpoint.sync.source_list import FolderProblem, SourceEntry, SourceExists
+from teachpoint.library import source_list
+from teachpoint.library.source_list import FolderProblem, SourceEntry, SourceExists
 from teachpoint.ui.settings.common import FieldMessage, SettingsSection, hint_label, local_time
 
 log = logging.getLogger(__name__)

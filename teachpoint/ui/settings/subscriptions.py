@@ -3,7 +3,7 @@
 Every lesson is always listed (the catalogue is small); a subscription only decides which lesson
 videos are fetched before anyone asks. Saved as ``teachpoint subscribe`` saves it, through
 :meth:`teachpoint.sync.schedule.Subscriptions.from_values` (setting
-:data:`teachpoint.sync.engine.SETTING_SUBSCRIPTIONS`).
+:data:`teachpoint.sync.schedule.SETTING_SUBSCRIPTIONS`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import logging
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from teachpoint.library.curriculum_data import GRADES, STAGES, SUBJECTS
-from teachpoint.sync import engine
+from teachpoint.sync import schedule
 from teachpoint.sync.schedule import Subscriptions
 from teachpoint.ui.settings.common import FieldMessage, SettingsSection, hint_label
 
@@ -26,14 +26,14 @@ SUBJECT_COLUMNS = 4
 
 def _read(ws) -> tuple[Subscriptions, frozenset[str]]:
     with ws.catalogue.write_lock:
-        return engine.load_subscriptions(ws), ws.locked_settings()
+        return schedule.load_subscriptions(ws), ws.locked_settings()
 
 
 def _save(ws, grades: list[int], subjects: list[str]) -> Subscriptions:
     subs = Subscriptions.from_values(grades, subjects)
     with ws.catalogue.write_lock:
-        ws.set_setting(engine.SETTING_SUBSCRIPTIONS, json.dumps(subs.to_json(), ensure_ascii=False))
-        return engine.load_subscriptions(ws)
+        ws.set_setting(schedule.SETTING_SUBSCRIPTIONS, json.dumps(subs.to_json(), ensure_ascii=False))
+        return schedule.load_subscriptions(ws)
 
 
 class SubscriptionsSection(SettingsSection):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget)
 
 from teachpoint.errors import TeachPointError
+from teachpoint.ui import problems
 from teachpoint.ui.tasks import TaskManager
 from teachpoint.ui.usb import usb_jobs
 from teachpoint.ui.usb.usb_jobs import DriveOffer, Hook
@@ -73,6 +74,7 @@ class UsbDialog(QDialog):
         self.setMinimumWidth(720)
         self.tasks, self.ws, self.offer = tasks, workspace, offer
         self.messages = UsbMessages(self)
+        self.problem_texts = problems.ProblemTexts(self)
         self.worker_hook: Hook | None = None  # called in the worker (tests pull sticks with it)
         self.job: str | None = None  # "import", "export", "inventory" while one runs
         self._cancel: threading.Event | None = None
@@ -277,16 +279,16 @@ class UsbDialog(QDialog):
         self._finish(job, text, problem)
 
     def _job_failed(self, job: str, exc: BaseException) -> None:
-        kind = usb_jobs.problem_kind(exc, self.offer.path)
-        if kind == usb_jobs.OTHER and not isinstance(exc, TeachPointError):
+        kind = problems.kind_of(exc, self.offer.path)
+        if kind == problems.OTHER and not isinstance(exc, TeachPointError):
             log.error("usb %s on %s failed", job, self.offer.path, exc_info=exc)
             detail = ""
         else:
             log.warning("usb %s on %s: %s (%s)", job, self.offer.path, exc, kind)
-            detail = str(exc).splitlines()[0][:300] if str(exc) else ""
-        if job == "import" and kind in (usb_jobs.CANCELLED, usb_jobs.PULLED):
+            detail = problems.detail_of(exc)
+        if job == "import" and kind in (problems.CANCELLED, problems.PULLED):
             self.library_changed.emit()  # some files may have arrived before it stopped
-        self._finish(job, self.messages.problem(kind, job, detail), kind != usb_jobs.CANCELLED)
+        self._finish(job, self.problem_texts.for_usb(kind, job, detail), kind != problems.CANCELLED)
 
     def _finish(self, job: str, text: str, problem: bool) -> None:
         self.job, self._cancel = None, None

@@ -4,10 +4,9 @@
   (:func:`teachpoint.sneakernet.stick.inspect_stick`), and for each inventory of another school on it,
   what this PC could copy for that school (:func:`teachpoint.sneakernet.export_plan.give_plan`) and
   whether it fits on the stick.
-* :func:`import_drive` — :func:`teachpoint.sneakernet.stick.import_stick` under the sync lock.
+* :func:`import_drive` — :func:`teachpoint.sneakernet.stick.import_stick` (the pipeline takes the sync lock).
 * :func:`export_for_inventory` — the export for one inventory on the stick.
 * :func:`write_own_inventory` — put this PC's inventory on the stick.
-* :func:`problem_kind` — sorts a failure into the few cases the dialog explains in plain words.
 
 Every function takes an optional ``hook(step, value)`` called in the worker at fixed points
 (``"inspected"``, and each progress report): tests use it to pull a stick out at a known moment.
@@ -15,7 +14,6 @@ Every function takes an optional ``hook(step, value)`` called in the worker at f
 
 from __future__ import annotations
 
-import errno
 import logging
 import shutil
 from dataclasses import dataclass, field
@@ -23,26 +21,19 @@ from pathlib import Path
 from typing import Callable
 
 from teachpoint.errors import (
-    DataDirError, NotEnoughSpace, RepositoryError, SignatureError, TeachPointError)
-from teachpoint.library.store import Cancelled
+    RepositoryError, TeachPointError)
 from teachpoint.sneakernet import inventory as inventory_mod
-from teachpoint.sneakernet.export import ExportError, SPACE_MARGIN, export, give_plan
+from teachpoint.sneakernet.export import SPACE_MARGIN, export, give_plan
 from teachpoint.sneakernet.export_checks import present
 from teachpoint.sneakernet.inventory import Inventory, InventoryError, read_inventory
-from teachpoint.sync.lock import SyncBusy, SyncLock
 from teachpoint.repo.format import blob_path
-from teachpoint.sneakernet.stick import StickImport, StickOffer, UntrustedStick, import_stick, inspect_stick
+from teachpoint.sneakernet.stick import StickImport, import_stick
+from teachpoint.sneakernet.stick_offer import StickOffer, inspect_stick
 from teachpoint.sneakernet.stick_check import list_inventories
 
 log = logging.getLogger(__name__)
 
 Hook = Callable[[str, object], None]
-
-# What went wrong, in the few words the dialog has a sentence for (see problem_kind).
-PULLED, STICK_FULL, READ_ONLY, PC_FULL, PC_READ_ONLY = (
-    "pulled", "stick_full", "read_only", "pc_full", "pc_read_only")
-UNTRUSTED, DAMAGED, BAD_INVENTORY, BUSY, CANCELLED, OTHER = (
-    "untrusted", "damaged", "bad_inventory", "busy", "cancelled", "other")
 
 
 class DriveGone(RepositoryError):
@@ -169,8 +160,7 @@ def import_drive(ws, path: str | Path, progress=None, cancel=None, hook: Hook | 
         if progress:
             progress(p)
 
-    with SyncLock(ws.paths.root):
-        return import_stick(ws, Path(path), progress=report, cancel=cancel)
+    return import_stick(ws, Path(path), progress=report, cancel=cancel)
 
 
 @dataclass
@@ -208,47 +198,3 @@ def write_own_inventory(ws, path: str | Path) -> Path:
     if _gone(path):
         raise DriveGone(f"{path} went away (stick removed)")
     return inventory_mod.write_inventory(ws, path)
-
-
-# ---- sorting failures ------------------------------------------------------------------------------
-
-
-def _os_errno(exc: BaseException) -> int | None:
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, OSError) and exc.errno:
-            return exc.errno
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return None
-
-
-def problem_kind(exc: BaseException, drive: str | Path) -> str:
-    """One of the module's problem constants for a failure of a job on ``drive``."""
-    drive = Path(drive)
-    if isinstance(exc, Cancelled):
-        return CANCELLED
-    if isinstance(exc, SyncBusy):
-        return BUSY
-    if isinstance(exc, DataDirError):
-        return PC_READ_ONLY
-    if isinstance(exc, DriveGone) or _gone(drive):
-        return PULLED
-    if isinstance(exc, NotEnoughSpace):  # its message names where: the stick, or this PC's disk
-        return STICK_FULL if f" in {drive}" in str(exc) else PC_FULL
-    code = _os_errno(exc)  # the jobs write only to the stick (this PC's side raises typed errors)
-    if code in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return READ_ONLY
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        return STICK_FULL
-    if code in (errno.EIO, errno.ENODEV, errno.ENXIO):
-        return PULLED
-    if isinstance(exc, UntrustedStick):
-        return UNTRUSTED
-    if isinstance(exc, InventoryError):
-        return BAD_INVENTORY
-    if isinstance(exc, ExportError) and "read-only" in str(exc):
-        return READ_ONLY
-    if isinstance(exc, (SignatureError, RepositoryError)):
-        return DAMAGED
-    return OTHER

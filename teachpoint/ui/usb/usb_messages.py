@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from teachpoint.sneakernet.stick import FAILED, StickImport, StickOffer
+from teachpoint.sneakernet.stick import StickImport
+from teachpoint.sneakernet.stick_offer import StickOffer
+from teachpoint.sync.pipeline import FAILED
+from teachpoint.ui import problems
 from teachpoint.ui.formatting import format_duration, format_size
-from teachpoint.ui.usb import usb_jobs
 from teachpoint.ui.usb.usb_jobs import ExportDone, InventoryOffer
 
 
 class UsbMessages(QObject):
-    """Builds the dialog's texts (every one through ``self.tr``)."""
+    """Builds the dialog's texts (every one through ``self.tr``); problems: :mod:`problems`."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._problems = problems.ProblemTexts(self)
 
     # ---- what the stick offers ---------------------------------------------------------------------
 
@@ -114,9 +120,9 @@ class UsbMessages(QObject):
     def import_finished(self, result: StickImport) -> tuple[str, bool]:
         """The finish message and whether it reports a problem."""
         lines, problem = [], False
-        lost = any(r.copy.source_lost for r in result.repositories)
+        lost = any(r.files.source_lost for r in result.repositories)
         if lost:
-            return self.problem(usb_jobs.PULLED, "import"), True
+            return self._problems.for_usb(problems.PULLED, "import"), True
         if result.cancelled:
             lines.append(self.tr("Cancelled. The {files} files already imported are kept; the next "
                                  "import continues from there.").format(files=result.files_copied))
@@ -135,21 +141,17 @@ class UsbMessages(QObject):
             title = r.title or r.repository or r.location
             if r.status == FAILED:
                 problem = True
-                kind = usb_jobs.problem_kind(r.exception or Exception(r.error), result.folder)
-                if kind == usb_jobs.UNTRUSTED:
-                    lines.append(self.tr("“{title}” comes from a publisher this computer does not know; "
-                                         "not imported.").format(title=title))
-                else:
-                    lines.append(self.tr("“{title}” is damaged; not imported.").format(title=title))
-            if r.copy.rejected:
+                kind = problems.kind_of(r.problem, result.folder)
+                lines.append(self._problems.repository_refused(kind, title))
+            if r.files.rejected:
                 problem = True
                 lines.append(self.tr("{files} damaged files on the stick were set aside and not "
                                      "imported; the other lessons were imported.").format(
-                                         files=len(r.copy.rejected)))
-            if r.copy.files_unreadable:
+                                         files=len(r.files.rejected)))
+            if r.files.files_unreadable:
                 problem = True
                 lines.append(self.tr("{files} files on the stick could not be read.").format(
-                    files=r.copy.files_unreadable))
+                    files=r.files.files_unreadable))
         lines.append(self.safe_to_remove())
         return "\n".join(lines), problem
 
@@ -168,39 +170,3 @@ class UsbMessages(QObject):
 
     def removed(self) -> str:
         return self.tr("The USB stick was removed.")
-
-    def problem(self, kind: str, job: str, detail: str = "") -> str:
-        """A failure in plain words; ``job`` is "import", "export" or "inventory"."""
-        if kind == usb_jobs.PULLED:
-            if job == "import":
-                return self.tr("The USB stick was pulled out. The lessons already imported are kept; "
-                               "insert the stick again and press Import to continue.")
-            return self.tr("The USB stick was pulled out. Insert it again and try again.")
-        if kind == usb_jobs.STICK_FULL:
-            return self.tr("The USB stick is full. Use a bigger stick or delete files you do not need "
-                           "from it.")
-        if kind == usb_jobs.READ_ONLY:
-            return self.tr("Cannot write to the USB stick: it is read-only (check its write-protect "
-                           "switch).")
-        if kind == usb_jobs.PC_FULL:
-            return self.tr("This computer's disk is full. Delete some files you do not need and try "
-                           "again.")
-        if kind == usb_jobs.PC_READ_ONLY:
-            return self.tr("This computer's lesson folder cannot be written. Please ask the IT "
-                           "teacher.")
-        if kind == usb_jobs.UNTRUSTED:
-            return self.tr("The lessons on the stick come from a publisher this computer does not "
-                           "know; for safety nothing was imported.")
-        if kind == usb_jobs.DAMAGED:
-            return self.tr("The lessons on the USB stick are damaged or were changed; nothing was "
-                           "imported. The lessons on this computer are not affected.")
-        if kind == usb_jobs.BAD_INVENTORY:
-            return self.tr("The lesson list of that school on the stick is damaged and cannot be read.")
-        if kind == usb_jobs.BUSY:
-            return self.tr("This computer is updating its lessons right now. Please try again in a "
-                           "moment.")
-        if kind == usb_jobs.CANCELLED:
-            return self.tr("Cancelled.")
-        if detail:
-            return self.tr("That did not work: {detail}").format(detail=detail)
-        return self.tr("Something unexpected went wrong; it was written to the log.")

@@ -14,7 +14,7 @@ BAR_STEPS = 1000
 class UsbProgress(QWidget):
     """Shows a running copy (import or export); :attr:`cancel_requested` when 取消 is pressed.
 
-    :meth:`update_progress` takes the core's ``CopyProgress`` / ``ExportProgress`` (both have
+    :meth:`update_progress` takes the core's ``TransferProgress`` / ``ExportProgress`` (both have
     files_done, files_total, bytes_done, bytes_total, speed_bps, eta_s).
     """
 

@@ -1,0 +1,57 @@
+"""Verified metadata nodes and accepted roots, kept in the data directory for incremental updates.
+
+Layout under ``DATA_DIR/metadata``: ``nodes/<sha256>.json.gz`` (each checked against its pin before
+it was put here) and ``roots/<repository>.json`` + ``roots/<repository>.root.json`` (the root last
+applied). Only this module knows the layout.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from teachpoint.fsutil import atomic_write
+from teachpoint.repo.format import Pin
+from teachpoint.repo.root import SignedRoot
+
+
+class NodeCache:
+    """Verified metadata nodes and accepted roots kept in the data dir for incremental updates."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _node(self, sha256: str) -> Path:
+        return self.folder / "nodes" / f"{sha256}.json.gz"
+
+    def get(self, pin: Pin) -> bytes | None:
+        try:
+            data = self._node(pin.sha256).read_bytes()
+        except OSError:
+            return None
+        return data if len(data) == pin.size else None
+
+    def put(self, pin: Pin, data: bytes) -> None:
+        atomic_write(self._node(pin.sha256), data)
+
+    def accepted_grades(self, repo_id: str) -> dict[int, Pin] | None:
+        """Grade pins of the root last applied for a repository (None if unknown)."""
+        try:
+            raw = json.loads((self.folder / "roots" / f"{repo_id}.json").read_text("utf-8"))
+            return {int(g): Pin(p["sha256"], p["size"]) for g, p in raw["grades"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def accept(self, root: SignedRoot) -> None:
+        payload = {"version": root.version, "sha256": root.sha256,
+                   "grades": {str(g): p.to_json() for g, p in root.grades.items()}}
+        atomic_write(self.folder / "roots" / f"{root.repository}.json",
+                      json.dumps(payload).encode("utf-8"))
+        atomic_write(self.folder / "roots" / f"{root.repository}.root.json", root.raw)
+
+    def accepted_root_bytes(self, repo_id: str) -> bytes | None:
+        """The signed root last applied for a repository, as received (None if unknown)."""
+        try:
+            return (self.folder / "roots" / f"{repo_id}.root.json").read_bytes()
+        except OSError:
+            return None

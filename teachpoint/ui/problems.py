@@ -1,0 +1,185 @@
+"""The one place that turns the core's typed problems into a teacher's sentence and an IT detail.
+
+The core raises (or returns, in an import outcome) typed exceptions from :mod:`teachpoint.errors`
+and its packages. :func:`kind_of` sorts one into the few *kinds* a teacher is told about, by its
+type (and, for an OS error, its errno) — never by matching its text. :class:`ProblemTexts` has the
+sentence for each kind in each place it is shown (the 同步 page, the USB dialog); the IT detail is
+the exception's own one-line message, shown behind 技术详情 and written to the log.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from teachpoint.errors import (
+    BlobMismatch, DataDirError, NotEnoughSpace, NotOnSource, RepositoryError, RollbackError,
+    SignatureError, SourceUnreachable, TeachPointError, UntrustedPublisher)
+from teachpoint.library.store import Cancelled
+from teachpoint.sneakernet.export_checks import StickReadOnly
+from teachpoint.sneakernet.inventory import InventoryError
+from teachpoint.sync.lock import SyncBusy
+
+# The kinds a teacher is told about.
+PULLED, STICK_FULL, READ_ONLY, PC_FULL, PC_READ_ONLY = (
+    "pulled", "stick_full", "read_only", "pc_full", "pc_read_only")
+UNTRUSTED, TAMPERED, DAMAGED_FILES, CONFLICT, NOT_A_SOURCE = (
+    "untrusted", "tampered", "damaged_files", "conflict", "not_a_source")
+OFFLINE, BAD_INVENTORY, BUSY, CANCELLED, OTHER = (
+    "offline", "bad_inventory", "busy", "cancelled", "other")
+
+
+def kind_of(exc: BaseException | None, drive: str | Path | None = None) -> str:
+    """The kind of a problem; ``drive`` is the USB stick a job was working on, if any."""
+    if exc is None:
+        return OTHER
+    if isinstance(exc, Cancelled):
+        return CANCELLED
+    if isinstance(exc, SyncBusy):
+        return BUSY
+    if isinstance(exc, DataDirError):
+        return PC_READ_ONLY
+    if drive is not None and _gone(Path(drive)):
+        return PULLED
+    if isinstance(exc, NotEnoughSpace):
+        on_stick = drive is not None and _inside(exc.where, Path(drive))
+        return STICK_FULL if on_stick else PC_FULL
+    if isinstance(exc, StickReadOnly):
+        return READ_ONLY
+    code = _os_errno(exc)  # USB jobs write only to the stick; this PC's side raises typed errors
+    if drive is not None and code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return READ_ONLY
+    if drive is not None and code in (errno.ENOSPC, errno.EDQUOT):
+        return STICK_FULL
+    if drive is not None and code in (errno.EIO, errno.ENODEV, errno.ENXIO):
+        return PULLED
+    return _KINDS_BY_TYPE.get(next((t for t in _KINDS_BY_TYPE if isinstance(exc, t)), None), OTHER)
+
+
+# Most specific first: the first type an exception is an instance of decides.
+_KINDS_BY_TYPE = {
+    UntrustedPublisher: UNTRUSTED,
+    SignatureError: TAMPERED,
+    RollbackError: CONFLICT,
+    BlobMismatch: DAMAGED_FILES,
+    InventoryError: BAD_INVENTORY,
+    SourceUnreachable: OFFLINE,
+    NotOnSource: NOT_A_SOURCE,
+    RepositoryError: TAMPERED,
+}
+
+
+def detail_of(exc: BaseException | None) -> str:
+    """The IT detail: the exception's own first line (typed errors are written for people)."""
+    if exc is None:
+        return ""
+    text = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return text if isinstance(exc, TeachPointError) else f"{type(exc).__name__}: {text}"
+
+
+def _gone(path: Path) -> bool:
+    try:
+        return not path.is_dir()
+    except OSError:
+        return True
+
+
+def _inside(where: str, drive: Path) -> bool:
+    try:
+        return Path(where).resolve().is_relative_to(drive.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def _os_errno(exc: BaseException) -> int | None:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno:
+            return exc.errno
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+class ProblemTexts(QObject):
+    """The sentences (every one through ``self.tr``), per kind and place."""
+
+    def for_sync(self, kind: str, name: str = "") -> str:
+        """A failed source or round on the 同步 page; ``name`` is the source's name."""
+        if kind == BUSY:
+            return self.tr("The background sync service is updating the lessons.")
+        if kind == PC_READ_ONLY:
+            return self.tr("The lesson folder on this computer cannot be written, so no updates can "
+                           "be installed. Please tell the IT staff.")
+        if kind == PC_FULL:
+            return self.tr("The disk is almost full, so no more lessons can be downloaded. "
+                           "Please ask the IT staff to free some space.")
+        if kind == OFFLINE:
+            return self.tr("Cannot reach {name} right now (no network?). TeachPoint will try again "
+                           "by itself.").format(name=name)
+        if kind in (UNTRUSTED, TAMPERED):
+            return self.tr("The lessons offered by {name} do not carry a trusted signature, so "
+                           "nothing was taken from it. Please tell the IT staff.").format(name=name)
+        if kind == CONFLICT:
+            return self.tr("{name} offers lessons that do not match the ones this computer already "
+                           "has; they were ignored. Please tell the IT staff.").format(name=name)
+        if kind == DAMAGED_FILES:
+            return self.tr("Some lesson files from {name} arrived damaged and were thrown away. "
+                           "The lessons you already have are not affected.").format(name=name)
+        if kind == NOT_A_SOURCE:
+            return self.tr("{name} does not look like a lesson source. Please ask the IT staff to "
+                           "check its address in Settings.").format(name=name)
+        if name:
+            return self.tr("Updating from {name} did not work this time. The lessons you already "
+                           "have are not affected.").format(name=name)
+        return self.tr("Updating the lessons did not work this time. TeachPoint will try again later.")
+
+    def older_source(self, name: str) -> str:
+        """Not a failure: a source that offers an older version than this PC has (no rollback)."""
+        return self.tr("{name} offers older lessons than this computer already has; the lesson "
+                       "list was kept, and only files it still needed were taken.").format(name=name)
+
+    def for_usb(self, kind: str, job: str, detail: str = "") -> str:
+        """A failed USB job; ``job`` is "import", "export" or "inventory"."""
+        if kind == PULLED:
+            if job == "import":
+                return self.tr("The USB stick was pulled out. The lessons already imported are kept; "
+                               "insert the stick again and press Import to continue.")
+            return self.tr("The USB stick was pulled out. Insert it again and try again.")
+        if kind == STICK_FULL:
+            return self.tr("The USB stick is full. Use a bigger stick or delete files you do not need "
+                           "from it.")
+        if kind == READ_ONLY:
+            return self.tr("Cannot write to the USB stick: it is read-only (check its write-protect "
+                           "switch).")
+        if kind == PC_FULL:
+            return self.tr("This computer's disk is full. Delete some files you do not need and try "
+                           "again.")
+        if kind == PC_READ_ONLY:
+            return self.tr("This computer's lesson folder cannot be written. Please ask the IT "
+                           "teacher.")
+        if kind == UNTRUSTED:
+            return self.tr("The lessons on the stick come from a publisher this computer does not "
+                           "know; for safety nothing was imported.")
+        if kind in (TAMPERED, CONFLICT, DAMAGED_FILES, NOT_A_SOURCE):
+            return self.tr("The lessons on the USB stick are damaged or were changed; nothing was "
+                           "imported. The lessons on this computer are not affected.")
+        if kind == BAD_INVENTORY:
+            return self.tr("The lesson list of that school on the stick is damaged and cannot be read.")
+        if kind == BUSY:
+            return self.tr("This computer is updating its lessons right now. Please try again in a "
+                           "moment.")
+        if kind == CANCELLED:
+            return self.tr("Cancelled.")
+        if detail:
+            return self.tr("That did not work: {detail}").format(detail=detail)
+        return self.tr("Something unexpected went wrong; it was written to the log.")
+
+    def repository_refused(self, kind: str, title: str) -> str:
+        """One repository of a stick that was not imported (the others may have been)."""
+        if kind == UNTRUSTED:
+            return self.tr("“{title}” comes from a publisher this computer does not know; "
+                           "not imported.").format(title=title)
+        return self.tr("“{title}” is damaged; not imported.").format(title=title)
