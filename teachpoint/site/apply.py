@@ -14,8 +14,6 @@ import logging
 from teachpoint.errors import TeachPointError
 from teachpoint.library.curriculum import grade_name
 from teachpoint.library.teaching import add_class, classes
-from teachpoint.sync import engine
-from teachpoint.sneakernet.inbox import InboxConfig, get_inbox, set_inbox
 from teachpoint.sync.source_list import add_source, list_sources, remove_source
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
 
@@ -73,6 +71,8 @@ def apply_trust(ws, specs: list, applied: list, problems: list) -> None:
 
 
 def apply_bandwidth(ws, bandwidth, applied: list, problems: list) -> None:
+    from teachpoint.sync import engine  # the downloader and requests only when settings change
+
     if _current(engine.load_bandwidth, ws) != bandwidth.to_json():
         ws.set_setting(engine.SETTING_BANDWIDTH, json.dumps(bandwidth.to_json()))
         cap = f"{bandwidth.limit_kbit} kbit/s" if bandwidth.limit_kbit else "unlimited"
@@ -80,6 +80,8 @@ def apply_bandwidth(ws, bandwidth, applied: list, problems: list) -> None:
 
 
 def apply_subscriptions(ws, subs, applied: list, problems: list) -> None:
+    from teachpoint.sync import engine  # see apply_bandwidth
+
     if _current(engine.load_subscriptions, ws) != subs.to_json():
         ws.set_setting(engine.SETTING_SUBSCRIPTIONS, json.dumps(subs.to_json(), ensure_ascii=False))
         if subs.everything:
@@ -97,6 +99,8 @@ def _current(load, ws) -> dict | None:
 
 
 def apply_inbox(ws, spec, applied: list, problems: list) -> None:
+    from teachpoint.sneakernet.inbox import InboxConfig, get_inbox, set_inbox  # see apply_bandwidth
+
     if get_inbox(ws) != InboxConfig(spec.folder, spec.cleanup):
         set_inbox(ws, spec.folder, spec.cleanup)
         applied.append(f"inbox set to {spec.folder} (cleanup {'on' if spec.cleanup else 'off'})")
