@@ -55,17 +55,6 @@ def _rewrite_all(conn, rows: list[tuple]) -> int:
     new_ids = {row[0] for row in rows}
     kept = [row for row in conn.execute(f"SELECT {_COLUMNS} FROM search_text") if row[0] not in new_ids]
     merged = sorted(kept + rows, key=lambda row: (row[_ORDERING], row[0]))
-    triggers = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_text'").fetchall()
-    for name, _ in triggers:
-        conn.execute(f'DROP TRIGGER "{name}"')
-    conn.execute("DELETE FROM search_text")
-    conn.execute("INSERT INTO search_grams(search_grams) VALUES ('delete-all')")
-    numbered = [(i, *row) for i, row in enumerate(merged, start=1)]
-    for start in range(0, len(numbered), 5000):
-        search._insert_bulk(conn, numbered[start:start + 5000])
-    conn.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
-    for _, sql in triggers:
-        conn.execute(sql)
+    search.replace_all(conn, merged)
     log.debug("search index rewritten: %d rows, %d new or changed", len(merged), len(rows))
     return len(rows)
