@@ -135,16 +135,12 @@ class RoundWatcher:
         A row sums all of the lesson's files (video, subtitles, cover picture, attachments), so
         a cover picture never shows as a lesson of its own: stored files count in full, files in
         flight with the bytes already there. The engine reports totals only, so this reads the
-        running Downloader's per-file state under its lock (a public ``Downloader.active_blobs()``
-        in the core would replace this).
+        running Downloader's per-file state (``Downloader.active_blobs()``, thread-safe).
         """
         downloader = getattr(self.engine, "_downloader", None)
-        try:
-            with downloader._cv:
-                active = {b.job.sha256: min(b.have, b.job.size)
-                          for b in downloader._blobs.values() if b.state in ("active", "committing")}
-        except AttributeError:  # no download running (or the downloader changed shape)
+        if downloader is None:  # no download running
             return ()
+        active = downloader.active_blobs()
         lessons: list[str] = []
         for sha in active:
             rid = self._lesson_of(sha)
