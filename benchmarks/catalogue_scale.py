@@ -1,6 +1,10 @@
 """Catalogue at scale: build, cold open, browse and search a synthetic 100,000-resource catalogue.
 
     .venv/bin/python benchmarks/catalogue_scale.py [--resources N] [--queries Q] [--keep PATH]
+    .venv/bin/python benchmarks/catalogue_scale.py --install [--resources N] [--keep DIR]
+
+``--install`` times the first metadata install through the pipeline instead (see
+benchmarks/catalogue_install.py: goal <= 8 s for 100,000 resources, and how long writers wait).
 
 Builds a file catalogue with realistic Chinese titles across every grade and subject (rows go
 straight into ``lessons``/``resources`` in one transaction, then ``index_resources``), then
@@ -297,9 +301,17 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=60, help="queries per kind (≥ 50 recommended)")
     parser.add_argument("--keep", type=Path, help="build the catalogue here and keep it")
+    parser.add_argument("--install", action="store_true",
+                        help="instead: time the first metadata install of --resources from a local "
+                             "folder through the pipeline (benchmarks/catalogue_install.py)")
     parser.add_argument("--phase", choices=("build", "cold", "warm"), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.install:
+        import catalogue_install
+
+        raise SystemExit(catalogue_install.main(["--resources", str(args.resources)]
+                                                + (["--keep", str(args.keep)] if args.keep else [])))
     if args.phase:
         result = {"build": lambda: phase_build(args.db, args.resources),
                   "cold": lambda: phase_cold(args.db),

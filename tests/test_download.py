@@ -228,15 +228,7 @@ def test_tail_is_split_across_streams(repo, nginx, store):
     assert stats.bytes_received <= b.size + 8 * 16 * KB
 
 
-# Known defect, seen in session 2 even on an idle machine: on the link capped at 3.2 Mbit/s the
-# downloader still grows to 8 streams (its first check grows unconditionally, and windows that
-# include connection start-up look like growth). Costs extra connections, not throughput.
-OVERSHOOT = pytest.mark.xfail(reason="stream growth overshoots on a full link (see comment)",
-                              strict=False)
-
-
-@pytest.mark.parametrize("link_bps, name, expect", [
-    (None, "d", (7, 8)), pytest.param(3_200_000, "c", (4, 6), marks=OVERSHOOT)])
+@pytest.mark.parametrize("link_bps, name, expect", [(None, "d", (7, 8)), (3_200_000, "c", (4, 6))])
 def test_streams_added_while_throughput_grows(repo, nginx, store, monkeypatch, link_bps, name, expect):
     """Each stream is capped at 100 kB/s: more streams help until the link itself is full."""
     monkeypatch.setattr("teachpoint.transport.download.ADAPT_S", 0.5)

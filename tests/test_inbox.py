@@ -17,9 +17,9 @@ from helpers import assert_installed_lessons_play
 from teachpoint.cli import main
 from teachpoint.repo import keys
 from teachpoint.sync.engine import SyncEngine
+from teachpoint.sneakernet.inbox_config import get_inbox, set_inbox
 from teachpoint.sneakernet.inbox import (
-    APPLIED, COMPLETE, ERROR, OLDER, REJECTED_DIR, STALE_SECONDS, WAITING, get_inbox, scan_inbox,
-    set_inbox)
+    APPLIED, COMPLETE, ERROR, OLDER, REJECTED_DIR, STALE_SECONDS, WAITING, scan_inbox)
 from teachpoint.sync.service import ServiceTimes, run_service
 from teachpoint.transport.sources import FolderSource, collection_bytes
 from teachpoint.library.settings import SETTING_DEMO

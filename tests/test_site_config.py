@@ -15,7 +15,7 @@ from teachpoint.site.config import (
     ENV_SITE_CONFIG, FILE_NAME, SETTING_APPLIED, apply_site_config, check_file, find_site_configs)
 from teachpoint.site.file import TABLE_KEYS, TOP_KEYS
 from teachpoint.sync import schedule
-from teachpoint.sneakernet.inbox import get_inbox
+from teachpoint.sneakernet.inbox_config import get_inbox
 from teachpoint.library.source_list import list_sources, remove_source
 from teachpoint.transport.sources import FolderSource
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_LOCKED

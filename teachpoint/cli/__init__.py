@@ -10,10 +10,9 @@ import argparse
 import logging
 import sys
 
+import importlib
+
 from teachpoint import __version__
-from teachpoint.cli import (
-    diagnose_cmd, inbox_cmd, library_cmds, repo_cmds, serve_cmd, stick_cmds, sync_cmds)
-from teachpoint.cli import preseed_cmd
 from teachpoint.errors import TeachPointError
 from teachpoint.logsetup import LOG_FILE, SERVICE_LOG_FILE, setup_logging
 from teachpoint.paths import resolve_data_dir
@@ -21,8 +20,44 @@ from teachpoint.paths import resolve_data_dir
 log = logging.getLogger(__name__)
 EXIT_BUG = 70
 
+# Command -> the module under teachpoint.cli that registers and runs it. Only the module of the
+# command being run is imported: `teachpoint --version` or `status` does not pay for the publisher,
+# the downloader or pypinyin (issue 17). Help and unknown commands register every module.
+COMMAND_MODULES = {
+    "status": "library_cmds", "browse": "library_cmds", "search": "library_cmds",
+    "verify-store": "library_cmds", "gc": "library_cmds",
+    "keygen": "repo_cmds", "trust": "repo_cmds", "publish": "repo_cmds", "verify": "repo_cmds",
+    "import": "repo_cmds",
+    "source": "sync_cmds", "sync": "sync_cmds", "bandwidth": "sync_cmds", "subscribe": "sync_cmds",
+    "inbox": "inbox_cmd", "inventory": "stick_cmds", "export": "stick_cmds", "serve": "serve_cmd",
+    "diagnose": "diagnose_cmd", "preseed": "preseed_cmd",
+}
+_HELP_FLAGS = ("-h", "--help")
 
-def build_parser() -> argparse.ArgumentParser:
+
+def _command_word(argv: list[str]) -> str | None:
+    """The first word of ``argv`` that is not an option or the value of ``--data-dir``."""
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _modules_for(argv: list[str]) -> list[str]:
+    """The command modules to register for ``argv``: the command's own, none, or all (help, typos)."""
+    word = _command_word(argv)
+    if word in COMMAND_MODULES:
+        return [COMMAND_MODULES[word]]
+    if word is None and not any(a in _HELP_FLAGS for a in argv):
+        return []  # the app, --version or --selftest: no subcommand to parse
+    return list(dict.fromkeys(COMMAND_MODULES.values()))
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv`` (every command when None); see :data:`COMMAND_MODULES`."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's default must not overwrite a --data-dir given before it.
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
@@ -36,19 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="check this PC: catalogue, demo channel, player, data folder; "
                              "exit 0 only when all is well")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    library_cmds.register(sub, common)
-    repo_cmds.register(sub, common)
-    sync_cmds.register(sub, common)
-    inbox_cmd.register(sub, common)
-    stick_cmds.register(sub, common)
-    serve_cmd.register(sub, common)
-    diagnose_cmd.register(sub, common)
-    preseed_cmd.register(sub, common)
+    modules = _modules_for(["--help"] if argv is None else argv)
+    for name in modules:
+        importlib.import_module(f"teachpoint.cli.{name}").register(sub, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         paths = resolve_data_dir(getattr(args, "data_dir", None))

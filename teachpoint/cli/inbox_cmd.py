@@ -7,7 +7,8 @@ from pathlib import Path
 
 from teachpoint.cli.output import human_size, print_json
 from teachpoint.errors import UsageError
-from teachpoint.sneakernet.inbox import get_inbox, scan_inbox, set_inbox
+from teachpoint.sneakernet.inbox_config import get_inbox, set_inbox
+from teachpoint.sneakernet.inbox import scan_inbox
 from teachpoint.workspace import Workspace
 
 

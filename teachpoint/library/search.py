@@ -127,8 +127,22 @@ def _row_count(conn) -> int:
 
 
 def _rebuild_all(conn) -> int:
-    """Rebuild every row in bulk: the FTS triggers are set aside (row by row is ~10× slower),
-    the trigram index is rebuilt from ``search_text`` and the gram index filled directly."""
+    """Rebuild every row in bulk from the catalogue (see :func:`replace_all`)."""
+    # Rows are numbered in catalogue order, so index order (rowid) is catalogue order: a capped
+    # candidate stream then holds the matches that rank first among equals.
+    order = {"subjects": "|" + "|".join(curriculum.SUBJECTS) + "|",
+             "volumes": "|" + "|".join(curriculum.VOLUMES) + "|"}
+    rows = conn.execute(_SOURCE_SQL + _CATALOGUE_ORDER, order)  # streams: reads other tables
+    return replace_all(conn, (_search_row(*row) for row in rows))
+
+
+def replace_all(conn, rows: Iterable[tuple]) -> int:
+    """Replace every row of the index by ``rows`` (``search_text`` values in catalogue order).
+
+    In bulk: the FTS triggers are set aside (row by row is ~10x slower), rows are numbered as
+    they come, the trigram index is rebuilt from ``search_text`` and the gram index filled
+    directly. ``rows`` may stream from other tables, not from ``search_text``.
+    """
     triggers = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_text'").fetchall()
     for name, _ in triggers:
@@ -136,13 +150,9 @@ def _rebuild_all(conn) -> int:
     conn.execute("DELETE FROM search_text")
     conn.execute("INSERT INTO search_grams(search_grams) VALUES ('delete-all')")
     count, batch = 0, []
-    # Rows are numbered in catalogue order, so index order (rowid) is catalogue order: a capped
-    # candidate stream then holds the matches that rank first among equals.
-    order = {"subjects": "|" + "|".join(curriculum.SUBJECTS) + "|",
-             "volumes": "|" + "|".join(curriculum.VOLUMES) + "|"}
-    for row in conn.execute(_SOURCE_SQL + _CATALOGUE_ORDER, order):  # streams: reads other tables
+    for row in rows:
         count += 1
-        batch.append((count, *_search_row(*row)))
+        batch.append((count, *row))
         if len(batch) >= 1000:
             _insert_bulk(conn, batch)
             batch = []

@@ -14,8 +14,6 @@ import re
 import unicodedata
 from typing import Iterable
 
-from pypinyin import lazy_pinyin
-
 from teachpoint.library import curriculum
 
 _NOT_HAN = "\x00"  # marks runs pypinyin passed through unchanged
@@ -52,6 +50,8 @@ def _segments(text: str) -> list[str]:
 @functools.lru_cache(maxsize=65_536)
 def _segment_pinyin(segment: str) -> tuple[str, str]:
     """Pinyin and initials of one run of letters/digits (cached: units, keywords and title parts repeat)."""
+    from pypinyin import lazy_pinyin  # ~0.15 s of dictionaries: only when text is indexed or searched
+
     items = lazy_pinyin(segment, errors=lambda run: _NOT_HAN + run)
     full = "".join(item.lstrip(_NOT_HAN) for item in items)
     initials = "".join(item[1:] if item.startswith(_NOT_HAN) else item[:1] for item in items)

@@ -14,9 +14,9 @@ import logging
 from teachpoint.errors import TeachPointError
 from teachpoint.library.curriculum import grade_name
 from teachpoint.library.teaching import add_class, classes
-from teachpoint.sync import schedule
-from teachpoint.sneakernet.inbox import InboxConfig, get_inbox, set_inbox
 from teachpoint.library.source_list import add_source, list_sources, remove_source
+from teachpoint.sneakernet.inbox_config import InboxConfig, get_inbox, set_inbox
+from teachpoint.sync import schedule
 from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
 
 log = logging.getLogger(__name__)

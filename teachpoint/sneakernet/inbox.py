@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachpoint.errors import (
-    BlobMismatch, NotYetArrived, RepositoryError, RollbackError, SignatureError, UsageError)
+    BlobMismatch, NotYetArrived, RepositoryError, RollbackError, SignatureError)
 from teachpoint.library.settings import get_json_setting
 from teachpoint.repo.format import MAX_ROOT_BYTES, ROOT_NAME, SHA_RE, Pin, blob_path, meta_path
 from teachpoint.sync import pipeline
@@ -41,7 +41,6 @@ from teachpoint.transport.sources import COLLECTION_NAME, FolderSource, parse_co
 
 log = logging.getLogger(__name__)
 
-SETTING_INBOX = "sync.inbox"
 SETTING_REPORTED = "sync.inbox.reported"
 STALE_SECONDS = 600  # an unparsable root/index unchanged this long is an error, not "arriving"
 REJECTED_DIR = ".teachpoint-rejected"
@@ -49,36 +48,6 @@ MAX_CLEANUP_FILES = 200_000
 
 # States of one repository in the inbox.
 WAITING, APPLIED, COMPLETE, OLDER, ERROR = "waiting", "applied", "complete", "older", "error"
-
-
-# ---- settings -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InboxConfig:
-    folder: Path
-    cleanup: bool = False
-
-
-def get_inbox(ws) -> InboxConfig | None:
-    """The configured inbox, or None."""
-    obj = get_json_setting(ws.catalogue, SETTING_INBOX)
-    if isinstance(obj, dict) and isinstance(obj.get("folder"), str) and obj["folder"]:
-        return InboxConfig(Path(obj["folder"]), bool(obj.get("cleanup", False)))
-    return None
-
-
-def set_inbox(ws, folder: Path | None, cleanup: bool = False) -> InboxConfig | None:
-    """Configure the inbox (``folder`` None turns it off)."""
-    if folder is None:
-        ws.set_setting(SETTING_INBOX, "null")
-        return None
-    folder = Path(folder).expanduser().absolute()
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder")
-    ws.set_setting(SETTING_INBOX, json.dumps({"folder": str(folder), "cleanup": bool(cleanup)},
-                                             ensure_ascii=False))
-    return InboxConfig(folder, bool(cleanup))
 
 
 # ---- results ----------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from teachpoint.errors import TeachPointError
 from teachpoint.sync.engine import OFFLINE, FAILED, SyncEngine
-from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
+from teachpoint.sneakernet.inbox_config import get_inbox
+from teachpoint.sneakernet.inbox import scan_inbox
 from teachpoint.sync.lock import SyncBusy
 from teachpoint.library.source_list import list_sources
 

@@ -15,7 +15,12 @@ The model, per TCP connection accepted on ``link.port`` (one connection to the u
   at this RTT leaves a single TCP stream; the link and connection pacers apply together;
 * **outages** (``Outage(every_s, duration_s)`` or go_down()/come_up()): every open connection is
   cut (both sides reset, queued data dropped) and new connections are reset on accept until the
-  outage ends.
+  outage ends;
+* **counting**: downstream bytes as they enter the link (``bytes_entered``) and as they are
+  delivered (``bytes_down``); the difference is what outages lost in flight.
+
+:class:`~teachpoint.testing.linkemu_process.LinkEmulatorProcess` runs the same emulator in a
+process of its own (benchmarks: every tool, TeachPoint included, then shares no interpreter with it).
 
 Pacing is a virtual-clock token bucket (GCRA) with a burst of two chunks and data moves in chunks
 of at most ``chunk_bytes`` (1400 by default), so the rate is smooth and does not drift; a
@@ -60,8 +65,9 @@ class ConnStats:
     id: int
     opened: float
     closed: float | None = None
-    bytes_down: int = 0
+    bytes_down: int = 0  # delivered to the client
     bytes_up: int = 0
+    bytes_entered: int = 0  # server -> client bytes that entered the link (lost at a cut, or delivered)
     cut: bool = False
     error: str | None = None
 
@@ -108,8 +114,9 @@ class LinkEmulator:
         self.chunk = int(chunk_bytes)
         self.handshake_rtt = handshake_rtt
         self.port = port
-        self.bytes_down = 0
+        self.bytes_down = 0  # delivered to clients
         self.bytes_up = 0
+        self.bytes_entered = 0  # server -> client bytes that entered the link: delivered + lost in flight
         self.refused = 0
         self.cuts = 0  # connections cut by outages
         self.outage_count = 0
@@ -269,7 +276,7 @@ class LinkEmulator:
             down_q: asyncio.Queue = asyncio.Queue(qsize)
             tasks = [asyncio.create_task(self._read_up(creader, up_q, first_up)),
                      asyncio.create_task(self._release(up_q, uwriter, stats, False)),
-                     asyncio.create_task(self._read_down(ureader, down_q, pacer)),
+                     asyncio.create_task(self._read_down(ureader, down_q, pacer, stats)),
                      asyncio.create_task(self._release(down_q, cwriter, stats, True))]
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             for t in done:
@@ -309,8 +316,11 @@ class LinkEmulator:
             if not data:
                 return
 
-    async def _read_down(self, reader, q: asyncio.Queue, pacer: _Pacer | None) -> None:
+    async def _read_down(self, reader, q: asyncio.Queue, pacer: _Pacer | None, stats: ConnStats) -> None:
         """Server -> client: paced by the link and the connection, then delayed.
+
+        Bytes are counted as they enter the link (``bytes_entered``): an outage that cuts the
+        connection loses what is still in flight, which a client must fetch again.
 
         When the next chunk was already buffered (read() returned without waiting), the stream
         was backlogged and the link was never idle: the chunk is paced from the previous one's
@@ -330,6 +340,8 @@ class LinkEmulator:
             earliest = last if last is not None and backlogged else now
             crossed = now
             if data:
+                stats.bytes_entered += len(data)
+                self.bytes_entered += len(data)
                 done = earliest  # when the chunk has crossed the link, on the link's clock
                 if self._link is not None:
                     done = max(done, self._link.reserve(len(data), earliest))

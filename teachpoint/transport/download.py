@@ -12,8 +12,11 @@ How it works:
   by a pool of worker threads (one ``requests.Session`` each). When the queue runs dry an idle
   worker *steals* the second half of the largest range still in flight (the owner sees its end
   move and stops there), so the tail of a download never runs on one stream.
-* The pool starts with ``min(4, max_streams)`` streams and grows by half every few seconds while the
-  aggregate throughput still grows by 10 %, up to ``max_streams``.
+* The pool is sized to the link by :class:`~teachpoint.transport.stream_sizer.StreamSizer`: it
+  starts with 2 streams and adds more only while goodput grows against a baseline taken at the
+  same stream count after start-up; streams that did not help are closed again (a worker retires
+  between pieces). Each worker keeps one ``requests.Session``: its connection is reused for
+  every piece it fetches.
 * Reads are bounded by the requested range and the declared size. ``timeout=(stall_s, stall_s)``
   bounds the gap between bytes: a half-dead connection is dropped and the piece re-requested.
   Errors are retried with exponential backoff and jitter; ``Retry-After`` on 429/503 pauses the
@@ -25,49 +28,40 @@ How it works:
 * If no body byte arrives for ``give_up_s`` the run ends with :class:`SourceUnreachable`;
   the partial downloads stay for next time.
 
-Layout: this module holds the public API, the monitor loop and the workers;
-:mod:`teachpoint.transport.download_queue` the piece queue and work stealing;
-:mod:`teachpoint.transport.http_range` the Range requests and the checks on each response.
+Layout: this module holds the public API, the monitor loop and the workers; each run the
+downloader holds a :class:`~teachpoint.transport.download_queue.PieceQueue` (blobs, pieces, work
+stealing), a :class:`~teachpoint.transport.http_range.RangeFetcher` (the Range requests and the
+checks on each response) and a :class:`~teachpoint.transport.stream_sizer.StreamSizer`.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import random
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from teachpoint.errors import BlobMismatch, SourceUnreachable, StoreError
 from teachpoint.library.partial import load_ranges
 from teachpoint.library.store import Cancelled, ContentStore, check_sha
-from teachpoint.transport.download_queue import _Blob, _Piece, _PieceQueue
+from teachpoint.transport.download_queue import BlobJob, PieceQueue, _Blob
 from teachpoint.transport.http_range import (
-    CHUNK, NET_ERRORS, NOT_ON_SOURCE, _BlobFailed, _default_session, _RangeFetcher, _RetryLater,
+    CHUNK, NET_ERRORS, NOT_ON_SOURCE, RangeFetcher, _BlobFailed, _default_session, _RetryLater, origin,
     parse_retry_after)
 from teachpoint.transport.ratelimit import RateLimiter
+from teachpoint.transport.stream_sizer import StreamSizer
 
 __all__ = ["BlobJob", "DownloadStats", "DownloadProgress", "Downloader", "SourceUnreachable",
-           "NOT_ON_SOURCE", "parse_retry_after"]  # the last two live in http_range
+           "NOT_ON_SOURCE", "parse_retry_after"]  # BlobJob lives in download_queue, the last two in http_range
 
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25  # monitor period: progress, cancel, give-up, adaptation
-ADAPT_S = 3.0  # throughput window for adding a stream
+ADAPT_S = 3.0  # goodput window of the stream sizer
 BACKOFF_BASE_S, BACKOFF_MAX_S = 0.25, 30.0
 JOIN_S = 2.0  # how long run() waits for its workers when it ends
-
-
-@dataclass
-class BlobJob:
-    sha256: str
-    size: int
-    url: str  # full URL of the blob
-    priority: int = 0  # lower first
 
 
 @dataclass
@@ -90,7 +84,7 @@ class DownloadProgress:
     current: str  # sha of a blob in flight
 
 
-class Downloader(_PieceQueue, _RangeFetcher):
+class Downloader:
     """Fetches blobs over HTTP into a :class:`ContentStore`; see the module docstring."""
 
     def __init__(self, store: ContentStore, *, max_streams: int = 8, piece_bytes: int = 256 * 1024,
@@ -110,16 +104,17 @@ class Downloader(_PieceQueue, _RangeFetcher):
         self._reset_run_state()
 
     def _reset_run_state(self) -> None:
-        self._blobs: dict[str, _Blob] = {}
-        self._heap: list = []
-        self._seq = itertools.count()
-        self._inflight: list[_Piece] = []
         self._pause: dict[str, float] = {}  # origin -> monotonic time the source may be asked again
         self._stop = threading.Event()
         self._fatal: BaseException | None = None
-        self._last_byte = time.monotonic()
         self._last_error = ""
         self._workers: list[threading.Thread] = []
+        self._live = 0  # workers not retired
+        self._target = 0  # workers wanted now (the sizer's figure)
+        self.queue = PieceQueue(self.store, self.stats, self._cv, self._stop, self.piece_bytes,
+                                self.max_blob_attempts)
+        self.fetcher = RangeFetcher(self._cv, self.stats, self.limiter, self._stop, self.stall_s,
+                                    self._wait_source)
 
     # ------------------------------------------------------------------ public
 
@@ -127,16 +122,12 @@ class Downloader(_PieceQueue, _RangeFetcher):
         """Move this blob's pieces to the front of the queue (thread-safe, also during run)."""
         with self._cv:
             self._boosted.add(sha256)
-            blob = self._blobs.get(sha256)
-            if blob is not None and not blob.boosted:
-                blob.boosted = True
-                self._heap = [(self._key(e[2], e[4]),) + e[1:] for e in self._heap]
-                heapq.heapify(self._heap)
+            self.queue.boost(sha256)
 
     def active_blobs(self) -> dict[str, int]:
-        """sha256 -> bytes already there, for each blob being fetched right now (thread-safe)."""
+        """Blobs being fetched or committed now: sha256 -> bytes already there (thread-safe)."""
         with self._cv:
-            return {b.job.sha256: min(b.have, b.job.size) for b in self._blobs.values()
+            return {b.job.sha256: min(b.have, b.job.size) for b in self.queue.blobs.values()
                     if b.state in ("active", "committing")}
 
     def run(self, jobs: list[BlobJob], cancel=None) -> DownloadStats:
@@ -144,40 +135,34 @@ class Downloader(_PieceQueue, _RangeFetcher):
 
         Raises SourceUnreachable, Cancelled (partials kept), NotEnoughSpace / StoreError.
         """
-        self._reset_run_state()
         self.stats = stats = DownloadStats()
+        self._reset_run_state()
         t0 = time.monotonic()
         with self._cv:
             for job in sorted(jobs, key=lambda j: j.priority):
                 check_sha(job.sha256)
-                if job.sha256 in self._blobs:
-                    continue
                 have = sum(e - s for s, e in load_ranges(
                     self.store.partial_dir / f"{job.sha256}.ranges", job.sha256, job.size))
-                blob = self._blobs[job.sha256] = _Blob(job, len(self._blobs), have)
-                blob.boosted = job.sha256 in self._boosted
-                if self.store.has(job.sha256):
-                    blob.state, blob.have, blob.outstanding = "done", job.size, 0
-                    stats.blobs_done += 1
-                else:
-                    self._push(blob, None, None)
-        target = min(4, self.max_streams)
+                self.queue.add(job, have, job.sha256 in self._boosted)
+        sizer = StreamSizer(self.max_streams, ADAPT_S)
+        self._target = sizer.target
         window: deque = deque([(t0, 0)])
-        adapt, next_report = (t0 + ADAPT_S, None), t0  # (next check, throughput before the last step)
+        next_report = t0
         try:
             while True:
                 with self._cv:
-                    if not self._unresolved() or self._fatal:
+                    if not self.queue.unresolved() or self._fatal:
                         break
-                    while len(self._workers) < target:
+                    while self._live < self._target:
                         self._spawn()
                     self._cv.wait(TICK_S)
-                    if not self._unresolved() or self._fatal:
+                    if not self.queue.unresolved() or self._fatal:
                         break
-                    if not self._inflight and (not self._heap or any(
-                            b.state == "committing" for b in self._blobs.values())):
-                        self._last_byte = time.monotonic()  # hashing, not waiting for the link
-                    received, silent = stats.bytes_received, time.monotonic() - self._last_byte
+                    if self.queue.waiting_on_disk():
+                        self.fetcher.last_byte = time.monotonic()  # hashing, not waiting for the link
+                    received, silent = stats.bytes_received, time.monotonic() - self.fetcher.last_byte
+                    ready = self._live == self._target and all(
+                        t.ident in self.fetcher.started for t in self._workers if getattr(t, "live", False))
                 now = time.monotonic()
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("cancelled: download")
@@ -186,14 +171,18 @@ class Downloader(_PieceQueue, _RangeFetcher):
                         f"nothing received for {silent:.0f}s from {self._origins()}"
                         + (f" (last error: {self._last_error})" if self._last_error else ""))
                 window.append((now, received))
-                while len(window) > 2 and window[1][0] < now - max(5.0, 2 * ADAPT_S):
+                while len(window) > 2 and window[1][0] < now - 5.0:
                     window.popleft()
                 speed = self._rate(window, now - 5.0)
                 if now >= next_report and self.on_progress is not None:
                     next_report = now + TICK_S
                     self._report(speed)
-                if now >= adapt[0]:
-                    target, adapt = self._adapt(target, adapt, now, self._rate(window, now - ADAPT_S))
+                target = sizer.tick(now, received, ready, self._can_grow(speed, sizer.target))
+                with self._cv:
+                    if target < self._target:
+                        self.queue.cut(self._live - target)  # their workers retire at once
+                    self._target = target
+                    self._cv.notify_all()
         finally:
             self._stop.set()
             self._shutdown()
@@ -207,17 +196,24 @@ class Downloader(_PieceQueue, _RangeFetcher):
     # ------------------------------------------------------------------ monitor helpers
 
     def _origins(self) -> str:
-        return ", ".join(sorted({self._origin(b.job.url) for b in self._blobs.values()})) or "the source"
-
-    @staticmethod
-    def _origin(url: str) -> str:
-        u = urlsplit(url)
-        return f"{u.scheme}://{u.netloc}"
+        return ", ".join(sorted({origin(b.job.url) for b in self.queue.blobs.values()})) or "the source"
 
     def _spawn(self) -> None:
+        """Start one more worker (caller holds ``_cv``)."""
         t = threading.Thread(target=self._worker, name=f"download-{len(self._workers)}", daemon=True)
+        t.live = True
         self._workers.append(t)
+        self._live += 1
         t.start()
+
+    def _retire(self) -> bool:
+        """True (and the calling worker counts as gone) when more workers run than the target."""
+        me = threading.current_thread()
+        if self._live <= max(1, self._target) or not getattr(me, "live", False):
+            return False
+        me.live = False
+        self._live -= 1
+        return True
 
     @staticmethod
     def _rate(window: deque, since: float) -> float:
@@ -226,32 +222,20 @@ class Downloader(_PieceQueue, _RangeFetcher):
         last = window[-1]
         return (last[1] - first[1]) / max(last[0] - first[0], 1e-3)
 
-    def _adapt(self, target: int, adapt: tuple, now: float, speed: float) -> tuple[int, tuple]:
-        """Add a stream while throughput still grows (by half of what one more stream could add).
-
-        ``speed`` is measured over the last ADAPT_S; after a step the check waits 1.5 * ADAPT_S,
-        so the new stream's connection set-up is not in the window.
-        """
-        base = adapt[1]
+    def _can_grow(self, speed: float, streams: int) -> bool:
+        """More streams could help: no rate cap reached and enough left for one piece each."""
         with self._cv:
-            left = sum(b.job.size - b.have for b in self._blobs.values() if b.state != "failed")
+            left = self.queue.bytes_left()
         capped = self.limiter.limit is not None and speed >= 0.9 * self.limiter.limit
-        if target >= self.max_streams or capped or left < target * self.piece_bytes:
-            return target, (now + ADAPT_S, base)
-        if base is None or speed > (1 + 0.5 / target) * base:
-            # Grow by half while throughput keeps growing (like TCP slow start): on a satellite
-            # link capped per connection, 4 -> 6 -> 9 -> 13 -> 16 takes four steps, not twelve.
-            step = min(max(1, target // 2), self.max_streams - target)
-            log.debug("%.0f B/s with %d streams: adding %d", speed, target, step)
-            return target + step, (now + 1.5 * ADAPT_S, speed)
-        return target, (now + 4 * ADAPT_S, speed)  # not growing: hold, probe again later
+        return not capped and left >= 2 * streams * self.piece_bytes
 
     def _report(self, speed: float) -> None:
         with self._cv:
-            live = [b for b in self._blobs.values() if b.state != "failed"]
+            live = [b for b in self.queue.blobs.values() if b.state != "failed"]
             done, total = sum(min(b.have, b.job.size) for b in live), sum(b.job.size for b in live)
-            current = self._inflight[0].blob.job.sha256 if self._inflight else ""
-            streams = len(self._inflight)
+            inflight = self.queue.inflight
+            current = inflight[0].blob.job.sha256 if inflight else ""
+            streams = len(inflight)
         eta = (total - done) / speed if speed > 0 else None
         try:
             self.on_progress(DownloadProgress(done, total, speed, eta, streams, current))
@@ -270,8 +254,8 @@ class Downloader(_PieceQueue, _RangeFetcher):
         for t in self._workers:
             t.join(max(0.0, deadline - time.monotonic()))
         with self._cv:
-            partials = [b.partial for b in self._blobs.values() if b.partial is not None]
-            for b in self._blobs.values():
+            partials = [b.partial for b in self.queue.blobs.values() if b.partial is not None]
+            for b in self.queue.blobs.values():
                 b.partial = None
         for p in partials:
             try:
@@ -287,7 +271,7 @@ class Downloader(_PieceQueue, _RangeFetcher):
             session = self.session_factory()
             while True:
                 with self._cv:
-                    task = self._take()
+                    task = None if self._retire() else self.queue.take()
                 if task is None:
                     return
                 if isinstance(task, _Blob):
@@ -295,11 +279,11 @@ class Downloader(_PieceQueue, _RangeFetcher):
                     continue
                 delay, before = 0.0, task.pos
                 try:
-                    self._fetch(session, task)
+                    self.fetcher.fetch(session, task)
                     failures = 0
                 except _BlobFailed as exc:
                     with self._cv:
-                        self._fail_attempt(task.blob, task.gen, str(exc), exc.permanent)
+                        self.queue.fail_attempt(task.blob, task.gen, str(exc), exc.permanent)
                 except _RetryLater as exc:
                     self._set_pause(task.blob.job.url, exc.seconds, str(exc))
                 except NET_ERRORS as exc:
@@ -314,7 +298,7 @@ class Downloader(_PieceQueue, _RangeFetcher):
                             raise
                 finally:
                     with self._cv:
-                        due = self._release(task)
+                        due = self.queue.release(task)
                 if due is not None:
                     self._commit(due)
                 if delay:
@@ -331,16 +315,16 @@ class Downloader(_PieceQueue, _RangeFetcher):
 
     def _set_pause(self, url: str, seconds: float, why: str) -> None:
         with self._cv:
-            origin = self._origin(url)
-            self._pause[origin] = max(self._pause.get(origin, 0.0), time.monotonic() + seconds)
+            where = origin(url)
+            self._pause[where] = max(self._pause.get(where, 0.0), time.monotonic() + seconds)
             self._last_error = why
-        log.info("%s: %s", origin, why)
+        log.info("%s: %s", where, why)
 
     def _wait_source(self, url: str) -> None:
-        origin = self._origin(url)
+        where = origin(url)
         while not self._stop.is_set():
             with self._cv:
-                left = self._pause.get(origin, 0.0) - time.monotonic()
+                left = self._pause.get(where, 0.0) - time.monotonic()
             if left <= 0:
                 return
             self._stop.wait(min(left, TICK_S))
@@ -352,7 +336,7 @@ class Downloader(_PieceQueue, _RangeFetcher):
         except BlobMismatch as exc:  # the partial is already deleted
             with self._cv:
                 blob.partial = None
-                self._fail_attempt(blob, blob.gen, f"failed verification: {exc}", mismatch=True)
+                self.queue.fail_attempt(blob, blob.gen, f"failed verification: {exc}", mismatch=True)
             return
         except Cancelled:
             return

@@ -6,25 +6,34 @@ first, then by priority and order) and handed to workers as :class:`_Piece` obje
 in flight. A blob whose pieces are all done is due a commit; a failed attempt restarts it (a new
 generation: pieces of the old one are dropped) or gives it up.
 
-:class:`_PieceQueue` is a mixin of ``Downloader``: its methods run with ``self._cv`` held and use
-the downloader's run state (``_blobs``, ``_heap``, ``_seq``, ``_inflight``, ``_stop``, ``stats``,
-``store``, ``piece_bytes``, ``max_blob_attempts``).
+:class:`PieceQueue` holds the state of one ``Downloader.run`` (a new queue per run); the
+downloader holds it and shares its condition variable, stop event and stats with it. Its methods
+run with that condition variable held.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 import logging
-from typing import TYPE_CHECKING
+import threading
+from dataclasses import dataclass
 
 from teachpoint.errors import BlobMismatch, NotOnSource, RepositoryError
-
-if TYPE_CHECKING:
-    from teachpoint.transport.download import BlobJob
 
 log = logging.getLogger("teachpoint.transport.download")
 
 MIN_STEAL = 32 * 1024  # never steal less than this (a new request costs an RTT)
+
+
+@dataclass
+class BlobJob:
+    """One blob to fetch: its hash, declared size and full URL; lower ``priority`` first."""
+
+    sha256: str
+    size: int
+    url: str  # full URL of the blob
+    priority: int = 0  # lower first
 
 
 class _Blob:
@@ -50,11 +59,50 @@ class _Piece:
         return self.gen == b.gen and b.state == "active" and (self.sequential or not b.sequential)
 
 
-class _PieceQueue:
-    """The queue half of ``Downloader`` (caller holds ``_cv``); see the module docstring."""
+class PieceQueue:
+    """The blobs of one download run and their pieces (caller holds ``cv``); see the module docstring."""
 
-    def _unresolved(self) -> bool:
-        return any(b.state not in ("done", "failed") for b in self._blobs.values())
+    def __init__(self, store, stats, cv: threading.Condition, stop: threading.Event,
+                 piece_bytes: int, max_blob_attempts: int):
+        self.store, self.stats, self._cv, self._stop = store, stats, cv, stop
+        self.piece_bytes, self.max_blob_attempts = piece_bytes, max_blob_attempts
+        self.blobs: dict[str, _Blob] = {}
+        self.inflight: list[_Piece] = []
+        self._heap: list = []
+        self._seq = itertools.count()
+
+    def add(self, job: BlobJob, have: int, boosted: bool) -> None:
+        """Queue ``job`` (``have`` bytes already in its partial) unless it is queued or stored."""
+        if job.sha256 in self.blobs:
+            return
+        blob = self.blobs[job.sha256] = _Blob(job, len(self.blobs), have)
+        blob.boosted = boosted
+        if self.store.has(job.sha256):
+            blob.state, blob.have, blob.outstanding = "done", job.size, 0
+            self.stats.blobs_done += 1
+        else:
+            self._push(blob, None, None)
+
+    def boost(self, sha256: str) -> None:
+        """Move the blob's pieces to the front of the queue."""
+        blob = self.blobs.get(sha256)
+        if blob is not None and not blob.boosted:
+            blob.boosted = True
+            self._heap = [(self._key(e[2], e[4]),) + e[1:] for e in self._heap]
+            heapq.heapify(self._heap)
+
+    def unresolved(self) -> bool:
+        """Some blob is neither done nor failed."""
+        return any(b.state not in ("done", "failed") for b in self.blobs.values())
+
+    def waiting_on_disk(self) -> bool:
+        """Nothing is in flight and the rest is hashing or committing, not waiting for the link."""
+        return not self.inflight and (not self._heap or any(
+            b.state == "committing" for b in self.blobs.values()))
+
+    def bytes_left(self) -> int:
+        """Bytes still to fetch of the blobs not given up."""
+        return sum(b.job.size - b.have for b in self.blobs.values() if b.state != "failed")
 
     def _key(self, blob: _Blob, start) -> tuple:
         return (0 if blob.boosted else 1, blob.job.priority, blob.index, start or 0)
@@ -64,7 +112,7 @@ class _PieceQueue:
         heapq.heappush(self._heap, entry)
         self._cv.notify_all()
 
-    def _take(self):
+    def take(self):
         """Next piece, a blob to commit, or None when the run is over; waits while work is in flight."""
         while not self._stop.is_set():
             while self._heap:
@@ -88,19 +136,19 @@ class _PieceQueue:
             piece = self._steal()
             if piece is not None:
                 return self._start(piece)
-            if not self._unresolved():
+            if not self.unresolved():
                 return None
             self._cv.wait(0.5)
         return None
 
     def _start(self, piece: _Piece) -> _Piece:
-        self._inflight.append(piece)
-        self.stats.streams_max = max(self.stats.streams_max, len(self._inflight))
+        self.inflight.append(piece)
+        self.stats.streams_max = max(self.stats.streams_max, len(self.inflight))
         return piece
 
     def _steal(self) -> _Piece | None:
         """Split off the second half of the largest range in flight, if one is worth splitting."""
-        live = [p for p in self._inflight if p.live() and not p.sequential and p.end - p.pos >= 2 * MIN_STEAL]
+        live = [p for p in self.inflight if p.live() and not p.sequential and p.end - p.pos >= 2 * MIN_STEAL]
         if not live:
             return None
         victim = max(live, key=lambda p: (p.blob.boosted, p.end - p.pos))
@@ -110,6 +158,15 @@ class _PieceQueue:
         victim.blob.outstanding += 1
         log.debug("stealing %d-%d of %s", mid, piece.end, victim.blob.job.sha256[:12])
         return piece
+
+    def cut(self, count: int) -> None:
+        """Stop ``count`` pieces in flight where they are (their rest is queued again), so that
+        their workers come back at once (and retire): fewer streams without waiting a piece."""
+        ranged = [p for p in self.inflight if p.live() and not p.sequential and p.pos < p.end]
+        for piece in sorted(ranged, key=lambda p: p.end - p.pos, reverse=True)[:count]:
+            self._push(piece.blob, piece.pos, piece.end)
+            piece.blob.outstanding += 1
+            piece.end = piece.pos
 
     def _activate(self, blob: _Blob) -> bool:
         """Open the blob's partial and queue its missing ranges; True if it only needs a commit."""
@@ -128,9 +185,9 @@ class _PieceQueue:
             blob.state = "committing"
         return not missing
 
-    def _release(self, piece: _Piece) -> _Blob | None:
+    def release(self, piece: _Piece) -> _Blob | None:
         """A worker is done with ``piece``: requeue what is left; returns the blob if it is due a commit."""
-        self._inflight.remove(piece)
+        self.inflight.remove(piece)
         self._cv.notify_all()
         if piece.gen != piece.blob.gen or piece.blob.state != "active":
             return None
@@ -154,8 +211,8 @@ class _PieceQueue:
             blob.state = "committing"
         return not missing
 
-    def _fail_attempt(self, blob: _Blob, gen: int, reason: str, permanent: bool = False,
-                      mismatch: bool = False) -> None:
+    def fail_attempt(self, blob: _Blob, gen: int, reason: str, permanent: bool = False,
+                     mismatch: bool = False) -> None:
         """One attempt at the blob failed: start it again, or give it up after max attempts."""
         if gen != blob.gen or blob.state not in ("active", "committing"):
             return  # another worker already dealt with this generation

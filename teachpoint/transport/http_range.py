@@ -10,8 +10,9 @@
 * ``_read`` streams the body into the partial chunk by chunk, bounded by the requested range
   and by the piece's end (which may move when another worker steals its tail).
 
-:class:`_RangeFetcher` is a mixin of ``Downloader``; it uses its ``_cv``, ``stats``, ``limiter``,
-``_stop``, ``_last_byte``, ``stall_s``, ``_wait_source`` and ``_origin``.
+:class:`RangeFetcher` is held by ``Downloader`` (a new one per run): it shares the run's
+condition variable, stats, limiter and stop event, and asks ``wait_source(url)`` before each
+request (a paused source).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import email.utils
 import http.client
 import logging
 import re
+import threading
 import time
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -78,10 +81,23 @@ def parse_retry_after(value: str | None) -> float | None:
     return min(max(0.0, when.timestamp() - time.time()), MAX_RETRY_AFTER_S)
 
 
-class _RangeFetcher:
-    """The HTTP half of a ``Downloader`` worker; see the module docstring."""
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``: what a pause (Retry-After) applies to."""
+    u = urlsplit(url)
+    return f"{u.scheme}://{u.netloc}"
 
-    def _fetch(self, session, piece: _Piece) -> None:
+
+class RangeFetcher:
+    """The HTTP requests of the ``Downloader``'s workers, one piece at a time; see the module docstring."""
+
+    def __init__(self, cv: threading.Condition, stats, limiter, stop: threading.Event, stall_s: float,
+                 wait_source):
+        self._cv, self.stats, self.limiter, self._stop = cv, stats, limiter, stop
+        self.stall_s, self._wait_source = stall_s, wait_source
+        self.last_byte = time.monotonic()  # when a body byte last arrived (the monitor's give-up clock)
+        self.started: set[int] = set()  # threads that have received a body byte (connection set up)
+
+    def fetch(self, session, piece: _Piece) -> None:
         """Fetch the piece with as many requests as it takes; raises on the first failure."""
         blob, size = piece.blob, piece.blob.job.size
         while True:
@@ -108,7 +124,7 @@ class _RangeFetcher:
                             return
                         if not blob.sequential:
                             log.info("%s ignores Range: fetching %s as one stream",
-                                     self._origin(blob.job.url), blob.job.sha256[:12])
+                                     origin(blob.job.url), blob.job.sha256[:12])
                         blob.sequential = piece.sequential = True
                         piece.pos, piece.end = 0, size
                         useful = blob.partial.missing_ranges()
@@ -168,7 +184,8 @@ class _RangeFetcher:
             n = len(data)
             with self._cv:
                 self.stats.bytes_received += n
-                self._last_byte = time.monotonic()
+                self.last_byte = time.monotonic()
+                self.started.add(threading.get_ident())
             self.limiter.consume(n, self._stop)
             with self._cv:
                 part = blob.partial

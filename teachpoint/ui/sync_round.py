@@ -15,7 +15,8 @@ from datetime import datetime
 from teachpoint.transport.transfer import TransferProgress
 from teachpoint.library.lesson_files import lesson_of_file, newly_playable, stored_sizes
 from teachpoint.sync.engine import SyncEngine, SyncResult
-from teachpoint.sneakernet.inbox import get_inbox, scan_inbox
+from teachpoint.sneakernet.inbox_config import get_inbox
+from teachpoint.sneakernet.inbox import scan_inbox
 from teachpoint.library.source_list import SourceEntry, list_sources
 
 REPORT_INTERVAL_S = 0.2  # at most 5 progress updates a second reach the GUI

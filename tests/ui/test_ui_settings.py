@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QWidget
 
 from teachpoint.sync import schedule
-from teachpoint.sneakernet.inbox import get_inbox
+from teachpoint.sneakernet.inbox_config import get_inbox
 from teachpoint.library.source_list import list_sources
 from teachpoint.ui import i18n, style
 from teachpoint.ui.settings_page import SettingsPage

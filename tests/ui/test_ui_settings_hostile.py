@@ -13,7 +13,7 @@ import pytest
 
 from helpers import assert_installed_lessons_play
 from teachpoint.sync import schedule
-from teachpoint.sneakernet.inbox import get_inbox
+from teachpoint.sneakernet.inbox_config import get_inbox
 from teachpoint.library.source_list import add_source, list_sources
 from teachpoint.transport.sources import FolderSource
 from teachpoint.ui.settings_page import SettingsPage

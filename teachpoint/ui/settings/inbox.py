@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from teachpoint.errors import UsageError
-from teachpoint.sneakernet.inbox import InboxConfig, get_inbox, set_inbox
+from teachpoint.sneakernet.inbox_config import InboxConfig, get_inbox, set_inbox
 from teachpoint.ui.settings.common import FieldMessage, SettingsSection, hint_label
 
 log = logging.getLogger(__name__)

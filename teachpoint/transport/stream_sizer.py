@@ -1,0 +1,136 @@
+"""How many streams the :class:`~teachpoint.transport.download.Downloader` keeps open: sized to the link.
+
+More connections help only while each one is capped below the link (a lossy satellite link caps
+one TCP stream at ~200 kbit/s, DESIGN §4); past that they cost a satellite handshake and a server
+slot each and bring nothing. The sizer probes and keeps what helped:
+
+1. *settle*: after the stream count changes, wait until every stream has received a body byte
+   (connection and request set up), so start-up never counts as growth or as loss;
+2. *measure*: goodput (body bytes/s) over ``window_s`` at that count: the baseline;
+3. *probe down* first (4 -> 3 -> 2): one stream fewer; if goodput fell by less than half of one
+   stream's share, that stream was not needed: keep the lower count and try one fewer again
+   (a slow link that two streams fill ends at 2, never having opened more than 4); if it fell
+   more, go back up and probe up from there;
+4. *probe up*: add streams (4 -> 6 -> 9 -> 13 …, half again each time), settle, measure at the
+   new count. If the goodput grew by at least half of what the added streams would bring at the
+   baseline's per-stream rate, keep them and probe again from there; if not, *shrink* to the
+   baseline count plus the streams that did help (rounded), and hold for ``hold_windows``
+   windows before probing up again (the link may have changed) — by one stream from then on,
+   the hold doubling after each probe that did not help (up to ``MAX_HOLD_WINDOWS``).
+
+Nothing grows while a rate cap is (nearly) reached or when too little is left to fetch
+(``can_grow`` is False). Pure logic, no threads or clocks of its own: the downloader's monitor
+calls :meth:`tick` every quarter second.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+log = logging.getLogger("teachpoint.transport.download")
+
+START_STREAMS = 4  # several ranged requests in flight from the start (DESIGN §4)
+MIN_STREAMS = 2
+GROWTH_KEPT = 0.5  # a probe is kept when the goodput grew by half of what its streams would add
+SETTLE_LIMIT_WINDOWS = 3  # stop waiting for a silent stream after this many windows
+MAX_HOLD_WINDOWS = 32
+
+
+@dataclass
+class _Sample:
+    streams: int
+    speed: float  # bytes/s
+
+
+class StreamSizer:
+    """The target stream count of one download run; see the module docstring."""
+
+    def __init__(self, max_streams: int, window_s: float, hold_windows: int = 8):
+        self.max_streams, self.window_s, self.hold_windows = max_streams, window_s, hold_windows
+        self.target = min(START_STREAMS, max_streams)
+        self._settling_since: float | None = None  # set when the count changes
+        self._mark: tuple[float, int] | None = None  # (time, bytes) the measuring window began
+        self._baseline: _Sample | None = None
+        self._probing = False
+        self._going_down = True  # the first probes remove streams, until one was missed
+        self._hold = 0  # windows to wait before the next probe
+        self._sized = False  # a probe failed once: from then on probe up by one stream
+
+    def tick(self, now: float, received: int, ready: bool, can_grow: bool) -> int:
+        """The target after this tick. ``received``: body bytes so far; ``ready``: every stream
+        has received a byte since it started; ``can_grow``: no rate cap reached, work enough left."""
+        if self._settling_since is None and self._mark is None:
+            self._settling_since = now
+        if self._settling_since is not None:
+            if not ready and now - self._settling_since < SETTLE_LIMIT_WINDOWS * self.window_s:
+                return self.target
+            self._settling_since, self._mark = None, (now, received)
+            return self.target
+        start, before = self._mark
+        if now - start < self.window_s:
+            return self.target
+        sample = _Sample(self.target, (received - before) / (now - start))
+        self._mark = (now, received)
+        if self._probing:
+            self._judge_probe(sample)
+        else:
+            self._baseline = sample
+        if not self._probing and (can_grow or self._going_down):
+            self._maybe_probe()
+        return self.target
+
+    def _judge_probe(self, sample: _Sample) -> None:
+        """Keep the added streams that helped; shrink to those if not all of them did.
+
+        After a probe down (``added`` < 0): keep the lower count if the stream was not missed."""
+        base, added = self._baseline, sample.streams - self._baseline.streams
+        per_stream = base.speed / base.streams if base.streams else 0.0
+        helped = (sample.speed - base.speed) / per_stream if per_stream > 0 else 0.0
+        self._probing = False
+        if added < 0:
+            if -helped < GROWTH_KEPT:  # lost less than half a stream's share: not needed
+                self._baseline = sample
+            else:
+                log.debug("%d -> %d streams: %.0f -> %.0f B/s, back up", base.streams,
+                          sample.streams, base.speed, sample.speed)
+                self._going_down = False
+                self._set(base.streams)  # its baseline still holds: probe up from it at once
+            return
+        if helped >= GROWTH_KEPT * added:
+            log.debug("%d -> %d streams: %.0f -> %.0f B/s, kept", base.streams, sample.streams,
+                      base.speed, sample.speed)
+            self._baseline = sample
+            return
+        keep = base.streams + max(0, min(added, round(helped)))
+        log.debug("%d -> %d streams: %.0f -> %.0f B/s, back to %d", base.streams, sample.streams,
+                  base.speed, sample.speed, keep)
+        self._set(keep)
+        self._baseline, self._hold = None, self.hold_windows
+        if self._sized:
+            self.hold_windows = min(MAX_HOLD_WINDOWS, 2 * self.hold_windows)
+        self._sized = True
+
+    def _maybe_probe(self) -> None:
+        """Remove a stream (first) or add streams when the hold is over and the count may change."""
+        if self._hold > 0:
+            self._hold -= 1
+            return
+        if self._baseline is None:
+            return
+        if self._going_down:
+            if self.target <= MIN_STREAMS:
+                self._going_down, self._hold, self._sized = False, self.hold_windows, True
+                return
+            self._probing = True
+            self._set(self.target - 1)
+            return
+        if self.target >= self.max_streams:
+            return
+        step = 1 if self._sized else max(1, self.target // 2)
+        self._probing = True
+        self._set(min(self.max_streams, self.target + step))
+
+    def _set(self, target: int) -> None:
+        if target != self.target:
+            self.target, self._settling_since, self._mark = target, None, None

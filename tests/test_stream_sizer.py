@@ -1,0 +1,60 @@
+"""The stream sizer against a model link: goodput = min(streams x per-connection cap, link rate).
+
+No network and no clock: ticks every 0.25 s of model time; a new stream is "ready" (has its first
+byte) one tick after it starts. These pin the policy; tests/test_download.py checks it end to end
+through the link emulator and nginx.
+"""
+
+from collections import Counter
+
+import pytest
+
+from teachpoint.transport.stream_sizer import StreamSizer
+
+TICK = 0.25
+
+
+def run(per_conn, link, max_streams=16, seconds=120.0, can_grow=True, startup_ticks=1):
+    """Drive a sizer for ``seconds``; return the targets it chose, tick by tick."""
+    sizer = StreamSizer(max_streams, window_s=3.0)
+    received, now, targets, current, since = 0.0, 0.0, [], sizer.target, 0.0
+    while now < seconds:
+        now += TICK
+        rate = min(current * per_conn, link) if now - since > startup_ticks * TICK else 0.0
+        received += rate * TICK
+        ready = now - since > startup_ticks * TICK
+        target = sizer.tick(now, int(received), ready, can_grow)
+        if target != current:
+            current, since = target, now
+        targets.append(target)
+    return targets
+
+
+def settled(targets):
+    """The count held most of the second half (re-probes come and go)."""
+    return Counter(targets[len(targets) // 2:]).most_common(1)[0][0]
+
+
+def test_slow_link_that_two_streams_fill_ends_at_two_and_never_opens_more_than_four():
+    targets = run(per_conn=25_000, link=32_000)  # link (c): 256 kbit/s, 200 kbit/s per connection
+    assert max(targets) <= 4 and settled(targets) == 2
+
+
+def test_satellite_link_grows_to_what_fills_it_and_no_further():
+    targets = run(per_conn=25_000, link=250_000)  # link (a): 2 Mbit/s, 10 streams fill it
+    assert settled(targets) == 10 and max(targets) <= 13
+
+
+def test_uncapped_link_grows_to_the_maximum():
+    assert settled(run(per_conn=25_000, link=10**9, max_streams=8)) == 8
+
+
+def test_connection_start_up_is_not_counted_as_growth_or_loss():
+    targets = run(per_conn=100_000, link=400_000, max_streams=8, startup_ticks=6)  # 1.5 s handshakes
+    assert settled(targets) == 4 and max(targets) <= 6
+
+
+@pytest.mark.parametrize("link", [32_000, 10**9])
+def test_no_growth_while_a_cap_is_reached(link):
+    targets = run(per_conn=25_000, link=link, can_grow=False)
+    assert max(targets) <= 4
