@@ -106,7 +106,7 @@ def main() -> int:
         print(f"aws CLI not found at {args.aws}: see this script's docstring", file=sys.stderr)
         return 2
     rng = random.Random(20261122)
-    with tempfile.TemporaryDirectory(prefix="tp-bench-s3-") as tmp, SeaweedServer() as weed:
+    with tempfile.TemporaryDirectory(prefix="tp-bench-s3-") as tmp:
         tmp = Path(tmp)
         config = tmp / "aws-config"
         config.write_text(f"[default]\ns3 =\n    max_concurrent_requests = {args.aws_concurrency}\n")
@@ -117,26 +117,38 @@ def main() -> int:
         t_pub = timed_publish(src, pair.private_path, repo)
         blobs, nodes = repository_objects(repo)
         total_bytes = sum(p.stat().st_size for p in [*blobs.values(), *nodes.values()])
-        for bucket in (TP_BUCKET, AWS_BUCKET):
-            weed.create_bucket(bucket)
-        os.environ.update(weed.env())  # TeachPoint reads the standard variables too
-        full_tp = run_teachpoint(weed, repo, args.workers)
-        full_aws = run_aws(weed, repo, args.aws, config)
+        with SeaweedServer() as weed:
+            runs = upload_both(weed, args, src, repo, pair, rows, config)
+    report(args, t_pub, blobs, nodes, total_bytes, *runs)
+    return 0
 
-        before = set(blobs) | set(nodes)
-        rows.append(["f/new.txt", "新增的一课", "三年级", "音乐", "人音版", "上册", "第2单元", "9",
-                     "document", "", ""])
-        write_source(src, rows)
-        t_repub = timed_publish(src, pair.private_path, repo)
-        blobs2, nodes2 = repository_objects(repo)
-        new_blobs = [r for r in blobs2 if r not in before]
-        new_nodes = [r for r in nodes2 if r not in before]
-        new_bytes = sum(repo.joinpath(r).stat().st_size for r in new_blobs + new_nodes) + \
-            (repo / "root.json").stat().st_size
-        one_tp = run_teachpoint(weed, repo, args.workers)
-        one_aws = run_aws(weed, repo, args.aws, config)
-        labels = aws_labels(weed)
 
+def upload_both(weed, args, src: Path, repo: Path, pair, rows, config: Path):
+    """The full upload and the +1 republish, each by TeachPoint and by aws s3 sync."""
+    print(f"SeaweedFS on {weed.endpoint} ({weed.home})", file=sys.stderr)
+    for bucket in (TP_BUCKET, AWS_BUCKET):
+        weed.create_bucket(bucket)
+    os.environ.update(weed.env())  # TeachPoint reads the standard variables too
+    full_tp = run_teachpoint(weed, repo, args.workers)
+    full_aws = run_aws(weed, repo, args.aws, config)
+
+    before = set().union(*repository_objects(repo))
+    rows.append(["f/new.txt", "新增的一课", "三年级", "音乐", "人音版", "上册", "第2单元", "9",
+                 "document", "", ""])
+    write_source(src, rows)
+    t_repub = timed_publish(src, pair.private_path, repo)
+    blobs, nodes = repository_objects(repo)
+    new = {"blobs": [r for r in blobs if r not in before],
+           "nodes": [r for r in nodes if r not in before]}
+    new["bytes"] = sum(repo.joinpath(r).stat().st_size for r in new["blobs"] + new["nodes"]) + \
+        (repo / "root.json").stat().st_size
+    one_tp = run_teachpoint(weed, repo, args.workers)
+    one_aws = run_aws(weed, repo, args.aws, config)
+    return full_tp, full_aws, t_repub, new, one_tp, one_aws, aws_labels(weed)
+
+
+def report(args, t_pub, blobs, nodes, total_bytes, full_tp, full_aws, t_repub, new, one_tp,
+           one_aws, labels) -> None:
     kb = lambda n: f"{n / 1024:,.1f} KB"  # noqa: E731
     print(f"\npublish_s3: {args.resources:,} resources -> {len(blobs):,} blobs + {len(nodes):,} "
           f"nodes + root = {len(blobs) + len(nodes) + 1:,} objects, {total_bytes / 1e6:,.1f} MB; "
@@ -148,16 +160,15 @@ def main() -> int:
         print(f"{step:<14}{'TeachPoint':<14}{tp_run[0]:>9.1f}{tp_run[1]:>9,}{kb(tp_run[2]):>14}"
               f"{aws_run[0] / tp_run[0]:>17.2f}x")
         print(f"{'':<14}{'aws s3 sync':<14}{aws_run[0]:>9.1f}{aws_run[1]:>9,}{kb(aws_run[2]):>14}")
-    expected = len(new_blobs) + len(new_nodes) + 1
-    print(f"\n+1 lesson: {len(new_blobs)} new blob(s), {len(new_nodes)} changed node(s) + root = "
-          f"{expected} objects, {kb(new_bytes)}")
+    expected = len(new["blobs"]) + len(new["nodes"]) + 1
+    print(f"\n+1 lesson: {len(new['blobs'])} new blob(s), {len(new['nodes'])} changed node(s) + root "
+          f"= {expected} objects, {kb(new['bytes'])}")
     print(f"aws s3 sync labelled a node: {labels}")
     print(f"goal: full upload no slower than aws s3 sync -> "
           f"{'MET' if full_tp[0] <= full_aws[0] else 'MISSED'} ({full_aws[0] / full_tp[0]:.2f}x)")
-    only_new = one_tp[1] == expected and one_tp[2] == new_bytes
+    only_new = one_tp[1] == expected and one_tp[2] == new["bytes"]
     print(f"goal: +1 sends only the new objects -> {'MET' if only_new else 'MISSED'} "
           f"({one_tp[1]} PUTs, {kb(one_tp[2])})")
-    return 0
 
 
 if __name__ == "__main__":

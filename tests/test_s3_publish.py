@@ -75,7 +75,20 @@ def put_keys(client) -> list[str]:
     return keys
 
 
-def assert_bucket_holds_version(weed, bucket, ws, version: int) -> None:
+def fresh_client_version(weed, bucket: str, publisher_key: Path, data: Path) -> int:
+    """A new school PC syncs from the bucket now: the version it installs (lessons must play)."""
+    ws = Workspace(DataPaths(data, explicit=True), install_demo=False)
+    try:
+        ws.trust.add(publisher_key.with_suffix(".pub"))
+        add_source(ws.catalogue, f"{weed.endpoint}/{bucket}/county/", "bucket")
+        assert eng.SyncEngine(ws).sync_once().outcome == eng.UPDATED
+        assert_installed_lessons_play(ws, 3)
+        return ws.catalogue.repositories()[0].version
+    finally:
+        ws.close()
+
+
+def assert_bucket_holds_version(ws, version: int) -> None:
     """A client reading the bucket anonymously gets exactly ``version``; its lessons still play."""
     result = eng.SyncEngine(ws).sync_once()
     assert result.outcome in (eng.UP_TO_DATE, eng.UPDATED)
@@ -160,9 +173,15 @@ def test_republish_uploads_only_new_objects_and_the_root_last(weed, bucket, aws_
     first = upload_repository(v1, target)
     assert first.root_uploaded and first.skipped == 0
     add_source(workspace.catalogue, f"{weed.endpoint}/{bucket}/county/", "bucket")
-    assert_bucket_holds_version(weed, bucket, workspace, 1)
+    assert_bucket_holds_version(workspace, 1)
 
     sent = put_keys(target.client)
+    mid_upload = []
+    target.client.meta.events.register(
+        "before-parameter-build.s3.PutObject",
+        lambda params, **_: mid_upload.append(fresh_client_version(weed, bucket, publisher_key,
+                                                                   tmp_path / "mid"))
+        if params["Key"].endswith("root.json") else None)
     before = weed.request_counts(bucket)
     second = upload_repository(v2, target)
     after = weed.request_counts(bucket)
@@ -177,8 +196,9 @@ def test_republish_uploads_only_new_objects_and_the_root_last(weed, bucket, aws_
     assert second.bytes_uploaded == new_bytes + (v2 / "root.json").stat().st_size
     assert after["bytes_received"] - before["bytes_received"] == second.bytes_uploaded
     assert second.blobs_uploaded == 2  # 春晓's video and its thumbnail
+    assert mid_upload == [1]  # everything but the root was up: a reader still saw version 1, whole
 
-    assert_bucket_holds_version(weed, bucket, workspace, 2)
+    assert_bucket_holds_version(workspace, 2)
     assert workspace.catalogue.status()["resources"]["installed"] == 4
     again = upload_repository(v2, target)  # nothing new: nothing sent
     assert not again.root_uploaded and again.blobs_uploaded == again.nodes_uploaded == 0
@@ -195,11 +215,15 @@ def test_cli_republish_after_one_lesson_sends_only_what_changed(weed, bucket, aw
     make_video(src / "音乐/三年级/春晓.mp4", colour="rgbtestsrc")
     write_csv(src, ROWS + [NEW_ROW])
     before = weed.request_counts(bucket)
-    out = tp(aws_env, tmp_path / "pub", "publish", str(src), *args)
+    work = tmp_path / "work"  # an empty work folder: the bucket's state is brought into it
+    out = tp(aws_env, tmp_path / "pub", "publish", str(src), *args, "--work-dir", str(work))
     after = weed.request_counts(bucket)
     added = set(folder(weed, bucket).list_objects()) - listed_before
     assert "version 2" in out.stdout and "uploaded 2 file(s)" in out.stdout
     assert after["PUT"] - before["PUT"] == len(added) + 1  # the new objects and the root
+    again = tp(aws_env, tmp_path / "pub", "publish", str(src), *args, "--work-dir", str(work))
+    assert "version 3" in again.stdout and "uploaded 0 file(s), 0 metadata node(s) and root.json" \
+        in again.stdout  # nothing changed: only a new root
 
 
 # ---- bad input: clear error, non-zero exit, the bucket's version and installed lessons intact --
@@ -210,7 +234,7 @@ def served_v1(weed, bucket, aws_env, workspace, published_repo):
     """The bucket holds version 1 and a client has installed it from there."""
     upload_repository(published_repo, folder(weed, bucket))
     add_source(workspace.catalogue, f"{weed.endpoint}/{bucket}/county/", "bucket")
-    assert_bucket_holds_version(weed, bucket, workspace, 1)
+    assert_bucket_holds_version(workspace, 1)
     return bucket
 
 
@@ -219,7 +243,7 @@ def test_wrong_endpoint_fails_clearly(served_v1, weed, aws_env, published_repo, 
               "--endpoint-url", "http://127.0.0.1:9", check=False)
     assert proc.returncode == 3 and proc.stderr.startswith("error: ") and "cannot reach" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert_bucket_holds_version(weed, served_v1, workspace, 1)
+    assert_bucket_holds_version(workspace, 1)
 
 
 def test_wrong_credentials_fail_clearly_and_change_nothing(served_v1, weed, aws_env, workspace,
@@ -237,7 +261,7 @@ def test_wrong_credentials_fail_clearly_and_change_nothing(served_v1, weed, aws_
                            "upload", str(v2), f"s3://{served_v1}/county", "--endpoint-url",
                            weed.endpoint], capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 1 and "no object storage credentials" in proc.stderr
-    assert_bucket_holds_version(weed, served_v1, workspace, 1)
+    assert_bucket_holds_version(workspace, 1)
 
 
 def test_malformed_url_fails_before_anything_is_sent(served_v1, weed, aws_env, published_repo,
@@ -252,7 +276,7 @@ def test_malformed_url_fails_before_anything_is_sent(served_v1, weed, aws_env, p
     proc = tp(aws_env, tmp_path / "pub", "upload", str(published_repo), f"s3://{served_v1}/c",
               "--endpoint-url", "127.0.0.1:8333", check=False)
     assert proc.returncode == 2 and "--endpoint-url" in proc.stderr
-    assert_bucket_holds_version(weed, served_v1, workspace, 1)
+    assert_bucket_holds_version(workspace, 1)
 
 
 def test_older_repository_never_replaces_a_newer_bucket(served_v1, weed, aws_env, workspace,
@@ -261,7 +285,7 @@ def test_older_repository_never_replaces_a_newer_bucket(served_v1, weed, aws_env
     upload_repository(v2, folder(weed, served_v1))
     with pytest.raises(UsageError, match="already holds version 2"):
         upload_repository(v1, folder(weed, served_v1))
-    assert_bucket_holds_version(weed, served_v1, workspace, 2)
+    assert_bucket_holds_version(workspace, 2)
 
 
 def test_damaged_local_file_is_not_published_and_the_root_stays(served_v1, weed, aws_env, workspace,
@@ -273,4 +297,4 @@ def test_damaged_local_file_is_not_published_and_the_root_stays(served_v1, weed,
     damaged.write_bytes(damaged.read_bytes()[:-1] + b"!")
     with pytest.raises(RepositoryError, match="does not match its name"):
         upload_repository(v2, folder(weed, served_v1))
-    assert_bucket_holds_version(weed, served_v1, workspace, 1)
+    assert_bucket_holds_version(workspace, 1)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,21 +123,29 @@ def make_client(endpoint_url: str | None = None, region: str | None = None,
     Raises :class:`ObjectStoreAuthError` when no credentials are configured at all (a clear
     message beats a signature error later). The client is thread-safe.
     """
-    session = boto3.session.Session()
-    if session.get_credentials() is None:
+    endpoint_url = check_endpoint_url(endpoint_url)
+    with translated_errors("reading the AWS configuration"):  # a missing profile, a bad file
+        session = boto3.session.Session()
+        credentials = session.get_credentials()
+    if credentials is None:
         raise ObjectStoreAuthError(
             "no object storage credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
             "(or AWS_PROFILE with ~/.aws/credentials)")
-    endpoint_url = check_endpoint_url(endpoint_url)
     config = Config(
         connect_timeout=10, read_timeout=60, retries={"max_attempts": 4, "mode": "standard"},
         max_pool_connections=max_connections, user_agent_extra=f"TeachPoint/{__version__}",
-        s3={"addressing_style": "path"} if endpoint_url else None,
+        s3={"addressing_style": "path" if _custom_endpoint(endpoint_url) else "auto"},
         # No aws-chunked bodies: the checksum goes in a header only when S3 requires one.
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required")
     return session.client("s3", endpoint_url=endpoint_url,
                           region_name=region or session.region_name or DEFAULT_REGION, config=config)
+
+
+def _custom_endpoint(endpoint_url: str | None) -> bool:
+    """True unless the client goes to AWS itself (then virtual-hosted addresses are the norm)."""
+    return bool(endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3")
+                or os.environ.get("AWS_ENDPOINT_URL"))
 
 
 @contextlib.contextmanager
