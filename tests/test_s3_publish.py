@@ -298,3 +298,20 @@ def test_damaged_local_file_is_not_published_and_the_root_stays(served_v1, weed,
     with pytest.raises(RepositoryError, match="does not match its name"):
         upload_repository(v2, folder(weed, served_v1))
     assert_bucket_holds_version(workspace, 1)
+
+
+def test_large_files_go_up_in_parts_with_the_same_headers(weed, bucket, aws_env, tmp_path,
+                                                          monkeypatch):
+    from boto3.s3.transfer import TransferConfig
+
+    from teachpoint.transport import s3
+
+    monkeypatch.setattr(s3, "TRANSFER", TransferConfig(multipart_threshold=5 << 20,
+                                                       multipart_chunksize=5 << 20))
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(11 << 20))
+    folder(weed, bucket).put_file("blobs/big", big, "application/octet-stream", IMMUTABLE)
+    head = weed.client().head_object(Bucket=bucket, Key="county/blobs/big")
+    assert head["ETag"].strip('"').endswith("-3")  # three parts
+    assert "ContentEncoding" not in head and head["CacheControl"] == IMMUTABLE
+    assert head["ContentType"] == "application/octet-stream" and head["ContentLength"] == 11 << 20
