@@ -107,10 +107,16 @@ def test_fixture_command_turns_telemetry_off_and_binds_loopback(tmp_path):
     assert not any("telemetry" in arg and arg != TELEMETRY_OFF for arg in command)
 
 
-def test_benchmark_starts_seaweedfs_through_the_fixture():
-    """The benchmark has no command line of its own: telemetry is off there too."""
-    text = (Path(__file__).parent.parent / "benchmarks" / "publish_s3.py").read_text("utf-8")
-    assert "SeaweedServer(" in text and "weed server" not in text.replace("`weed server`", "")
+def test_benchmarks_and_documents_start_seaweedfs_with_telemetry_off():
+    """The benchmark starts SeaweedFS through the fixture; every command written down has the flag."""
+    top = Path(__file__).parent.parent
+    assert "SeaweedServer(" in (top / "benchmarks" / "publish_s3.py").read_text("utf-8")
+    files = [*top.glob("docs/*.md"), *top.glob("benchmarks/*"), top / "README.md"]
+    commands = [line for path in files if path.is_file()
+                for line in path.read_text("utf-8", errors="replace").splitlines()
+                if "weed server" in line or "weed mini" in line]
+    assert commands, "docs/hosting-object-storage.md shows how to start SeaweedFS"
+    assert all(TELEMETRY_OFF in line for line in commands), commands
 
 
 # ---- URLs ------------------------------------------------------------------------------------
