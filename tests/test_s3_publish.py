@@ -3,6 +3,7 @@ from the bucket's plain HTTP address, real lessons that play. Nothing here mocks
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -157,7 +158,7 @@ def test_publish_to_bucket_then_a_fresh_client_syncs_and_plays(weed, bucket, aws
 
 
 def test_objects_carry_cache_control_and_type_and_never_an_encoding(weed, bucket, aws_env,
-                                                                    published_repo):
+                                                                    published_repo, tmp_path):
     upload_repository(published_repo, folder(weed, bucket))
     client, seen = weed.client(), set()
     blobs, nodes = repository_objects(published_repo)
@@ -170,6 +171,11 @@ def test_objects_carry_cache_control_and_type_and_never_an_encoding(weed, bucket
     assert seen == {("blobs", IMMUTABLE, "application/octet-stream"),
                     ("meta", IMMUTABLE, "application/gzip"),
                     ("root.json", "no-cache", "application/json")}
+    again = json.loads(tp(aws_env, tmp_path / "pub", "upload", str(published_repo),
+                          f"s3://{bucket}/county/", "--endpoint-url", weed.endpoint,
+                          "--json").stdout)
+    assert again["version"] == 1 and not again["root_uploaded"] and again["bytes_uploaded"] == 0
+    assert again["skipped"] == len(blobs) + len(nodes)  # everything was there already
 
 
 def test_republish_uploads_only_new_objects_and_the_root_last(weed, bucket, aws_env, workspace,

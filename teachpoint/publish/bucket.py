@@ -163,12 +163,15 @@ def _put_all(folder: BucketFolder, kind: str, objects: dict[str, Path], content_
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="s3-put") as pool:
         futures = [pool.submit(put, rel, path) for rel, path in objects.items()]
-        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        failed = next((f for f in finished if f.exception() is not None), None)
-        if failed is not None:
+        try:
+            finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = next((f for f in finished if f.exception() is not None), None)
+            if failed is not None:
+                raise failed.exception()
+        except BaseException:  # a failed PUT or Ctrl-C: start no more, the root stays unsent
             for future in futures:
                 future.cancel()
-            raise failed.exception()
+            raise
     if kind == "blob":
         report.blobs_uploaded += len(objects)
     else:
