@@ -145,9 +145,12 @@ def test_publish_to_bucket_then_a_fresh_client_syncs_and_plays(weed, bucket, aws
              str(publisher_key.with_suffix(".key")), "--out", f"s3://{bucket}/county",
              "--endpoint-url", weed.endpoint, "--name", "county")
     assert "version 1" in out.stdout and "and root.json" in out.stdout
+    url = f"{weed.endpoint}/{bucket}/county/"
+    checked = tp({}, tmp_path / "it", "verify", url, "--trust", str(publisher_key.with_suffix(".pub")))
+    assert "OK: everything verified" in checked.stdout  # how IT staff check a host
     data = tmp_path / "school"
     tp({}, data, "trust", "add", str(publisher_key.with_suffix(".pub")))
-    tp({}, data, "source", "add", f"{weed.endpoint}/{bucket}/county/", "--name", "bucket")
+    tp({}, data, "source", "add", url, "--name", "bucket")
     printed = tp({}, data, "sync", "--once").stdout
     assert "bucket: updated" in printed and "ready to play: 小雨沙沙" in printed
     ws = Workspace(DataPaths(data, explicit=True))
