@@ -4,7 +4,8 @@ Plain functions over files; ``ffprobe``/``ffmpeg`` run as subprocesses with time
 libvlc). Kinds are the strings of ``teachpoint.library.model.KINDS``: video, audio, document,
 image, slides, other.
 
-* :func:`sniff_kind` looks at the file's first bytes (magic) and its extension.
+* :func:`sniff_kind` looks at the file's first bytes (magic) and its extension;
+  :func:`content_kind` asks ffprobe about what that cannot place (RM, VCD ``.DAT`` …).
 * :func:`probe` asks ffprobe what streams a file has; :func:`looks_like_media` turns that into a
   one-line problem for the publisher ("not a video file (ffprobe: …)") or None.
 * :func:`make_thumbnail` grabs one JPEG frame with ffmpeg.
@@ -35,7 +36,7 @@ from teachpoint.publish.media_types import (
 
 # The public names; the kinds, sniff_kind, media_type_for and subtitle_language are media_types'.
 __all__ = ["AUDIO", "DOCUMENT", "IMAGE", "OTHER", "PROBE_TIMEOUT", "SLIDES", "THUMBNAIL_TIMEOUT", "VIDEO",
-           "MediaError", "MediaInfo", "looks_like_media", "make_thumbnail", "media_type_for", "probe",
+           "MediaError", "MediaInfo", "content_kind", "looks_like_media", "make_thumbnail", "media_type_for", "probe",
            "sniff_kind", "subtitle_language"]
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,10 @@ _REQUIRED_MAGIC = {
                     (b"PK\x03\x04", "zip-based Office")),
     **dict.fromkeys((".doc", ".ppt", ".xls", ".pps"), (b"\xd0\xcf\x11\xe0", "Office 97–2003")),
 }
+# ffprobe reads text files as "tty" (ANSI art) and Flash as "swf"; neither is a lesson to play.
+_NOT_PLAYABLE_FORMATS = {"tty", "swf"}
+# ffmpeg filter: stretch non-square pixels (PAL/NTSC DVD, VCD) to their true shape first.
+SQUARE_PIXELS = "scale='trunc(iw*sar/2)*2':ih,setsar=1"
 _IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "gif", "webp_pipe", "bmp_pipe", "gif_pipe"}
 
 
@@ -69,6 +74,15 @@ class MediaInfo:
     video_codec: str | None = None
     audio_codec: str | None = None
     format_name: str = ""
+    sample_aspect: tuple[int, int] = (1, 1)  # pixel shape: 720×576 4:3 PAL is (16, 15)
+
+    @property
+    def display_width(self) -> int | None:
+        """The picture's width once its pixels are square (720×576 4:3 → 768)."""
+        if not self.width:
+            return None
+        num, den = self.sample_aspect
+        return max(1, round(self.width * num / den))
 
 
 # --------------------------------------------------------------------------- ffprobe / ffmpeg
@@ -119,9 +133,31 @@ def probe(path: str | os.PathLike, timeout: float = PROBE_TIMEOUT) -> MediaInfo:
         video_codec=v.get("codec_name"),
         audio_codec=audio[0].get("codec_name") if audio else None,
         format_name=fmt.get("format_name", ""),
+        sample_aspect=_ratio(v.get("sample_aspect_ratio")),
     )
     log.debug("probe %s: %s", p, info)
     return info
+
+
+def content_kind(path: str | os.PathLike) -> str:
+    """The kind of a file by its content: magic numbers first, then ffprobe for the rest.
+
+    What :func:`sniff_kind` cannot place (``other``: a ``.dat``, an unknown extension, a format
+    without a magic number we know) is video if ffprobe finds moving pictures in it and audio if
+    it finds sound. Text (ffprobe's ``tty``), Flash and still images stay ``other``.
+    """
+    kind = sniff_kind(path)
+    if kind != OTHER:
+        return kind
+    try:
+        info = probe(path)
+    except MediaError:
+        return OTHER
+    if set(info.format_name.split(",")) & (_IMAGE_FORMATS | _NOT_PLAYABLE_FORMATS):
+        return OTHER
+    if info.has_video and info.duration:
+        return VIDEO
+    return AUDIO if info.has_audio else OTHER
 
 
 def looks_like_media(path: str | os.PathLike, kind: str) -> str | None:
@@ -209,7 +245,7 @@ def _grab_frame(src: Path, out: Path, at: float, width: int, timeout: float) -> 
     """Run ffmpeg for one frame; returns '' on success or the first line of its complaint."""
     cmd = [_tool("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
            "-ss", f"{at:.3f}", "-i", str(src), "-map", "0:v:0", "-an", "-sn", "-dn",
-           "-frames:v", "1", "-vf", f"scale={int(width)}:-2", "-q:v", "4",
+           "-frames:v", "1", "-vf", f"{SQUARE_PIXELS},scale={int(width)}:-2", "-q:v", "4",
            "-f", "image2", "-c:v", "mjpeg", "-update", "1", str(out)]
     try:
         done = subprocess.run(cmd, capture_output=True, timeout=timeout)
@@ -230,6 +266,15 @@ def _reason(raw: bytes, path: Path) -> str:
         if line:
             lines.append(line)
     return lines[-1][:200] if lines else ""
+
+
+def _ratio(text) -> tuple[int, int]:
+    """ffprobe's ``"16:15"`` as (16, 15); unknown, ``0:1`` or nonsense as (1, 1)."""
+    try:
+        num, den = (int(x) for x in str(text).split(":"))
+    except (TypeError, ValueError):
+        return (1, 1)
+    return (num, den) if num > 0 and den > 0 and 1 / 8 <= num / den <= 8 else (1, 1)
 
 
 def _float(value) -> float | None:
