@@ -36,9 +36,9 @@ def make_rmvb(path: Path, seconds: float = 2.0, size: str = "320x240") -> Path:
 
 
 def make_pal_4x3(path: Path, seconds: float = 1.0) -> Path:
-    """720×576 MPEG-2 with a 16:15 sample aspect ratio: shown right, it is 4:3 (768×576)."""
-    return _ffmpeg(["-f", "lavfi", "-i", f"testsrc=size=720x576:rate=25", "-t", str(seconds),
-                    "-vf", "setsar=16/15", "-c:v", "mpeg2video", "-an", "-f", "mpeg"], path)
+    """720×576 MPEG-2 with a 16:15 sample aspect ratio: shown right (768×576) its circle is round."""
+    return _ffmpeg(["-f", "lavfi", "-i", "testsrc=size=768x576:rate=25", "-t", str(seconds),
+                    "-vf", "scale=720:576,setsar=16/15", "-c:v", "mpeg2video", "-an", "-f", "mpeg"], path)
 
 
 def make_vcd_dat(path: Path, seconds: float = 2.0) -> Path:
