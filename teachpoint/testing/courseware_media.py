@@ -5,6 +5,7 @@
   2352-byte CD-ROM XA Mode 2 Form 2 sectors (sync, header, subheader, 2324 bytes of an MPEG-1
   program stream made with ``-target pal-vcd``, EDC left zero as ripping tools often do).
 * :func:`make_pal_4x3` — 720×576 MPEG-2 with 16:15 pixels (a 4:3 picture stored 1.25:1).
+* :func:`make_dark_video`, :func:`make_swf` — a plain lesson to read subtitles on; Flash's header.
 * :func:`make_pptx` — a two-page presentation written by LibreOffice from a flat ODP.
 * :func:`subtitle_text` — a short Chinese SRT to save in GBK, UTF-8, UTF-16 …
 """
@@ -33,6 +34,22 @@ def make_rmvb(path: Path, seconds: float = 2.0, size: str = "320x240") -> Path:
     return _ffmpeg(["-f", "lavfi", "-i", f"testsrc=size={size}:rate=10", "-f", "lavfi",
                     "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
                     "-c:v", "rv20", "-b:v", "300k", "-c:a", "ac3", "-b:a", "64k", "-f", "rm"], path)
+
+
+def make_dark_video(path: Path, seconds: float = 20.0, size: str = "640x360") -> Path:
+    """A plain dark-blue H.264 + AAC mp4: subtitles drawn on it are easy to tell apart."""
+    return _ffmpeg(["-f", "lavfi", "-i", f"color=c=0x203040:size={size}:rate=5", "-f", "lavfi",
+                    "-i", "sine=frequency=330:sample_rate=22050", "-t", str(seconds), "-c:v", "libx264",
+                    "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "32k",
+                    "-shortest"], path)
+
+
+def make_swf(path: Path) -> Path:
+    """The first bytes of an uncompressed Flash movie (``FWS``): enough to be taken for Flash."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"FWS\x0a" + struct.pack("<I", 64) + b"\x78\x00\x05\x5f\x00\x00\x0f\xa0\x00"
+                     + b"\x00\x18\x01\x00" + b"\x00" * 43)
+    return path
 
 
 def make_pal_4x3(path: Path, seconds: float = 1.0) -> Path:

@@ -1,4 +1,5 @@
-"""Printing a PDF worksheet: each page rendered by QtPdf and drawn, proportions kept, on a QPrinter.
+"""Printing a PDF worksheet: each page rendered by QtPdf and drawn, proportions kept, on a QPrinter
+(landscape paper for landscape pages such as slides).
 
 A worksheet (可打印后课堂练习) goes to the school's printer through Qt's print dialog; with no
 printer set up the dialog still offers "print to file (PDF)". Tests print to a PDF file with
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
@@ -24,6 +25,8 @@ def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
     count = document.pageCount()
     first, last = printer.fromPage(), printer.toPage()
     pages = range(max(1, first) - 1, min(count, last) if last else count) if first else range(count)
+    if count and document.pagePointSize(0).width() > document.pagePointSize(0).height():
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)  # slides: across the sheet
     painter = QPainter()
     if not pages or not painter.begin(printer):
         log.warning("printing did not start (%d pages, printer %s)", count, printer.printerName())
