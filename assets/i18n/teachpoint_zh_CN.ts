@@ -528,6 +528,10 @@ Give this file to your IT staff.</source>
         <translation>打印这份文档（例如课堂练习）</translation>
     </message>
     <message>
+        <source>Leave full screen</source>
+        <translation>退出全屏</translation>
+    </message>
+    <message>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>

@@ -113,6 +113,7 @@ class DocumentView(QWidget):
         self.fullscreen_button = QPushButton()
         self.fullscreen_button.setCheckable(True)
         self._placer = FullScreenPlacer()
+        self._fit_before = False  # the zoom choice before full screen, given back after it
         hl = QHBoxLayout(bar)
         hl.setContentsMargins(12, 8, 12, 8)
         hl.addWidget(self.back_button)
@@ -183,7 +184,7 @@ class DocumentView(QWidget):
         self.open_again.setToolTip(self.tr("Open the file again in the computer's own program"))
         self.print_button.setText(self.tr("Print"))
         self.print_button.setToolTip(self.tr("Print this document (for example a worksheet)"))
-        self.fullscreen_button.setText(self.tr("Full screen"))
+        self._update_fullscreen_text()
         self.fullscreen_button.setToolTip(self.tr("Show the page on the whole screen (F5 or F11; Esc leaves)"))
         self._update_bar()
 
@@ -341,10 +342,18 @@ class DocumentView(QWidget):
         """The document on the whole screen (the projector) or back in the window."""
         window = self.window()
         if on and not window.isFullScreen() and self.state in (PDF, IMAGE):
+            self._fit_before = self.fit_button.isChecked()
+            self.fit_button.setChecked(True)  # a whole slide or page on the projector
             self._placer.enter(window, None)
         elif not on and window.isFullScreen():
             self._placer.leave(window)
+            self.fit_button.setChecked(self._fit_before)
         self.fullscreen_button.setChecked(window.isFullScreen())
+        self._update_fullscreen_text()
+
+    def _update_fullscreen_text(self) -> None:
+        self.fullscreen_button.setText(self.tr("Leave full screen") if self.fullscreen_button.isChecked()
+                                       else self.tr("Full screen"))
 
     def _update_bar(self) -> None:
         is_pdf = self.state == PDF
