@@ -80,6 +80,10 @@ def test_content_kind_asks_ffprobe_only_what_magic_cannot_place(tmp_path, course
     shutil.copyfile(courseware / "老课件/小燕子.rmvb", renamed)
     assert media.content_kind(renamed) == "video"
     assert media.sniff_kind(courseware / "VCD/MPEGAV/AVSEQ01.DAT") == "video"
+    raw = tmp_path / "第一课.xyz"  # a NUT file: ffmpeg reads it, no magic number of ours places it
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10",
+                    "-t", "2", "-c:v", "mpeg4", "-f", "nut", str(raw)], check=True, timeout=60)
+    assert media.sniff_kind(raw) == "other" and media.content_kind(raw) == "video"
     text = tmp_path / "readme.dat"
     text.write_text("这不是视频\n" * 20, encoding="utf-8")
     assert media.content_kind(text) == "other"  # ffprobe calls text "tty": not a lesson
