@@ -23,6 +23,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage, QImageReader
 
+from teachpoint.publish.media_types import AUDIO, VIDEO, sniff_kind
 from teachpoint.ui.queries import LessonInfo
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,11 @@ def sniff(path: Path, kind_hint: str = "", name: str = "") -> str:
     if Path(name or path).suffix.lower() == ".pdf":
         return PDF  # a damaged PDF: QtPdf says so
     return EXTERNAL
+
+
+def is_media(path: Path) -> bool:
+    """True if the file's first bytes say video or sound (RealMedia, RIFF/CDXA, MPEG, …)."""
+    return sniff_kind(path) in (VIDEO, AUDIO)  # a stored blob has no extension: magic only
 
 
 def shown_file(ws, info: LessonInfo) -> tuple[Path | None, str]:

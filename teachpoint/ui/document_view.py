@@ -26,7 +26,8 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from teachpoint.ui.document_files import (  # noqa: F401 - re-exported for callers and tests
-    EXTERNAL, FLASH, IMAGE, OPEN_FOLDER, PDF, Prepared, external_copy, prepare, read_image, shown_file, sniff)
+    EXTERNAL, FLASH, IMAGE, OPEN_FOLDER, PDF, Prepared, external_copy, is_media, prepare, read_image,
+    shown_file, sniff)
 from teachpoint.ui.document_print import print_pdf
 from teachpoint.ui.player.screens import FullScreenPlacer
 from teachpoint.ui.queries import LessonInfo
@@ -38,7 +39,13 @@ DOCUMENT_KINDS = ("document", "image", "slides", "other")  # resource kinds show
 
 
 def opens_in_document_view(info: LessonInfo) -> bool:
-    """True for lessons the main window should hand to :class:`DocumentView` (not the player)."""
+    """True for lessons the main window should hand to :class:`DocumentView` (not the player).
+
+    A lesson published as ``other`` before the publisher looked at content (an RMVB, a VCD
+    ``.DAT``) goes to the player when its first bytes say it is video or sound.
+    """
+    if info.kind == "other" and info.main_path is not None and is_media(info.main_path):
+        return False
     return info.kind in DOCUMENT_KINDS
 
 

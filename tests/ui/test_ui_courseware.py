@@ -16,11 +16,12 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from courseware_library import TITLES, install_courseware, publish_courseware, rid_of
-from teachpoint.library.model import FileRef, Resource
+from teachpoint.library.model import Resource
 from teachpoint.library.subtitles import CACHE_FOLDER, playable_subtitle
 from teachpoint.publish import office
 from teachpoint.ui import queries
-from teachpoint.ui.document_view import EXTERNAL, PDF, DocumentView
+from teachpoint.ui.document_view import EXTERNAL, PDF, DocumentView, opens_in_document_view
+from teachpoint.ui.lesson_panel import LessonPanel
 from teachpoint.ui.player.base import PLAYING
 from teachpoint.ui.player.player_window import PlayerView
 
@@ -202,4 +203,17 @@ def _red_pixels(image, step: int = 3) -> int:
     return count
 
 
-_ = FileRef  # the file entry type the catalogue returns (used in helper signatures above)
+
+def test_an_rmvb_published_as_other_before_goes_to_the_player(qtbot, ws):
+    rid = rid_of(ws, "rmvb")
+    with ws.catalogue.write_lock, ws.catalogue.db.conn:
+        ws.catalogue.db.execute("UPDATE resources SET kind = 'other' WHERE id = ?", [rid])  # an old publish
+    info = queries.load_lesson(ws, rid)
+    assert info.kind == "other" and not opens_in_document_view(info)
+    panel = LessonPanel()
+    qtbot.addWidget(panel)
+    panel.show_lesson(info)
+    assert panel.play_button.text() == "▶  播放" and panel.play_button.isEnabled()
+    assert_lesson_plays(qtbot, ws, "rmvb")
+    swf = queries.load_lesson(ws, rid_of(ws, "swf"))
+    assert opens_in_document_view(swf)  # Flash is not media: the document view says why
