@@ -129,16 +129,20 @@ def test_hostile_subtitle_and_slides_are_listed_and_nothing_is_written(tmp_path,
     (bad / "坏字幕.srt").write_bytes(bytes(range(256)) * 40)  # a binary file named .srt
     (bad / "空.pptx").write_bytes(b"")
     (bad / "半截.rmvb").write_bytes((courseware / "老课件/小燕子.rmvb").read_bytes()[:300])
+    whole = cm.make_rmvb(tmp_path / "long.rmvb", seconds=20.0).read_bytes()
+    (bad / "一半.rmvb").write_bytes(whole[: len(whole) // 2])  # header says 20 s, packets stop at ~10
     write_csv(bad, ROWS[:1] + [
         "春天.mp4,春天二,三年级,音乐,人音版,上册,第二单元 春天,5,,坏字幕.srt,,",
         "空.pptx,空课件,三年级,音乐,人音版,上册,第二单元 春天,6,,,,",
-        "半截.rmvb,半截,三年级,音乐,人音版,上册,第二单元 春天,7,,,,"])
+        "半截.rmvb,半截,三年级,音乐,人音版,上册,第二单元 春天,7,,,,",
+        "一半.rmvb,一半,三年级,音乐,人音版,上册,第二单元 春天,8,,,,"])
     with pytest.raises(PublishError) as caught:
         publish(bad, publisher_key.with_suffix(".key"), out, name="county", progress=quiet)
     said = "\n".join(caught.value.problems)
     assert "坏字幕.srt" in said and "not text" in said
     assert ":4: file: empty file" in said
     assert ":5: file: not a video file" in said
+    assert ":6: file: the file is cut short" in said and "lasts 20.0 s" in said
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert_installed_lessons_play(workspace, 1)
     with pytest.raises(SubtitleError):

@@ -41,7 +41,8 @@ __all__ = ["AUDIO", "DOCUMENT", "IMAGE", "OTHER", "PROBE_TIMEOUT", "SLIDES", "TH
 
 log = logging.getLogger(__name__)
 
-PROBE_TIMEOUT = 30.0  # seconds; ffprobe reads headers only, a stuck one means a broken file
+PROBE_TIMEOUT = 30.0
+_TAIL_SECONDS = 4.0  # how much of a file's end cut_short reads  # seconds; ffprobe reads headers only, a stuck one means a broken file
 THUMBNAIL_TIMEOUT = 60.0
 
 # Extensions whose files must start with a given magic number (magic, format name for messages).
@@ -191,7 +192,36 @@ def looks_like_media(path: str | os.PathLike, kind: str) -> str | None:
                 return f"not a video file (ffprobe: a still image, {info.format_name})"
         elif not info.has_audio:
             return "not an audio file (ffprobe: no audio stream)"
+        return cut_short(p, info.duration)
+    return _magic_problem(p, kind)
+
+
+def cut_short(path: str | os.PathLike, duration: float | None, timeout: float = PROBE_TIMEOUT) -> str | None:
+    """A problem if the file's packets stop well before the duration its header declares.
+
+    A half-copied RMVB or AVI still probes as "20 s long"; ffprobe reads the packets of the last
+    few seconds, and if the last one is far short of the end the file was cut. Files without
+    timestamps, or that cannot be read from there, are not judged (None).
+    """
+    if not duration or duration < 2 * _TAIL_SECONDS:
         return None
+    start = duration - _TAIL_SECONDS
+    cmd = [_tool("ffprobe"), "-v", "error", "-show_entries", "packet=pts_time", "-of", "csv=p=0",
+           "-read_intervals", f"{start:.3f}%", str(path)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    times = [t for t in (_float(x.strip().rstrip(",")) for x in done.stdout.decode("ascii", "replace").splitlines())
+             if t is not None]
+    if not times or max(times) >= duration * 0.9 - 1:
+        return None
+    return (f"the file is cut short: its last picture or sound is at {max(times):.1f} s but it says it "
+            f"lasts {duration:.1f} s (copy it again from the original)")
+
+
+def _magic_problem(p: Path, kind: str) -> str | None:
+    """Images, documents and slides must not contradict their extension's magic number."""
     if kind in (IMAGE, DOCUMENT, SLIDES):
         ext = p.suffix.lower()
         try:

@@ -7,6 +7,7 @@ problem instead when the source file is unusable.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def subtitle_ref(path: Path, rel: str, scratch: Path, where: str, problems: list
     except OSError as exc:
         problems.append(f"{where}: subtitles: cannot read {rel}: {exc.strerror or exc}")
         return None
-    target = scratch / "subtitles" / f"{len(list(scratch.glob('subtitles/*')))}{path.suffix.lower()}"
+    target = scratch / "subtitles" / f"{hashlib.sha256(data).hexdigest()}{path.suffix.lower()}"
     atomic_write(target, utf8)
     log.info("subtitle %s read as %s, shipped as UTF-8", rel, encoding)
     return target
