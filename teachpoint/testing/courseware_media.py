@@ -4,7 +4,8 @@
 * :func:`make_vcd_dat` — a VCD's ``MPEGAV/AVSEQ01.DAT``: ``RIFF``/``CDXA`` header, then raw
   2352-byte CD-ROM XA Mode 2 Form 2 sectors (sync, header, subheader, 2324 bytes of an MPEG-1
   program stream made with ``-target pal-vcd``, EDC left zero as ripping tools often do).
-* :func:`make_pal_4x3` — 720×576 MPEG-2 with 16:15 pixels (a 4:3 picture stored 1.25:1).
+* :func:`make_pal_4x3` — 720×576 MPEG-2 with 16:15 pixels (a 4:3 picture stored 1.25:1) and a
+  white square that is square only when the pixels are shown at their true shape.
 * :func:`make_dark_video`, :func:`make_swf` — a plain lesson to read subtitles on; Flash's header.
 * :func:`make_pptx` — a two-page presentation written by LibreOffice from a flat ODP.
 * :func:`subtitle_text` — a short Chinese SRT to save in GBK, UTF-8, UTF-16 …
@@ -53,9 +54,15 @@ def make_swf(path: Path) -> Path:
 
 
 def make_pal_4x3(path: Path, seconds: float = 1.0) -> Path:
-    """720×576 MPEG-2 with a 16:15 sample aspect ratio: shown right (768×576) its circle is round."""
-    return _ffmpeg(["-f", "lavfi", "-i", "testsrc=size=768x576:rate=25", "-t", str(seconds),
-                    "-vf", "scale=720:576,setsar=16/15", "-c:v", "mpeg2video", "-an", "-f", "mpeg"], path)
+    """720×576 MPEG-2 with 16:15 pixels: a blue 4:3 picture with a white square in the middle.
+
+    Drawn at 768×576 square pixels, then stored 720 wide, so shown right the whole picture is
+    4:3 and the square is square; shown wrong (1.25:1) the square is 6 % too narrow.
+    """
+    picture = ("color=c=0x3070c0:size=768x576:rate=25,"
+               "drawbox=x=234:y=138:w=300:h=300:color=white:t=fill,scale=720:576,setsar=16/15")
+    return _ffmpeg(["-f", "lavfi", "-i", picture, "-t", str(seconds), "-c:v", "mpeg2video",
+                    "-an", "-f", "mpeg"], path)
 
 
 def make_vcd_dat(path: Path, seconds: float = 2.0) -> Path:

@@ -68,3 +68,19 @@ def install_courseware(data: Path, repo: Path, key: Path) -> Workspace:
 def rid_of(ws: Workspace, name: str) -> str:
     """The catalogue id of the lesson called :data:`TITLES` [name]."""
     return ws.catalogue.db.execute("SELECT id FROM resources WHERE title = ?", [TITLES[name]]).fetchone()[0]
+
+
+def white_box(image, left: int = 0, top: int = 0, width: int | None = None, height: int | None = None):
+    """(width, height) of the bounding box of white pixels in a region of a QImage (the PAL
+    lesson's square), sampled every pixel along two crossing lines through its centre."""
+    width = image.width() - left if width is None else width
+    height = image.height() - top if height is None else height
+
+    def white(x: int, y: int) -> bool:
+        c = image.pixel(x, y)
+        return ((c >> 16) & 255) > 220 and ((c >> 8) & 255) > 220 and (c & 255) > 220
+
+    cx, cy = left + width // 2, top + height // 2
+    xs = [x for x in range(left, left + width) if white(x, cy)]
+    ys = [y for y in range(top, top + height) if white(cx, y)]
+    return (max(xs) - min(xs) + 1 if xs else 0), (max(ys) - min(ys) + 1 if ys else 0)

@@ -22,6 +22,7 @@ from teachpoint.ui.app import create_application
 from teachpoint.ui.main_window import MainWindow
 from teachpoint.ui.player import vlc_backend
 from teachpoint.ui.tasks import TaskManager
+from courseware_library import white_box
 from xvfb_scenario import global_rect, grab, region_stats, settle, wait_until
 
 
@@ -88,6 +89,20 @@ def main(data_dir: str, artifacts: str, ids_json: str) -> int:
     view.close_lesson()
     settle(app, 300)
 
+    win.play(ids["pal"])  # libvlc's own window output shapes the pixels itself
+    view = win.player_view
+    wait_until(app, lambda: view.player is not None and view.player.state == "playing"
+               and view.player.position_ms() > 1000, 20_000)
+    view.player.pause()
+    settle(app, 600)
+    rect = global_rect(view.player.video_widget())
+    shot = grab(app)
+    shot.copy(rect).save(str(out / "courseware-pal-4x3-window.png"))
+    result["pal_square"] = white_box(shot, rect.x(), rect.y(), rect.width(), rect.height())
+    result["pal_picture"] = blue_box(shot, rect)
+    view.close_lesson()
+    settle(app, 300)
+
     win.play(ids["pptx"])
     doc = win.document_view
     result["pptx_state_ok"] = wait_until(app, lambda: doc.state == "pdf", 20_000)
@@ -105,6 +120,17 @@ def main(data_dir: str, artifacts: str, ids_json: str) -> int:
     win.shutdown()
     print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
     return 0
+
+
+def blue_box(image: QImage, rect: QRect) -> tuple[int, int]:
+    """(width, height) of the PAL picture's blue, along lines through the video area's centre."""
+    def blue(x: int, y: int) -> bool:
+        c = QColor(image.pixel(x, y))
+        return c.blue() > 150 and c.red() < 90
+    cy, cx = rect.y() + rect.height() // 2 - 200, rect.x() + rect.width() // 2
+    xs = [x for x in range(rect.left(), rect.right()) if blue(x, cy)]
+    ys = [y for y in range(rect.top(), rect.bottom()) if blue(cx, y)]
+    return (max(xs) - min(xs) + 1 if xs else 0), (max(ys) - min(ys) + 1 if ys else 0)
 
 
 def red_points(image: QImage, rect: QRect, step: int = 3) -> int:

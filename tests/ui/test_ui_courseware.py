@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from courseware_library import TITLES, install_courseware, publish_courseware, rid_of
+from courseware_library import TITLES, install_courseware, publish_courseware, rid_of, white_box
 from teachpoint.library.model import Resource
 from teachpoint.library.subtitles import CACHE_FOLDER, playable_subtitle
 from teachpoint.publish import office
@@ -150,6 +150,9 @@ def test_pal_4x3_plays_4x3_offscreen(qtbot, ws):
         qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=20_000)
         frame = widget.current_frame()
         assert (frame.width(), frame.height()) == (768, 576)  # 720×576 with 16:15 pixels
+        w, h = white_box(frame)
+        assert abs(w - h) <= 6, (w, h)  # the square is square (1.25:1 would make it 281×300)
+        frame.save(str(ARTIFACTS / "courseware-pal-4x3-offscreen.png"))
     finally:
         player_view.shutdown()
 

@@ -31,7 +31,7 @@ ARTIFACTS = HERE.parent.parent / "test-artifacts"
 def test_gbk_subtitles_rmvb_and_pptx_on_a_real_screen(tmp_path):
     repo, key = publish_courseware(tmp_path / "publish")
     ws = install_courseware(tmp_path / "data", repo, key)
-    ids = {name: rid_of(ws, name) for name in ("utf8", "gbk", "rmvb", "pptx")}
+    ids = {name: rid_of(ws, name) for name in ("utf8", "gbk", "rmvb", "pal", "pptx")}
     sub = next(f for f in ws.catalogue.resource(ids["gbk"]).files if f.role == "subtitle")
     blob = ws.store.path_of(sub.sha256)
     os.chmod(blob, 0o644)
@@ -53,9 +53,13 @@ def test_gbk_subtitles_rmvb_and_pptx_on_a_real_screen(tmp_path):
     assert result["raw_vs_utf8"] > 0.3, result  # unconverted GBK: other glyphs (mojibake)
     assert result["rmvb_playing"] and result["rmvb_mode"] == "window", result
     assert result["rmvb_lit_share"] > 0.3, result
+    square_w, square_h = result["pal_square"]
+    assert square_h > 100 and abs(square_w - square_h) <= 0.03 * square_h, result  # 1.25:1 → 6 % narrow
+    picture_w, picture_h = result["pal_picture"]
+    assert abs(picture_w / picture_h - 4 / 3) < 0.03, result
     assert result["pptx_state_ok"] and result["pptx_pages"] == 2 and result["pptx_red"] > 50, result
     assert result["pptx_fullscreen"] and result["left_fullscreen"], result
     for name in ("courseware-subtitles-utf8.png", "courseware-subtitles-gbk.png",
-                 "courseware-subtitles-gbk-unconverted.png", "courseware-rmvb.png",
+                 "courseware-subtitles-gbk-unconverted.png", "courseware-rmvb.png", "courseware-pal-4x3-window.png",
                  "courseware-pptx-in-app.png", "courseware-pptx-fullscreen.png"):
         assert (ARTIFACTS / name).stat().st_size > 3_000, name
