@@ -46,6 +46,7 @@ def test_gbk_subtitles_rmvb_and_pptx_on_a_real_screen(tmp_path):
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
     assert line, proc.stdout[-2000:] + proc.stderr[-2000:]
     result = json.loads(line[len("RESULT "):])
+    print("courseware on Xvfb:", json.dumps(result, ensure_ascii=False))  # the figures, for the log
 
     assert result["platform"] == "xcb" and result["opened"] and result["same_size"]
     assert result["subtitle_points"] > 150, result  # the UTF-8 subtitle is on the screen
