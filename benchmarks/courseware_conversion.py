@@ -6,7 +6,8 @@
   cues, against ``iconv -f GB18030 -t UTF-8`` (which is told the encoding), and the player's
   :func:`playable_subtitle` first call (convert + cache) and later calls (cache hit), all in ms;
 * office: :func:`teachpoint.publish.office.convert_to_pdf` on a two-page PPTX, against a bare
-  ``soffice --headless --convert-to pdf`` with the same throw-away profile;
+  ``soffice --headless --convert-to pdf`` with the same throw-away profile; and
+  :func:`~teachpoint.publish.office.convert_many` on 8 PPTX against 8 single conversions;
 * probing: :func:`teachpoint.publish.media.content_kind` on a file no magic number places (a
   NUT file), against a bare ``ffprobe``.
 
@@ -74,6 +75,9 @@ def main() -> int:
                                 "--headless", "--convert-to", "pdf", "--outdir", str(base / "bare"), str(pptx)],
                                capture_output=True, check=True)
         report("convert_to_pdf (2-page PPTX)", ours, "bare soffice --convert-to", timed(bare, args.repeat))
+        many = {f"{i:064x}": pptx for i in range(8)}
+        batch = timed(lambda: office.convert_many(many, base / "many"), 1)
+        report("convert_many, 8 PPTX in one run", batch, "8 × convert_to_pdf", ours * 8)
 
         raw = base / "lesson.xyz"  # a NUT file: ffmpeg reads it, no magic number of ours places it
         subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10",

@@ -190,3 +190,15 @@ def _pdf_pages(path) -> int:
     """Pages of a PDF by its page objects (enough for LibreOffice's uncompressed page tree)."""
     import re
     return len(re.findall(rb"/Type\s*/Page\b", path.read_bytes()))
+
+
+@needs_office
+def test_convert_many_runs_libreoffice_once_for_many_and_names_the_bad_one(tmp_path):
+    good = cm.make_pptx(tmp_path / "春天课件.pptx")
+    other = tmp_path / "第二课.pptx"
+    shutil.copyfile(good, other)
+    bad = tmp_path / "坏.ppt"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00broken" * 100)
+    made = office.convert_many({"a" * 64: good, "b" * 64: other, "c" * 64: bad}, tmp_path / "out")
+    assert _pdf_pages(made["a" * 64]) == 2 and _pdf_pages(made["b" * 64]) == 2
+    assert isinstance(made["c" * 64], office.ConversionError) and "坏.ppt" in str(made["c" * 64])

@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -130,6 +130,7 @@ def _check_rows(src_dir, rows: list[CsvRow], old: dict, scratch: Path, progress)
     """Resolve and inspect every file the CSV names; return resources, blob sources, problems."""
     resources, sources, problems = [], {}, []
     lesson_counts: dict = {}
+    pdfs = row_files.OfficePdfs(scratch)
     for row in rows:
         where = f"{CSV_NAME}:{row.line}"
         files: list[FileRef] = []
@@ -163,9 +164,9 @@ def _check_rows(src_dir, rows: list[CsvRow], old: dict, scratch: Path, progress)
         thumb = _thumbnail(src_dir, row, kind, main, main_ref, same, scratch, where, problems)
         if thumb:
             files.append(_file_ref(thumb, "thumbnail", sources) if isinstance(thumb, Path) else thumb)
-        pdf = row_files.office_pdf(kind, main, main_ref, same, scratch, where, problems)
+        pdf = pdfs.reuse_or_add(kind, main, main_ref, same, len(resources), where)
         if pdf:
-            files.append(_file_ref(pdf, "attachment", sources) if isinstance(pdf, Path) else pdf)
+            files.append(pdf)  # the same document as last time: its PDF too
         key = (row.grade, row.subject, row.edition, row.volume, row.unit, row.lesson)
         lesson_counts[key] = lesson_counts.get(key, 0) + 1
         resources.append(Resource(
@@ -175,6 +176,11 @@ def _check_rows(src_dir, rows: list[CsvRow], old: dict, scratch: Path, progress)
             duration=duration, sort_key=lesson_counts[key] - 1))
         if len(resources) % 1000 == 0:
             progress(f"checked {len(resources)} of {len(rows)} rows")
+    if pdfs.wanted:
+        progress(f"converting {len(pdfs.wanted)} office document(s) to PDF with LibreOffice")
+    for index, pdf_path in pdfs.convert(problems):
+        res = resources[index]
+        resources[index] = replace(res, files=res.files + (_file_ref(pdf_path, "attachment", sources),))
     return resources, sources, problems
 
 

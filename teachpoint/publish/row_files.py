@@ -1,14 +1,16 @@
-"""Files the publisher makes for one catalogue row: UTF-8 subtitles and the PDF of an office file.
+"""Files the publisher makes for catalogue rows: UTF-8 subtitles and the PDFs of office files.
 
-Both write into the publish run's scratch folder and return the path to ship (or an unchanged
-:class:`FileRef` from the previous version), recording a ``catalogue.csv:LINE: column: …``
-problem instead when the source file is unusable.
+:func:`subtitle_ref` returns the subtitle to ship (the file itself, or a UTF-8 copy in the publish
+run's scratch folder). :class:`OfficePdfs` collects the office documents of a whole run and
+converts them together, reusing the previous version's PDF of an unchanged document. Unusable
+files become ``catalogue.csv:LINE: column: …`` problems.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from pathlib import Path
 
 from teachpoint.fsutil import atomic_write
@@ -41,17 +43,46 @@ def subtitle_ref(path: Path, rel: str, scratch: Path, where: str, problems: list
     return target
 
 
-def office_pdf(kind: str, main: Path, main_ref: FileRef, same, scratch: Path, where: str,
-               problems: list) -> Path | FileRef | None:
-    """The PDF rendering of an office document (reused when the document is unchanged)."""
-    if kind not in OFFICE_KINDS or not office.needs_pdf(main):
-        return None
-    old = next((f for f in same.files if f.role == "attachment"
-                and f.media_type == office.PDF_MEDIA_TYPE), None) if same else None
-    if old:
+class OfficePdfs:
+    """The PDFs to make for a publish run: rows are added while they are checked, then all
+    documents are converted together (:func:`office.convert_many`) and attached to their rows."""
+
+    def __init__(self, scratch: Path):
+        self.scratch = scratch
+        self.wanted: dict[str, Path] = {}  # sha256 of the document → its path
+        self.rows: list[tuple[int, str, str]] = []  # (resource index, sha256, where)
+
+    def reuse_or_add(self, kind: str, main: Path, main_ref: FileRef, same, index: int, where: str) -> FileRef | None:
+        """The previous version's PDF of an unchanged document, or None (after queueing it if
+        it is an office document that needs one)."""
+        if kind not in OFFICE_KINDS or not office.needs_pdf(main):
+            return None
+        old = next((f for f in same.files if f.role == "attachment"
+                    and f.media_type == office.PDF_MEDIA_TYPE), None) if same else None
+        if old is None:
+            self.wanted.setdefault(main_ref.sha256, main)
+            self.rows.append((index, main_ref.sha256, where))
         return old
-    try:
-        return office.convert_to_pdf(main, scratch / "pdf" / main_ref.sha256)
-    except office.ConversionError as exc:
-        problems.append(f"{where}: file: {exc}")
-        return None
+
+    def convert(self, problems: list) -> list[tuple[int, Path]]:
+        """Convert every queued document; (resource index, PDF) pairs, problems for the rest."""
+        if not self.wanted:
+            return []
+        made = office.convert_many(self.wanted, self.scratch / "pdf")
+        done = []
+        for index, sha, where in self.rows:
+            result = made[sha]
+            if isinstance(result, Path):
+                done.append((index, _named(result, self.wanted[sha])))
+            else:
+                problems.append(f"{where}: file: {result}")
+        return done
+
+
+def _named(pdf: Path, document: Path) -> Path:
+    """The PDF under the document's own name with ``.pdf`` (what the file entry shows)."""
+    target = pdf.parent / pdf.stem / f"{document.stem}.pdf"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, target)
+    return target
