@@ -7,8 +7,9 @@ image, slides, other.
 * :func:`sniff_kind` looks at the file's first bytes (magic) and its extension;
   :func:`content_kind` asks ffprobe about what that cannot place (RM, VCD ``.DAT`` …).
 * :func:`probe` asks ffprobe what streams a file has; :func:`looks_like_media` turns that into a
-  one-line problem for the publisher ("not a video file (ffprobe: …)") or None.
-* :func:`make_thumbnail` grabs one JPEG frame with ffmpeg.
+  one-line problem for the publisher ("not a video file (ffprobe: …)", "the file is cut short: …")
+  or None; :func:`cut_short` is its check of a file's last seconds.
+* :func:`make_thumbnail` grabs one JPEG frame with ffmpeg, non-square pixels squared first.
 * :func:`media_type_for` and :func:`subtitle_language` name a file's MIME type and a subtitle's
   language from its name alone (deterministic: never the machine's ``/etc/mime.types``).
 
@@ -36,7 +37,7 @@ from teachpoint.publish.media_types import (
 
 # The public names; the kinds, sniff_kind, media_type_for and subtitle_language are media_types'.
 __all__ = ["AUDIO", "DOCUMENT", "IMAGE", "OTHER", "PROBE_TIMEOUT", "SLIDES", "THUMBNAIL_TIMEOUT", "VIDEO",
-           "MediaError", "MediaInfo", "content_kind", "looks_like_media", "make_thumbnail", "media_type_for", "probe",
+           "MediaError", "MediaInfo", "content_kind", "cut_short", "looks_like_media", "make_thumbnail", "media_type_for", "probe",
            "sniff_kind", "subtitle_language"]
 
 log = logging.getLogger(__name__)
