@@ -520,8 +520,32 @@ Give this file to your IT staff.</source>
         <translation>用电脑上的其他程序再打开一次</translation>
     </message>
     <message>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Print this document (for example a worksheet)</source>
+        <translation>打印这份文档（例如课堂练习）</translation>
+    </message>
+    <message>
+        <source>Leave full screen</source>
+        <translation>退出全屏</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <source>Show the page on the whole screen (F5 or F11; Esc leaves)</source>
+        <translation>用整个屏幕显示这一页（F5 或 F11；按 Esc 退出）</translation>
+    </message>
+    <message>
         <source>This lesson&apos;s file is not on this computer yet, or it is damaged. Please download it again.</source>
         <translation>这节课的文件还没有下载到这台电脑，或者已经损坏。请重新下载。</translation>
+    </message>
+    <message>
+        <source>This is Flash courseware. Flash has been switched off everywhere since 2021, so no program on this computer can play it; please ask the IT teacher for this lesson as a video.</source>
+        <translation>这是Flash课件。Flash从2021年起已全面停用，这台电脑上没有任何程序能播放它；请向学校信息老师要这节课的视频版本。</translation>
     </message>
     <message>
         <source>“{name}” has been opened in another program on this computer.</source>

@@ -4,10 +4,12 @@ Plain functions over files; ``ffprobe``/``ffmpeg`` run as subprocesses with time
 libvlc). Kinds are the strings of ``teachpoint.library.model.KINDS``: video, audio, document,
 image, slides, other.
 
-* :func:`sniff_kind` looks at the file's first bytes (magic) and its extension.
+* :func:`sniff_kind` looks at the file's first bytes (magic) and its extension;
+  :func:`content_kind` asks ffprobe about what that cannot place (RM, VCD ``.DAT`` …).
 * :func:`probe` asks ffprobe what streams a file has; :func:`looks_like_media` turns that into a
-  one-line problem for the publisher ("not a video file (ffprobe: …)") or None.
-* :func:`make_thumbnail` grabs one JPEG frame with ffmpeg.
+  one-line problem for the publisher ("not a video file (ffprobe: …)", "the file is cut short: …")
+  or None; :func:`cut_short` is its check of a file's last seconds.
+* :func:`make_thumbnail` grabs one JPEG frame with ffmpeg, non-square pixels squared first.
 * :func:`media_type_for` and :func:`subtitle_language` name a file's MIME type and a subtitle's
   language from its name alone (deterministic: never the machine's ``/etc/mime.types``).
 
@@ -35,12 +37,13 @@ from teachpoint.publish.media_types import (
 
 # The public names; the kinds, sniff_kind, media_type_for and subtitle_language are media_types'.
 __all__ = ["AUDIO", "DOCUMENT", "IMAGE", "OTHER", "PROBE_TIMEOUT", "SLIDES", "THUMBNAIL_TIMEOUT", "VIDEO",
-           "MediaError", "MediaInfo", "looks_like_media", "make_thumbnail", "media_type_for", "probe",
+           "MediaError", "MediaInfo", "content_kind", "cut_short", "looks_like_media", "make_thumbnail", "media_type_for", "probe",
            "sniff_kind", "subtitle_language"]
 
 log = logging.getLogger(__name__)
 
-PROBE_TIMEOUT = 30.0  # seconds; ffprobe reads headers only, a stuck one means a broken file
+PROBE_TIMEOUT = 30.0
+_TAIL_SECONDS = 4.0  # how much of a file's end cut_short reads  # seconds; ffprobe reads headers only, a stuck one means a broken file
 THUMBNAIL_TIMEOUT = 60.0
 
 # Extensions whose files must start with a given magic number (magic, format name for messages).
@@ -50,6 +53,10 @@ _REQUIRED_MAGIC = {
                     (b"PK\x03\x04", "zip-based Office")),
     **dict.fromkeys((".doc", ".ppt", ".xls", ".pps"), (b"\xd0\xcf\x11\xe0", "Office 97–2003")),
 }
+# ffprobe reads text files as "tty" (ANSI art) and Flash as "swf"; neither is a lesson to play.
+_NOT_PLAYABLE_FORMATS = {"tty", "swf"}
+# ffmpeg filter: stretch non-square pixels (PAL/NTSC DVD, VCD) to their true shape first.
+SQUARE_PIXELS = "scale='trunc(iw*sar/2)*2':ih,setsar=1"
 _IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "gif", "webp_pipe", "bmp_pipe", "gif_pipe"}
 
 
@@ -69,6 +76,15 @@ class MediaInfo:
     video_codec: str | None = None
     audio_codec: str | None = None
     format_name: str = ""
+    sample_aspect: tuple[int, int] = (1, 1)  # pixel shape: 720×576 4:3 PAL is (16, 15)
+
+    @property
+    def display_width(self) -> int | None:
+        """The picture's width once its pixels are square (720×576 4:3 → 768)."""
+        if not self.width:
+            return None
+        num, den = self.sample_aspect
+        return max(1, round(self.width * num / den))
 
 
 # --------------------------------------------------------------------------- ffprobe / ffmpeg
@@ -119,9 +135,31 @@ def probe(path: str | os.PathLike, timeout: float = PROBE_TIMEOUT) -> MediaInfo:
         video_codec=v.get("codec_name"),
         audio_codec=audio[0].get("codec_name") if audio else None,
         format_name=fmt.get("format_name", ""),
+        sample_aspect=_ratio(v.get("sample_aspect_ratio")),
     )
     log.debug("probe %s: %s", p, info)
     return info
+
+
+def content_kind(path: str | os.PathLike) -> str:
+    """The kind of a file by its content: magic numbers first, then ffprobe for the rest.
+
+    What :func:`sniff_kind` cannot place (``other``: a ``.dat``, an unknown extension, a format
+    without a magic number we know) is video if ffprobe finds moving pictures in it and audio if
+    it finds sound. Text (ffprobe's ``tty``), Flash and still images stay ``other``.
+    """
+    kind = sniff_kind(path)
+    if kind != OTHER:
+        return kind
+    try:
+        info = probe(path)
+    except MediaError:
+        return OTHER
+    if set(info.format_name.split(",")) & (_IMAGE_FORMATS | _NOT_PLAYABLE_FORMATS):
+        return OTHER
+    if info.has_video and info.duration:
+        return VIDEO
+    return AUDIO if info.has_audio else OTHER
 
 
 def looks_like_media(path: str | os.PathLike, kind: str) -> str | None:
@@ -155,7 +193,36 @@ def looks_like_media(path: str | os.PathLike, kind: str) -> str | None:
                 return f"not a video file (ffprobe: a still image, {info.format_name})"
         elif not info.has_audio:
             return "not an audio file (ffprobe: no audio stream)"
+        return cut_short(p, info.duration)
+    return _magic_problem(p, kind)
+
+
+def cut_short(path: str | os.PathLike, duration: float | None, timeout: float = PROBE_TIMEOUT) -> str | None:
+    """A problem if the file's packets stop well before the duration its header declares.
+
+    A half-copied RMVB or AVI still probes as "20 s long"; ffprobe reads the packets of the last
+    few seconds, and if the last one is far short of the end the file was cut. Files without
+    timestamps, or that cannot be read from there, are not judged (None).
+    """
+    if not duration or duration < 2 * _TAIL_SECONDS:
         return None
+    start = duration - _TAIL_SECONDS
+    cmd = [_tool("ffprobe"), "-v", "error", "-show_entries", "packet=pts_time", "-of", "csv=p=0",
+           "-read_intervals", f"{start:.3f}%", str(path)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    times = [t for t in (_float(x.strip().rstrip(",")) for x in done.stdout.decode("ascii", "replace").splitlines())
+             if t is not None]
+    if not times or max(times) >= duration * 0.9 - 1:
+        return None
+    return (f"the file is cut short: its last picture or sound is at {max(times):.1f} s but it says it "
+            f"lasts {duration:.1f} s (copy it again from the original)")
+
+
+def _magic_problem(p: Path, kind: str) -> str | None:
+    """Images, documents and slides must not contradict their extension's magic number."""
     if kind in (IMAGE, DOCUMENT, SLIDES):
         ext = p.suffix.lower()
         try:
@@ -209,7 +276,7 @@ def _grab_frame(src: Path, out: Path, at: float, width: int, timeout: float) -> 
     """Run ffmpeg for one frame; returns '' on success or the first line of its complaint."""
     cmd = [_tool("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
            "-ss", f"{at:.3f}", "-i", str(src), "-map", "0:v:0", "-an", "-sn", "-dn",
-           "-frames:v", "1", "-vf", f"scale={int(width)}:-2", "-q:v", "4",
+           "-frames:v", "1", "-vf", f"{SQUARE_PIXELS},scale={int(width)}:-2", "-q:v", "4",
            "-f", "image2", "-c:v", "mjpeg", "-update", "1", str(out)]
     try:
         done = subprocess.run(cmd, capture_output=True, timeout=timeout)
@@ -230,6 +297,15 @@ def _reason(raw: bytes, path: Path) -> str:
         if line:
             lines.append(line)
     return lines[-1][:200] if lines else ""
+
+
+def _ratio(text) -> tuple[int, int]:
+    """ffprobe's ``"16:15"`` as (16, 15); unknown, ``0:1`` or nonsense as (1, 1)."""
+    try:
+        num, den = (int(x) for x in str(text).split(":"))
+    except (TypeError, ValueError):
+        return (1, 1)
+    return (num, den) if num > 0 and den > 0 and 1 / 8 <= num / den <= 8 else (1, 1)
 
 
 def _float(value) -> float | None:

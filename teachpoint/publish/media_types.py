@@ -25,13 +25,14 @@ _HEAD = 64  # bytes read for magic numbers
 _EXT_KIND = {
     **dict.fromkeys(
         ".mp4 .m4v .mkv .webm .avi .flv .f4v .ts .m2ts .mts .mov .mpg .mpeg .vob .wmv .3gp .ogv"
-        .split(), VIDEO),
-    **dict.fromkeys(".mp3 .m4a .m4b .aac .ogg .oga .opus .wav .flac .wma .amr .mka .weba".split(), AUDIO),
+        " .rm .rmvb .asf .dv .m2v .divx .xvid".split(), VIDEO),
+    **dict.fromkeys(".mp3 .m4a .m4b .aac .ogg .oga .opus .wav .flac .wma .amr .mka .weba .ra .ape .ac3"
+                    .split(), AUDIO),
     **dict.fromkeys(".pdf .doc .docx .odt .rtf .txt .md .xls .xlsx .ods .wps .epub".split(), DOCUMENT),
     **dict.fromkeys(".png .jpg .jpeg .gif .webp .bmp".split(), IMAGE),
     **dict.fromkeys(".ppt .pptx .pps .ppsx .odp .key .dps".split(), SLIDES),
 }
-_AUDIO_CONTAINER_EXTS = {".m4a", ".m4b", ".mka", ".weba", ".ogg", ".oga", ".opus", ".wma"}
+_AUDIO_CONTAINER_EXTS = {".m4a", ".m4b", ".mka", ".weba", ".ogg", ".oga", ".opus", ".wma", ".ra"}
 _VIDEO_CONTAINER_EXTS = {".ogv"}
 
 # Explicit MIME types first: mimetypes' tables differ between machines and Python versions, and a
@@ -41,7 +42,9 @@ _MEDIA_TYPES = {
     ".avi": "video/x-msvideo", ".flv": "video/x-flv", ".f4v": "video/mp4", ".ts": "video/mp2t",
     ".m2ts": "video/mp2t", ".mts": "video/mp2t", ".mov": "video/quicktime", ".mpg": "video/mpeg",
     ".mpeg": "video/mpeg", ".vob": "video/mpeg", ".wmv": "video/x-ms-wmv", ".3gp": "video/3gpp",
-    ".ogv": "video/ogg",
+    ".ogv": "video/ogg", ".rm": "application/vnd.rn-realmedia",
+    ".rmvb": "application/vnd.rn-realmedia-vbr", ".ra": "audio/x-pn-realaudio",
+    ".swf": "application/x-shockwave-flash", ".asf": "video/x-ms-asf",
     ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".m4b": "audio/mp4", ".aac": "audio/aac",
     ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/opus", ".wav": "audio/wav",
     ".flac": "audio/flac", ".wma": "audio/x-ms-wma", ".amr": "audio/amr", ".mka": "audio/x-matroska",
@@ -133,8 +136,10 @@ def _magic_kind(head: bytes, ext: str, path: Path) -> str | None:
         return container(VIDEO)
     if head.startswith(b"\x1a\x45\xdf\xa3"):  # EBML: Matroska / WebM
         return container(VIDEO)
-    if head[:4] == b"RIFF":
-        return {b"AVI ": VIDEO, b"WAVE": AUDIO}.get(head[8:12])
+    if head[:4] == b"RIFF":  # CDXA: a VCD's AVSEQ01.DAT (MPEG-1 in CD-XA sectors)
+        return {b"AVI ": VIDEO, b"WAVE": AUDIO, b"CDXA": VIDEO}.get(head[8:12])
+    if head.startswith(b".RMF"):  # RealMedia: .rm / .rmvb video, .ra audio
+        return container(VIDEO)
     if head.startswith(b"FLV\x01"):
         return VIDEO
     if head.startswith(b"\x00\x00\x01\xba") or head.startswith(b"\x00\x00\x01\xb3"):

@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from teachpoint.errors import PublishError, RepositoryError, UsageError
 from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import FileRef, Position, Resource
 from teachpoint.repo import keys
-from teachpoint.publish import media
+from teachpoint.publish import media, row_files
 from teachpoint.publish.catalogue_csv import CsvRow, read_catalogue_csv
 from teachpoint.repo.format import REPO_ID_RE, ROOT_NAME, blob_path
 from teachpoint.repo.node_reader import NodeReader
@@ -134,20 +134,23 @@ def _check_rows(src_dir, rows: list[CsvRow], old: dict, scratch: Path, progress)
     """Resolve and inspect every file the CSV names; return resources, blob sources, problems."""
     resources, sources, problems = [], {}, []
     lesson_counts: dict = {}
+    pdfs = row_files.OfficePdfs(scratch)
     for row in rows:
         where = f"{CSV_NAME}:{row.line}"
         files: list[FileRef] = []
         main = _resolve(src_dir, row.file, where, "file", problems)
         if main is None:
             continue
-        kind = row.kind or media.sniff_kind(main)
-        previous = old.get(row.id)
+        kind = row.kind or media.content_kind(main)
         main_ref = _file_ref(main, "main", sources)
         files.append(main_ref)
+        previous = old.get(row.id)
+        # Same bytes published as the same kind: what was checked and made then still holds.
+        same = previous if previous and previous.main and previous.main.sha256 == main_ref.sha256 \
+            and previous.kind == kind else None
         duration = None
-        unchanged = previous and previous.main and previous.main.sha256 == main_ref.sha256
-        if unchanged:
-            duration = previous.duration  # checked when it was first published
+        if same:
+            duration = same.duration
         else:
             problem = media.looks_like_media(main, kind)
             if problem:
@@ -158,10 +161,16 @@ def _check_rows(src_dir, rows: list[CsvRow], old: dict, scratch: Path, progress)
         for sub in row.subtitles:
             path = _resolve(src_dir, sub, where, "subtitles", problems)
             if path:
-                files.append(_file_ref(path, "subtitle", sources, media.subtitle_language(path)))
-        thumb = _thumbnail(src_dir, row, kind, main, main_ref, previous, scratch, where, problems)
+                ref = row_files.subtitle_ref(path, sub, scratch, where, problems)
+                if ref:
+                    files.append(_file_ref(ref, "subtitle", sources, media.subtitle_language(path),
+                                           name=path.name))
+        thumb = _thumbnail(src_dir, row, kind, main, main_ref, same, scratch, where, problems)
         if thumb:
             files.append(_file_ref(thumb, "thumbnail", sources) if isinstance(thumb, Path) else thumb)
+        pdf = pdfs.reuse_or_add(kind, main, main_ref, same, len(resources), where)
+        if pdf:
+            files.append(pdf)  # the same document as last time: its PDF too
         key = (row.grade, row.subject, row.edition, row.volume, row.unit, row.lesson)
         lesson_counts[key] = lesson_counts.get(key, 0) + 1
         resources.append(Resource(
@@ -171,19 +180,23 @@ def _check_rows(src_dir, rows: list[CsvRow], old: dict, scratch: Path, progress)
             duration=duration, sort_key=lesson_counts[key] - 1))
         if len(resources) % 1000 == 0:
             progress(f"checked {len(resources)} of {len(rows)} rows")
+    if pdfs.wanted:
+        progress(f"converting {len(pdfs.wanted)} office document(s) to PDF with LibreOffice")
+    for index, pdf_path in pdfs.convert(problems):
+        res = resources[index]
+        resources[index] = replace(res, files=res.files + (_file_ref(pdf_path, "attachment", sources),))
     return resources, sources, problems
 
 
-def _thumbnail(src_dir, row, kind, main, main_ref, previous, scratch, where, problems):
+def _thumbnail(src_dir, row, kind, main, main_ref, same, scratch, where, problems):
     """The row's thumbnail: given, reused from the previous version, or made from the video."""
     if row.thumbnail:
         return _resolve(src_dir, row.thumbnail, where, "thumbnail", problems)
     if kind != "video":
         return None
-    if previous and previous.main and previous.main.sha256 == main_ref.sha256:
-        old = next((f for f in previous.files if f.role == "thumbnail"), None)
-        if old:
-            return old  # same video as last time: keep its thumbnail (no new blob)
+    old = next((f for f in same.files if f.role == "thumbnail"), None) if same else None
+    if old:
+        return old  # same video as last time: keep its thumbnail (no new blob)
     out = scratch / f"{main_ref.sha256}.jpg"
     try:
         media.make_thumbnail(main, out)
@@ -214,11 +227,13 @@ def _resolve(src_dir: Path, rel: str, where: str, column: str, problems: list) -
     return real
 
 
-def _file_ref(path: Path, role: str, sources: dict, language: str = "") -> FileRef:
+def _file_ref(path: Path, role: str, sources: dict, language: str = "", name: str = "") -> FileRef:
+    """A file entry for ``path`` (its blob to be written); ``name`` overrides the shown name."""
     sha, size = _hash_file(path)
     sources.setdefault(sha, path)
-    return FileRef(role=role, sha256=sha, size=size, media_type=media.media_type_for(path),
-                   language=language, name=path.name[:255])
+    name = name or path.name
+    return FileRef(role=role, sha256=sha, size=size, media_type=media.media_type_for(name),
+                   language=language, name=name[:255])
 
 
 def _hash_file(path: Path) -> tuple[str, int]:

@@ -1,108 +1,59 @@
-"""PDFs and pictures inside the app; other files (slides, Word…) in the PC's own program.
+"""PDFs and pictures inside the app; office documents as the PDF published with them; other files
+(and office documents published without a PDF) in the PC's own program.
 
 :class:`DocumentView` is a page like the player's: a dark bar with "← Back", the title, page
-buttons and a zoom choice, then the document. PDFs use QtPdf (QPdfDocument + QPdfView, one page
-at a time, fitted to the width or the whole page); pictures are drawn scaled to fit. A file that
-will not open (damaged PDF, garbage picture) gives a plain message, never a crash.
+buttons, a zoom choice, 打印 (print) and 全屏 (full screen, for the projector: F5 or F11, Esc
+leaves), then the document. PDFs use QtPdf (QPdfDocument + QPdfView, one page at a time, fitted to
+the width or the whole page); pictures are drawn scaled to fit. A file that will not open
+(damaged PDF, garbage picture), Flash, or a file no program on the PC takes gives one plain
+sentence, never a crash and never a claim that it opened.
 
-Stored files carry no extension (the store names them by hash), so what a file is comes from
-its first bytes (:func:`sniff`). Reading and decoding run in the :class:`TaskManager`; a file for
-another program is first copied, under its original name, to a temporary folder (the program
-knows the file by its extension, and must not change the stored copy).
+Which file to show and the worker-side reading live in :mod:`teachpoint.ui.document_files`;
+printing in :mod:`teachpoint.ui.document_print`. Reading and decoding run in the
+:class:`TaskManager`.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QRect, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from teachpoint.ui.document_files import (  # noqa: F401 - re-exported for callers and tests
+    EXTERNAL, FLASH, IMAGE, OPEN_FOLDER, PDF, Prepared, external_copy, is_media, prepare, read_image,
+    shown_file, sniff)
+from teachpoint.ui.document_print import print_pdf
+from teachpoint.ui.player.screens import FullScreenPlacer
 from teachpoint.ui.queries import LessonInfo
 from teachpoint.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_KINDS = ("document", "image", "slides", "other")  # resource kinds shown here, not played
-PDF, IMAGE, EXTERNAL = "pdf", "image", "external"
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
-OPEN_FOLDER = "teachpoint-open"
 
 
 def opens_in_document_view(info: LessonInfo) -> bool:
-    """True for lessons the main window should hand to :class:`DocumentView` (not the player)."""
+    """True for lessons the main window should hand to :class:`DocumentView` (not the player).
+
+    A lesson published as ``other`` before the publisher looked at content (an RMVB, a VCD
+    ``.DAT``) goes to the player when its first bytes say it is video or sound.
+    """
+    if info.kind == "other" and info.main_path is not None and is_media(info.main_path):
+        return False
     return info.kind in DOCUMENT_KINDS
 
 
-def sniff(path: Path, kind_hint: str = "") -> str:
-    """:data:`PDF`, :data:`IMAGE` or :data:`EXTERNAL`, from the file's first bytes.
-
-    A lesson of kind ``image`` is treated as a picture whatever its bytes (so a damaged picture
-    gives the "cannot open" message rather than being handed to another program).
-    """
-    with open(path, "rb") as f:
-        head = f.read(16)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if kind_hint == "image" or head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
-        return IMAGE
-    if Path(path).suffix.lower() == ".pdf":
-        return PDF  # a damaged PDF: QtPdf says so
-    return EXTERNAL
-
-
 def open_externally(path: Path | str) -> bool:
-    """Open ``path`` with the PC's program for that kind of file; False if none would take it."""
+    """Open ``path`` with the PC's program through Qt (GUI thread); False if none would take it."""
     ok = QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     log.info("opened %s with the system's program: %s", path, ok)
     return bool(ok)
-
-
-def external_copy(source: Path, name: str, folder: Path | None = None) -> Path:
-    """A copy of ``source`` named ``name`` (its original file name) in a temporary folder."""
-    safe = Path(name).name or source.name
-    target_dir = (folder or Path(tempfile.gettempdir()) / OPEN_FOLDER) / source.name[:16]
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / safe
-    if not target.exists() or target.stat().st_size != source.stat().st_size:
-        shutil.copyfile(source, target)
-    return target
-
-
-def read_image(path: Path) -> QImage:
-    """Decode a picture (turned the way the camera says); raises ValueError if it cannot."""
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    image = reader.read()
-    if image.isNull():
-        raise ValueError(f"not a picture Qt can read: {reader.errorString()}")
-    return image
-
-
-@dataclass
-class Prepared:
-    """What a worker found out about a file, for the GUI thread to show."""
-
-    kind: str
-    path: Path
-    image: QImage | None = None
-
-
-def prepare(path: Path, kind_hint: str = "", original_name: str = "") -> Prepared:
-    """Worker side: decide how to show ``path``; decode a picture; copy a file for another program."""
-    kind = sniff(path, kind_hint)
-    if kind == IMAGE:
-        return Prepared(IMAGE, path, read_image(path))
-    if kind == EXTERNAL:
-        return Prepared(EXTERNAL, external_copy(path, original_name or path.name))
-    return Prepared(PDF, path)
 
 
 class ImageCanvas(QWidget):
@@ -165,14 +116,21 @@ class DocumentView(QWidget):
         self.fit_button = QPushButton()
         self.fit_button.setCheckable(True)
         self.open_again = QPushButton()
+        self.print_button = QPushButton()
+        self.fullscreen_button = QPushButton()
+        self.fullscreen_button.setCheckable(True)
+        self._placer = FullScreenPlacer()
+        self._fit_before = False  # the zoom choice before full screen, given back after it
         hl = QHBoxLayout(bar)
         hl.setContentsMargins(12, 8, 12, 8)
         hl.addWidget(self.back_button)
         hl.addSpacing(12)
         hl.addWidget(self.title, 1)
-        for w in (self.prev_button, self.page_label, self.next_button, self.fit_button, self.open_again):
+        for w in (self.prev_button, self.page_label, self.next_button, self.fit_button, self.print_button,
+                  self.fullscreen_button, self.open_again):
             hl.addWidget(w)
-        for b in (self.back_button, self.prev_button, self.next_button, self.fit_button, self.open_again):
+        for b in (self.back_button, self.prev_button, self.next_button, self.fit_button, self.open_again,
+                  self.print_button, self.fullscreen_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setCursor(Qt.CursorShape.PointingHandCursor)
 
@@ -205,11 +163,16 @@ class DocumentView(QWidget):
         self.next_button.clicked.connect(lambda: self.turn_page(1))
         self.fit_button.toggled.connect(self._fit_toggled)
         self.open_again.clicked.connect(lambda: self._open_external_again())
+        self.print_button.clicked.connect(lambda: self.ask_to_print())
+        self.fullscreen_button.clicked.connect(lambda on: self.set_fullscreen(on))
         self.pdf_view.pageNavigator().currentPageChanged.connect(lambda _p: self._update_bar())
         for key, slot in ((Qt.Key.Key_PageDown, lambda: self.turn_page(1)),
                           (Qt.Key.Key_PageUp, lambda: self.turn_page(-1)),
                           (Qt.Key.Key_Right, lambda: self.turn_page(1)),
-                          (Qt.Key.Key_Left, lambda: self.turn_page(-1))):
+                          (Qt.Key.Key_Left, lambda: self.turn_page(-1)),
+                          (Qt.Key.Key_F5, lambda: self.set_fullscreen(not self.is_fullscreen())),
+                          (Qt.Key.Key_F11, lambda: self.set_fullscreen(not self.is_fullscreen())),
+                          (Qt.Key.Key_Escape, lambda: self.set_fullscreen(False))):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -226,6 +189,10 @@ class DocumentView(QWidget):
         self.fit_button.setToolTip(self.tr("Show the whole page, or fit the page to the width"))
         self.open_again.setText(self.tr("Open again"))
         self.open_again.setToolTip(self.tr("Open the file again in the computer's own program"))
+        self.print_button.setText(self.tr("Print"))
+        self.print_button.setToolTip(self.tr("Print this document (for example a worksheet)"))
+        self._update_fullscreen_text()
+        self.fullscreen_button.setToolTip(self.tr("Show the page on the whole screen (F5 or F11; Esc leaves)"))
         self._update_bar()
 
     # ---- opening ----------------------------------------------------------------------------
@@ -237,14 +204,12 @@ class DocumentView(QWidget):
             self._show_message(self.tr("This lesson's file is not on this computer yet, or it is "
                                        "damaged. Please download it again."), "not in the store")
             return
-        catalogue = ws.catalogue
 
-        def original_name() -> str:
-            with catalogue.write_lock:
-                res = catalogue.resource(info.resource_id)
-            return res.main.name if res is not None and res.main is not None else ""
+        def work() -> Prepared:
+            path, name = shown_file(ws, info)  # an office document: the PDF published with it
+            return prepare(path, info.kind, name)
 
-        self._start(lambda: prepare(info.main_path, info.kind, original_name()))
+        self._start(work)
 
     def open_file(self, path: Path, title: str = "") -> None:
         """Show any file (no catalogue): by its first bytes."""
@@ -274,14 +239,24 @@ class DocumentView(QWidget):
             self._shown(IMAGE)
         elif prepared.kind == PDF:
             self._show_pdf(prepared.path)
+        elif prepared.kind == FLASH:
+            self._show_message(self.tr("This is Flash courseware. Flash has been switched off "
+                                       "everywhere since 2021, so no program on this computer can "
+                                       "play it; please ask the IT teacher for this lesson as a "
+                                       "video."), "Flash (.swf) is not played")
         else:
+            self._show_external(prepared)
+
+    def _show_external(self, prepared: Prepared) -> None:
+        """Say honestly whether the PC's program took the file (xdg-open's answer, else Qt's)."""
+        opened = prepared.opened if prepared.opened is not None else open_externally(prepared.path)
+        if opened:
             self.external_path = prepared.path
-            if open_externally(prepared.path):
-                self._show_message(self.tr("“{name}” has been opened in another program on this "
-                                           "computer.").format(name=prepared.path.name), "", EXTERNAL)
-            else:
-                self._show_message(self.tr("This computer has no program that can open "
-                                           "“{name}”.").format(name=prepared.path.name), "no program")
+            self._show_message(self.tr("“{name}” has been opened in another program on this "
+                                       "computer.").format(name=prepared.path.name), "", EXTERNAL)
+        else:
+            self._show_message(self.tr("This computer has no program that can open "
+                                       "“{name}”.").format(name=prepared.path.name), "no program")
 
     def _failed(self, request: int, exc) -> None:
         if request == self._request:
@@ -329,6 +304,7 @@ class DocumentView(QWidget):
             self._task = None
         self._clear()
         self.state = ""
+        self.set_fullscreen(False)
         if emit:
             self.closed.emit()
 
@@ -349,10 +325,48 @@ class DocumentView(QWidget):
     def _fit_toggled(self, whole_page: bool) -> None:
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitInView if whole_page else QPdfView.ZoomMode.FitToWidth)
 
+    # ---- printing and full screen -------------------------------------------------------------
+
+    def ask_to_print(self) -> None:
+        """Qt's print dialog for the PDF on screen; prints the pages the teacher chose."""
+        if self.state != PDF:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.title.text())
+        dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.pdf.pageCount())
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Print the PDF on screen to ``printer``; returns the number of pages printed."""
+        return print_pdf(self.pdf, printer) if self.state == PDF else 0
+
+    def is_fullscreen(self) -> bool:
+        return self.window().isFullScreen()
+
+    def set_fullscreen(self, on: bool) -> None:
+        """The document on the whole screen (the projector) or back in the window."""
+        window = self.window()
+        if on and not window.isFullScreen() and self.state in (PDF, IMAGE):
+            self._fit_before = self.fit_button.isChecked()
+            self.fit_button.setChecked(True)  # a whole slide or page on the projector
+            self._placer.enter(window, None)
+        elif not on and window.isFullScreen():
+            self._placer.leave(window)
+            self.fit_button.setChecked(self._fit_before)
+        self.fullscreen_button.setChecked(window.isFullScreen())
+        self._update_fullscreen_text()
+
+    def _update_fullscreen_text(self) -> None:
+        self.fullscreen_button.setText(self.tr("Leave full screen") if self.fullscreen_button.isChecked()
+                                       else self.tr("Full screen"))
+
     def _update_bar(self) -> None:
         is_pdf = self.state == PDF
-        for w in (self.prev_button, self.page_label, self.next_button, self.fit_button):
+        for w in (self.prev_button, self.page_label, self.next_button, self.fit_button, self.print_button):
             w.setVisible(is_pdf)
+        self.fullscreen_button.setVisible(self.state in (PDF, IMAGE))
         self.open_again.setVisible(self.state == EXTERNAL)
         if is_pdf:
             count = self.pdf.pageCount()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from teachpoint.library.model import STATE_DAMAGED, STATE_NOT_DOWNLOADED
-from teachpoint.ui.document_view import DOCUMENT_KINDS
+from teachpoint.ui.document_view import DOCUMENT_KINDS, opens_in_document_view
 from teachpoint.ui.formatting import format_clock, format_duration
 from teachpoint.ui.queries import LessonInfo
 from teachpoint.ui.widgets import make_label
@@ -113,8 +113,8 @@ class LessonPanel(QWidget):
             w.show()
         for w in (self.progress, self.warning, self.description):
             w.setVisible(bool(w.text()))
-        self.play_button.setText(self.tr("▶  Play") if info.kind in PLAYABLE_KINDS
-                                 else self.tr("Open"))
+        self.play_button.setText(self.tr("Open") if opens_in_document_view(info)
+                                 else self.tr("▶  Play"))  # an old RMVB listed as "other" plays
         self.play_button.setEnabled(self.can_play(info))
         missing = info.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
         self.download_button.setVisible(missing)

@@ -27,6 +27,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from teachpoint.library.subtitles import playable_subtitle
 from teachpoint.ui.player.base import (
     ENDED,
     ERROR,
@@ -217,7 +218,10 @@ class VlcPlayer(Player):
         self._watchdog.stop()
         self._path = str(path)
         self._streams, self._last_position = 0, 0
-        self._subtitle_files = [Path(p) for p in subtitles or []]
+        # GBK/UTF-16 subtitles become a cached UTF-8 copy: libvlc reads UTF-8 only
+        self._subtitle_files = [playable_subtitle(Path(p)) for p in subtitles or []]
+        if self.renderer is not None:
+            self.renderer.source = str(path)  # vmem squares the pixels of this file
         media = self._instance.media_new_path(str(path))
         for i, sub in enumerate(self._subtitle_files):
             # first = preferred; libvlc probes the content, a file extension is not needed

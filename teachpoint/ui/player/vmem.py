@@ -5,6 +5,10 @@ window embedding without a display makes VLC crash (DESIGN §6). The four ctypes
 libvlc's video thread; they must stay referenced for as long as the player exists, or libvlc
 calls freed memory. At most one "frame ready" notification is queued at a time, and the GUI
 always takes the newest frame, so a slow GUI drops frames instead of piling them up.
+
+vmem is told the stored size only (720×576 for a 4:3 PAL picture), not the pixels' shape, so
+the format callback asks ffprobe for the sample aspect ratio of :attr:`VmemRenderer.source` and
+has libvlc scale the frames to square pixels (768×576).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import threading
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QImage
+
+from teachpoint.publish.media import MediaError, probe
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +56,8 @@ class VmemRenderer(QObject):
         self._latest: QImage | None = None
         self._notified = False
         self.frames = 0  # frames libvlc displayed (for diagnostics and tests)
+        self.source = ""  # the file being played: its pixel shape is asked of ffprobe
+        self._shape: tuple[str, tuple[int, int]] = ("", (1, 1))  # (source, sample aspect) cache
         # Keep references: libvlc holds only raw function pointers to these.
         self._callbacks = (FormatCb(self._format), CleanupCb(self._cleanup), LockCb(self._lock_cb),
                            UnlockCb(self._unlock_cb), DisplayCb(self._display))
@@ -75,6 +83,7 @@ class VmemRenderer(QObject):
             w, h = int(width[0]), int(height[0])
             if w <= 0 or h <= 0:
                 return 0
+            w = self._square_width(w)
             if w > MAX_WIDTH:
                 h, w = max(1, h * MAX_WIDTH // w), MAX_WIDTH
             ctypes.memmove(chroma, CHROMA, 4)
@@ -90,6 +99,18 @@ class VmemRenderer(QObject):
         except Exception:  # never let an exception cross into C
             log.exception("vmem format callback failed")
             return 0
+
+    def _square_width(self, width: int) -> int:
+        """The width that makes the source's pixels square (libvlc scales to it)."""
+        source = self.source
+        if self._shape[0] != source:
+            try:
+                self._shape = (source, probe(source).sample_aspect if source else (1, 1))
+            except MediaError as exc:
+                log.debug("no pixel shape for %s: %s", source, exc)
+                self._shape = (source, (1, 1))
+        num, den = self._shape[1]
+        return max(1, round(width * num / den))
 
     def _cleanup(self, _opaque) -> None:
         with self._lock:
