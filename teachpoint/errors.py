@@ -73,6 +73,34 @@ class SourceUnreachable(RepositoryError):
     """Nothing could be received from a source (offline, outage, server down)."""
 
 
+class MissingFromSource(RepositoryError):
+    """The source answered that a file is not there (HTTP 404/410, no such file)."""
+
+
+class OversizeResponse(RepositoryError):
+    """A source sent (or declared) more bytes than the file may have: a size lie."""
+
+
+class UnexpectedResponse(RepositoryError):
+    """A server answered with a status that means neither the file nor "try again" (e.g. 403)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class SourceBusy(SourceUnreachable):
+    """A server kept answering "busy" (429/503/5xx, ``Retry-After``) until the retries ran out."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SourceStalled(SourceUnreachable):
+    """A server stopped sending in the middle of an answer (a half-dead connection)."""
+
+
 class SignatureError(RepositoryError):
     """Metadata is not signed by a trusted key, or the signature does not verify."""
 

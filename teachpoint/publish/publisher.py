@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from teachpoint.errors import PublishError, RepositoryError, UsageError
-from teachpoint.fsutil import atomic_write
+from teachpoint.fsutil import atomic_write, make_dirs, set_mode
 from teachpoint.library.model import FileRef, Position, Resource
 from teachpoint.repo import keys
 from teachpoint.publish import media
@@ -241,9 +241,10 @@ def _write_blobs(out_dir: Path, sources: dict, report: PublishReport, written: l
         target = out_dir / blob_path(sha)
         if target.exists() and target.stat().st_size == path.stat().st_size:
             continue  # immutable and named by hash: already there
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(target.parent)  # 0755 and files 0644 whatever the umask: a web server reads them
         tmp = target.with_name(target.name + ".tmp")
         shutil.copyfile(path, tmp)
+        set_mode(tmp)
         written.append(target)
         os.replace(tmp, target)
         report.new_blobs += 1

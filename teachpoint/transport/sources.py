@@ -14,8 +14,9 @@ from pathlib import Path
 
 import requests
 
-from teachpoint import __version__
-from teachpoint.errors import RepositoryError, SourceUnreachable, StoreError, UnsafePath
+from teachpoint.errors import (
+    MissingFromSource, RepositoryError, SourceUnreachable, StoreError, UnsafePath)
+from teachpoint.transport import http_get
 from teachpoint.repo.format import (
     MAX_ROOT_BYTES, REPO_ID_RE, ROOT_NAME, blob_path, meta_path)
 
@@ -107,30 +108,21 @@ class HttpSource:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._given if self._given is not None and threading.current_thread() is \
-                threading.main_thread() else requests.Session()
-            session.headers.update({"User-Agent": f"TeachPoint/{__version__}",
-                                    "Accept-Encoding": "identity"})
+                threading.main_thread() else http_get.new_session()
+            session.headers.update(http_get.SESSION_HEADERS)
             self._local.session = session
         return session
 
     def _get(self, rel: str, limit: int) -> bytes:
+        """A whole metadata file, raw, retried (:func:`http_get.fetch_bytes`); the root and the
+        collection index, which change in place, are asked for past every cache."""
+        url, headers = self.base + rel, None
+        if rel in (ROOT_NAME, COLLECTION_NAME):
+            url, headers = http_get.fresh(url)
         try:
-            with self.session.get(self.base + rel, stream=True, timeout=HTTP_TIMEOUT) as resp:
-                if resp.status_code == 404:
-                    raise RepositoryError(f"{self.base} has no {rel} (not a TeachPoint repository?)")
-                if resp.status_code != 200:
-                    raise RepositoryError(f"{self.base}{rel}: HTTP {resp.status_code}")
-                declared = resp.headers.get("Content-Length")
-                if declared and declared.isdigit() and int(declared) > limit:
-                    raise RepositoryError(f"{rel} is larger than the {limit} bytes it may be")
-                data = bytearray()
-                for chunk in resp.iter_content(1 << 16):
-                    data += chunk
-                    if len(data) > limit:
-                        raise RepositoryError(f"{rel} is larger than the {limit} bytes it may be")
-                return bytes(data)
-        except requests.RequestException as exc:
-            raise SourceUnreachable(f"cannot reach {self.base}: {exc.__class__.__name__}") from exc
+            return http_get.fetch_bytes(self.session, url, limit, headers=headers)
+        except MissingFromSource as exc:
+            raise MissingFromSource(f"{self.base} has no {rel} (not a TeachPoint repository?)") from exc
 
     prefetched_root: bytes | None = None
 
@@ -142,20 +134,9 @@ class HttpSource:
         return self._get(meta_path(sha256), size)
 
     def iter_blob(self, sha256: str, size: int, chunk: int = 1 << 20):
-        """The blob's bytes in chunks, never more than ``size`` + 1 in all (to spot size lies)."""
-        rel = blob_path(sha256)
-        try:
-            with self.session.get(self.base + rel, stream=True, timeout=HTTP_TIMEOUT) as resp:
-                if resp.status_code != 200:
-                    raise RepositoryError(f"blob {sha256[:12]}…: HTTP {resp.status_code}")
-                left = size + 1
-                for data in resp.iter_content(chunk):
-                    yield data[:left]
-                    left -= len(data)
-                    if left <= 0:
-                        return
-        except requests.RequestException as exc:
-            raise RepositoryError(f"blob {sha256[:12]}…: {exc.__class__.__name__}") from exc
+        """The blob's bytes in chunks, raw, never more than ``size`` + 1 in all (to spot size lies)."""
+        with http_get.open_ok(self.session, self.base + blob_path(sha256)) as resp:
+            yield from http_get.read_raw(resp, size + 1, chunk)
 
 
 def open_source(location: str):
