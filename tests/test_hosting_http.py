@@ -9,6 +9,7 @@ over an installed version 1, and the lessons already installed still play.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -113,10 +114,10 @@ class QuirkyServer:
             return ["Range" in hdrs for p, hdrs in self.requests if path_part in p]
 
 
-@pytest.fixture
-def versions(tmp_path, source_dir, publisher_key):
-    """(v1, v2) of the repository; v2 adds one lesson (video + thumbnail)."""
-    return make_versions(tmp_path / "versions", source_dir, publisher_key)
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory, source_dir, publisher_key):
+    """(v1, v2) of the repository; v2 adds one lesson (video + thumbnail). Read-only."""
+    return make_versions(tmp_path_factory.mktemp("versions"), source_dir, publisher_key)
 
 
 @pytest.fixture
@@ -202,10 +203,7 @@ def test_a_stalled_metadata_body_is_a_typed_error(versions):
         assert time.monotonic() - t0 < QUICK.budget_s + QUICK.attempts * (QUICK.stall_s + 1)
 
 
-def test_missing_and_forbidden_are_typed_and_not_retried(versions, tmp_path):
-    (versions[1] / "secret.json").write_text("{}")
-    (versions[1] / "secret.json").chmod(0o000)
-
+def test_missing_and_forbidden_are_typed_and_not_retried(versions):
     class Forbidding(QuirkyServer):
         def handle(self, h):
             with self.lock:
@@ -219,3 +217,14 @@ def test_missing_and_forbidden_are_typed_and_not_retried(versions, tmp_path):
         with pytest.raises(UnexpectedResponse) as err:
             http_get.fetch_bytes(session, srv.url + "/secret.json", 100, policy=QUICK)
         assert err.value.status == 403 and len(srv.requests) == 2
+
+
+def test_nothing_listening_is_offline_at_once(caplog):
+    from teachpoint.errors import SourceUnreachable
+    from teachpoint.testing.daemon import free_port
+    caplog.set_level(logging.DEBUG, logger="teachpoint.transport.http_get")
+    url = f"http://127.0.0.1:{free_port()}/root.json"
+    with pytest.raises(SourceUnreachable) as err:
+        http_get.fetch_bytes(http_get.new_session(), url, 100)  # the default policy
+    assert not isinstance(err.value, (SourceBusy, SourceStalled))
+    assert not caplog.records, "no retry against a closed port: the engine's next round retries"

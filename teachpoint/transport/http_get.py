@@ -10,7 +10,9 @@ whole round (issue 12). Here:
 * :func:`fetch_bytes` GETs a whole file of at most ``limit`` bytes. Connection errors, stalls
   (no byte for ``stall_s``), 408/429/5xx are retried with exponential backoff and jitter, or after
   ``Retry-After`` when the server says; bounded by ``attempts`` and by ``budget_s`` (a wait that
-  would end past the budget is not started). 404/410 and other statuses are not retried.
+  would end past the budget is not started). 404/410 and other statuses are not retried, nor is
+  a connection that cannot be made at all (refused, no route): that source is offline for this
+  round, and the engine's rounds retry it.
 * :func:`open_ok` gives the 200 response of a GET (same retries) to stream from;
   :func:`read_raw` reads its body *raw*: whatever ``Content-Encoding`` a server or bucket claims
   (``.gz`` files are often labelled gzip), the bytes on the wire are the file; the pinned size
@@ -54,8 +56,8 @@ TIMEOUTS = (requests.Timeout, urllib3.exceptions.TimeoutError, socket.timeout)
 class RetryPolicy:
     """How hard one fetch tries; every loop is bounded in count and in time."""
 
-    attempts: int = 6  # requests at most
-    budget_s: float = 60.0  # no wait starts that would end later than this after the first request
+    attempts: int = 5  # requests at most
+    budget_s: float = 30.0  # no wait starts that would end later than this after the first request
     connect_s: float = 10.0
     stall_s: float = 30.0  # longest gap between two bytes
     backoff_s: float = 0.5  # first wait; doubles each time, with jitter
@@ -99,7 +101,10 @@ def fetch_bytes(session, url: str, limit: int, *, headers: dict | None = None,
             declared = resp.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise OversizeResponse(f"{_name(url)} is larger than the {limit} bytes it may be")
-            data = b"".join(read_raw(resp, limit + 1, deadline=_body_deadline(policy, limit)))
+            try:
+                data = b"".join(read_raw(resp, limit + 1, deadline=_body_deadline(policy, limit)))
+            except SourceUnreachable as exc:  # the body broke off or stalled: worth another try
+                raise _Retry(exc) from exc
         if len(data) > limit:
             raise OversizeResponse(f"{_name(url)} is larger than the {limit} bytes it may be")
         return data
@@ -151,13 +156,23 @@ def _request(session, url: str, headers: dict | None, policy: RetryPolicy):
     except TIMEOUTS as exc:
         raise _Retry(SourceStalled(f"{_origin(url)} does not answer ({type(exc).__name__})")) from exc
     except NET_ERRORS as exc:
-        raise _Retry(SourceUnreachable(f"cannot reach {_origin(url)}: {type(exc).__name__}")) from exc
+        error = SourceUnreachable(f"cannot reach {_origin(url)}: {type(exc).__name__}")
+        if _no_connection(exc):
+            raise error from exc  # nothing listens / no route: offline now, the next round retries
+        raise _Retry(error) from exc
     try:
         _check_status(resp, url)
     except BaseException:
         resp.close()
         raise
     return resp
+
+
+def _no_connection(exc: BaseException) -> bool:
+    """True if no connection could be made at all (refused, no route), as opposed to a timeout
+    or a connection that broke."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def _check_status(resp, url: str) -> None:
@@ -178,8 +193,6 @@ def _with_retries(attempt_fn, url: str, policy: RetryPolicy):
     for attempt in range(1, policy.attempts + 1):
         try:
             return attempt_fn()
-        except (SourceStalled, SourceUnreachable) as exc:  # from read_raw: the body broke off
-            retry = _Retry(exc)
         except _Retry as exc:
             retry = exc
         wait = retry.wait if retry.wait is not None else policy.backoff(attempt)
