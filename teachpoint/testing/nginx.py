@@ -120,10 +120,9 @@ class NginxServer(ServerProcess):
         assert self.prefix is not None
         return self.prefix / "error.log"
 
-    def command(self) -> list[str]:
+    def _write_conf(self) -> Path:
+        """Write nginx.conf into the prefix (benchmarks override this to log more)."""
         assert self.prefix is not None
-        if self.account is not None:
-            allow_traverse(self.root)
         user = f"user {self.account.pw_name};" if self.account is not None else ""
         label = (f'location ~ "{self.label_encoding}" {{ add_header Content-Encoding gzip; }}'
                  if self.label_encoding else "")
@@ -131,6 +130,12 @@ class NginxServer(ServerProcess):
         conf.write_text(CONF_TEMPLATE.format(
             prefix=self.prefix, port=self.port, root=self.root, log_level=self.log_level, user=user,
             label=label, max_ranges="" if self.ranges else "max_ranges 0;"), encoding="utf-8")
+        return conf
+
+    def command(self) -> list[str]:
+        if self.account is not None:
+            allow_traverse(self.root)
+        conf = self._write_conf()
         return [self.binary, "-c", str(conf), "-p", str(self.prefix), "-e", str(self.error_log)]
 
     def log_text(self) -> str:
