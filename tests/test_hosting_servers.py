@@ -9,6 +9,7 @@ Publishing and exporting happen under ``umask 077``: what they write must still 
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import stat
 from pathlib import Path
@@ -82,9 +83,8 @@ def modes(folder: Path) -> tuple[set[int], set[int]]:
 
 
 def worker_users(server) -> set[str]:
-    """Accounts of the server's processes other than the one we started (its workers), or of it."""
-    import pwd
-    pgid = server._proc.pid
+    """Accounts that the server's processes (its process group) run as."""
+    pgid = server.pid
     users = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -162,6 +162,8 @@ def test_republish_is_seen_through_a_cache_that_ignores_no_cache(www, workspace,
         for name in ("no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("http_proxy", squid.url)
+        if os.geteuid() == 0:
+            assert worker_users(squid) == {"proxy"}, "squid runs as Debian's proxy account"
         root_url = srv.url + "/county/root.json"
         assert sync(workspace, srv.url + "/county/").outcome == eng.UPDATED
         assert accepted_version(workspace) == 1

@@ -442,9 +442,10 @@ def test_slow_header_client_is_cut_off_by_the_request_deadline(server_ws):
             sock.close()
         assert closed and sent < len(request), "cut off before the request was complete"
         assert raw_get(p, "/teachpoint.json")[0] == 200
+    assert_installed_lessons_play(server_ws, 3)
 
 
-def test_http_10_closes_at_once_and_keep_alive_is_said_back(peer):
+def test_http_10_closes_at_once_and_keep_alive_is_said_back(peer, server_ws):
     with connect_from(peer, timeout=5) as sock:  # a 20 s wait would be a socket.timeout here
         sock.sendall(b"GET /teachpoint.json HTTP/1.0\r\n\r\n")
         answer = read_until_closed(sock)
@@ -459,6 +460,7 @@ def test_http_10_closes_at_once_and_keep_alive_is_said_back(peer):
     with connect_from(peer, timeout=5) as sock:
         sock.sendall(b"GET /teachpoint.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         assert b"Connection: close" in read_until_closed(sock)
+    assert_installed_lessons_play(server_ws, 3)
 
 
 def test_per_address_cap_and_refusals_logged_sparingly(server_ws, caplog):
@@ -481,6 +483,7 @@ def test_per_address_cap_and_refusals_logged_sparingly(server_ws, caplog):
     said = [r for r in caplog.records if r.levelno >= logging.INFO and "refusing" in r.getMessage()]
     assert len(said) == 1 and "127.0.0.1" in said[0].getMessage()
     assert sum("refusing" in r.getMessage() for r in caplog.records) == 20  # each one at DEBUG
+    assert_installed_lessons_play(server_ws, 3)
 
 
 def test_connection_limits_admit_and_release():
