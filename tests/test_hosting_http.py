@@ -9,7 +9,9 @@ over an installed version 1, and the lessons already installed still play.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 import threading
 import time
@@ -20,7 +22,12 @@ import pytest
 
 from helpers import assert_installed_lessons_play, make_versions
 from teachpoint import __version__
-from teachpoint.errors import MissingFromSource, SourceBusy, SourceStalled, UnexpectedResponse
+from teachpoint.errors import (
+    MissingFromSource, SourceBusy, SourceStalled, SourceUnreachable, UnexpectedResponse)
+from teachpoint.library.store import ContentStore
+from teachpoint.repo.format import blob_path
+from teachpoint.testing.daemon import free_port
+from teachpoint.transport.download import BlobJob, Downloader
 from teachpoint.sync import engine as eng
 from teachpoint.sync.source_list import add_source
 from teachpoint.transport import http_get
@@ -220,11 +227,26 @@ def test_missing_and_forbidden_are_typed_and_not_retried(versions):
 
 
 def test_nothing_listening_is_offline_at_once(caplog):
-    from teachpoint.errors import SourceUnreachable
-    from teachpoint.testing.daemon import free_port
     caplog.set_level(logging.DEBUG, logger="teachpoint.transport.http_get")
     url = f"http://127.0.0.1:{free_port()}/root.json"
     with pytest.raises(SourceUnreachable) as err:
         http_get.fetch_bytes(http_get.new_session(), url, 100)  # the default policy
     assert not isinstance(err.value, (SourceBusy, SourceStalled))
     assert not caplog.records, "no retry against a closed port: the engine's next round retries"
+
+
+@pytest.mark.parametrize("quirk", ["multipart", "bad-content-range"])
+def test_a_bad_206_on_a_many_piece_blob_ends_as_one_whole_download(tmp_path, quirk):
+    """Four streams ask for 32 KiB pieces of one 600 KB blob; the answers cannot be trusted, so the
+    blob comes as one whole-file GET and is verified."""
+    data = os.urandom(600_000)
+    sha = hashlib.sha256(data).hexdigest()
+    (tmp_path / "www" / blob_path(sha)).parent.mkdir(parents=True)
+    (tmp_path / "www" / blob_path(sha)).write_bytes(data)
+    store = ContentStore(tmp_path / "store", floor_bytes=0)
+    with QuirkyServer(tmp_path / "www", quirk) as srv:
+        stats = Downloader(store, max_streams=4, piece_bytes=32 * 1024, give_up_s=30, stall_s=5).run(
+            [BlobJob(sha, len(data), f"{srv.url}/{blob_path(sha)}")])
+        ranged = srv.had_range("/blobs/")
+    assert store.has(sha) and stats.blobs_done == 1 and not stats.blobs_failed
+    assert ranged.count(False) >= 1 and ranged.count(True) <= 4

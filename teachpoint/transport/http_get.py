@@ -197,7 +197,7 @@ def _with_retries(attempt_fn, url: str, policy: RetryPolicy):
             retry = exc
         wait = retry.wait if retry.wait is not None else policy.backoff(attempt)
         if attempt == policy.attempts or time.monotonic() - started + wait > policy.budget_s:
-            raise retry.error
+            raise retry.error from retry.__cause__
         log.info("%s: %s; trying again in %.1fs (%d/%d)", _name(url), retry.error, wait, attempt,
                  policy.attempts)
         time.sleep(wait)
