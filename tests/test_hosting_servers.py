@@ -1,8 +1,9 @@
 """A repository published with defaults, hosted on ordinary servers as a county would (issue 12).
 
-Real nginx and lighttpd on 127.0.0.1 run as an unprivileged account when the tests run as root
-(``www-data`` like Debian's stock servers), real squid sits in front of nginx as a caching proxy
-that ignores what the client asks for, and a server labels ``.gz`` files ``Content-Encoding: gzip``.
+Real nginx, lighttpd and Apache on 127.0.0.1 run as an unprivileged account when the tests run as
+root (``www-data`` like Debian's stock servers), real squid sits in front of nginx as a caching
+proxy that ignores what the client asks for, and servers label ``.gz`` files (and blobs)
+``Content-Encoding: gzip`` (nginx ``add_header``, Apache ``AddEncoding x-gzip .gz``).
 Publishing and exporting happen under ``umask 077``: what they write must still be readable.
 """
 
@@ -12,6 +13,7 @@ import os
 import pwd
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from teachpoint.publish.publisher import publish
 from teachpoint.sneakernet.export import export, give_plan
 from teachpoint.sync import engine as eng
 from teachpoint.sync.source_list import add_source, get_source
+from teachpoint.testing.apache import ApacheServer
 from teachpoint.testing.lighttpd import LighttpdServer
 from teachpoint.testing.nginx import NginxServer
 from teachpoint.testing.squid import SquidProxy
@@ -96,6 +99,14 @@ def worker_users(server) -> set[str]:
     return users
 
 
+def unprivileged_workers(server, wait_s: float = 10.0) -> set[str]:
+    """The non-root accounts the server's processes run as, once its children are up (bounded)."""
+    deadline = time.monotonic() + wait_s
+    while not (users := worker_users(server) - {"root"}) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return users
+
+
 # ---- permissions ------------------------------------------------------------------------------
 
 def test_publish_and_export_write_world_readable_files_whatever_the_umask(www, tmp_path, workspace):
@@ -122,11 +133,12 @@ def test_private_key_stays_private_under_a_loose_umask(tmp_path):
 
 # ---- ordinary web servers ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("server_cls", [NginxServer, LighttpdServer], ids=["nginx", "lighttpd"])
+@pytest.mark.parametrize("server_cls", [NginxServer, LighttpdServer, ApacheServer],
+                         ids=["nginx", "lighttpd", "apache"])
 def test_fresh_publish_syncs_from_a_server_running_unprivileged(www, workspace, server_cls):
     with server_cls(www) as srv:
         if os.geteuid() == 0:
-            assert worker_users(srv) - {"root"}, f"{srv.name} serves as an unprivileged account"
+            assert unprivileged_workers(srv), f"{srv.name} serves as an unprivileged account"
             secret = www / "county" / "not-for-the-web.txt"
             secret.write_text("0600\n")  # the umask-077 file of the field report
             assert requests.get(srv.url + "/county/not-for-the-web.txt", timeout=TIMEOUT).status_code == 403
@@ -137,15 +149,23 @@ def test_fresh_publish_syncs_from_a_server_running_unprivileged(www, workspace, 
     assert_installed_lessons_play(workspace, 3)
 
 
-def test_metadata_and_blobs_labelled_gzip_are_read_raw(www, workspace, publisher_key):
-    """nginx labels every ``.gz`` file and every blob ``Content-Encoding: gzip`` (like Apache's
-    ``AddEncoding x-gzip .gz`` or a bucket's object metadata); the bytes are still the file."""
+GZIP_LABELLERS = {
+    # nginx labels every .gz file and every blob (a bucket whose objects say ContentEncoding=gzip)
+    "nginx-add_header": lambda www: NginxServer(www, label_encoding=r"(\.gz$|/blobs/)"),
+    # Apache with the line many servers carry: AddEncoding x-gzip .gz
+    "apache-AddEncoding": lambda www: ApacheServer(www, gzip_encoding=True),
+}
+
+
+@pytest.mark.parametrize("labeller", sorted(GZIP_LABELLERS))
+def test_metadata_and_blobs_labelled_gzip_are_read_raw(www, workspace, publisher_key, labeller):
+    """The server says ``Content-Encoding: gzip`` for bytes that are the file; they are read raw."""
     workspace.install(FolderSource(www / "county"))  # something installed that must keep playing
     add_lesson_and_republish(www, publisher_key)
-    with NginxServer(www, label_encoding=r"(\.gz$|/blobs/)") as srv:
+    with GZIP_LABELLERS[labeller](www) as srv:
         node = next((www / "county" / "meta").iterdir()).name
         head = requests.get(f"{srv.url}/county/meta/{node}", stream=True, timeout=TIMEOUT)
-        assert head.headers.get("Content-Encoding") == "gzip"
+        assert head.headers.get("Content-Encoding") in ("gzip", "x-gzip")
         head.close()
         result = sync(workspace, srv.url + "/county/")
     assert result.outcome == eng.UPDATED, result
