@@ -13,13 +13,10 @@ lives in a private prefix.
 
 from __future__ import annotations
 
-import grp
-import os
-import shutil
 import signal
 from pathlib import Path
 
-from teachpoint.testing.daemon import ServerError, ServerProcess, allow_traverse, service_account
+from teachpoint.testing.daemon import ServerError, ServerProcess, find_binary, service_account
 
 MODULES = Path("/usr/lib/apache2/modules")
 CONF_TEMPLATE = """\
@@ -63,36 +60,26 @@ class ApacheServer(ServerProcess):
 
     name = "apache"
     error = ApacheError
+    log_name = "error.log"
     stop_signals = ((signal.SIGTERM, 3.0),)
 
     def __init__(self, root: Path, port: int = 0, gzip_encoding: bool = False):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise ApacheError(f"apache root is not a directory: {self.root}")
-        self.binary = shutil.which("apache2") or (
-            "/usr/sbin/apache2" if os.access("/usr/sbin/apache2", os.X_OK) else None)
-        if not self.binary or not (MODULES / "mod_mpm_event.so").is_file():
-            raise ApacheError("Apache not found: install it (Debian: apt-get install apache2)")
+        self.binary = find_binary("apache2", ApacheError)
+        if not (MODULES / "mod_mpm_event.so").is_file():
+            raise ApacheError(f"Apache's modules are not in {MODULES} (Debian: apt-get install apache2)")
         self.gzip_encoding = gzip_encoding
         self.account = service_account()
         super().__init__(port)
 
     def command(self) -> list[str]:
         assert self.prefix is not None
-        user = ""
-        if self.account is not None:
-            allow_traverse(self.root)
-            group = grp.getgrgid(self.account.pw_gid).gr_name
-            user = f"User {self.account.pw_name}\nGroup {group}"
-            os.chown(self.prefix, self.account.pw_uid, self.account.pw_gid)  # its mutexes live here
+        drop = self.serve_as(self.account, self.root, own_prefix=True)  # its mutexes live there
+        user = f"User {drop[0]}\nGroup {drop[1]}" if drop else ""
         conf = self.prefix / "httpd.conf"
         conf.write_text(CONF_TEMPLATE.format(
             port=self.port, prefix=self.prefix, modules=MODULES, user=user, root=self.root,
             encoding="AddEncoding x-gzip .gz" if self.gzip_encoding else ""), encoding="utf-8")
         return [self.binary, "-D", "FOREGROUND", "-f", str(conf)]
-
-    def log_text(self) -> str:
-        try:
-            return (self.prefix / "error.log").read_text(errors="replace")[-2000:]
-        except (OSError, TypeError):
-            return ""

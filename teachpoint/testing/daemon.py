@@ -16,9 +16,11 @@ exactly as the code under test wrote it.
 
 from __future__ import annotations
 
+import grp
 import logging
 import os
 import pwd
+import shutil
 import signal
 import socket
 import stat
@@ -65,6 +67,14 @@ def service_account(preferred: tuple[str, ...] = ("www-data", "nobody")) -> pwd.
     raise ServerError(f"none of the accounts {', '.join(preferred)} exists to run a test server as")
 
 
+def find_binary(name: str, error=ServerError) -> str:
+    """Path of a server binary on PATH or in /usr/sbin, or raise ``error`` saying what to install."""
+    found = shutil.which(name) or (f"/usr/sbin/{name}" if os.access(f"/usr/sbin/{name}", os.X_OK) else None)
+    if not found:
+        raise error(f"{name} not found on PATH or in /usr/sbin: install it (Debian: apt-get install {name})")
+    return found
+
+
 def allow_traverse(folder: Path) -> None:
     """Let every account search (``o+x``, not list) ``folder`` and the folders above it.
 
@@ -100,9 +110,28 @@ class ServerProcess:
         """Write the configuration into ``self.prefix`` and return the command line."""
         raise NotImplementedError
 
+    log_name = ""  # the server's own error log, in the prefix
+
     def log_text(self) -> str:
         """The end of the server's own error log (for failure messages)."""
-        return ""
+        if not self.log_name or self.prefix is None:
+            return ""
+        try:
+            return (self.prefix / self.log_name).read_text(errors="replace")[-2000:]
+        except OSError:
+            return ""
+
+    def serve_as(self, account, root: Path | None, own_prefix: bool = False) -> tuple[str, str] | None:
+        """(user, group) for the server to drop to, or None when not root; lets ``account``
+        search ``root`` and, with ``own_prefix``, own the prefix (servers that write there after
+        dropping privileges)."""
+        if account is None:
+            return None
+        if root is not None:
+            allow_traverse(root)
+        if own_prefix and self.prefix is not None:
+            os.chown(self.prefix, account.pw_uid, account.pw_gid)
+        return account.pw_name, grp.getgrgid(account.pw_gid).gr_name
 
     # ---- the common part --------------------------------------------------------------------------
 

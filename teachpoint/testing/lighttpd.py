@@ -10,12 +10,10 @@ readable by that account (DESIGN §9; :mod:`teachpoint.testing.daemon`). Logs li
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 from pathlib import Path
 
-from teachpoint.testing.daemon import ServerError, ServerProcess, allow_traverse, service_account
+from teachpoint.testing.daemon import ServerError, ServerProcess, find_binary, service_account
 
 CONF_TEMPLATE = """\
 server.document-root = "{root}"
@@ -45,38 +43,22 @@ class LighttpdServer(ServerProcess):
 
     name = "lighttpd"
     error = LighttpdError
+    log_name = "error.log"
     stop_signals = ((signal.SIGINT, 2.0), (signal.SIGTERM, 2.0))
 
     def __init__(self, root: Path, port: int = 0):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise LighttpdError(f"lighttpd root is not a directory: {self.root}")
-        self.binary = shutil.which("lighttpd") or (
-            "/usr/sbin/lighttpd" if os.access("/usr/sbin/lighttpd", os.X_OK) else None)
-        if not self.binary:
-            raise LighttpdError("lighttpd not found: install it (Debian: apt-get install lighttpd)")
+        self.binary = find_binary("lighttpd", LighttpdError)
         self.account = service_account()
         super().__init__(port)
 
     def command(self) -> list[str]:
         assert self.prefix is not None
-        user = ""
-        if self.account is not None:
-            allow_traverse(self.root)
-            user = (f'server.username = "{self.account.pw_name}"\n'
-                    f'server.groupname = "{self._group()}"')
-            os.chown(self.prefix, self.account.pw_uid, self.account.pw_gid)  # it opens its logs as that account
+        drop = self.serve_as(self.account, self.root, own_prefix=True)  # it opens its logs as that account
+        user = f'server.username = "{drop[0]}"\nserver.groupname = "{drop[1]}"' if drop else ""
         conf = self.prefix / "lighttpd.conf"
         conf.write_text(CONF_TEMPLATE.format(root=self.root, port=self.port, prefix=self.prefix,
                                              user=user), encoding="utf-8")
         return [self.binary, "-D", "-f", str(conf)]
-
-    def _group(self) -> str:
-        import grp
-        return grp.getgrgid(self.account.pw_gid).gr_name
-
-    def log_text(self) -> str:
-        try:
-            return (self.prefix / "error.log").read_text(errors="replace")[-2000:]
-        except (OSError, TypeError):
-            return ""

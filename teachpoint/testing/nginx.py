@@ -26,7 +26,7 @@ import shutil
 from pathlib import Path
 
 from teachpoint.testing.daemon import (
-    ServerError, ServerProcess, allow_traverse, free_port, port_accepts, service_account)
+    ServerError, ServerProcess, free_port, port_accepts, service_account)
 
 __all__ = ["NginxServer", "NginxError", "find_nginx", "free_port", "port_accepts"]
 
@@ -104,6 +104,7 @@ class NginxServer(ServerProcess):
 
     name = "nginx"
     error = NginxError
+    log_name = "error.log"
 
     def __init__(self, root: Path, port: int = 0, ranges: bool = True,
                  log_level: str = "warn", label_encoding: str | None = None) -> None:
@@ -133,13 +134,6 @@ class NginxServer(ServerProcess):
         return conf
 
     def command(self) -> list[str]:
-        if self.account is not None:
-            allow_traverse(self.root)
+        self.serve_as(self.account, self.root)
         conf = self._write_conf()
         return [self.binary, "-c", str(conf), "-p", str(self.prefix), "-e", str(self.error_log)]
-
-    def log_text(self) -> str:
-        try:
-            return self.error_log.read_text(errors="replace")[-2000:]
-        except (OSError, AssertionError):
-            return ""

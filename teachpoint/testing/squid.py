@@ -17,12 +17,11 @@ given to that account. Only 127.0.0.1 may use it; ICP, HTCP and the pinger are o
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 from pathlib import Path
 
-from teachpoint.testing.daemon import ServerError, ServerProcess, service_account
+from teachpoint.testing.daemon import ServerError, ServerProcess, find_binary, service_account
 
 HOSTILE_REFRESH = ("refresh_pattern . 1440 100% 10080 ignore-reload ignore-no-store ignore-private "
                    "override-expire override-lastmod")
@@ -63,14 +62,12 @@ class SquidProxy(ServerProcess):
 
     name = "squid"
     error = SquidError
+    log_name = "cache.log"
     start_timeout_s = 20.0
     stop_signals = ((signal.SIGTERM, 3.0),)
 
     def __init__(self, port: int = 0, hostile: bool = True):
-        self.binary = shutil.which("squid") or ("/usr/sbin/squid" if os.access("/usr/sbin/squid", os.X_OK)
-                                                else None)
-        if not self.binary:
-            raise SquidError("squid not found: install it (Debian: apt-get install squid)")
+        self.binary = find_binary("squid", SquidError)
         self.hostile = hostile
         self.account = service_account(("proxy", "nobody"))
         super().__init__(port)
@@ -96,12 +93,6 @@ class SquidProxy(ServerProcess):
             if made.returncode != 0:
                 raise SquidError(f"squid -z failed: {made.stderr.decode(errors='replace')[-500:]}")
         return [self.binary, "-N", "-f", str(conf)]
-
-    def log_text(self) -> str:
-        try:
-            return (self.prefix / "cache.log").read_text(errors="replace")[-2000:]
-        except (OSError, TypeError):
-            return ""
 
     def hits(self) -> list[str]:
         """The request lines of the access log that squid answered from its cache (``*_HIT``)."""
