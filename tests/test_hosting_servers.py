@@ -194,7 +194,7 @@ def test_republish_is_seen_through_a_cache_that_ignores_no_cache(www, workspace,
         again = requests.get(root_url, headers={"Cache-Control": "no-cache", "Pragma": "no-cache"},
                              timeout=TIMEOUT)
         assert again.content == stale.content != (www / "county" / "root.json").read_bytes()
-        assert any("/county/root.json " in line for line in squid.hits())
+        assert any("/county/root.json " in line for line in squid.hits(expect="/county/root.json "))
 
         result = sync(workspace, srv.url + "/county/")
         assert result.outcome == eng.UPDATED, result

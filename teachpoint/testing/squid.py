@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 from teachpoint.testing.daemon import ServerError, ServerProcess, find_binary, service_account
@@ -32,6 +33,7 @@ http_port 127.0.0.1:{port}
 pid_filename {prefix}/squid.pid
 cache_log {prefix}/cache.log
 access_log stdio:{prefix}/access.log squid
+buffered_logs off
 cache_store_log none
 {user}
 coredump_dir {prefix}
@@ -94,10 +96,16 @@ class SquidProxy(ServerProcess):
                 raise SquidError(f"squid -z failed: {made.stderr.decode(errors='replace')[-500:]}")
         return [self.binary, "-N", "-f", str(conf)]
 
-    def hits(self) -> list[str]:
-        """The request lines of the access log that squid answered from its cache (``*_HIT``)."""
-        try:
-            lines = self.access_log.read_text(errors="replace").splitlines()
-        except OSError:
-            return []
-        return [line for line in lines if "_HIT/" in line]
+    def hits(self, expect: str = "", wait_s: float = 5.0) -> list[str]:
+        """The access-log lines of answers squid took from its cache (``*_HIT``); with ``expect``,
+        wait (bounded) until such a line contains it: squid logs a request when it has finished."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                lines = self.access_log.read_text(errors="replace").splitlines()
+            except OSError:
+                lines = []
+            found = [line for line in lines if "_HIT/" in line]
+            if not expect or any(expect in line for line in found) or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
