@@ -12,13 +12,14 @@ shift || true
 
 # Debian packages: libvlc and plugins (player), Qt's xcb libraries, CJK fonts, ffmpeg and
 # ImageMagick (publishing, demo and test media), Xvfb (tests with a real X server), nginx and
-# aria2/curl (sync tests, benchmarks).
+# aria2/curl (sync tests, benchmarks), lighttpd, apache2 and squid (hosting tests: more web servers
+# and a caching proxy).
 APT_PACKAGES=(
   python3 python3-venv python3-pip
   libvlc5 vlc-plugin-base vlc-plugin-video-output
   libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-randr0 libdbus-1-3 fonts-noto-cjk
-  ffmpeg imagemagick xvfb xauth x11-apps nginx-light aria2 curl
+  ffmpeg imagemagick xvfb xauth x11-apps nginx-light lighttpd apache2 squid aria2 curl
   libreoffice-impress-nogui libreoffice-writer-nogui
 )
 missing=()

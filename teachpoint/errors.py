@@ -74,11 +74,34 @@ class SourceUnreachable(RepositoryError):
 
 
 class NotOnSource(RepositoryError):
-    """A file the repository names is not on this source (a mirror or peer may hold only some)."""
+    """The source says a file is not there (HTTP 404/410, no such file): a mirror or peer may hold
+    only some files, and a folder without ``root.json`` may be a collection."""
 
 
 class NotYetArrived(RepositoryError):
     """A file is absent or still incomplete on a source that fills over time (the inbox)."""
+class OversizeResponse(RepositoryError):
+    """A source sent (or declared) more bytes than the file may have: a size lie."""
+
+
+class UnexpectedResponse(RepositoryError):
+    """A server answered with a status that means neither the file nor "try again" (e.g. 403)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class SourceBusy(SourceUnreachable):
+    """A server kept answering "busy" (429/503/5xx, ``Retry-After``) until the retries ran out."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SourceStalled(SourceUnreachable):
+    """A server stopped sending in the middle of an answer (a half-dead connection)."""
 
 
 class SignatureError(RepositoryError):

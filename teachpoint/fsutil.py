@@ -1,35 +1,84 @@
 """Durable writes shared by the core (no Qt): the store, export, publish and every small file.
 
 One way to put bytes on disk so a crash leaves the old file or the whole new one: write a temp
-file next to the target, fsync it, rename it over the target, fsync the folder. Files are made
-world-readable (0644) unless the caller asks otherwise: a repository is served by web servers
-running as another user.
+file next to the target, fsync it, rename it over the target, fsync the folder.
+
+What TeachPoint publishes or exports is read by other accounts: Debian's nginx and Apache run as
+``www-data``, a stick is read on another PC (DESIGN §9). So published files are born 0644 and the
+folders this code creates 0755, *whatever the umask* (the umask may only narrow a mode given to
+``open``/``mkdir``; these helpers set the exact mode afterwards). Private things (secret keys) are
+written elsewhere with 0600 (``teachpoint.repo.keys``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+PUBLIC_FILE = 0o644  # readable by a web server's account, writable by the owner
+PUBLIC_DIR = 0o755
+
+
+def make_dirs(path: Path, mode: int = PUBLIC_DIR) -> None:
+    """Create ``path`` and its missing parents, each new folder with exactly ``mode``.
+
+    Folders that already exist are left as they are (never chmod someone's /tmp or home).
+    """
+    path = Path(path)
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue  # made by someone else meanwhile: theirs to set
+        set_mode(folder, mode)
+
+
+def set_mode(fd_or_path, mode: int = PUBLIC_FILE) -> None:
+    """Give an open file descriptor (int) or a path exactly ``mode`` (no-op off POSIX).
+
+    A file system without Unix modes (FAT/exFAT sticks refuse some changes with EPERM) keeps what
+    its mount options give: a failure here is logged, never raised.
+    """
+    if os.name != "posix":
+        return
+    try:
+        if isinstance(fd_or_path, int):
+            os.fchmod(fd_or_path, mode)
+        else:
+            os.chmod(fd_or_path, mode)
+    except OSError as exc:
+        log.debug("cannot set mode %o on %s: %s", mode, fd_or_path, exc)
+
+
+def atomic_write(path: Path, data: bytes, mode: int = PUBLIC_FILE) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the whole new one, never a part.
 
     A uniquely named temp file in the same folder is written, fsynced and renamed over ``path``;
-    on any failure the temp file is removed and the error (an OSError) passes to the caller.
+    the file gets exactly ``mode`` (default 0644: published and cached content is public) and
+    missing folders are created 0755. On any failure the temp file is removed and the error (an
+    OSError) passes to the caller.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            set_mode(fh.fileno(), mode)  # mkstemp makes 0600
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None and os.name == "posix":
-            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -94,7 +143,7 @@ COPY_CHUNK = 1 << 20
 
 
 def copy_verified(src: Path, target: Path, sha256: str, size: int, on_chunk=None,
-                  mode: int = 0o644) -> bool:
+                  mode: int = PUBLIC_FILE) -> bool:
     """Copy ``src`` to ``target`` hashing in the same pass; False (nothing left) if it does not match.
 
     The bytes go to ``target.tmp``, are fsynced, and renamed into place only when the hash and
@@ -107,8 +156,9 @@ def copy_verified(src: Path, target: Path, sha256: str, size: int, on_chunk=None
         if os.fstat(fin.fileno()).st_size != size:
             return False
         advise(fin.fileno(), "SEQUENTIAL")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(target.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), mode)
+        set_mode(fd, mode)  # the umask may have narrowed it
         h, done, good = hashlib.sha256(), 0, False
         buf = memoryview(bytearray(COPY_CHUNK))
         try:

@@ -4,6 +4,7 @@ Helpers that tests import live in ``helpers.py`` (a module name of its own, unli
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -20,6 +21,14 @@ from helpers import ROWS, make_video, write_csv
 
 # Logs of every teachpoint process the tests start stay in one temp folder, not in $HOME.
 os.environ.setdefault("TEACHPOINT_LOG_DIR", tempfile.mkdtemp(prefix="teachpoint-test-logs-"))
+
+# Test web servers run as www-data (teachpoint.testing.daemon) and must reach tmp_path. pytest
+# makes /tmp/pytest-of-<user> 0700 again at the start of every session, which would cut off the
+# servers of any other session running at the same time on this machine, so this checkout's
+# sessions keep their temp folders under a root of their own.
+os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(Path(tempfile.gettempdir()) / (
+    "teachpoint-tests-" + hashlib.sha256(str(Path(__file__).resolve()).encode()).hexdigest()[:10])))
+os.makedirs(os.environ["PYTEST_DEBUG_TEMPROOT"], exist_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ Everything talks to 127.0.0.1 only; every loop is bounded in count and time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import io
@@ -24,6 +25,7 @@ import pytest
 import requests
 
 from helpers import assert_installed_lessons_play, write_csv
+from teachpoint.transport.serve_limits import ConnectionLimits
 from teachpoint.paths import DataPaths
 from teachpoint.sync import engine as eng
 from teachpoint.transport import serve
@@ -71,6 +73,20 @@ def raw_get(peer: Peer, path: str, method: str = "GET", headers: dict | None = N
         conn.close()
 
 
+@contextlib.contextmanager
+def second_pc(tmp_path: Path, publisher_key: Path, url: str):
+    """(client workspace, result) after a second PC that trusts the publisher synced from ``url``."""
+    client = Workspace(DataPaths(tmp_path / "client", explicit=True), install_demo=False)
+    try:
+        client.trust.add(publisher_key.with_suffix(".pub"))
+        add_source(client.catalogue, url, "teacher-pc")
+        result = eng.SyncEngine(client).sync_once()
+        assert result.outcome == eng.UPDATED, result.sources[0].error
+        yield client, result
+    finally:
+        client.close()
+
+
 # ---- a second PC syncs from the peer ------------------------------------------------------------
 
 
@@ -84,20 +100,13 @@ def test_second_pc_syncs_from_peer_and_signatures_pass_through(peer, published_r
     assert resp.content == original_root  # the publisher's signature, byte for byte
     assert resp.headers["Cache-Control"] == "no-cache"
 
-    client = Workspace(DataPaths(tmp_path / "client", explicit=True), install_demo=False)
-    try:
-        client.trust.add(publisher_key.with_suffix(".pub"))
-        add_source(client.catalogue, peer.url, "teacher-pc")
-        result = eng.SyncEngine(client).sync_once()
-        assert result.outcome == eng.UPDATED, result.sources[0].error
+    with second_pc(tmp_path, publisher_key, peer.url) as (client, result):
         assert result.sources[0].files_fetched > 0
         assert client.catalogue.status()["resources"]["installed"] == 3
         assert_installed_lessons_play(client, 3)
         assert (client.cache.folder / "roots" / "county.root.json").read_bytes() == original_root
         again = eng.SyncEngine(client).sync_once()
         assert again.outcome == eng.UP_TO_DATE
-    finally:
-        client.close()
 
 
 def test_big_file_is_fetched_in_ranged_pieces_without_waste(tmp_path, publisher_key, caplog):
@@ -234,7 +243,8 @@ def test_hostile_paths_are_404_and_read_nothing_outside(peer, server_ws, blob, m
         "/root.json", "/county/meta/", f"/county/blobs/sha256/{sha[:2]}/", "/county/catalogue.sqlite",
         "/" + "a" * 70 + "/root.json", f"/county/blobs/sha256/{sha[:2]}/{sha}/",
         f"/county/blobs/{sha}", f"/x/../county/blobs/sha256/{sha[:2]}/{sha}",
-        "http://127.0.0.1/county/root.json",
+        "http://127.0.0.1/../etc/passwd", "http://127.0.0.1/county/../../etc/passwd",
+        "http://127.0.0.1", "http://127.0.0.1/%2e%2e/etc/passwd",
     ]
     for p in hostile:
         status, _, body = raw_get(peer, p)
@@ -362,3 +372,146 @@ def test_cli_serve_bad_port_is_one_line_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "teachpoint", "--data-dir", str(tmp_path / "d"),
                            "serve", "--port", "70000"], capture_output=True, timeout=30, text=True)
     assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+
+
+# ---- hostile and old clients (issue 12) -------------------------------------------------------------
+
+
+def connect_from(peer: Peer, source: str = "127.0.0.1", timeout: float = 10) -> socket.socket:
+    """A TCP connection to the peer from a chosen loopback address (all of 127/8 is this PC)."""
+    return socket.create_connection(("127.0.0.1", peer.port), timeout=timeout, source_address=(source, 0))
+
+
+def read_until_closed(sock: socket.socket, limit: int = 1 << 20) -> bytes:
+    """Everything the server sends until it closes (socket.timeout if it does not)."""
+    data = b""
+    while len(data) < limit:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    raise AssertionError("the server kept sending")
+
+
+def test_absolute_form_target_is_served(peer, published_repo):
+    status, _, body = raw_get(peer, f"http://127.0.0.1:{peer.port}/county/root.json")
+    assert status == 200 and body == (published_repo / "root.json").read_bytes()
+    assert raw_get(peer, f"http://127.0.0.1:{peer.port}/teachpoint.json?x=1")[0] == 200
+
+
+def test_absurd_ranges_are_416_and_never_a_traceback(peer, blob, caplog, server_ws):
+    sha, data, path = blob
+    huge = "9" * 5000
+    caplog.set_level(logging.DEBUG, logger="teachpoint")
+    status, headers, _ = raw_get(peer, path, headers={"Range": f"bytes={huge}-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
+    status, _, body = raw_get(peer, path, headers={"Range": f"bytes=0-{huge}"})
+    assert status == 206 and body == data  # the end is past the file: clamped (RFC 9110)
+    status, _, body = raw_get(peer, path, headers={"Range": f"bytes=-{huge}"})
+    assert status == 206 and body == data
+    assert parse_range(f"bytes={huge}-{huge}", 10) == "416"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+    assert raw_get(peer, path)[0] == 200  # still serving
+    assert_installed_lessons_play(server_ws, 3)
+
+
+def test_slow_header_client_is_cut_off_by_the_request_deadline(server_ws):
+    request = b"GET /teachpoint.json HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: drip\r\n\r\n"
+    with serve_collection(server_ws, "127.0.0.1", 0, timeout=2.0, request_deadline=1.5) as p:
+        sock = connect_from(p, timeout=5)
+        sent, closed = 0, False
+        try:
+            for byte in request:  # one byte every 0.3 s: each read is quick, the whole is not
+                try:
+                    sock.sendall(bytes([byte]))
+                except OSError:
+                    closed = True
+                    break
+                sent += 1
+                time.sleep(0.3)
+                sock.setblocking(False)
+                try:
+                    closed = sock.recv(100) == b""
+                except BlockingIOError:
+                    pass
+                finally:
+                    sock.setblocking(True)
+                if closed:
+                    break
+        finally:
+            sock.close()
+        assert closed and sent < len(request), "cut off before the request was complete"
+        assert raw_get(p, "/teachpoint.json")[0] == 200
+    assert_installed_lessons_play(server_ws, 3)
+
+
+def test_http_10_closes_at_once_and_keep_alive_is_said_back(peer, server_ws):
+    with connect_from(peer, timeout=5) as sock:  # a 20 s wait would be a socket.timeout here
+        sock.sendall(b"GET /teachpoint.json HTTP/1.0\r\n\r\n")
+        answer = read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 200") and b"\r\nConnection: close\r\n" in answer
+    with connect_from(peer, timeout=5) as sock:
+        for _ in range(2):  # two requests on one HTTP/1.0 keep-alive connection
+            sock.sendall(b"GET /teachpoint.json HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            resp = http.client.HTTPResponse(sock)  # one response at a time: its own reader
+            resp.begin()
+            assert resp.status == 200 and resp.getheader("Connection") == "keep-alive"
+            assert json.loads(resp.read())["repositories"] == {"county": "county/"}
+    with connect_from(peer, timeout=5) as sock:
+        sock.sendall(b"GET /teachpoint.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert b"Connection: close" in read_until_closed(sock)
+    assert_installed_lessons_play(server_ws, 3)
+
+
+def test_per_address_cap_and_refusals_logged_sparingly(server_ws, caplog):
+    caplog.set_level(logging.DEBUG, logger="teachpoint.transport.serve")
+    with serve_collection(server_ws, "127.0.0.1", 0, max_per_address=2) as p:
+        hogs = [connect_from(p, "127.0.0.1") for _ in range(2)]
+        try:
+            deadline = time.monotonic() + 5
+            while p.server.limits.open_count("127.0.0.1") < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            statuses = [raw_get(p, "/teachpoint.json")[0] for _ in range(20)]
+            other = http.client.HTTPConnection("127.0.0.1", p.port, timeout=10, source_address=("127.0.0.2", 0))
+            other.request("GET", "/teachpoint.json")
+            assert other.getresponse().status == 200, "another PC is still served"
+            other.close()
+        finally:
+            for s in hogs:
+                s.close()
+    assert statuses == [503] * 20
+    said = [r for r in caplog.records if r.levelno >= logging.INFO and "refusing" in r.getMessage()]
+    assert len(said) == 1 and "127.0.0.1" in said[0].getMessage()
+    assert sum("refusing" in r.getMessage() for r in caplog.records) == 20  # each one at DEBUG
+    assert_installed_lessons_play(server_ws, 3)
+
+
+def test_connection_limits_admit_and_release():
+    limits = ConnectionLimits(total=1, per_address=1, note_every_s=0.0)
+    assert limits.admit("10.0.0.1") is None and limits.admit("10.0.0.2") is not None
+    limits.release("10.0.0.1")
+    assert limits.open_count() == 0 and limits.admit("10.0.0.2") is None
+
+
+def test_stays_responsive_while_200_slow_or_idle_connections_are_open(server_ws, publisher_key, tmp_path):
+    """200 connections from 20 other addresses: half idle, half dripping a request; meanwhile a
+    second PC syncs everything and its lessons play."""
+    with serve_collection(server_ws, "127.0.0.1", 0, timeout=60, request_deadline=120) as p:
+        hostile = []
+        try:
+            for i in range(200):
+                s = connect_from(p, f"127.0.0.{2 + i % 20}", timeout=10)
+                if i % 2:
+                    s.sendall(b"GET /county/root.json HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                hostile.append(s)
+            deadline = time.monotonic() + 10
+            while p.server.limits.open_count() < 200 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert p.server.limits.open_count() == 200, "every hostile connection holds a thread"
+            with second_pc(tmp_path, publisher_key, p.url) as (client, _):
+                assert_installed_lessons_play(client, 3)
+            assert p.server.limits.open_count() >= 200, "the hostile ones are still there"
+        finally:
+            for s in hostile:
+                s.close()
+    assert_installed_lessons_play(server_ws, 3)

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from teachpoint import fsutil
+from teachpoint.fsutil import make_dirs, set_mode
 from teachpoint.errors import NotEnoughSpace, RepositoryError, TeachPointError
 from teachpoint.library.store import Cancelled, fsync_dir, write_all
 from teachpoint.sneakernet.export_checks import (
@@ -153,7 +154,7 @@ def export(ws, plan: ExportPlan, dest: Path, prune: bool = False, large_files: b
 
 def _prepare(dest: Path) -> None:
     try:
-        dest.mkdir(parents=True, exist_ok=True)
+        make_dirs(dest)
     except OSError as exc:
         raise _os_error(exc, dest) from exc
     if not dest.is_dir():
@@ -267,8 +268,9 @@ def _atomic_write(stick: Path, path: Path, data: bytes, size: int) -> None:
         raise RepositoryError(f"{path.name}: the cached copy is not the pinned one")
     tmp = path.with_name(path.name + ".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(path.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+        set_mode(fd)  # exactly 0644 whatever the umask: read on other PCs
         try:
             write_all(fd, memoryview(data))
             os.fsync(fd)

@@ -5,13 +5,17 @@
         srv.stop()      # take the server down mid-download ...
         srv.start()     # ... and bring it back on the same port
 
-Everything nginx writes (pid, logs, temp paths) lives in a private temporary prefix. nginx runs
-as a single foreground process (``daemon off; master_process off;``) as the invoking user, so it
-works as root and as a normal user, and the served files only need to be readable by that user
-(no ``user`` directive, no worker processes dropping privileges to ``nobody``).
+Everything nginx writes (pid, logs, temp paths) lives in a private temporary prefix. nginx runs in
+the foreground with a master and one worker. Run as root (CI), the worker drops to ``www-data``
+(or ``nobody``) like Debian's stock nginx, so the served files must be readable by that account:
+a repository published 0600 gets 403 here as in the field (DESIGN §9; see
+:mod:`teachpoint.testing.daemon`). Run as a normal user, nginx serves as that user.
 
 ``ranges=False`` sets ``max_ranges 0;``: nginx then ignores ``Range`` and answers 200 with the
 whole body, like servers (and Python's ``http.server``) that do not honour ranges (DESIGN §4).
+``label_encoding=REGEX`` adds ``Content-Encoding: gzip`` to every answer whose path matches, like
+servers that label ``.gz`` files (Apache's ``AddEncoding x-gzip .gz``) and buckets with
+``ContentEncoding=gzip`` objects.
 """
 
 from __future__ import annotations
@@ -19,20 +23,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import tempfile
-import time
 from pathlib import Path
+
+from teachpoint.testing.daemon import (
+    ServerError, ServerProcess, free_port, port_accepts, service_account)
+
+__all__ = ["NginxServer", "NginxError", "find_nginx", "free_port", "port_accepts"]
 
 log = logging.getLogger(__name__)
 
-START_TIMEOUT_S = 10.0
-STOP_TIMEOUT_S = 5.0
 
-
-class NginxError(RuntimeError):
+class NginxError(ServerError):
     """nginx is missing, failed to start, or could not be stopped."""
 
 
@@ -47,26 +48,11 @@ def find_nginx() -> str:
     return found
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_accepts(port: int, timeout: float = 0.2) -> bool:
-    """True if something accepts TCP connections on 127.0.0.1:port."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
 CONF_TEMPLATE = """\
 daemon off;
-master_process off;
+master_process on;
 worker_processes 1;
+{user}
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log {log_level};
 
@@ -103,39 +89,32 @@ http {{
         location / {{
             autoindex off;
         }}
+        {label}
     }}
 }}
 """
 
 
-class NginxServer:
+class NginxServer(ServerProcess):
     """nginx serving ``root`` as static files on 127.0.0.1 (context manager).
 
     ``port=0`` picks a free port once; stop()/start() keep that port. ``.url`` is
     ``http://127.0.0.1:PORT`` (no trailing slash).
     """
 
+    name = "nginx"
+    error = NginxError
+    log_name = "error.log"
+
     def __init__(self, root: Path, port: int = 0, ranges: bool = True,
-                 log_level: str = "warn") -> None:
+                 log_level: str = "warn", label_encoding: str | None = None) -> None:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise NginxError(f"nginx root is not a directory: {self.root}")
-        self.ranges = ranges
-        self.log_level = log_level
+        self.ranges, self.log_level, self.label_encoding = ranges, log_level, label_encoding
         self.binary = find_nginx()
-        self.port = port or free_port()
-        self._port_fixed = bool(port)
-        self._tmp: tempfile.TemporaryDirectory | None = None
-        self.prefix: Path | None = None
-        self._proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        self.account = service_account()
+        super().__init__(port)
 
     @property
     def error_log(self) -> Path:
@@ -143,99 +122,18 @@ class NginxServer:
         return self.prefix / "error.log"
 
     def _write_conf(self) -> Path:
+        """Write nginx.conf into the prefix (benchmarks override this to log more)."""
         assert self.prefix is not None
+        user = f"user {self.account.pw_name};" if self.account is not None else ""
+        label = (f'location ~ "{self.label_encoding}" {{ add_header Content-Encoding gzip; }}'
+                 if self.label_encoding else "")
         conf = self.prefix / "nginx.conf"
         conf.write_text(CONF_TEMPLATE.format(
-            prefix=self.prefix, port=self.port, root=self.root, log_level=self.log_level,
-            max_ranges="" if self.ranges else "max_ranges 0;"), encoding="utf-8")
+            prefix=self.prefix, port=self.port, root=self.root, log_level=self.log_level, user=user,
+            label=label, max_ranges="" if self.ranges else "max_ranges 0;"), encoding="utf-8")
         return conf
 
-    def start(self) -> "NginxServer":
-        """Start nginx (again) and wait, at most START_TIMEOUT_S, until the port accepts."""
-        if self.running:
-            return self
-        if self._tmp is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="tp-nginx-")
-            self.prefix = Path(self._tmp.name)
+    def command(self) -> list[str]:
+        self.serve_as(self.account, self.root)
         conf = self._write_conf()
-        # A port picked by us may have been taken meanwhile: pick another, a bounded number of times.
-        for attempt in range(3):
-            self._proc = subprocess.Popen(
-                [self.binary, "-c", str(conf), "-p", str(self.prefix), "-e", str(self.error_log)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while time.monotonic() < deadline:
-                if self._proc.poll() is not None:
-                    break
-                if port_accepts(self.port):
-                    log.debug("nginx up on %s serving %s", self.url, self.root)
-                    return self
-                time.sleep(0.02)
-            err = self._drain_failure()
-            if "Address already in use" in err and not self._port_fixed and attempt < 2:
-                self.port = free_port()
-                conf = self._write_conf()
-                continue
-            raise NginxError(f"nginx did not start on {self.url} within {START_TIMEOUT_S}s: {err}")
-        raise NginxError("nginx did not start")  # pragma: no cover
-
-    def _drain_failure(self) -> str:
-        """Kill a failed nginx and return what it said (stderr and error log)."""
-        assert self._proc is not None
-        if self._proc.poll() is None:
-            self._proc.kill()
-        try:
-            _, stderr = self._proc.communicate(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            stderr = b""
-        self._proc = None
-        text = (stderr or b"").decode(errors="replace")
-        try:
-            text += self.error_log.read_text(errors="replace")[-2000:]
-        except OSError:
-            pass
-        return text.strip()
-
-    def stop(self) -> None:
-        """Stop nginx: SIGQUIT (graceful), then SIGTERM, then SIGKILL, each bounded."""
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            # SIGQUIT waits for open connections to finish; a test that stops the server
-            # mid-download wants it gone now, so escalate quickly.
-            for sig, wait in ((signal.SIGQUIT, 0.5), (signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0)):
-                try:
-                    proc.send_signal(sig)
-                    proc.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        if proc.poll() is None:
-            raise NginxError(f"nginx (pid {proc.pid}) did not stop")
-        if proc.stderr:
-            proc.stderr.close()
-        deadline = time.monotonic() + STOP_TIMEOUT_S
-        while port_accepts(self.port, timeout=0.05) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        log.debug("nginx on port %d stopped (rc=%s)", self.port, proc.returncode)
-
-    def close(self) -> None:
-        """Stop nginx and remove the temporary prefix."""
-        try:
-            self.stop()
-        finally:
-            if self._tmp is not None:
-                self._tmp.cleanup()
-                self._tmp = None
-                self.prefix = None
-
-    def __enter__(self) -> "NginxServer":
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        return [self.binary, "-c", str(conf), "-p", str(self.prefix), "-e", str(self.error_log)]

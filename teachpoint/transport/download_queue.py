@@ -46,6 +46,7 @@ class _Blob:
         self.attempts = 0
         self.validator: str | None = None  # strong ETag or Last-Modified, for If-Range
         self.sequential = False  # the server ignored Range: one whole-body stream
+        self.ranges_broken = False  # a bad 206 came back: ask for the whole file, no Range
         self.boosted = False
         self.fetched = 0  # useful bytes received for this generation (wasted if it fails)
 

@@ -3,10 +3,13 @@
 * :func:`parse_retry_after` reads ``Retry-After`` (delta-seconds or HTTP-date, capped).
 * ``_check_response`` sorts a response: 404/410 fail the blob for good, 429/503 with
   ``Retry-After`` pause the source, 416 or a wrong size restart the blob, 408/429/5xx are retried
-  (raised as network errors), anything but 200/206 or an encoded body fails the attempt. It
-  records the first strong ETag (or Last-Modified) as the blob's ``If-Range`` validator.
+  (raised as network errors), anything but 200/206 fails the attempt. A ``Content-Encoding`` label
+  is ignored: the body is read raw, the size and hash decide. It records the first strong ETag
+  (or Last-Modified) as the blob's ``If-Range`` validator.
 * ``_content_range`` checks a 206's Content-Range against what was asked, the declared size
-  and Content-Length.
+  and Content-Length. A 206 that is not one plain range (``multipart/byteranges``, a bad or
+  missing Content-Range, another range than asked) marks the blob ``ranges_broken``: it is
+  fetched at once as one whole-file GET without ``Range``.
 * ``_read`` streams the body into the partial chunk by chunk, bounded by the requested range
   and by the piece's end (which may move when another worker steals its tail).
 
@@ -28,9 +31,12 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
+from teachpoint import __version__
 from teachpoint.transport.download_queue import _Blob, _Piece
 
 log = logging.getLogger("teachpoint.transport.download")
+
+USER_AGENT = f"TeachPoint/{__version__}"  # every request TeachPoint makes says this (http_get too)
 
 CHUNK = 16 * 1024  # read/write/limiter unit: small, so the rate cap is smooth
 NOT_ON_SOURCE = "not found on the source"  # a mirror or peer may hold only some files
@@ -47,6 +53,10 @@ class _BlobFailed(Exception):
         self.permanent = permanent
 
 
+class _BadPartial(Exception):
+    """A 206 that is not the single range asked for: the server's ranges cannot be trusted."""
+
+
 class _RetryLater(Exception):
     def __init__(self, seconds: float, status: int):
         super().__init__(f"HTTP {status}, asked to retry after {seconds:.0f}s")
@@ -55,6 +65,7 @@ class _RetryLater(Exception):
 
 def _default_session() -> requests.Session:
     s = requests.Session()
+    s.headers["User-Agent"] = USER_AGENT
     adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
     s.mount("http://", adapter)
     s.mount("https://", adapter)
@@ -106,14 +117,23 @@ class RangeFetcher:
                     return
                 start, end, validator = piece.pos, piece.end, blob.validator
             self._wait_source(blob.job.url)
-            headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
-            if validator:
-                headers["If-Range"] = validator
+            headers = {"Accept-Encoding": "identity"}
+            if not blob.ranges_broken:
+                headers["Range"] = f"bytes={start}-{end - 1}"
+                if validator:
+                    headers["If-Range"] = validator
             with session.get(blob.job.url, headers=headers, stream=True,
                              timeout=(self.stall_s, self.stall_s)) as resp:
                 self._check_response(resp, blob)
                 if resp.status_code == 206:
-                    first, last = self._content_range(resp, start, size)
+                    try:
+                        first, last = self._content_range(resp, start, size, "Range" in headers)
+                    except _BadPartial as exc:
+                        log.info("%s: %s; fetching %s as one whole file", self._origin(blob.job.url),
+                                 exc, blob.job.sha256[:12])
+                        with self._cv:
+                            blob.ranges_broken = True
+                        continue
                     self._read(resp, piece, first, last + 1)
                 else:  # 200: Range ignored (or If-Range failed): the whole body, once, in order
                     length = resp.headers.get("Content-Length")
@@ -145,9 +165,8 @@ class RangeFetcher:
             raise requests.HTTPError(f"HTTP {code} {resp.reason}")
         if code not in (200, 206):
             raise _BlobFailed(f"HTTP {code} {resp.reason}")
-        encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
-        if encoding not in ("", "identity"):
-            raise _BlobFailed(f"the source sent Content-Encoding {encoding!r} although identity was asked")
+        # A Content-Encoding label (".gz is gzip", a bucket's metadata) is not acted on: _read takes
+        # the raw bytes and the size and hash decide (issue 12).
         etag, modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
         validator = etag if etag and not etag.startswith("W/") else modified
         with self._cv:
@@ -155,19 +174,25 @@ class RangeFetcher:
                 blob.validator = validator
 
     @staticmethod
-    def _content_range(resp, start: int, size: int) -> tuple[int, int]:
-        """``(first, last)`` of a 206 after checking it against what was asked and Content-Length."""
-        m = _CONTENT_RANGE.fullmatch(resp.headers.get("Content-Range", "").strip())
-        if not m:
-            raise requests.HTTPError(f"206 with a bad Content-Range {resp.headers.get('Content-Range')!r}")
+    def _content_range(resp, start: int, size: int, asked: bool = True) -> tuple[int, int]:
+        """``(first, last)`` of a 206 after checking it against what was asked and Content-Length.
+
+        Raises ``_BadPartial`` for anything but the one plain range asked for, ``_BlobFailed``
+        when the server's file has another size.
+        """
+        value = resp.headers.get("Content-Range", "").strip()
+        m = _CONTENT_RANGE.fullmatch(value)
+        if not asked or not m:
+            kind = resp.headers.get("Content-Type", "").split(";", 1)[0].strip()
+            raise _BadPartial(f"206 ({kind or 'no type'}) with Content-Range {value[:80]!r}")
         first, last, total = int(m[1]), int(m[2]), m[3]
         if total != "*" and int(total) != size:
             raise _BlobFailed(f"the source has {total} bytes, expected {size}")
         if first != start or last < first or last >= size:
-            raise requests.HTTPError(f"asked for bytes from {start}, got Content-Range {m[0]!r}")
+            raise _BadPartial(f"asked for bytes from {start}, got Content-Range {m[0]!r}")
         length = resp.headers.get("Content-Length")
         if length is not None and (not length.isdigit() or int(length) != last - first + 1):
-            raise requests.HTTPError(f"Content-Length {length} does not match Content-Range {m[0]!r}")
+            raise _BadPartial(f"Content-Length {length} does not match Content-Range {m[0]!r}")
         return first, last
 
     def _read(self, resp, piece: _Piece, offset: int, stop: int, useful=None) -> None:
