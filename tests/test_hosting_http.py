@@ -29,7 +29,7 @@ from teachpoint.repo.format import blob_path
 from teachpoint.testing.daemon import free_port
 from teachpoint.transport.download import BlobJob, Downloader
 from teachpoint.sync import engine as eng
-from teachpoint.sync.source_list import add_source
+from teachpoint.library.source_list import add_source
 from teachpoint.transport import http_get
 from teachpoint.transport.sources import FolderSource
 

@@ -23,7 +23,7 @@ from helpers import NEW_ROW, ROWS, assert_installed_lessons_play, make_video, wr
 from teachpoint.publish.publisher import publish
 from teachpoint.sneakernet.export import export, give_plan
 from teachpoint.sync import engine as eng
-from teachpoint.sync.source_list import add_source, get_source
+from teachpoint.library.source_list import add_source, get_source
 from teachpoint.testing.apache import ApacheServer
 from teachpoint.testing.lighttpd import LighttpdServer
 from teachpoint.testing.nginx import NginxServer

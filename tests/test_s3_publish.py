@@ -19,7 +19,7 @@ from teachpoint.errors import BadObjectStoreUrl, RepositoryError, UsageError
 from teachpoint.paths import DataPaths
 from teachpoint.publish.bucket import IMMUTABLE, repository_objects, upload_repository
 from teachpoint.sync import engine as eng
-from teachpoint.sync.source_list import add_source
+from teachpoint.library.source_list import add_source
 from teachpoint.testing.seaweedfs import TELEMETRY_OFF, SeaweedServer
 from teachpoint.transport.s3 import BucketFolder, S3Location, make_client, parse_s3_url
 from teachpoint.workspace import Workspace
