@@ -116,7 +116,7 @@ def test_benchmarks_and_documents_start_seaweedfs_with_telemetry_off():
     commands = [line for path in files if path.is_file()
                 for line in path.read_text("utf-8", errors="replace").splitlines()
                 if "weed server" in line or "weed mini" in line]
-    assert commands, "docs/hosting-object-storage.md shows how to start SeaweedFS"
+    assert commands, "docs/hosting.md shows how to start SeaweedFS"
     assert all(TELEMETRY_OFF in line for line in commands), commands
 
 
