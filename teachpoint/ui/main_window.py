@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.library_pane = LibraryPane()
         self.lesson_panel = LessonPanel()
         kwargs = {"player_factory": player_factory} if player_factory else {}
-        self.player_view = PlayerView(**kwargs)
+        self.player_view = PlayerView(tasks=tasks, **kwargs)
         self.home = HomeScreen(tasks)
         self.sync = SyncController(tasks, self)
         self.sync_panel = SyncPanel(self.sync)
@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.player_view.closed.connect(self._lesson_closed)
         self.player_view.fullscreen_changed.connect(self._fullscreen_changed)
         self.player_view.redownload_requested.connect(self.sync.request_download)
+        self.player_view.next_requested.connect(self.play)
         self.document_view.closed.connect(self._lesson_closed)
         self.sync.library_changed.connect(self.refresh_library)
         self.sync.short_text_changed.connect(self.top_bar.set_sync_state)
@@ -333,6 +334,8 @@ class MainWindow(QMainWindow):
         self.top_bar.hide()
         self.statusBar().hide()  # every pixel for the lesson
         if opens_in_document_view(info):
+            if self.player_view.info is not None:  # 下一课 from the player to a worksheet
+                self.player_view.close_lesson(emit=False)
             self.pages.setCurrentIndex(PAGE_DOCUMENT)
             self.document_view.open_lesson(self.ws, info)
         else:

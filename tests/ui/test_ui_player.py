@@ -117,7 +117,8 @@ def test_page_plays_counts_pauses_seeks_and_saves_position(qtbot, window, librar
                     timeout=15_000)
     assert view.title.text() == "小雨沙沙"
     assert view.controls.play_pause.text() == "暂停"
-    assert teaching.progress_of(library.catalogue, rid("m-3-2-4"))["play_count"] == 1
+    qtbot.waitUntil(lambda: teaching.progress_of(library.catalogue, rid("m-3-2-4"))["play_count"] == 1,
+                    timeout=5000)  # written off the GUI thread
     qtbot.waitUntil(lambda: view.player.video_widget().frames_shown > 0, timeout=5000)
     assert colourful_pixels(view.player.video_widget().current_frame()) > 100
 

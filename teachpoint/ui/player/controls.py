@@ -147,6 +147,10 @@ class ControlBar(QWidget):
         if emit:
             self.subtitles_toggled.emit(on)
 
+    def set_fullscreen_available(self, available: bool) -> None:
+        """Audio lessons have no picture to fill the screen with: no 全屏 button."""
+        self.fullscreen.setVisible(available)
+
     def set_fullscreen(self, on: bool) -> None:
         self._is_fullscreen = on
         self.fullscreen.setText(self.tr("Leave full screen") if on else self.tr("Full screen"))

@@ -14,7 +14,9 @@ handled on the GUI thread (libvlc must never be called from inside its own event
 without a sound card). Speed, volume and mute are kept here and applied again whenever libvlc
 (re)creates its sound output, so they hold from one lesson to the next.
 A file libvlc opens but finds no streams in ends at once: that is reported as an error, and so
-is a file that does not start within :data:`OPEN_TIMEOUT_MS`.
+is a file that "ends" before a single moment of it played with no length known (a damaged or
+cut-off mp4: libvlc finds streams, decodes nothing and reports the end at 0 s), and a file that
+does not start within :data:`OPEN_TIMEOUT_MS`.
 """
 
 from __future__ import annotations
@@ -170,6 +172,9 @@ class VlcPlayer(Player):
         self._watchdog.stop()
         if self._streams == 0:
             self._fail("the file has no audio or video stream libvlc can decode")
+            return
+        if self.duration_ms() <= 0 and self._last_position <= 0:
+            self._fail("the file ended before anything played (damaged or cut off)")
             return
         self._last_position = self.duration_ms() or self._last_position
         self.position_changed.emit(self._last_position)
