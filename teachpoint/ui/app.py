@@ -44,8 +44,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_app(paths: DataPaths) -> int:
-    """Run the app on the data directory ``paths`` until the window is closed; the exit code."""
+def run_app(paths: DataPaths, lesson: str | None = None, fullscreen: bool = False) -> int:
+    """Run the app on the data directory ``paths`` until the window is closed; the exit code.
+
+    ``lesson`` (a resource id) opens at once in the player, full screen with ``fullscreen``
+    (``teachpoint play``)."""
     from teachpoint.ui.main_window import MainWindow  # after QApplication: widgets need it
 
     app = create_application()
@@ -53,6 +56,8 @@ def run_app(paths: DataPaths) -> int:
     window = MainWindow(tasks)
     tasks.error.connect(lambda name, exc: log.error("background task %s failed: %s", name, exc))
     window.showMaximized()
+    if lesson is not None:
+        window.play_when_open(lesson, fullscreen=fullscreen)
     window.open_workspace(paths)
     log.info("TeachPoint %s started on %s (%s)", __version__, paths.root, app.platformName())
     code = app.exec()

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 (PAGE_OPENING, PAGE_PROBLEM, PAGE_LIBRARY, PAGE_PLAYER, PAGE_HOME, PAGE_SYNC, PAGE_SETTINGS,
  PAGE_DOCUMENT) = range(8)
+PREFERRED_SIZE = (1200, 780)  # the window's first size where the screen has room
 PLACE_PAGES = {top_bar.HOME: PAGE_HOME, top_bar.LIBRARY: PAGE_LIBRARY, top_bar.SYNC: PAGE_SYNC,
                top_bar.SETTINGS: PAGE_SETTINGS}
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.tree_loaded = False
         self._play_first_result = False
         self._came_from = PAGE_HOME
+        self._play_on_open: tuple[str, bool] | None = None
 
         self.top_bar = top_bar.TopBar()
         self.notice = NoticeBar()
@@ -95,7 +97,7 @@ class MainWindow(QMainWindow):
         self._watch_drives = watch_drives
         self._connect()
         self.retranslate()
-        self.resize(1200, 780)
+        self.fit_to_screen(initial=True)
         self.pages.setCurrentIndex(PAGE_OPENING)
 
     def _library_page(self) -> QWidget:
@@ -207,6 +209,12 @@ class MainWindow(QMainWindow):
         self.go(top_bar.HOME)
         self.refresh_library()
         self.search_box.setFocus()
+        if self._play_on_open is not None:
+            resource_id, fullscreen = self._play_on_open
+            self._play_on_open = None
+            self.play(resource_id)
+            if fullscreen:
+                self.player_view.set_fullscreen(True)
         # import python-vlc and load libvlc now, in a worker, not on the teacher's first click
         self.tasks.run(_warm_up_player, on_error=lambda exc: log.info("player warm-up: %s", exc),
                        name="warm-up-player")
@@ -342,6 +350,10 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(PAGE_PLAYER)
             self.player_view.open_lesson(self.ws, info)
 
+    def play_when_open(self, resource_id: str, fullscreen: bool = False) -> None:
+        """Open ``resource_id`` as soon as the library is open (``teachpoint play``)."""
+        self._play_on_open = (resource_id, fullscreen)
+
     def _lesson_closed(self) -> None:
         self.top_bar.show()
         self.statusBar().show()
@@ -360,6 +372,24 @@ class MainWindow(QMainWindow):
     def _lesson_ready(self, resource_id: str) -> None:
         if self.lesson_panel.info is not None and self.lesson_panel.info.resource_id == resource_id:
             self.show_lesson(resource_id)  # "download now" finished: 播放 lights up
+
+    def fit_to_screen(self, initial: bool = False) -> None:
+        """Keep the window inside its screen's free area (a 1024×768 projector is common, and
+        large text makes pages wider): at most :data:`PREFERRED_SIZE`, never past an edge."""
+        if self.isFullScreen() or (self.isMaximized() and not initial):
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width = min(area.width(), PREFERRED_SIZE[0] if initial else self.width())
+        height = min(area.height(), PREFERRED_SIZE[1] if initial else self.height())
+        self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), area.x()), area.right() - frame.width() + 1)
+        y = min(max(frame.y(), area.y()), area.bottom() - frame.height() + 1)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     def _fullscreen_changed(self, on: bool) -> None:
         if on:
@@ -386,6 +416,8 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # large text
+            QTimer.singleShot(0, self.fit_to_screen)
         super().changeEvent(event)
 
 

@@ -190,6 +190,8 @@ def test_rewind_and_forward_buttons(qtbot, window):
 def test_playing_to_the_end_marks_the_lesson_finished(qtbot, window, library):
     view = _play(qtbot, window, rid("m-3-2-5"))
     qtbot.waitUntil(lambda: view.player.state == ENDED, timeout=20_000)
+    qtbot.waitUntil(lambda: teaching.progress_of(library.catalogue, rid("m-3-2-5"))["finished"],
+                    timeout=5000)  # written off the GUI thread
     progress = teaching.progress_of(library.catalogue, rid("m-3-2-5"))
     assert progress["finished"] and progress["position_ms"] == 0
     assert view.controls.play_pause.text() == "重新播放"

@@ -19,7 +19,8 @@ import logging
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QScreen, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from teachpoint.library.home import RESUME_MIN_MS
 from teachpoint.ui import queries
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 STEP_MS = 10_000
 RESUME_MARGIN_MS = 5_000  # stopped closer than this to the end: start from the beginning
 RESUME_MARGIN_SHARE = 0.05  # … or closer than 5% of a short lesson's length
+MIN_SEEK_BAR_PX = 280  # narrower than this and the control bar drops the ±10 s words
 
 
 class PlayerView(QWidget):
@@ -77,6 +79,7 @@ class PlayerView(QWidget):
         self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.title = QLabel()
         self.title.setObjectName("PlayerTitle")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # long titles never widen the window
         self.resume_notice = QLabel()
         self.resume_notice.setObjectName("ResumeNotice")
         self.restart_button = QPushButton()
@@ -466,7 +469,17 @@ class PlayerView(QWidget):
         self.chrome.set_fullscreen(on)
         self.fullscreen_changed.emit(on)
 
+    def fit_controls(self) -> None:
+        """Compact controls when the full ones would leave the seek bar too short."""
+        self.controls.set_compact(self.width() < self.controls.full_width() + MIN_SEEK_BAR_PX)
+
+    def resizeEvent(self, event) -> None:
+        self.fit_controls()
+        super().resizeEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_controls()
         super().changeEvent(event)
