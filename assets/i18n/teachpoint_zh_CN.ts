@@ -29,6 +29,13 @@
     </message>
 </context>
 <context>
+    <name>AudioView</name>
+    <message>
+        <source>♪ Audio lesson</source>
+        <translation>♪ 音频课</translation>
+    </message>
+</context>
+<context>
     <name>BandwidthSection</name>
     <message>
         <source>Saved.</source>
@@ -543,6 +550,29 @@ It may be damaged. Please choose another lesson, or download this one again.</so
     </message>
 </context>
 <context>
+    <name>EndCard</name>
+    <message>
+        <source>This lesson has finished</source>
+        <translation>这节课播放完了</translation>
+    </message>
+    <message>
+        <source>Next lesson ▶</source>
+        <translation>下一课 ▶</translation>
+    </message>
+    <message>
+        <source>Play again</source>
+        <translation>重新播放</translation>
+    </message>
+    <message>
+        <source>Back to the lessons</source>
+        <translation>返回课程列表</translation>
+    </message>
+    <message>
+        <source>Next: {title}</source>
+        <translation>下一课：{title}</translation>
+    </message>
+</context>
+<context>
     <name>Formatting</name>
     <message>
         <source>{m} min {s} s</source>
@@ -793,6 +823,25 @@ They arrive with an update from the county resource centre (network or USB stick
     </message>
 </context>
 <context>
+    <name>MessagePage</name>
+    <message>
+        <source>← Back to the lessons</source>
+        <translation>← 返回课程列表</translation>
+    </message>
+    <message>
+        <source>Fetch a fresh copy of this lesson the next time the computer syncs (or from a USB stick)</source>
+        <translation>下次同步时（或从U盘）重新取一份这节课</translation>
+    </message>
+    <message>
+        <source>Asked to download it again</source>
+        <translation>已安排重新下载</translation>
+    </message>
+    <message>
+        <source>Download this lesson again</source>
+        <translation>重新下载这节课</translation>
+    </message>
+</context>
+<context>
     <name>NoticeBar</name>
     <message>
         <source>OK</source>
@@ -844,22 +893,42 @@ They arrive with an update from the county resource centre (network or USB stick
         <translation>从头播放</translation>
     </message>
     <message>
-        <source>Download this lesson again</source>
-        <translation>重新下载这节课</translation>
+        <source>Ahead 10 s</source>
+        <translation>前进10秒</translation>
     </message>
     <message>
-        <source>Fetch a fresh copy of this lesson the next time the computer syncs (or from a USB stick)</source>
-        <translation>下次同步时（或从U盘）重新取一份这节课</translation>
+        <source>Back 10 s</source>
+        <translation>后退10秒</translation>
+    </message>
+    <message>
+        <source>Volume {n}%</source>
+        <translation>音量 {n}%</translation>
+    </message>
+    <message>
+        <source>Sound off</source>
+        <translation>声音：关</translation>
+    </message>
+    <message>
+        <source>Sound on</source>
+        <translation>声音：开</translation>
+    </message>
+    <message>
+        <source>Speed {rate}×</source>
+        <translation>速度 {rate}×</translation>
+    </message>
+    <message>
+        <source>Bookmark added at {t}</source>
+        <translation>已在 {t} 加书签</translation>
+    </message>
+    <message>
+        <source>The copy on this computer is exactly as it was sent, so the file itself is faulty. Please tell the school&apos;s IT contact which lesson this is.</source>
+        <translation>这台电脑上的文件和发来时完全一样，是文件本身有问题。请告诉学校负责电脑的老师是哪一节课。</translation>
     </message>
     <message>
         <source>This computer is missing the video player component (VLC), so lessons cannot be played yet.
 Please ask the school&apos;s IT contact to install VLC.</source>
         <translation>这台电脑缺少视频播放组件（VLC），暂时不能播放课程。
 请学校负责电脑的老师安装 VLC。</translation>
-    </message>
-    <message>
-        <source>Asked to download it again</source>
-        <translation>已安排重新下载</translation>
     </message>
     <message>
         <source>Continuing from {t}, where you stopped last time</source>
