@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 
 (PAGE_OPENING, PAGE_PROBLEM, PAGE_LIBRARY, PAGE_PLAYER, PAGE_HOME, PAGE_SYNC, PAGE_SETTINGS,
  PAGE_DOCUMENT) = range(8)
-PREFERRED_SIZE = (1200, 780)  # the window's first size where the screen has room
 PLACE_PAGES = {top_bar.HOME: PAGE_HOME, top_bar.LIBRARY: PAGE_LIBRARY, top_bar.SYNC: PAGE_SYNC,
                top_bar.SETTINGS: PAGE_SETTINGS}
 
@@ -375,15 +374,16 @@ class MainWindow(QMainWindow):
 
     def fit_to_screen(self, initial: bool = False) -> None:
         """Keep the window inside its screen's free area (a 1024×768 projector is common, and
-        large text makes pages wider): at most :data:`PREFERRED_SIZE`, never past an edge."""
+        large text makes pages wider): first the whole free area (the app opens maximised, and
+        without a window manager nothing else would size it), never past an edge."""
         if self.isFullScreen() or (self.isMaximized() and not initial):
             return
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return
         area = screen.availableGeometry()
-        width = min(area.width(), PREFERRED_SIZE[0] if initial else self.width())
-        height = min(area.height(), PREFERRED_SIZE[1] if initial else self.height())
+        width = area.width() if initial else min(area.width(), self.width())
+        height = area.height() if initial else min(area.height(), self.height())
         self.resize(width, height)
         frame = self.frameGeometry()
         x = min(max(frame.x(), area.x()), area.right() - frame.width() + 1)
