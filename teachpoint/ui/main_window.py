@@ -132,10 +132,12 @@ class MainWindow(QMainWindow):
         self.home.lesson_selected.connect(self.reveal_lesson)
         self.home.download_requested.connect(self.sync.request_download)
         self.player_view.closed.connect(self._lesson_closed)
+        self.player_view.progress_saved.connect(self._show_progress)
         self.player_view.fullscreen_changed.connect(self._fullscreen_changed)
         self.player_view.redownload_requested.connect(self.sync.request_download)
         self.player_view.next_requested.connect(self.play)
         self.document_view.closed.connect(self._lesson_closed)
+        self.document_view.closed.connect(self._show_progress)
         self.sync.library_changed.connect(self.refresh_library)
         self.sync.short_text_changed.connect(self.top_bar.set_sync_state)
         self.sync.lesson_ready.connect(self._lesson_ready)
@@ -359,11 +361,14 @@ class MainWindow(QMainWindow):
         back = self._came_from if self._came_from in PLACE_PAGES.values() else PAGE_LIBRARY
         place = next(p for p, page in PLACE_PAGES.items() if page == back)
         self.go(place)
-        if back == PAGE_HOME:
-            self.home.refresh()  # "continue" moves on
+        self.usb.open_pending()  # a stick that came in during the lesson
+
+    def _show_progress(self) -> None:
+        """Show where the closed lesson stopped: home's "continue" moves on, the details too."""
+        if self.pages.currentIndex() == PAGE_HOME:
+            self.home.refresh()
         if self.lesson_panel.info is not None:
             self.show_lesson(self.lesson_panel.info.resource_id)  # shows the new resume point
-        self.usb.open_pending()  # a stick that came in during the lesson
 
     def _busy_with_lesson(self) -> bool:
         return self.pages.currentIndex() in (PAGE_PLAYER, PAGE_DOCUMENT)

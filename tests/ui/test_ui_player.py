@@ -129,10 +129,10 @@ def test_page_plays_counts_pauses_seeks_and_saves_position(qtbot, window, librar
     qtbot.waitUntil(lambda: abs(view.player.position_ms() - 3500) < 600, timeout=5000)
     qtbot.mouseClick(view.back_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_LIBRARY, timeout=5000)
+    # written off the GUI thread; the details then say where it stopped
+    qtbot.waitUntil(lambda: "上次停在 00:03" in window.lesson_panel.progress.text(), timeout=5000)
     saved = teaching.progress_of(library.catalogue, rid("m-3-2-4"))
     assert saved["position_ms"] == pytest.approx(3500, abs=600)
-    # the details now say where it stopped
-    assert "上次停在 00:03" in window.lesson_panel.progress.text()
 
 
 def _add_long_lesson(ws, tmp_path) -> str:

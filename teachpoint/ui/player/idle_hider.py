@@ -14,8 +14,10 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 IDLE_MS = 3000
+# a key that is a shortcut (Space, arrows, F…) never arrives as KeyPress: Qt offers it as
+# ShortcutOverride first and the shortcut takes it
 _WAKING = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.KeyPress,
-           QEvent.Type.Wheel)
+           QEvent.Type.ShortcutOverride, QEvent.Type.Wheel)
 
 
 class IdleWatcher(QObject):

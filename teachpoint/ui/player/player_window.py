@@ -52,6 +52,7 @@ class PlayerView(QWidget):
     """Plays one lesson at a time; emits :attr:`closed` when the teacher goes back."""
 
     closed = Signal()
+    progress_saved = Signal()  # after ``closed``: the closed lesson's position is in the catalogue
     fullscreen_changed = Signal(bool)
     redownload_requested = Signal(str)  # resource id of a lesson whose file will not play
     next_requested = Signal(str)  # 下一课 on the end card: the resource id to open
@@ -254,12 +255,14 @@ class PlayerView(QWidget):
         self.tools.show()
 
     def close_lesson(self, emit: bool = True) -> None:
-        """Remember the position, stop, and go back (``closed``, once the position is saved)."""
+        """Remember the position, stop, and go back (``closed`` at once, ``progress_saved`` once
+        the position is written, for the places that show it)."""
         self._stop_lesson()
         self.set_fullscreen(False)
         self.tools.screen_chooser.set_workspace(None)
-        if emit:  # the places the teacher goes back to read the saved position
-            self.progress.after_writes(lambda _result: self.closed.emit())
+        if emit:
+            self.closed.emit()
+            self.progress.after_writes(lambda _result: self.progress_saved.emit())
 
     def _stop_lesson(self) -> None:
         """Save where the lesson stopped and stop it (no lesson open afterwards)."""
