@@ -1242,6 +1242,33 @@ Lessons already on this computer stay.</source>
     </message>
 </context>
 <context>
+    <name>SubtitleSizeButton</name>
+    <message>
+        <source>automatic</source>
+        <translation>自动（跟随大字体）</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>large</source>
+        <translation>大</translation>
+    </message>
+    <message>
+        <source>very large</source>
+        <translation>特大</translation>
+    </message>
+    <message>
+        <source>Subtitle size</source>
+        <translation>字幕大小</translation>
+    </message>
+    <message>
+        <source>How big the subtitles are: {size} (the large-text setting makes them larger too)</source>
+        <translation>字幕的大小：{size}（打开“大字体”时字幕也会变大）</translation>
+    </message>
+</context>
+<context>
     <name>SyncController</name>
     <message>
         <source>Some files in the satellite inbox are damaged and were set aside.</source>

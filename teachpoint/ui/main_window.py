@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
             log.warning("an unreadable catalogue was moved aside to %s", ws.catalogue.set_aside)
         self.top_bar.set_ready(True)
         self.home.set_workspace(ws)
+        self.player_view.set_workspace(ws)
         self.settings_page.set_workspace(ws)
         self.sync.set_workspace(ws)
         self.usb.workspace_changed()

@@ -67,6 +67,7 @@ def test_end_card_offers_the_units_next_lesson_and_plays_it(qtbot, window, libra
     view = _play(qtbot, window, rid("m-3-2-4"))
     qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
     view.set_fullscreen(True)
+    qtbot.waitUntil(window.isFullScreen, timeout=5000)
     view.seek(view.player.duration_ms() - 800)
     qtbot.waitUntil(lambda: view.showing_end_card, timeout=10_000)
     assert window.isFullScreen()  # the class keeps its full picture
@@ -149,3 +150,41 @@ def test_the_app_can_open_straight_on_one_lesson_full_screen(qtbot, tasks, libra
     view.close_lesson()
     qtbot.waitUntil(lambda: win.pages.currentIndex() == PAGE_HOME, timeout=5000)
     win.shutdown()
+
+
+def _subtitle_rows(image) -> int:
+    """Rows of the lower half with white text pixels (the subtitle grows with its size)."""
+    rows = 0
+    for y in range(image.height() // 2, image.height()):
+        rows += sum(1 for x in range(0, image.width(), 2) if image.pixelColor(x, y).lightness() > 235) > 3
+    return rows
+
+
+def test_subtitle_size_follows_large_text_and_the_teachers_choice(qtbot, qapp, window, library):
+    from teachpoint.ui import style
+    from teachpoint.ui.player.subtitle_size import SETTING_SUBTITLE_SIZE
+
+    view = _play(qtbot, window, rid("m-3-2-4"))
+    qtbot.waitUntil(lambda: view.player.state == PLAYING and view.player.position_ms() > 1500,
+                    timeout=15_000)
+    assert view.subtitle_size.isVisible() and view.player.subtitle_scale() == 100
+    qtbot.waitUntil(lambda: view.player.video_widget().frames_shown > 30, timeout=5000)
+    normal = _subtitle_rows(view.player.video_widget().current_frame())
+    view.subtitle_size.actions_by_choice["larger"].trigger()  # the teacher picks 特大
+    qtbot.waitUntil(lambda: view.player.subtitle_scale() == 180 and view.player.state == PLAYING,
+                    timeout=15_000)
+    assert view.player.position_ms() >= 1000  # restarted where it was, not from the start
+    shown = view.player.video_widget().frames_shown
+    qtbot.waitUntil(lambda: view.player.video_widget().frames_shown > shown + 10, timeout=5000)
+    larger = _subtitle_rows(view.player.video_widget().current_frame())
+    assert larger > normal + 10, (normal, larger)
+    qtbot.waitUntil(lambda: library.setting(SETTING_SUBTITLE_SIZE) == "larger", timeout=5000)
+    view.subtitle_size.actions_by_choice["auto"].trigger()  # back to "automatic" …
+    try:
+        style.apply_look(qapp, large_text=True)  # … with 大字体 on: large subtitles
+        _play(qtbot, window, rid("m-3-2-5"))
+        _play(qtbot, window, rid("m-3-2-4"))
+        qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
+        assert view.player.subtitle_scale() == 140
+    finally:
+        style.apply_look(qapp)

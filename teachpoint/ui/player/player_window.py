@@ -35,6 +35,7 @@ from teachpoint.ui.player.end_card import EndCard
 from teachpoint.ui.player.fullscreen_chrome import FullScreenChrome
 from teachpoint.ui.player.lesson_progress import SAVE_EVERY_MS, LessonProgress  # noqa: F401
 from teachpoint.ui.player.message_page import MessagePage
+from teachpoint.ui.player.subtitle_size import AUTO, SETTING_SUBTITLE_SIZE, SubtitleSizeButton
 from teachpoint.ui.player.tool_row import PlayerToolRow
 from teachpoint.ui.queries import LessonInfo
 from teachpoint.ui.tasks import TaskManager
@@ -70,6 +71,7 @@ class PlayerView(QWidget):
         self.info: LessonInfo | None = None
         self.error_detail = ""
         self._resumed = False
+        self._seek_on_play: int | None = None
         self._fullscreen = False
         self.progress = LessonProgress(self.tasks, self)
 
@@ -83,15 +85,18 @@ class PlayerView(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # long titles never widen the window
         self.resume_notice = QLabel()
         self.resume_notice.setObjectName("ResumeNotice")
+        self.resume_notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.restart_button = QPushButton()
         self.restart_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.subtitle_size = SubtitleSizeButton()
         hl = QHBoxLayout(self.header)
         hl.setContentsMargins(12, 8, 12, 8)
         hl.addWidget(self.back_button)
         hl.addSpacing(12)
         hl.addWidget(self.title, 1)
-        hl.addWidget(self.resume_notice)
+        hl.addWidget(self.resume_notice, 1)
         hl.addWidget(self.restart_button)
+        hl.addWidget(self.subtitle_size)
 
         self.message_page = MessagePage()
         self.end_card = EndCard()
@@ -137,6 +142,7 @@ class PlayerView(QWidget):
         self.controls.fullscreen_clicked.connect(self.toggle_fullscreen)
         self.tools.add_bookmark_clicked.connect(self.add_bookmark)
         self.tools.bookmarks_toggled.connect(self.bookmarks_panel.setVisible)
+        self.subtitle_size.size_chosen.connect(self._subtitle_size_chosen)
         self.bookmarks_panel.jump_requested.connect(self.seek)
         self._shortcut(Qt.Key.Key_Space, self.toggle)
         self._shortcut(Qt.Key.Key_F11, self.toggle_fullscreen)
@@ -218,8 +224,9 @@ class PlayerView(QWidget):
         self.bookmarks_panel.set_lesson(ws, info.resource_id)
         self.tools.screen_chooser.set_workspace(ws)
         player = self.ensure_player()
-        self.controls.set_subtitles_available(
-            bool(info.subtitles) and (player is None or player.subtitle_files_supported))
+        subtitles = bool(info.subtitles) and (player is None or player.subtitle_files_supported)
+        self.controls.set_subtitles_available(subtitles)
+        self.subtitle_size.setVisible(subtitles)
         self.controls.set_fullscreen_available(not self.is_audio)
         if self.is_audio:
             self.set_fullscreen(False)
@@ -233,12 +240,35 @@ class PlayerView(QWidget):
             return False
         self.tools.new_lesson()
         self._show_picture()
-        player.set_subtitles_enabled(self.controls.subtitles.isChecked())
-        player.load(info.main_path, [path for _lang, path in info.subtitles])
-        player.play()
+        self._load_and_play()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         log.info("playing %s (%s)", info.resource_id, info.title)
         return True
+
+    def _load_and_play(self, at_ms: int | None = None) -> None:
+        """Load the open lesson into the engine (at the chosen subtitle size) and play it."""
+        player, info = self.player, self.info
+        player.set_subtitle_scale(self.subtitle_size.percent())
+        player.set_subtitles_enabled(self.controls.subtitles.isChecked())
+        player.load(info.main_path, [path for _lang, path in info.subtitles])
+        self._seek_on_play = at_ms
+        player.play()
+
+    def set_workspace(self, ws: Workspace) -> None:
+        """Read this PC's subtitle size choice (in a worker) before the first lesson."""
+        self.tasks.run(lambda: ws.setting(SETTING_SUBTITLE_SIZE),
+                       on_done=lambda choice: self.subtitle_size.set_choice(choice or AUTO),
+                       on_error=lambda exc: log.warning("subtitle size not read: %s", exc),
+                       name="read-subtitle-size")
+
+    def _subtitle_size_chosen(self, choice: str) -> None:
+        """A new size: remembered, and shown at once (libvlc restarts at the same moment)."""
+        ws = self.ws
+        if ws is not None and not ws.read_only:
+            self.progress.writer.submit(lambda: ws.set_setting(SETTING_SUBTITLE_SIZE, choice))
+        if self._can_control() and self.info.main_path is not None and not self.showing_message:
+            if self.player.subtitle_scale() != self.subtitle_size.percent():
+                self._load_and_play(at_ms=self.player.position_ms())
 
     @property
     def is_audio(self) -> bool:
@@ -377,7 +407,11 @@ class PlayerView(QWidget):
         self.controls.set_state(state)
         if self.info is None:
             return
-        if state == PLAYING and not self._resumed:
+        if state == PLAYING and self._seek_on_play is not None:
+            self._resumed = True  # a restart for a new subtitle size: back where it was
+            self.player.seek(self._seek_on_play)
+            self._seek_on_play = None
+        elif state == PLAYING and not self._resumed:
             self._resumed = True
             self._resume_if_wanted()
         elif state == PAUSED:
