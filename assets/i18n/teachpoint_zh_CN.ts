@@ -833,6 +833,10 @@ They arrive with an update from the county resource centre (network or USB stick
         <translation>下次同步时（或从U盘）重新取一份这节课</translation>
     </message>
     <message>
+        <source>The copy on this computer is exactly as it was sent, so the file itself is faulty. Please tell the school&apos;s IT contact which lesson this is.</source>
+        <translation>这台电脑上的文件和发来时完全一样，是文件本身有问题。请告诉学校负责电脑的老师是哪一节课。</translation>
+    </message>
+    <message>
         <source>Asked to download it again</source>
         <translation>已安排重新下载</translation>
     </message>
@@ -864,26 +868,7 @@ They arrive with an update from the county resource centre (network or USB stick
     </message>
 </context>
 <context>
-    <name>PlayerToolRow</name>
-    <message>
-        <source>+ Bookmark</source>
-        <translation>+ 书签</translation>
-    </message>
-    <message>
-        <source>Bookmark the current moment (B key)</source>
-        <translation>给当前位置加书签（B 键）</translation>
-    </message>
-    <message>
-        <source>Bookmarks</source>
-        <translation>书签列表</translation>
-    </message>
-    <message>
-        <source>Show or hide this lesson&apos;s bookmarks</source>
-        <translation>显示或隐藏这节课的书签</translation>
-    </message>
-</context>
-<context>
-    <name>PlayerView</name>
+    <name>PlayerHeader</name>
     <message>
         <source>← Back to the lessons</source>
         <translation>← 返回课程列表</translation>
@@ -892,6 +877,13 @@ They arrive with an update from the county resource centre (network or USB stick
         <source>Start from the beginning</source>
         <translation>从头播放</translation>
     </message>
+    <message>
+        <source>Continuing from {t}, where you stopped last time</source>
+        <translation>从上次停下的地方（{t}）继续播放</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerKeys</name>
     <message>
         <source>Ahead 10 s</source>
         <translation>前进10秒</translation>
@@ -916,23 +908,37 @@ They arrive with an update from the county resource centre (network or USB stick
         <source>Speed {rate}×</source>
         <translation>速度 {rate}×</translation>
     </message>
+</context>
+<context>
+    <name>PlayerToolRow</name>
+    <message>
+        <source>+ Bookmark</source>
+        <translation>+ 书签</translation>
+    </message>
+    <message>
+        <source>Bookmark the current moment (B key)</source>
+        <translation>给当前位置加书签（B 键）</translation>
+    </message>
+    <message>
+        <source>Bookmarks</source>
+        <translation>书签列表</translation>
+    </message>
+    <message>
+        <source>Show or hide this lesson&apos;s bookmarks</source>
+        <translation>显示或隐藏这节课的书签</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerView</name>
     <message>
         <source>Bookmark added at {t}</source>
         <translation>已在 {t} 加书签</translation>
-    </message>
-    <message>
-        <source>The copy on this computer is exactly as it was sent, so the file itself is faulty. Please tell the school&apos;s IT contact which lesson this is.</source>
-        <translation>这台电脑上的文件和发来时完全一样，是文件本身有问题。请告诉学校负责电脑的老师是哪一节课。</translation>
     </message>
     <message>
         <source>This computer is missing the video player component (VLC), so lessons cannot be played yet.
 Please ask the school&apos;s IT contact to install VLC.</source>
         <translation>这台电脑缺少视频播放组件（VLC），暂时不能播放课程。
 请学校负责电脑的老师安装 VLC。</translation>
-    </message>
-    <message>
-        <source>Continuing from {t}, where you stopped last time</source>
-        <translation>从上次停下的地方（{t}）继续播放</translation>
     </message>
     <message>
         <source>This lesson cannot be played.

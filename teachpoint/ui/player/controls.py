@@ -15,6 +15,9 @@ from teachpoint.ui.icons import make_icon
 from teachpoint.ui.player.base import ENDED, PLAYING
 
 
+MIN_SEEK_BAR_PX = 280  # narrower than this and the bar drops the ±10 s words (1024×768, 大字体)
+
+
 class SeekSlider(QSlider):
     """A slider that jumps to where it is clicked and reports the teacher's seeks only."""
 
@@ -136,6 +139,14 @@ class ControlBar(QWidget):
         self.set_compact(True)
         return width
 
+    def fit(self) -> None:
+        """Compact when the full labels would leave the seek bar shorter than :data:`MIN_SEEK_BAR_PX`."""
+        self.set_compact(self.width() < self.full_width() + MIN_SEEK_BAR_PX)
+
+    def resizeEvent(self, event) -> None:
+        self.fit()
+        super().resizeEvent(event)
+
     def set_state(self, state: str) -> None:
         self._state = state
         if state == PLAYING:
@@ -179,6 +190,8 @@ class ControlBar(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit()  # other words or large text: other widths
         super().changeEvent(event)
 
 

@@ -6,8 +6,16 @@ phone), "back to the lessons", and — when a fresh copy could help — 重新�
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from teachpoint.ui import queries
+from teachpoint.ui.tasks import TaskManager
+from teachpoint.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 
 class MessagePage(QWidget):
@@ -15,6 +23,7 @@ class MessagePage(QWidget):
 
     back_clicked = Signal()
     redownload_clicked = Signal()
+    redownload_requested = Signal(str)  # the lesson's resource id, once its file was re-checked
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -43,6 +52,7 @@ class MessagePage(QWidget):
         self.back.clicked.connect(lambda: self.back_clicked.emit())
         self.redownload.clicked.connect(lambda: self.redownload_clicked.emit())
         self._asked = False
+        self.resource_id: str | None = None  # the lesson 重新下载 is offered for
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -56,8 +66,30 @@ class MessagePage(QWidget):
         self.message.setText(text)
         self.message.setToolTip(detail or "")
         self.redownload.hide()
+        self.resource_id = None
 
-    def offer_redownload(self) -> None:
+    def request_redownload(self, tasks: TaskManager, ws: Workspace) -> None:
+        """重新下载: re-hash the stored file in a worker (a damaged one is set aside so sync
+        fetches it again), then :attr:`redownload_requested`. If the copy is intact, the file
+        itself is faulty and the teacher is told so."""
+        rid = self.resource_id
+        if rid is None:
+            return
+        log.info("re-download requested for %s", rid)
+        self.redownload_asked("")
+        tasks.run(lambda: queries.recheck_lesson_file(ws, rid),
+                  on_done=lambda damaged: self._rechecked(rid, damaged),
+                  on_error=lambda exc: self._rechecked(rid, None), name="recheck-lesson")
+
+    def _rechecked(self, resource_id: str, damaged: bool | None) -> None:
+        self.redownload_requested.emit(resource_id)
+        if damaged is False and resource_id == self.resource_id:
+            self.redownload_asked(self.tr(
+                "The copy on this computer is exactly as it was sent, so the file itself is faulty. "
+                "Please tell the school's IT contact which lesson this is."))
+
+    def offer_redownload(self, resource_id: str) -> None:
+        self.resource_id = resource_id
         self._asked = False
         self.redownload.setEnabled(True)
         self._show_redownload_text()

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QScreen, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+    QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget)
 
 from teachpoint.library.home import RESUME_MIN_MS
-from teachpoint.ui import queries
 from teachpoint.ui.formatting import format_clock
 from teachpoint.ui.player import PlayerUnavailable, create_player
 from teachpoint.ui.player.ab_repeat import ABRepeat
@@ -33,9 +32,11 @@ from teachpoint.ui.player.bookmarks_panel import BookmarksPanel
 from teachpoint.ui.player.controls import ControlBar
 from teachpoint.ui.player.end_card import EndCard
 from teachpoint.ui.player.fullscreen_chrome import FullScreenChrome
-from teachpoint.ui.player.lesson_progress import SAVE_EVERY_MS, LessonProgress  # noqa: F401
+from teachpoint.ui.player.lesson_progress import LessonProgress
 from teachpoint.ui.player.message_page import MessagePage
-from teachpoint.ui.player.subtitle_size import AUTO, SETTING_SUBTITLE_SIZE, SubtitleSizeButton
+from teachpoint.ui.player.player_keys import STEP_MS, PlayerKeys
+from teachpoint.ui.player.player_header import PlayerHeader
+from teachpoint.ui.player.subtitle_size import SETTING_SUBTITLE_SIZE
 from teachpoint.ui.player.tool_row import PlayerToolRow
 from teachpoint.ui.queries import LessonInfo
 from teachpoint.ui.tasks import TaskManager
@@ -43,10 +44,18 @@ from teachpoint.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-STEP_MS = 10_000
 RESUME_MARGIN_MS = 5_000  # stopped closer than this to the end: start from the beginning
 RESUME_MARGIN_SHARE = 0.05  # … or closer than 5% of a short lesson's length
-MIN_SEEK_BAR_PX = 280  # narrower than this and the control bar drops the ±10 s words
+
+
+def resume_point(position_ms: int, duration_ms: int) -> int | None:
+    """Where a lesson stopped at ``position_ms`` continues, or None to start from the beginning
+    (hardly started, or stopped at the very end)."""
+    margin = (min(RESUME_MARGIN_MS, int(duration_ms * RESUME_MARGIN_SHARE)) if duration_ms
+              else RESUME_MARGIN_MS)
+    if position_ms < RESUME_MIN_MS or (duration_ms and position_ms >= duration_ms - margin):
+        return None
+    return position_ms
 
 
 class PlayerView(QWidget):
@@ -75,30 +84,14 @@ class PlayerView(QWidget):
         self._fullscreen = False
         self.progress = LessonProgress(self.tasks, self)
 
-        self.header = QWidget()
-        self.header.setObjectName("PlayerHeader")
-        self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.back_button = QPushButton()
-        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.title = QLabel()
-        self.title.setObjectName("PlayerTitle")
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # long titles never widen the window
-        self.resume_notice = QLabel()
-        self.resume_notice.setObjectName("ResumeNotice")
-        self.resume_notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.restart_button = QPushButton()
-        self.restart_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.subtitle_size = SubtitleSizeButton()
-        hl = QHBoxLayout(self.header)
-        hl.setContentsMargins(12, 8, 12, 8)
-        hl.addWidget(self.back_button)
-        hl.addSpacing(12)
-        hl.addWidget(self.title, 1)
-        hl.addWidget(self.resume_notice, 1)
-        hl.addWidget(self.restart_button)
-        hl.addWidget(self.subtitle_size)
+        self.header = PlayerHeader()
+        self.back_button, self.title = self.header.back_button, self.header.title
+        self.resume_notice, self.restart_button = self.header.resume_notice, self.header.restart_button
+        self.subtitle_size = self.header.subtitle_size
 
         self.message_page = MessagePage()
+        self.message, self.message_back = self.message_page.message, self.message_page.back
+        self.redownload_button = self.message_page.redownload
         self.end_card = EndCard()
         self.audio_view = AudioView()
         self.video_stack = QStackedWidget()
@@ -123,13 +116,14 @@ class PlayerView(QWidget):
         layout.addWidget(self.controls)
         layout.addWidget(self.tools)
         self.chrome = FullScreenChrome(self, [self.controls, self.tools])
+        self.keys = PlayerKeys(self)
         self._connect()
-        self.retranslate()
 
     def _connect(self) -> None:
         self.back_button.clicked.connect(lambda: self.close_lesson())  # not clicked(bool) → emit
         self.message_page.back_clicked.connect(self.close_lesson)
         self.message_page.redownload_clicked.connect(self.request_redownload)
+        self.message_page.redownload_requested.connect(self.redownload_requested)
         self.end_card.back_clicked.connect(self.close_lesson)
         self.end_card.replay_clicked.connect(self.replay)
         self.end_card.next_clicked.connect(self.next_requested)
@@ -144,41 +138,6 @@ class PlayerView(QWidget):
         self.tools.bookmarks_toggled.connect(self.bookmarks_panel.setVisible)
         self.subtitle_size.size_chosen.connect(self._subtitle_size_chosen)
         self.bookmarks_panel.jump_requested.connect(self.seek)
-        self._shortcut(Qt.Key.Key_Space, self.toggle)
-        self._shortcut(Qt.Key.Key_F11, self.toggle_fullscreen)
-        self._shortcut(Qt.Key.Key_F, self.toggle_fullscreen)
-        self._shortcut(Qt.Key.Key_Escape, lambda: self.set_fullscreen(False))
-        self._shortcut(Qt.Key.Key_Left, lambda: self.step(-STEP_MS, note=True))
-        self._shortcut(Qt.Key.Key_Right, lambda: self.step(STEP_MS, note=True))
-        self._shortcut(Qt.Key.Key_Up, lambda: self._volume_key(1))
-        self._shortcut(Qt.Key.Key_Down, lambda: self._volume_key(-1))
-        self._shortcut(Qt.Key.Key_M, self._mute_key)
-        self._shortcut(Qt.Key.Key_BracketLeft, lambda: self._speed_key(-1))
-        self._shortcut(Qt.Key.Key_BracketRight, lambda: self._speed_key(1))
-        self._shortcut(Qt.Key.Key_L, self.press_ab)
-        self._shortcut(Qt.Key.Key_B, self.add_bookmark)
-
-    def _shortcut(self, key, slot) -> None:
-        sc = QShortcut(QKeySequence(key), self)
-        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        sc.activated.connect(slot)
-
-    def retranslate(self) -> None:
-        self.back_button.setText(self.tr("← Back to the lessons"))
-        self.restart_button.setText(self.tr("Start from the beginning"))
-
-    # names the tests and older code use
-    @property
-    def message(self) -> QLabel:
-        return self.message_page.message
-
-    @property
-    def message_back(self) -> QPushButton:
-        return self.message_page.back
-
-    @property
-    def redownload_button(self) -> QPushButton:
-        return self.message_page.redownload
 
     # ---- the engine -------------------------------------------------------------------------
 
@@ -215,9 +174,7 @@ class PlayerView(QWidget):
         self._resumed = False
         self.progress.begin(ws, info)
         self.error_detail = ""
-        self.title.setText(info.title)
-        self.resume_notice.hide()
-        self.restart_button.hide()
+        self.header.show_lesson(info.title)
         self._show_times(0, int((info.duration or 0) * 1000))
         self.ab_repeat.clear()
         self.tools.show_bookmarks.setChecked(False)  # a list opened for another lesson closes
@@ -256,10 +213,7 @@ class PlayerView(QWidget):
 
     def set_workspace(self, ws: Workspace) -> None:
         """Read this PC's subtitle size choice (in a worker) before the first lesson."""
-        self.tasks.run(lambda: ws.setting(SETTING_SUBTITLE_SIZE),
-                       on_done=lambda choice: self.subtitle_size.set_choice(choice or AUTO),
-                       on_error=lambda exc: log.warning("subtitle size not read: %s", exc),
-                       name="read-subtitle-size")
+        self.subtitle_size.read_choice(self.tasks, ws)
 
     def _subtitle_size_chosen(self, choice: str) -> None:
         """A new size: remembered, and shown at once (libvlc restarts at the same moment)."""
@@ -328,11 +282,12 @@ class PlayerView(QWidget):
             else:
                 self.player.toggle()
 
-    def step(self, delta_ms: int, note: bool = False) -> None:
-        if self._can_control() and not self.showing_message:
-            self.seek(self.player.position_ms() + delta_ms)
-            if note:
-                self.chrome.note(self.tr("Ahead 10 s") if delta_ms > 0 else self.tr("Back 10 s"))
+    def step(self, delta_ms: int) -> bool:
+        """Jump ``delta_ms`` from here; False if there is nothing to jump in."""
+        if not self._can_control() or self.showing_message:
+            return False
+        self.seek(self.player.position_ms() + delta_ms)
+        return True
 
     def seek(self, ms: int) -> None:
         if self._can_control():
@@ -348,21 +303,8 @@ class PlayerView(QWidget):
             self.player.play()
 
     def restart(self) -> None:
-        self.resume_notice.hide()
-        self.restart_button.hide()
+        self.header.hide_resume()
         self.seek(0)
-
-    def _volume_key(self, direction: int) -> None:
-        value = self.tools.step_volume(direction)
-        self.chrome.note(self.tr("Volume {n}%").format(n=value))
-
-    def _mute_key(self) -> None:
-        muted = self.tools.toggle_mute()
-        self.chrome.note(self.tr("Sound off") if muted else self.tr("Sound on"))
-
-    def _speed_key(self, direction: int) -> None:
-        rate = self.tools.step_speed(direction)
-        self.chrome.note(self.tr("Speed {rate}×").format(rate=f"{rate:g}"))
 
     def press_ab(self) -> None:
         """L key / A–B button: set A, set B, clear."""
@@ -380,22 +322,9 @@ class PlayerView(QWidget):
             self.chrome.note(self.tr("Bookmark added at {t}").format(t=format_clock(self.player.position_ms())))
 
     def request_redownload(self) -> None:
-        """重新下载: re-check the stored file (a worker), set a damaged one aside, ask sync for it."""
-        if self.info is None or self.ws is None:
-            return
-        ws, rid = self.ws, self.info.resource_id
-        log.info("re-download requested for %s", rid)
-        self.message_page.redownload_asked("")
-        self.tasks.run(lambda: queries.recheck_lesson_file(ws, rid),
-                       on_done=lambda damaged: self._rechecked(rid, damaged),
-                       on_error=lambda exc: self._rechecked(rid, None), name="recheck-lesson")
-
-    def _rechecked(self, resource_id: str, damaged: bool | None) -> None:
-        self.redownload_requested.emit(resource_id)
-        if damaged is False and self.info is not None and self.info.resource_id == resource_id:
-            self.message_page.redownload_asked(self.tr(
-                "The copy on this computer is exactly as it was sent, so the file itself is faulty. "
-                "Please tell the school's IT contact which lesson this is."))
+        """重新下载 (see :meth:`MessagePage.request_redownload`)."""
+        if self.ws is not None:
+            self.message_page.request_redownload(self.tasks, self.ws)
 
     def _subtitles_toggled(self, on: bool) -> None:
         if self.player is not None:
@@ -418,16 +347,11 @@ class PlayerView(QWidget):
             self._save_position()
 
     def _resume_if_wanted(self) -> None:
-        pos, info = self.info.position_ms, self.info
-        duration = self.player.duration_ms() or int((info.duration or 0) * 1000)
-        margin = min(RESUME_MARGIN_MS, int(duration * RESUME_MARGIN_SHARE)) if duration else RESUME_MARGIN_MS
-        if pos < RESUME_MIN_MS or (duration and pos >= duration - margin):  # not started / done
-            return
-        self.player.seek(pos)
-        self.resume_notice.setText(self.tr("Continuing from {t}, where you stopped last time")
-                                   .format(t=format_clock(pos)))
-        self.resume_notice.show()
-        self.restart_button.show()
+        duration = self.player.duration_ms() or int((self.info.duration or 0) * 1000)
+        pos = resume_point(self.info.position_ms, duration)
+        if pos is not None:
+            self.player.seek(pos)
+            self.header.show_resumed(pos)
 
     def _position_changed(self, ms: int) -> None:
         duration = self.player.duration_ms() if self.player else 0
@@ -461,7 +385,7 @@ class PlayerView(QWidget):
             "computer cannot play.\nPlease choose another lesson, or ask the school's "
             "IT contact to check this one."), detail)
         if self.ws is not None and not self.ws.read_only and self.info is not None:
-            self.message_page.offer_redownload()
+            self.message_page.offer_redownload(self.info.resource_id)
 
     def _show_message(self, text: str, detail: str | None) -> None:
         self.set_fullscreen(False)
@@ -505,18 +429,3 @@ class PlayerView(QWidget):
         self.controls.set_fullscreen(on)
         self.chrome.set_fullscreen(on)
         self.fullscreen_changed.emit(on)
-
-    def fit_controls(self) -> None:
-        """Compact controls when the full ones would leave the seek bar too short."""
-        self.controls.set_compact(self.width() < self.controls.full_width() + MIN_SEEK_BAR_PX)
-
-    def resizeEvent(self, event) -> None:
-        self.fit_controls()
-        super().resizeEvent(event)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self.fit_controls()
-        super().changeEvent(event)

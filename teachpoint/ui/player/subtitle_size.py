@@ -7,11 +7,15 @@ settings → 显示 → 大字体), 标准, 大 and 特大. The choice is kept i
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton, QWidget
 
 from teachpoint.ui import style
+
+log = logging.getLogger(__name__)
 
 SETTING_SUBTITLE_SIZE = "ui_subtitle_size"
 AUTO, NORMAL, LARGE, LARGER = "auto", "normal", "large", "larger"
@@ -69,6 +73,13 @@ class SubtitleSizeButton(QPushButton):
         self.setText(self.tr("Subtitle size"))  # short: the header of a 1024-pixel screen is narrow
         self.setToolTip(self.tr("How big the subtitles are: {size} (the large-text setting makes "
                                 "them larger too)").format(size=self.names()[self.choice]))
+
+    def read_choice(self, tasks, ws) -> None:
+        """Show the choice saved on this PC (read in a worker; "auto" until it arrives)."""
+        tasks.run(lambda: ws.setting(SETTING_SUBTITLE_SIZE),
+                  on_done=lambda choice: self.set_choice(choice or AUTO),
+                  on_error=lambda exc: log.warning("subtitle size not read: %s", exc),
+                  name="read-subtitle-size")
 
     def percent(self) -> int:
         return subtitle_percent(self.choice, large_text_on())
