@@ -82,7 +82,7 @@ class PlayerView(QWidget):
         self._resumed = False
         self._seek_on_play: int | None = None
         self._fullscreen = False
-        self.progress = LessonProgress(self.tasks, self)
+        self.progress = LessonProgress(self.tasks, self)  # before the bookmarks panel: its writer
 
         self.header = PlayerHeader()
         self.back_button, self.title = self.header.back_button, self.header.title
@@ -104,6 +104,7 @@ class PlayerView(QWidget):
         self.bookmarks_panel = BookmarksPanel()
         self.bookmarks_panel.hide()
         self.bookmarks_panel.position_source = lambda: self.player.position_ms() if self.player else 0
+        self.bookmarks_panel.writer = self.progress.writer
         middle = QHBoxLayout()
         middle.setSpacing(0)
         middle.addWidget(self.video_stack, 1)
