@@ -153,12 +153,15 @@ def next_lesson_after(ws: Workspace, info: LessonInfo) -> tuple[str, str] | None
     return nxt.resource_id, nxt.title
 
 
-def recheck_lesson_file(ws: Workspace, resource_id: str) -> bool:
+def recheck_lesson_file(ws: Workspace, resource_id: str) -> bool | None:
     """Re-hash a lesson's stored files; a damaged one is moved aside and marked damaged, so the
-    next sync (or stick) fetches it again. True if one was damaged (a fresh copy will help)."""
+    next sync (or stick) fetches it again. True if one was damaged (a fresh copy will help),
+    False if all are intact (the file itself is faulty), None if none is stored to check."""
     with ws.catalogue.write_lock:
         res = ws.catalogue.resource(resource_id)
     shas = [f.sha256 for f in (res.files if res is not None else ()) if ws.store.has(f.sha256)]
+    if not shas:
+        return None
     report = ws.store.verify(shas)
     if ws.read_only:
         return bool(report.damaged)

@@ -188,3 +188,4 @@ def test_subtitle_size_follows_large_text_and_the_teachers_choice(qtbot, qapp, w
         assert view.player.subtitle_scale() == 140
     finally:
         style.apply_look(qapp)
+
