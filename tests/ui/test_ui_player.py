@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 
 import pytest
@@ -248,3 +249,25 @@ def test_no_player_engine_shows_a_message(qtbot, tasks, library):
     qtbot.mouseClick(win.player_view.message_back, Qt.MouseButton.LeftButton)
     assert win.pages.currentIndex() == PAGE_HOME  # back where the teacher started
     win.shutdown()
+
+
+@pytest.mark.parametrize("damage", ["cut-in-half", "tail-garbled", "head-garbled"])
+def test_a_damaged_mp4_is_an_error_never_an_end(qtbot, vlc_player, tmp_path, damage):
+    """libvlc "plays" a damaged mp4 and reports its end at 0 s with no length: that is an error
+    (the page then says so and offers 重新下载), never "ended" (which would mark it watched)."""
+    data = bytearray(make_mp4(tmp_path / "whole.mp4", seconds=6.0).read_bytes())
+    rng = random.Random(13)
+    if damage == "cut-in-half":
+        data = data[: len(data) // 2]
+    else:
+        span = range(len(data) // 4, len(data)) if damage == "tail-garbled" else range(0, 4096)
+        for i in span:
+            data[i] = rng.randrange(256)
+    broken = tmp_path / f"{damage}.mp4"
+    broken.write_bytes(bytes(data))
+    ended = []
+    vlc_player.ended.connect(lambda: ended.append(True))
+    with qtbot.waitSignal(vlc_player.error, timeout=20_000):
+        vlc_player.load(broken)
+        vlc_player.play()
+    assert vlc_player.state == ERROR and not ended

@@ -3,12 +3,13 @@
 :class:`FullScreenChrome` ties an :class:`~.idle_hider.IdleWatcher` to the player page: in full
 screen, after a still spell the rows of controls hide (only those that were showing, and they come
 back as they were) and the cursor becomes blank, over the video too; movement or a key brings them
-back. :meth:`note` flashes an :class:`~.osd.OsdLabel` over the video ("音量 60%").
+back. They stay while the pointer rests on them. :meth:`note` flashes an :class:`~.osd.OsdLabel` over the video ("音量 60%").
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QWidget
 
 from teachpoint.ui.player.idle_hider import IDLE_MS, IdleWatcher
@@ -23,7 +24,7 @@ class FullScreenChrome(QObject):
         self.page = page
         self.rows = rows
         self.video: QWidget | None = None
-        self.watcher = IdleWatcher(self, idle_ms)
+        self.watcher = IdleWatcher(self, idle_ms, keep_awake=self._pointer_on_controls)
         self.watcher.idle_changed.connect(self._idle_changed)
         self.osd = OsdLabel(page)
         self._hidden: list[QWidget] = []
@@ -66,6 +67,10 @@ class FullScreenChrome(QObject):
             self._hidden = []
             for widget in self._cursor_widgets():
                 widget.unsetCursor()
+
+    def _pointer_on_controls(self) -> bool:
+        return any(row.isVisible() and row.rect().contains(row.mapFromGlobal(QCursor.pos()))
+                   for row in self.rows)
 
     def _cursor_widgets(self) -> list[QWidget]:
         return [w for w in (self.page, self.video) if w is not None]

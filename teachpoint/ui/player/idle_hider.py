@@ -5,7 +5,8 @@ player's controls and the cursor hide; any movement, click, wheel or key brings 
 QApplication, so movement over libvlc's own video window, which Qt sees through its parent,
 counts too) and says when the page goes idle or wakes (:attr:`IdleWatcher.idle_changed`).
 A move counts only if the pointer really moved: showing or hiding the controls under a still
-pointer must not wake them again. Nothing hides while a menu (speed, screen) is open.
+pointer must not wake them again. Nothing hides while a menu (speed, screen) is open or while
+``keep_awake()`` says so (the pointer resting on the controls).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ class IdleWatcher(QObject):
 
     idle_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, idle_ms: int = IDLE_MS):
+    def __init__(self, parent: QObject | None = None, idle_ms: int = IDLE_MS, keep_awake=None):
         super().__init__(parent)
+        self.keep_awake = keep_awake or (lambda: False)  # e.g. the pointer rests on the controls
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
@@ -65,8 +67,8 @@ class IdleWatcher(QObject):
             self.timer.start()
 
     def _quiet(self) -> None:
-        if QApplication.activePopupWidget() is not None:  # a menu is open: wait for it
-            self.timer.start()
+        if QApplication.activePopupWidget() is not None or self.keep_awake():
+            self.timer.start()  # a menu is open, or the teacher is about to press a control
             return
         self._set_idle(True)
 
