@@ -837,6 +837,10 @@ They arrive with an update from the county resource centre (network or USB stick
         <translation>这台电脑上的文件和发来时完全一样，是文件本身有问题。请告诉学校负责电脑的老师是哪一节课。</translation>
     </message>
     <message>
+        <source>Checked</source>
+        <translation>已检查</translation>
+    </message>
+    <message>
         <source>Asked to download it again</source>
         <translation>已安排重新下载</translation>
     </message>

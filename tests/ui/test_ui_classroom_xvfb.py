@@ -100,7 +100,7 @@ def test_full_screen_end_card_damaged_file_and_audio_at_1024x768(classroom_data,
     assert r["next_playing"] and r["fullscreen_after_next"] and r["esc_leaves"], r
     # a damaged file: a plain message with 重新下载, never a black screen
     assert r["damaged_message"] and r["damaged_text"].startswith("该课程无法播放"), r
-    assert r["redownload_offered"] and r["redownload_said"], r
+    assert r["redownload_offered"] and r["redownload_said"] and r["file_itself_faulty"], r
     # an audio lesson: its own view with the time, no full screen
     assert r["audio_playing"] and r["audio_view"], r
     assert not r["audio_fullscreen_button"] and not r["audio_fullscreen"], r
@@ -117,7 +117,7 @@ def test_full_screen_end_card_damaged_file_and_audio_at_1024x768(classroom_data,
     finally:
         ws.close()
     for shot in ("home", "player", "fullscreen-controls", "fullscreen-idle", "osd", "end-card",
-                 "damaged", "audio"):
+                 "damaged", "damaged-asked", "audio"):
         assert (ARTIFACTS / f"{name}-{shot}.png").stat().st_size > 5_000, shot
 
 

@@ -51,7 +51,7 @@ class MessagePage(QWidget):
         layout.addStretch(1)
         self.back.clicked.connect(lambda: self.back_clicked.emit())
         self.redownload.clicked.connect(lambda: self.redownload_clicked.emit())
-        self._asked = False
+        self._asked = self._faulty = False
         self.resource_id: str | None = None  # the lesson 重新下载 is offered for
         self.retranslate()
 
@@ -90,22 +90,26 @@ class MessagePage(QWidget):
 
     def offer_redownload(self, resource_id: str) -> None:
         self.resource_id = resource_id
-        self._asked = False
+        self._asked = self._faulty = False
         self.redownload.setEnabled(True)
         self._show_redownload_text()
         self.redownload.show()
 
     def redownload_asked(self, note: str) -> None:
-        """The fresh copy was asked for: the button says so and cannot be pressed twice."""
-        self._asked = True
+        """The fresh copy was asked for: the button says so and cannot be pressed twice; a
+        ``note`` (the stored copy is intact) is added to the message."""
+        self._asked, self._faulty = True, bool(note)
         self.redownload.setEnabled(False)
         self._show_redownload_text()
         if note:
             self.message.setText(self.message.text() + "\n\n" + note)
 
     def _show_redownload_text(self) -> None:
-        self.redownload.setText(self.tr("Asked to download it again") if self._asked
-                                else self.tr("Download this lesson again"))
+        if self._faulty:  # the stored copy is intact: a fresh copy of the same file would not help
+            self.redownload.setText(self.tr("Checked"))
+        else:
+            self.redownload.setText(self.tr("Asked to download it again") if self._asked
+                                    else self.tr("Download this lesson again"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
