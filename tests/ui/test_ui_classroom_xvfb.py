@@ -128,3 +128,53 @@ def test_player_layout_fits_1366x768(classroom_data, large):
     r = run_scenario(classroom_data, "1366x768", name, large, "layout")
     assert r["opened"] and r["home"] and r["playing"], r
     assert_fits(r["layout"])
+
+
+GRAB = ("import sys; from PySide6.QtGui import QGuiApplication; app = QGuiApplication([]); "
+        "sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)")
+
+
+def saturated_columns(image) -> set[str]:
+    """Which of the test pattern's pure colours show in the top band of a screen grab."""
+    seen = set()
+    for x in range(0, image.width(), 4):
+        c = image.pixelColor(x, 40)
+        if c.red() > 200 and c.green() > 200 and c.blue() < 80:
+            seen.add("yellow")
+        elif c.red() > 200 and c.green() < 80 and c.blue() > 200:
+            seen.add("magenta")
+        elif c.red() < 80 and c.green() > 200 and c.blue() > 200:
+            seen.add("cyan")
+    return seen
+
+
+@pytest.mark.xvfb
+def test_teachpoint_play_opens_the_app_full_screen_on_one_lesson(classroom_data, tmp_path):
+    """The real command, as a desktop shortcut runs it: the lesson fills the 1024×768 projector."""
+    from PySide6.QtGui import QImage
+
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    shot = ARTIFACTS / "classroom-teachpoint-play.png"
+    data = shutil.copytree(classroom_data, tmp_path / "data")  # the command may add the demo lessons
+    with xvfb.xvfb_display("1024x768x24") as display:
+        env = xvfb.app_env(display, TEACHPOINT_DATA_DIR=str(data))
+        app = subprocess.Popen([sys.executable, "-m", "teachpoint", "play", "county:m-3-2-4", "--fullscreen"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            colours: set[str] = set()
+            for _ in range(30):  # up to ~30 s on a busy machine
+                try:
+                    app.wait(timeout=1)
+                    break  # it exited: fail below with its output
+                except subprocess.TimeoutExpired:
+                    pass
+                subprocess.run([sys.executable, "-c", GRAB, str(shot)], env=env, timeout=30)
+                colours = saturated_columns(QImage(str(shot)))
+                if len(colours) == 3:
+                    break
+        finally:
+            app.terminate()
+            out, err = app.communicate(timeout=30)
+    # the test pattern's columns reach the top edge: full screen, no title or top bar above them
+    assert colours == {"yellow", "magenta", "cyan"}, (colours, err[-2000:])
