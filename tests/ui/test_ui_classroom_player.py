@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 
 from classroom_helpers import AUDIO, DAMAGED, add_lessons
 from teachpoint.cli.play_cmd import LessonNotFound, find_lesson
-from teachpoint.library import teaching
+from teachpoint.library import home, teaching
+from teachpoint.library.teaching import TeachingClass
 from teachpoint.ui.main_window import PAGE_HOME, PAGE_PLAYER, MainWindow
 from teachpoint.ui.player.base import ENDED, PLAYING
 from uihelpers import rid
@@ -92,6 +93,10 @@ def test_end_card_offers_the_units_next_lesson_and_plays_it(qtbot, window, libra
 
 def test_a_damaged_mp4_says_so_and_is_never_counted_or_watched(qtbot, window, library, tmp_path):
     add_lessons(library, tmp_path)
+    music_3 = TeachingClass(0, 3, "音乐", "人音版")
+    teaching.save_position(library.catalogue, rid("m-3-2-5"), 0, finished=True)  # the class is at 8
+    card_before = home.next_lesson(library.catalogue, music_3).resource_id
+    assert card_before == DAMAGED
     view = _play(qtbot, window, DAMAGED)
     qtbot.waitUntil(lambda: view.showing_message, timeout=25_000)
     assert view.message.text().startswith("该课程无法播放") and view.redownload_button.isVisible()
@@ -104,6 +109,7 @@ def test_a_damaged_mp4_says_so_and_is_never_counted_or_watched(qtbot, window, li
     qtbot.waitUntil(lambda: window.pages.currentIndex() != PAGE_PLAYER, timeout=5000)
     progress = teaching.progress_of(library.catalogue, DAMAGED)
     assert progress == {"position_ms": 0, "play_count": 0, "last_played": None, "finished": False}
+    assert home.next_lesson(library.catalogue, music_3).resource_id == card_before  # did not move on
     view = _play(qtbot, window, AUDIO)  # and the next lesson plays: an audio one, in its own view
     qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
     assert view.video_stack.currentWidget() is view.audio_view
