@@ -29,6 +29,13 @@
     </message>
 </context>
 <context>
+    <name>AudioView</name>
+    <message>
+        <source>♪ Audio lesson</source>
+        <translation>♪ 音频课</translation>
+    </message>
+</context>
+<context>
     <name>BandwidthSection</name>
     <message>
         <source>Saved.</source>
@@ -567,6 +574,29 @@ It may be damaged. Please choose another lesson, or download this one again.</so
     </message>
 </context>
 <context>
+    <name>EndCard</name>
+    <message>
+        <source>This lesson has finished</source>
+        <translation>这节课播放完了</translation>
+    </message>
+    <message>
+        <source>Next lesson ▶</source>
+        <translation>下一课 ▶</translation>
+    </message>
+    <message>
+        <source>Play again</source>
+        <translation>重新播放</translation>
+    </message>
+    <message>
+        <source>Back to the lessons</source>
+        <translation>返回课程列表</translation>
+    </message>
+    <message>
+        <source>Next: {title}</source>
+        <translation>下一课：{title}</translation>
+    </message>
+</context>
+<context>
     <name>Formatting</name>
     <message>
         <source>{m} min {s} s</source>
@@ -817,6 +847,33 @@ They arrive with an update from the county resource centre (network or USB stick
     </message>
 </context>
 <context>
+    <name>MessagePage</name>
+    <message>
+        <source>← Back to the lessons</source>
+        <translation>← 返回课程列表</translation>
+    </message>
+    <message>
+        <source>Fetch a fresh copy of this lesson the next time the computer syncs (or from a USB stick)</source>
+        <translation>下次同步时（或从U盘）重新取一份这节课</translation>
+    </message>
+    <message>
+        <source>The copy on this computer is exactly as it was sent, so the file itself is faulty. Please tell the school&apos;s IT contact which lesson this is.</source>
+        <translation>这台电脑上的文件和发来时完全一样，是文件本身有问题。请告诉学校负责电脑的老师是哪一节课。</translation>
+    </message>
+    <message>
+        <source>Checked</source>
+        <translation>已检查</translation>
+    </message>
+    <message>
+        <source>Asked to download it again</source>
+        <translation>已安排重新下载</translation>
+    </message>
+    <message>
+        <source>Download this lesson again</source>
+        <translation>重新下载这节课</translation>
+    </message>
+</context>
+<context>
     <name>NoticeBar</name>
     <message>
         <source>OK</source>
@@ -836,6 +893,48 @@ They arrive with an update from the county resource centre (network or USB stick
     <message>
         <source>Opening the lesson library…</source>
         <translation>正在打开课程库…</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerHeader</name>
+    <message>
+        <source>← Back to the lessons</source>
+        <translation>← 返回课程列表</translation>
+    </message>
+    <message>
+        <source>Start from the beginning</source>
+        <translation>从头播放</translation>
+    </message>
+    <message>
+        <source>Continuing from {t}, where you stopped last time</source>
+        <translation>从上次停下的地方（{t}）继续播放</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerKeys</name>
+    <message>
+        <source>Ahead 10 s</source>
+        <translation>前进10秒</translation>
+    </message>
+    <message>
+        <source>Back 10 s</source>
+        <translation>后退10秒</translation>
+    </message>
+    <message>
+        <source>Volume {n}%</source>
+        <translation>音量 {n}%</translation>
+    </message>
+    <message>
+        <source>Sound off</source>
+        <translation>声音：关</translation>
+    </message>
+    <message>
+        <source>Sound on</source>
+        <translation>声音：开</translation>
+    </message>
+    <message>
+        <source>Speed {rate}×</source>
+        <translation>速度 {rate}×</translation>
     </message>
 </context>
 <context>
@@ -860,34 +959,14 @@ They arrive with an update from the county resource centre (network or USB stick
 <context>
     <name>PlayerView</name>
     <message>
-        <source>← Back to the lessons</source>
-        <translation>← 返回课程列表</translation>
-    </message>
-    <message>
-        <source>Start from the beginning</source>
-        <translation>从头播放</translation>
-    </message>
-    <message>
-        <source>Download this lesson again</source>
-        <translation>重新下载这节课</translation>
-    </message>
-    <message>
-        <source>Fetch a fresh copy of this lesson the next time the computer syncs (or from a USB stick)</source>
-        <translation>下次同步时（或从U盘）重新取一份这节课</translation>
+        <source>Bookmark added at {t}</source>
+        <translation>已在 {t} 加书签</translation>
     </message>
     <message>
         <source>This computer is missing the video player component (VLC), so lessons cannot be played yet.
 Please ask the school&apos;s IT contact to install VLC.</source>
         <translation>这台电脑缺少视频播放组件（VLC），暂时不能播放课程。
 请学校负责电脑的老师安装 VLC。</translation>
-    </message>
-    <message>
-        <source>Asked to download it again</source>
-        <translation>已安排重新下载</translation>
-    </message>
-    <message>
-        <source>Continuing from {t}, where you stopped last time</source>
-        <translation>从上次停下的地方（{t}）继续播放</translation>
     </message>
     <message>
         <source>This lesson cannot be played.
@@ -1301,6 +1380,33 @@ Lessons already on this computer stay.</source>
     <message>
         <source>Tick the grades and subjects taught here: their lessons are downloaded before class. Nothing ticked = all lessons. Other lessons stay in the list and download when you open them.</source>
         <translation>勾选这里要教的年级和学科，它们的课程会提前下载好。都不勾选 = 全部课程。其他课程仍在列表里，打开时再下载。</translation>
+    </message>
+</context>
+<context>
+    <name>SubtitleSizeButton</name>
+    <message>
+        <source>automatic</source>
+        <translation>自动（跟随大字体）</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>large</source>
+        <translation>大</translation>
+    </message>
+    <message>
+        <source>very large</source>
+        <translation>特大</translation>
+    </message>
+    <message>
+        <source>Subtitle size</source>
+        <translation>字幕大小</translation>
+    </message>
+    <message>
+        <source>How big the subtitles are: {size} (the large-text setting makes them larger too)</source>
+        <translation>字幕的大小：{size}（打开“大字体”时字幕也会变大）</translation>
     </message>
 </context>
 <context>

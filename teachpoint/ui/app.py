@@ -65,8 +65,11 @@ def show_splash(app: QApplication) -> QLabel:
     return splash
 
 
-def run_app(paths: DataPaths) -> int:
-    """Run the app on the data directory ``paths`` until the window is closed; the exit code."""
+def run_app(paths: DataPaths, lesson: str | None = None, fullscreen: bool = False) -> int:
+    """Run the app on the data directory ``paths`` until the window is closed; the exit code.
+
+    ``lesson`` (a resource id) opens at once in the player, full screen with ``fullscreen``
+    (``teachpoint play``)."""
     app = create_application()
     splash = show_splash(app)
     from teachpoint.ui.main_window import MainWindow  # after QApplication: widgets need it
@@ -76,6 +79,8 @@ def run_app(paths: DataPaths) -> int:
     tasks.error.connect(lambda name, exc: log.error("background task %s failed: %s", name, exc))
     window.showMaximized()
     splash.close()
+    if lesson is not None:
+        window.play_when_open(lesson, fullscreen=fullscreen)
     window.open_workspace(paths)
     log.info("TeachPoint %s started on %s (%s)", __version__, paths.root, app.platformName())
     code = app.exec()

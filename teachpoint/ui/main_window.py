@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.tree_loaded = False
         self._play_first_result = False
         self._came_from = PAGE_HOME
+        self._play_on_open: tuple[str, bool] | None = None
 
         self.top_bar = top_bar.TopBar()
         self.notice = NoticeBar()
@@ -69,7 +70,7 @@ class MainWindow(QMainWindow):
         self.library_pane = LibraryPane()
         self.lesson_panel = LessonPanel()
         kwargs = {"player_factory": player_factory} if player_factory else {}
-        self.player_view = PlayerView(**kwargs)
+        self.player_view = PlayerView(tasks=tasks, **kwargs)
         self.home = HomeScreen(tasks)
         self.sync = SyncController(tasks, self)
         self.sync_panel = SyncPanel(self.sync)
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self._watch_drives = watch_drives
         self._connect()
         self.retranslate()
-        self.resize(1200, 780)
+        self.fit_to_screen(initial=True)
         self.pages.setCurrentIndex(PAGE_OPENING)
 
     def _library_page(self) -> QWidget:
@@ -131,9 +132,12 @@ class MainWindow(QMainWindow):
         self.home.lesson_selected.connect(self.reveal_lesson)
         self.home.download_requested.connect(self.sync.request_download)
         self.player_view.closed.connect(self._lesson_closed)
+        self.player_view.progress_saved.connect(self._show_progress)
         self.player_view.fullscreen_changed.connect(self._fullscreen_changed)
         self.player_view.redownload_requested.connect(self.sync.request_download)
+        self.player_view.next_requested.connect(self.play)
         self.document_view.closed.connect(self._lesson_closed)
+        self.document_view.closed.connect(self._show_progress)
         self.sync.library_changed.connect(self.refresh_library)
         self.sync.short_text_changed.connect(self.top_bar.set_sync_state)
         self.sync.lesson_ready.connect(self._lesson_ready)
@@ -198,6 +202,7 @@ class MainWindow(QMainWindow):
             log.warning("an unreadable catalogue was moved aside to %s", ws.catalogue.set_aside)
         self.top_bar.set_ready(True)
         self.home.set_workspace(ws)
+        self.player_view.set_workspace(ws)
         self.settings_page.set_workspace(ws)
         self.sync.set_workspace(ws)
         self.usb.workspace_changed()
@@ -206,6 +211,12 @@ class MainWindow(QMainWindow):
         self.go(top_bar.HOME)
         self.refresh_library()
         self.search_box.setFocus()
+        if self._play_on_open is not None:
+            resource_id, fullscreen = self._play_on_open
+            self._play_on_open = None
+            self.play(resource_id)
+            if fullscreen:
+                self.player_view.set_fullscreen(True)
         # import python-vlc and load libvlc now, in a worker, not on the teacher's first click
         self.tasks.run(_warm_up_player, on_error=lambda exc: log.info("player warm-up: %s", exc),
                        name="warm-up-player")
@@ -333,11 +344,17 @@ class MainWindow(QMainWindow):
         self.top_bar.hide()
         self.statusBar().hide()  # every pixel for the lesson
         if opens_in_document_view(info):
+            if self.player_view.info is not None:  # 下一课 from the player to a worksheet
+                self.player_view.close_lesson(emit=False)
             self.pages.setCurrentIndex(PAGE_DOCUMENT)
             self.document_view.open_lesson(self.ws, info)
         else:
             self.pages.setCurrentIndex(PAGE_PLAYER)
             self.player_view.open_lesson(self.ws, info)
+
+    def play_when_open(self, resource_id: str, fullscreen: bool = False) -> None:
+        """Open ``resource_id`` as soon as the library is open (``teachpoint play``)."""
+        self._play_on_open = (resource_id, fullscreen)
 
     def _lesson_closed(self) -> None:
         self.top_bar.show()
@@ -345,11 +362,14 @@ class MainWindow(QMainWindow):
         back = self._came_from if self._came_from in PLACE_PAGES.values() else PAGE_LIBRARY
         place = next(p for p, page in PLACE_PAGES.items() if page == back)
         self.go(place)
-        if back == PAGE_HOME:
-            self.home.refresh()  # "continue" moves on
+        self.usb.open_pending()  # a stick that came in during the lesson
+
+    def _show_progress(self) -> None:
+        """Show where the closed lesson stopped: home's "continue" moves on, the details too."""
+        if self.pages.currentIndex() == PAGE_HOME:
+            self.home.refresh()
         if self.lesson_panel.info is not None:
             self.show_lesson(self.lesson_panel.info.resource_id)  # shows the new resume point
-        self.usb.open_pending()  # a stick that came in during the lesson
 
     def _busy_with_lesson(self) -> bool:
         return self.pages.currentIndex() in (PAGE_PLAYER, PAGE_DOCUMENT)
@@ -357,6 +377,25 @@ class MainWindow(QMainWindow):
     def _lesson_ready(self, resource_id: str) -> None:
         if self.lesson_panel.info is not None and self.lesson_panel.info.resource_id == resource_id:
             self.show_lesson(resource_id)  # "download now" finished: 播放 lights up
+
+    def fit_to_screen(self, initial: bool = False) -> None:
+        """Keep the window inside its screen's free area (a 1024×768 projector is common, and
+        large text makes pages wider): first the whole free area (the app opens maximised, and
+        without a window manager nothing else would size it), never past an edge."""
+        if self.isFullScreen() or (self.isMaximized() and not initial):
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width = area.width() if initial else min(area.width(), self.width())
+        height = area.height() if initial else min(area.height(), self.height())
+        self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), area.x()), area.right() - frame.width() + 1)
+        y = min(max(frame.y(), area.y()), area.bottom() - frame.height() + 1)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     def _fullscreen_changed(self, on: bool) -> None:
         if on:
@@ -383,6 +422,8 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # large text
+            QTimer.singleShot(0, self.fit_to_screen)
         super().changeEvent(event)
 
 

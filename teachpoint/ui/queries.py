@@ -11,9 +11,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from teachpoint.library import browse, search, teaching
+from teachpoint.library import browse, home, search, teaching
 from teachpoint.library.curriculum import grade_name
 from teachpoint.library.model import STATE_INSTALLED
+from teachpoint.library.teaching import TeachingClass
 from teachpoint.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -138,3 +139,33 @@ def record_play(ws: Workspace, resource_id: str) -> None:
     if ws.read_only:
         return
     teaching.record_play(ws.catalogue, resource_id)
+
+
+def next_lesson_after(ws: Workspace, info: LessonInfo) -> tuple[str, str] | None:
+    """(id, title) of the lesson the class continues with after ``info`` — the home card's own
+    choice (:func:`teachpoint.library.home.next_lesson` for ``info``'s grade, subject and edition),
+    read after ``info`` was marked finished; None when ``info`` was the class's last lesson."""
+    cls = TeachingClass(0, info.grade, info.subject, info.edition)
+    with ws.catalogue.write_lock:
+        nxt = home.next_lesson(ws.catalogue, cls)
+    if nxt is None or nxt.resource_id == info.resource_id:
+        return None
+    return nxt.resource_id, nxt.title
+
+
+def recheck_lesson_file(ws: Workspace, resource_id: str) -> bool | None:
+    """Re-hash a lesson's stored files; a damaged one is moved aside and marked damaged, so the
+    next sync (or stick) fetches it again. True if one was damaged (a fresh copy will help),
+    False if all are intact (the file itself is faulty), None if none is stored to check."""
+    with ws.catalogue.write_lock:
+        res = ws.catalogue.resource(resource_id)
+    shas = [f.sha256 for f in (res.files if res is not None else ()) if ws.store.has(f.sha256)]
+    if not shas:
+        return None
+    report = ws.store.verify(shas)
+    if ws.read_only:
+        return bool(report.damaged)
+    for sha in report.damaged:
+        ws.store.quarantine(sha)
+    ws.catalogue.mark_blobs_checked([], report.damaged, report.missing)
+    return bool(report.damaged)

@@ -64,6 +64,25 @@ QLabel#VideoMessage {{
     color: white; font-size: 20pt; background: rgba(0,0,0,0.6); padding: 24px; border-radius: 10px;
 }}
 QLabel#ResumeNotice {{ color: #ffe9a8; font-size: 14pt; }}
+/* the classroom player: end card, audio view, on-screen note (teachpoint/ui/player) */
+QLabel#EndCardHeading {{ color: #d8d8d8; font-size: 18pt; }}
+QLabel#EndCardTitle, QLabel#AudioTitle {{ color: white; font-size: 26pt; font-weight: bold; }}
+QLabel#EndCardNext {{ color: #ffe9a8; font-size: 16pt; }}
+QPushButton#EndCardButton {{
+    font-size: 20pt; color: white; background: #3a3a3a; border: 1px solid #777; border-radius: 10px;
+    padding: 12px 28px; min-height: 52px;
+}}
+QPushButton#EndCardButton:hover {{ background: #4a4a4a; }}
+QLabel#AudioKind {{ color: #9fd8b4; font-size: 18pt; }}
+QLabel#AudioTime {{ color: white; font-size: 22pt; }}
+QProgressBar#AudioProgress {{
+    min-height: 14px; max-height: 14px; background: #555; border: none; border-radius: 7px;
+}}
+QProgressBar#AudioProgress::chunk {{ background: #4caf7a; border-radius: 7px; }}
+QLabel#PlayerOsd {{
+    color: white; font-size: 24pt; font-weight: bold; background: rgba(20,20,20,0.85);
+    border: 2px solid #4caf7a; border-radius: 10px; padding: 10px 22px;
+}}
 QSlider::groove:horizontal {{ height: 10px; background: #555; border-radius: 5px; }}
 QSlider::sub-page:horizontal {{ background: #4caf7a; border-radius: 5px; }}
 QSlider::handle:horizontal {{

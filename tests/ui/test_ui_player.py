@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 
 import pytest
@@ -117,7 +118,8 @@ def test_page_plays_counts_pauses_seeks_and_saves_position(qtbot, window, librar
                     timeout=15_000)
     assert view.title.text() == "小雨沙沙"
     assert view.controls.play_pause.text() == "暂停"
-    assert teaching.progress_of(library.catalogue, rid("m-3-2-4"))["play_count"] == 1
+    qtbot.waitUntil(lambda: teaching.progress_of(library.catalogue, rid("m-3-2-4"))["play_count"] == 1,
+                    timeout=5000)  # written off the GUI thread
     qtbot.waitUntil(lambda: view.player.video_widget().frames_shown > 0, timeout=5000)
     assert colourful_pixels(view.player.video_widget().current_frame()) > 100
 
@@ -128,10 +130,10 @@ def test_page_plays_counts_pauses_seeks_and_saves_position(qtbot, window, librar
     qtbot.waitUntil(lambda: abs(view.player.position_ms() - 3500) < 600, timeout=5000)
     qtbot.mouseClick(view.back_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_LIBRARY, timeout=5000)
+    # written off the GUI thread; the details then say where it stopped
+    qtbot.waitUntil(lambda: "上次停在 00:03" in window.lesson_panel.progress.text(), timeout=5000)
     saved = teaching.progress_of(library.catalogue, rid("m-3-2-4"))
     assert saved["position_ms"] == pytest.approx(3500, abs=600)
-    # the details now say where it stopped
-    assert "上次停在 00:03" in window.lesson_panel.progress.text()
 
 
 def _add_long_lesson(ws, tmp_path) -> str:
@@ -189,6 +191,8 @@ def test_rewind_and_forward_buttons(qtbot, window):
 def test_playing_to_the_end_marks_the_lesson_finished(qtbot, window, library):
     view = _play(qtbot, window, rid("m-3-2-5"))
     qtbot.waitUntil(lambda: view.player.state == ENDED, timeout=20_000)
+    qtbot.waitUntil(lambda: teaching.progress_of(library.catalogue, rid("m-3-2-5"))["finished"],
+                    timeout=5000)  # written off the GUI thread
     progress = teaching.progress_of(library.catalogue, rid("m-3-2-5"))
     assert progress["finished"] and progress["position_ms"] == 0
     assert view.controls.play_pause.text() == "重新播放"
@@ -245,3 +249,25 @@ def test_no_player_engine_shows_a_message(qtbot, tasks, library):
     qtbot.mouseClick(win.player_view.message_back, Qt.MouseButton.LeftButton)
     assert win.pages.currentIndex() == PAGE_HOME  # back where the teacher started
     win.shutdown()
+
+
+@pytest.mark.parametrize("damage", ["cut-in-half", "tail-garbled", "head-garbled"])
+def test_a_damaged_mp4_is_an_error_never_an_end(qtbot, vlc_player, tmp_path, damage):
+    """libvlc "plays" a damaged mp4 and reports its end at 0 s with no length: that is an error
+    (the page then says so and offers 重新下载), never "ended" (which would mark it watched)."""
+    data = bytearray(make_mp4(tmp_path / "whole.mp4", seconds=6.0).read_bytes())
+    rng = random.Random(13)
+    if damage == "cut-in-half":
+        data = data[: len(data) // 2]
+    else:
+        span = range(len(data) // 4, len(data)) if damage == "tail-garbled" else range(0, 4096)
+        for i in span:
+            data[i] = rng.randrange(256)
+    broken = tmp_path / f"{damage}.mp4"
+    broken.write_bytes(bytes(data))
+    ended = []
+    vlc_player.ended.connect(lambda: ended.append(True))
+    with qtbot.waitSignal(vlc_player.error, timeout=20_000):
+        vlc_player.load(broken)
+        vlc_player.play()
+    assert vlc_player.state == ERROR and not ended

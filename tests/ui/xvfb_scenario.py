@@ -111,6 +111,7 @@ def main(data_dir: str, artifacts: str) -> int:
     view.tools.step_speed(1)
     result["rate"] = view.player.rate()
     view.add_bookmark()
+    wait_until(app, lambda: view.bookmarks_panel.bookmarks(), 5000)  # written in a worker
     result["bookmarks"] = view.bookmarks_panel.bookmarks()
     settle(app, 700)
     panel_shot = grab(app)

@@ -26,6 +26,7 @@ STATES = (STOPPED, OPENING, PLAYING, PAUSED, ENDED, ERROR)
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # the speeds offered to the teacher
 MIN_RATE, MAX_RATE = RATES[0], RATES[-1]
 MAX_VOLUME = 100  # percent; louder than the file is left to the PC's own volume
+DEFAULT_SUBTITLE_SCALE = 100  # percent of the engine's normal subtitle size
 
 
 class PlayerUnavailable(TeachPointError):
@@ -142,6 +143,13 @@ class Player(QObject):
 
     def subtitles_enabled(self) -> bool:
         raise NotImplementedError
+
+    def set_subtitle_scale(self, percent: int) -> None:
+        """Subtitle text size in percent (from the next file on); engines that draw no subtitle
+        files of their own ignore it."""
+
+    def subtitle_scale(self) -> int:
+        return DEFAULT_SUBTITLE_SCALE
 
     def release(self) -> None:
         """Free the engine; the player cannot be used afterwards."""

@@ -1,8 +1,9 @@
 """Bookmarks of the playing lesson: a side panel to add, list (click to jump) and remove them.
 
 Bookmarks live in the catalogue (:mod:`teachpoint.library.teaching`). Like the resume position
-(``queries.save_position``) they are tiny indexed writes and reads, done on the GUI thread under
-the catalogue's lock; a read-only data directory or a full disk gives a plain note, never a crash.
+they are read and written off the GUI thread, in order, by the player's
+:class:`~.progress_writer.ProgressWriter` (:attr:`BookmarksPanel.writer`); the list is shown when
+the read comes back. A read-only data directory or a full disk gives a plain note, never a crash.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ class BookmarksPanel(QWidget):
         self.setMinimumWidth(260)
         self.setMaximumWidth(360)
         self.position_source = lambda: 0  # the page sets this to the player's position
+        self.writer = None  # the page sets its ProgressWriter: bookmarks are written in order with positions
         self.add_button.clicked.connect(lambda: self.add_here())
         self.remove_button.clicked.connect(lambda: self.remove_selected())
         self.list.itemClicked.connect(lambda item: self.jump_requested.emit(int(item.data(POSITION_ROLE))))
@@ -114,21 +116,28 @@ class BookmarksPanel(QWidget):
         self.problem.hide()
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, select_id: int | None = None) -> None:
+        """Read the lesson's bookmarks (in a worker) and list them, ``select_id`` highlighted."""
+        self._show_rows(self.resource_id, [])
+        ws, rid = self.ws, self.resource_id
+        if ws is None or rid is None or self.writer is None:
+            return
+        self.writer.submit(lambda: load_bookmarks(ws, rid),
+                           on_done=lambda rows: self._show_rows(rid, rows, select_id),
+                           on_error=lambda exc: self._failed(rid, self.tr("The bookmarks could not be read.")))
+
+    def _show_rows(self, resource_id: str | None, rows: list[dict], select_id: int | None = None) -> None:
+        if resource_id != self.resource_id:
+            return  # read for a lesson that is no longer open
         self.list.clear()
-        rows = []
-        if self.ws is not None and self.resource_id is not None:
-            try:
-                rows = load_bookmarks(self.ws, self.resource_id)
-            except Exception:
-                log.exception("could not read the bookmarks of %s", self.resource_id)
-                self._show_problem(self.tr("The bookmarks could not be read."))
         for row in rows:
             item = QListWidgetItem(bookmark_text(row["position_ms"], row["label"]))
             item.setData(ID_ROLE, row["id"])
             item.setData(POSITION_ROLE, row["position_ms"])
             item.setToolTip(self.tr("Click to jump to {t}").format(t=format_clock(row["position_ms"])))
             self.list.addItem(item)
+            if row["id"] == select_id:
+                self.list.setCurrentItem(item)
         self._update_buttons()
 
     def bookmarks(self) -> list[tuple[int, str]]:
@@ -136,41 +145,40 @@ class BookmarksPanel(QWidget):
         return [(int(self.list.item(i).data(POSITION_ROLE)), self.list.item(i).text())
                 for i in range(self.list.count())]
 
-    def add_here(self, position_ms: int | None = None) -> int | None:
-        """Bookmark ``position_ms`` (default: the player's position) with the note; its id."""
-        if self.ws is None or self.resource_id is None:
-            return None
-        if self.ws.read_only:
+    def add_here(self, position_ms: int | None = None) -> bool:
+        """Bookmark ``position_ms`` (default: the player's position) with the note; False if it
+        cannot be saved here (the list shows it once written)."""
+        ws, rid = self.ws, self.resource_id
+        if ws is None or rid is None or self.writer is None:
+            return False
+        if ws.read_only:
             self._show_problem(self.tr("This computer's lesson folder is read-only, so "
                                        "bookmarks cannot be saved."))
-            return None
+            return False
         pos = self.position_source() if position_ms is None else position_ms
-        try:
-            new_id = teaching.add_bookmark(self.ws.catalogue, self.resource_id, pos, self.note.text().strip())
-        except Exception:  # a full disk must not break playing
-            log.exception("could not add a bookmark to %s", self.resource_id)
-            self._show_problem(self.tr("The bookmark could not be saved."))
-            return None
+        label = self.note.text().strip()
         self.note.clear()
         self.problem.hide()
-        self.reload()
-        for i in range(self.list.count()):
-            if self.list.item(i).data(ID_ROLE) == new_id:
-                self.list.setCurrentRow(i)
-        return new_id
+        self.writer.submit(lambda: teaching.add_bookmark(ws.catalogue, rid, pos, label),
+                           on_done=lambda new_id: rid == self.resource_id and self.reload(new_id),
+                           on_error=lambda exc: self._failed(rid, self.tr("The bookmark could not be saved.")))
+        return True
 
     def remove_selected(self) -> bool:
         item = self.list.currentItem()
-        if item is None or self.ws is None or self.ws.read_only:
+        ws, rid = self.ws, self.resource_id
+        if item is None or ws is None or ws.read_only or self.writer is None:
             return False
-        try:
-            teaching.remove_bookmark(self.ws.catalogue, int(item.data(ID_ROLE)))
-        except Exception:
-            log.exception("could not remove a bookmark of %s", self.resource_id)
-            self._show_problem(self.tr("The bookmark could not be removed."))
-            return False
-        self.reload()
+        bookmark_id = int(item.data(ID_ROLE))
+        self.writer.submit(lambda: teaching.remove_bookmark(ws.catalogue, bookmark_id),
+                           on_done=lambda _none: rid == self.resource_id and self.reload(),
+                           on_error=lambda exc: self._failed(rid, self.tr("The bookmark could not be removed.")))
         return True
+
+    def _failed(self, resource_id: str | None, text: str) -> None:
+        log.warning("bookmarks of %s: %s", resource_id, text)
+        if resource_id == self.resource_id:
+            self._show_problem(text)
 
     def _update_buttons(self) -> None:
         self.empty_hint.setVisible(self.list.count() == 0)

@@ -15,6 +15,9 @@ from teachpoint.ui.icons import make_icon
 from teachpoint.ui.player.base import ENDED, PLAYING
 
 
+MIN_SEEK_BAR_PX = 280  # narrower than this and the bar drops the ±10 s words (1024×768, 大字体)
+
+
 class SeekSlider(QSlider):
     """A slider that jumps to where it is clicked and reports the teacher's seeks only."""
 
@@ -75,7 +78,6 @@ class ControlBar(QWidget):
         self.slider = SeekSlider()
         self.time_label = QLabel()
         self.time_label.setObjectName("TimeLabel")
-        self.time_label.setMinimumWidth(170)
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         layout = QHBoxLayout(self)
@@ -97,6 +99,7 @@ class ControlBar(QWidget):
         self.fullscreen.clicked.connect(self.fullscreen_clicked)
         self._state = ""
         self._is_fullscreen = False
+        self._compact = False
         self._icons = {name: make_icon(name) for name in
                        ("play", "pause", "replay", "rewind", "forward", "fullscreen", "leave_fullscreen")}
         self.rewind.setIcon(self._icons["rewind"])
@@ -106,8 +109,8 @@ class ControlBar(QWidget):
         self.set_times(0, 0)
 
     def retranslate(self) -> None:
-        self.rewind.setText(self.tr("Back 10 s"))
-        self.forward.setText(self.tr("Ahead 10 s"))
+        self.rewind.setText("" if self._compact else self.tr("Back 10 s"))
+        self.forward.setText("" if self._compact else self.tr("Ahead 10 s"))
         self.rewind.setToolTip(self.tr("Back 10 seconds (← key)"))
         self.forward.setToolTip(self.tr("Forward 10 seconds (→ key)"))
         self.play_pause.setToolTip(self.tr("Play or pause (Space bar)"))
@@ -115,6 +118,34 @@ class ControlBar(QWidget):
         self.set_state(self._state)
         self.set_fullscreen(self._is_fullscreen)
         self._subtitles_toggled(self.subtitles.isChecked(), emit=False)
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def set_compact(self, compact: bool) -> None:
+        """Icons only on ±10 s (their tooltips still say it), so a 1024-pixel projector picture —
+        with large text too — keeps a seek bar a hand can hit."""
+        if compact != self._compact:
+            self._compact = compact
+            self.retranslate()
+
+    def full_width(self) -> int:
+        """The narrowest this bar can be with every label written out (measured, any font)."""
+        if not self._compact:
+            return self.minimumSizeHint().width()
+        self.set_compact(False)
+        width = self.minimumSizeHint().width()
+        self.set_compact(True)
+        return width
+
+    def fit(self) -> None:
+        """Compact when the full labels would leave the seek bar shorter than :data:`MIN_SEEK_BAR_PX`."""
+        self.set_compact(self.width() < self.full_width() + MIN_SEEK_BAR_PX)
+
+    def resizeEvent(self, event) -> None:
+        self.fit()
+        super().resizeEvent(event)
 
     def set_state(self, state: str) -> None:
         self._state = state
@@ -147,6 +178,10 @@ class ControlBar(QWidget):
         if emit:
             self.subtitles_toggled.emit(on)
 
+    def set_fullscreen_available(self, available: bool) -> None:
+        """Audio lessons have no picture to fill the screen with: no 全屏 button."""
+        self.fullscreen.setVisible(available)
+
     def set_fullscreen(self, on: bool) -> None:
         self._is_fullscreen = on
         self.fullscreen.setText(self.tr("Leave full screen") if on else self.tr("Full screen"))
@@ -155,6 +190,8 @@ class ControlBar(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit()  # other words or large text: other widths
         super().changeEvent(event)
 
 

@@ -14,7 +14,9 @@ handled on the GUI thread (libvlc must never be called from inside its own event
 without a sound card). Speed, volume and mute are kept here and applied again whenever libvlc
 (re)creates its sound output, so they hold from one lesson to the next.
 A file libvlc opens but finds no streams in ends at once: that is reported as an error, and so
-is a file that does not start within :data:`OPEN_TIMEOUT_MS`.
+is a file that "ends" before a single moment of it played with no length known (a damaged or
+cut-off mp4: libvlc finds streams, decodes nothing and reports the end at 0 s), and a file that
+does not start within :data:`OPEN_TIMEOUT_MS`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import QWidget
 
 from teachpoint.library.subtitles import playable_subtitle
 from teachpoint.ui.player.base import (
+    DEFAULT_SUBTITLE_SCALE,
     ENDED,
     ERROR,
     OPENING,
@@ -72,19 +75,16 @@ class VlcPlayer(Player):
         super().__init__(parent)
         self.vlc = load_vlc()
         self.mode = mode or choose_video_mode()
-        try:
-            self._instance = self.vlc.Instance(vlc_arguments())
-        except Exception as exc:  # python-vlc raises assorted errors when libvlc is missing
-            raise PlayerUnavailable(f"libvlc cannot be started: {exc}") from exc
-        if self._instance is None:
-            raise PlayerUnavailable("libvlc cannot be started (is VLC installed?)")
-        self._mp = self._instance.media_player_new()
-        self._mp.video_set_mouse_input(False)  # clicks and keys go to Qt, not to libvlc
-        self._mp.video_set_key_input(False)
-        self.audio: SilentAudio | None = None
-        if no_audio_wanted():
-            self.audio = SilentAudio()
-            self.audio.attach(self.vlc, self._mp)
+        self.audio: SilentAudio | None = SilentAudio() if no_audio_wanted() else None
+        self.renderer: VmemRenderer | None = None
+        if self.mode == MODE_VMEM:
+            self._widget: QWidget = FrameView()
+            self.renderer = VmemRenderer(self)
+            self.renderer.frame_ready.connect(self._widget.show_frame)
+        else:
+            self._widget = NativeVideoSurface()
+        self._engine_scale = self._wanted_scale = DEFAULT_SUBTITLE_SCALE
+        self._start_engine()
         self._volume, self._muted = 100, False
         self._media = None
         self._released = False
@@ -93,18 +93,7 @@ class VlcPlayer(Player):
         self._last_position = 0
         self._want_subtitles = True
         self._subtitle_files: list[Path] = []
-        self.renderer: VmemRenderer | None = None
-        if self.mode == MODE_VMEM:
-            self._widget: QWidget = FrameView()
-            self.renderer = VmemRenderer(self)
-            self.renderer.attach(self.vlc, self._mp)
-            self.renderer.frame_ready.connect(self._widget.show_frame)
-        else:
-            self._widget = NativeVideoSurface()
         self._vlc_event.connect(self._on_vlc_event)
-        self._events = self._mp.event_manager()
-        for name in _EVENTS:
-            self._events.event_attach(getattr(self.vlc.EventType, name), self._vlc_callback, name)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._poll_position)
@@ -113,6 +102,48 @@ class VlcPlayer(Player):
         self._watchdog.setInterval(OPEN_TIMEOUT_MS)
         self._watchdog.timeout.connect(self._open_timed_out)
         log.info("libvlc %s ready (%s mode)", self.vlc.libvlc_get_version().decode(), self.mode)
+
+    # ---- the libvlc engine --------------------------------------------------------------------
+
+    def _start_engine(self) -> None:
+        """A libvlc instance (with the subtitle size, which libvlc reads only at its start) and
+        its media player, wired to our sound, frames and events."""
+        try:
+            self._instance = self.vlc.Instance(vlc_arguments(subtitle_scale=self._wanted_scale))
+        except Exception as exc:  # python-vlc raises assorted errors when libvlc is missing
+            raise PlayerUnavailable(f"libvlc cannot be started: {exc}") from exc
+        if self._instance is None:
+            raise PlayerUnavailable("libvlc cannot be started (is VLC installed?)")
+        self._engine_scale = self._wanted_scale
+        self._mp = self._instance.media_player_new()
+        self._mp.video_set_mouse_input(False)  # clicks and keys go to Qt, not to libvlc
+        self._mp.video_set_key_input(False)
+        if self.audio is not None:
+            self.audio.attach(self.vlc, self._mp)
+        if self.renderer is not None:
+            self.renderer.attach(self.vlc, self._mp)
+        self._window_bound = False
+        self._events = self._mp.event_manager()
+        for name in _EVENTS:
+            self._events.event_attach(getattr(self.vlc.EventType, name), self._vlc_callback, name)
+
+    def _stop_engine(self) -> None:
+        """Stop and free the media player and instance (synchronous: no callbacks afterwards)."""
+        self._wait_for_stop()
+        self._mp.stop()
+        for name in _EVENTS:
+            self._events.event_detach(getattr(self.vlc.EventType, name))
+        self._mp.release()
+        self._instance.release()
+        self._media = None
+
+    def set_subtitle_scale(self, percent: int) -> None:
+        """Subtitle text size in percent of libvlc's normal; takes effect from the next load
+        (libvlc reads it when it starts, so a new engine is made then)."""
+        self._wanted_scale = max(50, min(300, int(percent)))
+
+    def subtitle_scale(self) -> int:
+        return self._engine_scale
 
     # ---- events -------------------------------------------------------------------------------
 
@@ -172,6 +203,9 @@ class VlcPlayer(Player):
         if self._streams == 0:
             self._fail("the file has no audio or video stream libvlc can decode")
             return
+        if self.duration_ms() <= 0 and self._last_position <= 0:
+            self._fail("the file ended before anything played (damaged or cut off)")
+            return
         self._last_position = self.duration_ms() or self._last_position
         self.position_changed.emit(self._last_position)
         self._set_state(ENDED)
@@ -216,6 +250,10 @@ class VlcPlayer(Player):
         self._mp.stop()
         self._poll.stop()
         self._watchdog.stop()
+        if self._wanted_scale != self._engine_scale:
+            log.info("new subtitle size %s%%: restarting libvlc", self._wanted_scale)
+            self._stop_engine()
+            self._start_engine()
         self._path = str(path)
         self._streams, self._last_position = 0, 0
         # GBK/UTF-16 subtitles become a cached UTF-8 copy: libvlc reads UTF-8 only
@@ -369,14 +407,8 @@ class VlcPlayer(Player):
             return
         self._poll.stop()
         self._watchdog.stop()
-        self._wait_for_stop()
-        self._mp.stop()  # synchronous: no callbacks run after this returns
-        for name in _EVENTS:
-            self._events.event_detach(getattr(self.vlc.EventType, name))
+        self._stop_engine()  # synchronous: no callbacks run after this returns
         self._released = True
-        self._mp.release()
-        self._instance.release()
-        self._media = None
         log.info("libvlc player released")
 
     def _check_alive(self) -> None:

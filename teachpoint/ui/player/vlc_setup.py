@@ -35,9 +35,11 @@ def no_audio_wanted() -> bool:
     return os.environ.get(ENV_NO_AUDIO) == "1"
 
 
-def vlc_arguments(no_audio: bool | None = None) -> list[str]:
+def vlc_arguments(no_audio: bool | None = None, subtitle_scale: int = 100) -> list[str]:
+    """libvlc's start arguments; ``subtitle_scale`` is the subtitle text size in percent."""
     args = ["--quiet", "--no-video-title-show", "--no-snapshot-preview", "--no-stats",
-            f"--freetype-font={SUBTITLE_FONT}", "--no-sub-autodetect-file"]
+            f"--freetype-font={SUBTITLE_FONT}", "--no-sub-autodetect-file",
+            f"--sub-text-scale={int(subtitle_scale)}"]
     if sys.platform.startswith("linux"):
         args.append("--no-xlib")  # Qt's X connection is not Xlib-thread-safe; libvlc uses xcb
     if no_audio if no_audio is not None else no_audio_wanted():

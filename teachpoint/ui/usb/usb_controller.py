@@ -93,7 +93,9 @@ class UsbController(QObject):
     # ---- from the watcher -----------------------------------------------------------------------
 
     def _offer_ready(self, path: str, offer: DriveOffer) -> None:
-        if self.busy() and path not in self.dialogs:
+        if self.busy():  # a stick seen before waits too: nothing pops over a lesson
+            if path in self.dialogs and not offer.brings_something:
+                return  # its dialog is there for when the teacher wants it; nothing new to say
             self.pending[path] = offer
             self.pending_changed.emit(len(self.pending))
             return
