@@ -129,7 +129,7 @@ class RangeFetcher:
                     try:
                         first, last = self._content_range(resp, start, size, "Range" in headers)
                     except _BadPartial as exc:
-                        log.info("%s: %s; fetching %s as one whole file", self._origin(blob.job.url),
+                        log.info("%s: %s; fetching %s as one whole file", origin(blob.job.url),
                                  exc, blob.job.sha256[:12])
                         with self._cv:
                             blob.ranges_broken = True
