@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.search = SearchController(self.search_box, self.tasks, lambda: self.ws, self)
         self.search.results_ready.connect(self._results_ready)
         self.search.cleared.connect(self.library_pane.show_tree)
+        self.library_pane.filters_changed.connect(self._filters_changed)
         self.search_box.textEdited.connect(lambda text: text.strip() and self.go(top_bar.LIBRARY))
         self.search_box.returnPressed.connect(self._search_enter)
         self.search_box.installEventFilter(self)
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
         self.library_pane.selection_cleared.connect(lambda: self.lesson_panel.show_empty())
         self.lesson_panel.play_requested.connect(self.play)
         self.lesson_panel.download_requested.connect(self.sync.request_download)
-        self.home.play_requested.connect(self.play)
+        self.home.play_requested.connect(self.play_full_screen)  # a class in front: whole screen
         self.home.lesson_selected.connect(self.reveal_lesson)
         self.home.download_requested.connect(self.sync.request_download)
         self.player_view.closed.connect(self._lesson_closed)
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
     def reveal_lesson(self, resource_id: str) -> None:
         """Show a lesson in the library place, selected, with its details."""
         self.go(top_bar.LIBRARY)
+        self.library_pane.clear_filters()
         if self.search_box.text():
             self.search_box.clear()
             self.library_pane.show_tree()
@@ -283,6 +285,9 @@ class MainWindow(QMainWindow):
         elif self._play_first_result:
             self.play(self.library_pane.current_result())
         self._play_first_result = False
+
+    def _filters_changed(self, grade, subject) -> None:
+        self.search.set_filters(grade, subject)
 
     def _search_enter(self) -> None:
         """Enter in the box plays the highlighted result (searching first if still typing)."""
@@ -315,7 +320,11 @@ class MainWindow(QMainWindow):
         else:
             self.lesson_panel.show_lesson(info)
 
-    def play(self, resource_id: str) -> None:
+    def play_full_screen(self, resource_id: str) -> None:
+        """播放 on a home card: the lesson opens straight in full screen (one click, not two)."""
+        self.play(resource_id, fullscreen=True)
+
+    def play(self, resource_id: str, fullscreen: bool = False) -> None:
         """Open ``resource_id`` in the player (or the document view); one that cannot open shows why."""
         if self.ws is None:
             return
@@ -337,7 +346,8 @@ class MainWindow(QMainWindow):
             self.document_view.open_lesson(self.ws, info)
         else:
             self.pages.setCurrentIndex(PAGE_PLAYER)
-            self.player_view.open_lesson(self.ws, info)
+            if self.player_view.open_lesson(self.ws, info) and fullscreen:
+                self.player_view.set_fullscreen(True)
 
     def _lesson_closed(self) -> None:
         self.top_bar.show()
