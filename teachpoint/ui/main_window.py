@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from teachpoint.paths import DataPaths
 from teachpoint.ui import i18n, queries, style, top_bar
+from teachpoint.ui.disk_banner import DiskBanner
 from teachpoint.ui.document_view import DocumentView, opens_in_document_view
 from teachpoint.ui.formatting import format_size
 from teachpoint.ui.home_screen import HomeScreen
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
 
         self.top_bar = top_bar.TopBar()
         self.notice = NoticeBar()
+        self.disk_banner = DiskBanner(tasks)
+        self.downloads_asked: set[str] = set()  # 下载 pressed (any page), not arrived yet
         self.search_box = self.top_bar.search_box
         self.opening_page = OpeningPage()
         self.problem_page = ProblemPage()
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         cl.setSpacing(0)
         cl.addWidget(self.top_bar)
         cl.addWidget(self.notice)
+        cl.addWidget(self.disk_banner)
         cl.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.status_label = QLabel()
@@ -127,13 +131,14 @@ class MainWindow(QMainWindow):
         self.library_pane.resource_activated.connect(self.play)
         self.library_pane.selection_cleared.connect(lambda: self.lesson_panel.show_empty())
         self.lesson_panel.play_requested.connect(self.play)
-        self.lesson_panel.download_requested.connect(self.sync.request_download)
+        self.lesson_panel.download_requested.connect(self.request_download)
         self.home.play_requested.connect(self.play_full_screen)  # a class in front: whole screen
         self.home.lesson_selected.connect(self.reveal_lesson)
-        self.home.download_requested.connect(self.sync.request_download)
+        self.home.download_requested.connect(self.request_download)
         self.player_view.closed.connect(self._lesson_closed)
         self.player_view.fullscreen_changed.connect(self._fullscreen_changed)
-        self.player_view.redownload_requested.connect(self.sync.request_download)
+        self.player_view.redownload_requested.connect(self.request_download)
+        self.disk_banner.health_changed.connect(lambda _health: self._show_download_state())
         self.document_view.closed.connect(self._lesson_closed)
         self.sync.library_changed.connect(self.refresh_library)
         self.sync.short_text_changed.connect(self.top_bar.set_sync_state)
@@ -199,6 +204,7 @@ class MainWindow(QMainWindow):
             log.warning("an unreadable catalogue was moved aside to %s", ws.catalogue.set_aside)
         self.top_bar.set_ready(True)
         self.home.set_workspace(ws)
+        self.disk_banner.set_workspace(ws)
         self.settings_page.set_workspace(ws)
         self.sync.set_workspace(ws)
         self.usb.workspace_changed()
@@ -360,11 +366,28 @@ class MainWindow(QMainWindow):
         if self.lesson_panel.info is not None:
             self.show_lesson(self.lesson_panel.info.resource_id)  # shows the new resume point
         self.usb.open_pending()  # a stick that came in during the lesson
+        self.disk_banner.check(write_probe=True)  # were the positions saved?
+        self.refresh_library()  # a lesson found damaged shows so everywhere
 
     def _busy_with_lesson(self) -> bool:
         return self.pages.currentIndex() in (PAGE_PLAYER, PAGE_DOCUMENT)
 
+    def request_download(self, resource_id: str) -> None:
+        """下载 / 重新下载 on any page: sync fetches it first, and every view says so at once."""
+        self.downloads_asked.add(resource_id)
+        self.sync.request_download(resource_id)
+        self._show_download_state()
+        self.refresh_library()  # a lesson set aside as damaged shows so in the tree and on home
+
+    def _show_download_state(self) -> None:
+        health = self.disk_banner.health
+        blocked = health is not None and health.downloads_blocked
+        self.home.home.set_download_state(self.downloads_asked, blocked)
+        self.lesson_panel.set_download_state(self.downloads_asked, blocked)
+
     def _lesson_ready(self, resource_id: str) -> None:
+        self.downloads_asked.discard(resource_id)
+        self._show_download_state()
         if self.lesson_panel.info is not None and self.lesson_panel.info.resource_id == resource_id:
             self.show_lesson(resource_id)  # "download now" finished: 播放 lights up
 

@@ -39,8 +39,7 @@ def _check(ws, pin: str) -> bool:
 class ItLockSection(SettingsSection):
     """Enter the PIN to open the IT part; set, change or remove it once open."""
 
-    #: True when the guarded sections may show (no PIN, or the right PIN was entered)
-    unlocked_changed = Signal(bool)
+    unlocked_changed = Signal(bool)  # the guarded sections may show (no PIN, or the right one)
 
     def __init__(self, tasks, parent=None):
         super().__init__(tasks, parent)
