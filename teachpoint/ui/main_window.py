@@ -226,6 +226,16 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda: queries.library_summary(ws), on_done=self._summary_loaded, name="summary")
         if self.pages.currentIndex() == PAGE_HOME:
             self.home.refresh()
+        shown = self.lesson_panel.info
+        if shown is not None:  # the details change with the tree (damaged, arrived)
+            rid = shown.resource_id
+            self.tasks.run(lambda: queries.load_lesson(ws, rid), name="reload-lesson",
+                           on_done=lambda info: self._lesson_reloaded(rid, info))
+
+    def _lesson_reloaded(self, resource_id: str, info) -> None:
+        current = self.lesson_panel.info
+        if info is not None and current is not None and current.resource_id == resource_id:
+            self.lesson_panel.show_lesson(info)
 
     def _tree_loaded(self, tree: list[dict]) -> None:
         self.library_pane.set_tree(tree)
