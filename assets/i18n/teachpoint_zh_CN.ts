@@ -765,8 +765,8 @@ It may be damaged. Please choose another lesson, or download this one again.</so
         <translation>设置密码</translation>
     </message>
     <message>
-        <source>The settings below are looked after by the school&apos;s IT teacher. Type the PIN to change them. Display and your classes above can be used without it.</source>
-        <translation>下面的设置由学校信息老师管理，输入管理密码后才能修改。上面的“显示”和“我的班级”不需要密码。</translation>
+        <source>The settings below are looked after by the school&apos;s IT teacher. Type the PIN to change them. Display (above) and your classes (on the home page) need no PIN.</source>
+        <translation>下面的设置由学校信息老师管理，输入管理密码后才能修改。上面的“显示”和首页的“我的班级”不需要密码。</translation>
     </message>
     <message>
         <source>Unlocked. The PIN was set in the school&apos;s settings file, so it is changed there.</source>

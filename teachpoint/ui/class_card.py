@@ -94,8 +94,8 @@ class ClassCardWidget(QFrame):
         for w in (self.where, self.resume, self.warning):
             w.setVisible(bool(w.text()))
         wants_download = nxt is not None and nxt.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
-        self.download_button.setVisible(wants_download)
-        self.download_button.setEnabled(not self.download_asked and not self.downloads_blocked)
+        self.download_button.setVisible(wants_download and not self.downloads_blocked)  # why: above
+        self.download_button.setEnabled(not self.download_asked)
         if self.download_asked:
             self.download_button.setText(self.tr("Downloading…"))
         self.play_button.setVisible(nxt is not None and not wants_download)

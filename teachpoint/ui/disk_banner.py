@@ -39,6 +39,7 @@ class DiskBanner(QWidget):
         self.ws = None
         self.health: DiskHealth | None = None
         self._saving_failed = False  # a write failed once: keep probing with writes
+        self.suppressed = False  # a lesson fills the screen: say it after the lesson
         self.text = QLabel()
         self.text.setObjectName("DiskBannerText")
         self.text.setWordWrap(True)
@@ -87,10 +88,15 @@ class DiskBanner(QWidget):
             health.can_save, health.downloads_blocked)
         self.health = health
         self.retranslate()
-        self.setVisible(not health.ok)
+        self.setVisible(not health.ok and not self.suppressed)
         if changed:
             self.health_changed.emit(health)
         self.checked.emit()
+
+    def set_suppressed(self, on: bool) -> None:
+        """Keep out of the way while a lesson plays in front of the class."""
+        self.suppressed = on
+        self.setVisible(self.health is not None and not self.health.ok and not on)
 
     def retranslate(self) -> None:
         self.details_button.setText(self.tr("Technical details"))

@@ -118,7 +118,7 @@ class LessonPanel(QWidget):
                                  else self.tr("Open"))
         self.play_button.setEnabled(self.can_play(info))
         missing = info.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
-        self.download_button.setVisible(missing)
+        self.download_button.setVisible(missing and not self.downloads_blocked)  # the warning says why
         asked = info.resource_id in self._asked_download
         self.download_button.setEnabled(missing and not asked and not self.downloads_blocked)
         self.download_button.setText(self.tr("Downloading first…") if asked

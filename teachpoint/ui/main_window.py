@@ -357,6 +357,7 @@ class MainWindow(QMainWindow):
             self._came_from = current
         self.top_bar.hide()
         self.statusBar().hide()  # every pixel for the lesson
+        self.disk_banner.set_suppressed(True)
         if opens_in_document_view(info):
             self.pages.setCurrentIndex(PAGE_DOCUMENT)
             self.document_view.open_lesson(self.ws, info)
@@ -376,6 +377,7 @@ class MainWindow(QMainWindow):
         if self.lesson_panel.info is not None:
             self.show_lesson(self.lesson_panel.info.resource_id)  # shows the new resume point
         self.usb.open_pending()  # a stick that came in during the lesson
+        self.disk_banner.set_suppressed(False)
         self.disk_banner.check(write_probe=True)  # were the positions saved?
         self.refresh_library()  # a lesson found damaged shows so everywhere
 

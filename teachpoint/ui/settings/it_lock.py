@@ -182,7 +182,7 @@ class ItLockSection(SettingsSection):
         if locked:
             self.state_text.setText(self.tr(
                 "The settings below are looked after by the school's IT teacher. Type the PIN to "
-                "change them. Display and your classes above can be used without it."))
+                "change them. Display (above) and your classes (on the home page) need no PIN."))
         elif by_site:
             self.state_text.setText(self.tr(
                 "Unlocked. The PIN was set in the school's settings file, so it is changed there."))
