@@ -276,10 +276,6 @@
         <translation>{n}年级</translation>
     </message>
     <message>
-        <source>Your classes cannot be read right now ({detail}).</source>
-        <translation>现在读不出您的班级（{detail}）。</translation>
-    </message>
-    <message>
         <source>Any edition</source>
         <translation>不限版本</translation>
     </message>
@@ -300,8 +296,12 @@
         <translation>去掉 {what}</translation>
     </message>
     <message>
-        <source>Your classes could not be saved ({detail}). Your choices are still here; please try again.</source>
-        <translation>班级没能保存（{detail}）。您选的内容还在，请再试一次。</translation>
+        <source>Your classes cannot be read right now.</source>
+        <translation>现在读不出您的班级。</translation>
+    </message>
+    <message>
+        <source>Your classes could not be saved. Your choices are still here; please try again.</source>
+        <translation>班级没能保存。您选的内容还在，请再试一次。</translation>
     </message>
     <message>
         <source>Welcome! Which classes do you teach?</source>
@@ -450,6 +450,13 @@
     </message>
 </context>
 <context>
+    <name>DetailsToggle</name>
+    <message>
+        <source>Technical details</source>
+        <translation>技术详情</translation>
+    </message>
+</context>
+<context>
     <name>DiagnoseSection</name>
     <message>
         <source>Save diagnostic information</source>
@@ -488,10 +495,6 @@ Give this file to your IT staff.</source>
 </context>
 <context>
     <name>DiskBanner</name>
-    <message>
-        <source>Technical details</source>
-        <translation>技术详情</translation>
-    </message>
     <message>
         <source>Check again</source>
         <translation>再检查一次</translation>
@@ -639,8 +642,8 @@ It may be damaged. Please choose another lesson, or download this one again.</so
         <translation>这台电脑上还没有课程。课程从县资源中心通过网络传来，或者用U盘拷来：请看上面的“同步”。</translation>
     </message>
     <message>
-        <source>The home page cannot be read right now. Your lessons are still there under “All lessons”. Detail: {detail}</source>
-        <translation>首页现在读不出来。您的课程都还在“全部课程”里。详细信息：{detail}</translation>
+        <source>The home page cannot be read right now. Your lessons are still there under “All lessons”.</source>
+        <translation>首页现在读不出来。您的课程都还在“全部课程”里。</translation>
     </message>
     <message>
         <source>See my classes</source>

@@ -258,14 +258,16 @@ class _Checker:
         return value
 
     def _it_pin(self, value) -> str:
+        """The PIN of the IT lock as text of 4 to 12 digits (a bare number would lose a leading 0)."""
         if isinstance(value, int) and not isinstance(value, bool):
             raise _Bad((IT_PIN,), "'it_pin' must be written in quotes (\"0427\"), or a leading 0 "
                                   "would be lost")
         try:
             return check_pin(value)
         except PinProblem:
-            raise _Bad((IT_PIN,), f"'it_pin' must be 4 to 12 digits in quotes, like \"4827\", not "
-                                  f"{type_name(value) if not isinstance(value, str) else repr(value[:20])}") from None
+            shown = repr(value[:20]) if isinstance(value, str) else type_name(value)
+            raise _Bad((IT_PIN,), f"'it_pin' must be 4 to 12 digits in quotes, like \"4827\", "
+                                  f"not {shown}") from None
 
     def _storage_floor(self, value) -> int:
         try:

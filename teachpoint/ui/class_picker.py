@@ -27,6 +27,7 @@ from teachpoint.library.curriculum import GRADES, lookup_subject, subjects_for_g
 from teachpoint.library.home import ClassOffer, grade_label
 from teachpoint.ui import home_queries, i18n
 from teachpoint.ui.choice_grid import ChoiceGrid, EnterButton
+from teachpoint.ui.details_toggle import DetailsToggle
 from teachpoint.ui.tasks import TaskManager
 from teachpoint.ui.widgets import make_label, scroll_area
 
@@ -75,6 +76,7 @@ class ClassPicker(QWidget):
         self.title = _label("LessonTitle")
         self.hint = _label("Hint")
         self.note = _label("ClassPickerNote")
+        self.note_details = DetailsToggle()
         self.quick_heading = _label("ClassPickerHeading")
         self.quick_grid = ChoiceGrid(self, exclusive=False)
         self.quick_grid.chosen.connect(self._quick_chosen)
@@ -119,7 +121,7 @@ class ClassPicker(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(10)
-        for w in (self.title, self.hint, self.note, self.quick_heading, self.quick_grid,
+        for w in (self.title, self.hint, self.note, self.note_details, self.quick_heading, self.quick_grid,
                   self.chooser, self.chosen_heading):
             layout.addWidget(w)
         layout.addWidget(self.empty_chosen)
@@ -173,7 +175,7 @@ class ClassPicker(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         log.error("cannot read classes: %s", exc, exc_info=exc)
-        self._show_note(self.tr("Your classes cannot be read right now ({detail}).").format(detail=exc))
+        self._show_note(self.tr("Your classes cannot be read right now."), str(exc))
 
     # ---- one-click classes ---------------------------------------------------------------------
 
@@ -347,14 +349,15 @@ class ClassPicker(QWidget):
         log.error("cannot save classes: %s", exc, exc_info=exc)
         self.saving = False
         self.save_button.setEnabled(True)
-        self._show_note(self.tr("Your classes could not be saved ({detail}). Your choices are "
-                                "still here; please try again.").format(detail=exc))
+        self._show_note(self.tr("Your classes could not be saved. Your choices are still here; "
+                                "please try again."), str(exc))
 
     # ---- text and keys ---------------------------------------------------------------------------
 
-    def _show_note(self, text: str) -> None:
+    def _show_note(self, text: str, detail: str = "") -> None:
         self.note.setText(text)
         self.note.show()
+        self.note_details.set_detail(detail)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Welcome! Which classes do you teach?") if self.first_run

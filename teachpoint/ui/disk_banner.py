@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from teachpoint.library.disk_health import DiskHealth, check_disk
+from teachpoint.ui.details_toggle import DetailsToggle
 from teachpoint.ui.formatting import format_size
 from teachpoint.ui.tasks import TaskManager
 
@@ -43,23 +44,17 @@ class DiskBanner(QWidget):
         self.text = QLabel()
         self.text.setObjectName("DiskBannerText")
         self.text.setWordWrap(True)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details.hide()
-        self.details_button = QPushButton()
-        self.details_button.setCheckable(True)
-        self.details_button.toggled.connect(self.details.setVisible)
+        self.details = DetailsToggle()
         self.again_button = QPushButton()
         self.again_button.clicked.connect(lambda: self.check(write_probe=True))
         column = QVBoxLayout()
         column.addWidget(self.text)
-        column.addWidget(self.details)
+        column.addWidget(self.details.label)
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 8, 16, 8)
         row.addLayout(column, 1)
         row.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.details, 0, Qt.AlignmentFlag.AlignTop)
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
@@ -99,7 +94,6 @@ class DiskBanner(QWidget):
         self.setVisible(self.health is not None and not self.health.ok and not on)
 
     def retranslate(self) -> None:
-        self.details_button.setText(self.tr("Technical details"))
         self.again_button.setText(self.tr("Check again"))
         h = self.health
         if h is None or h.ok:
@@ -115,7 +109,7 @@ class DiskBanner(QWidget):
                 "free, {floor} must stay free). The lessons already here still play. Please ask "
                 "the school's IT teacher to free some disk space.").format(
                     free=format_size(h.free), floor=format_size(h.floor)))
-        self.details.setText(f"free={h.free} floor={h.floor} can_save={h.can_save} {h.detail}".strip())
+        self.details.set_detail(f"free={h.free} floor={h.floor} can_save={h.can_save} {h.detail}".strip())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

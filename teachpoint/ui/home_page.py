@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from teachpoint.ui import home_queries
 from teachpoint.ui.class_picker import display_grade
 from teachpoint.ui.class_card import ClassCardWidget
+from teachpoint.ui.details_toggle import DetailsToggle
 from teachpoint.ui.home_queries import ClassCard, HomeData
 from teachpoint.ui.style import ACCENT
 from teachpoint.ui.tasks import TaskManager
@@ -66,6 +67,7 @@ class HomePage(QWidget):
         self.change_button.clicked.connect(self.change_classes_requested)
         self.empty_library = _label("HomeNotice")
         self.problem = _label("StateWarning")
+        self.problem_details = DetailsToggle()
         self.no_classes = QFrame()
         self.no_classes.setObjectName("HomeCard")
         self.no_classes_text = _label("Hint")
@@ -101,6 +103,7 @@ class HomePage(QWidget):
         header.addWidget(self.change_button)
         layout.addLayout(header)
         layout.addWidget(self.problem)
+        layout.addWidget(self.problem_details, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.empty_library)
         layout.addWidget(self.no_classes)
         layout.addLayout(self.card_grid)
@@ -184,8 +187,8 @@ class HomePage(QWidget):
         self.problem.setVisible(self.load_error is not None)
         if self.load_error is not None:
             self.problem.setText(self.tr("The home page cannot be read right now. Your lessons "
-                                         "are still there under “All lessons”. Detail: {detail}")
-                                 .format(detail=self.load_error))
+                                         "are still there under “All lessons”."))
+        self.problem_details.set_detail(self.load_error or "")
         if data is None:
             return
         self.empty_library.setVisible(data.library_empty)

@@ -44,7 +44,7 @@ def test_a_small_disk_says_why_download_cannot_work_right_there(qtbot, tasks, li
     banner = win.disk_banner
     qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT)
     assert "磁盘空间不够" in banner.text.text() and "学校信息老师" in banner.text.text()
-    assert "free=" not in banner.text.text() and not banner.details.isVisible()  # 技术详情 only
+    assert "free=" not in banner.text.text() and not banner.details.label.isVisible()  # 技术详情 only
     qtbot.waitUntil(lambda: bool(win.home.home.cards), timeout=TIMEOUT)
     card = _card(win, "语文")
     assert "磁盘满了" in card.warning.text() and card.download_button.isHidden()
@@ -69,8 +69,8 @@ def test_positions_that_cannot_be_saved_show_a_banner(qtbot, tasks, library):
     text = win.disk_banner.text.text()
     assert "磁盘满了" in text and "记不住每节课播放到哪里" in text
     assert "database" not in text  # SQLite's words only behind 技术详情
-    qtbot.mouseClick(win.disk_banner.details_button, Qt.MouseButton.LeftButton)
-    assert "database or disk is full" in win.disk_banner.details.text()
+    qtbot.mouseClick(win.disk_banner.details.button, Qt.MouseButton.LeftButton)
+    assert "database or disk is full" in win.disk_banner.details.label.text()
     assert_good_lessons_play(library)
     win.shutdown()
 
