@@ -24,6 +24,7 @@ from teachpoint.paths import DataPaths
 from teachpoint.ui import i18n, queries, style, top_bar
 from teachpoint.ui.disk_banner import DiskBanner
 from teachpoint.ui.document_view import DocumentView, opens_in_document_view
+from teachpoint.ui.download_requests import DownloadRequests
 from teachpoint.ui.formatting import format_size
 from teachpoint.ui.home_screen import HomeScreen
 from teachpoint.ui.lesson_panel import LessonPanel
@@ -65,7 +66,6 @@ class MainWindow(QMainWindow):
         self.top_bar = top_bar.TopBar()
         self.notice = NoticeBar()
         self.disk_banner = DiskBanner(tasks)
-        self.downloads_asked: set[str] = set()  # 下载 pressed (any page), not arrived yet
         self.search_box = self.top_bar.search_box
         self.opening_page = OpeningPage()
         self.problem_page = ProblemPage()
@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         self.player_view = PlayerView(**kwargs)
         self.home = HomeScreen(tasks)
         self.sync = SyncController(tasks, self)
+        self.downloads = DownloadRequests(self.sync, self.disk_banner,
+                                          [self.home.home, self.lesson_panel], self)
         self.sync_panel = SyncPanel(self.sync)
         self.settings_page = SettingsPage(tasks)
         self.document_view = DocumentView(tasks)
@@ -138,7 +140,6 @@ class MainWindow(QMainWindow):
         self.player_view.closed.connect(self._lesson_closed)
         self.player_view.fullscreen_changed.connect(self._fullscreen_changed)
         self.player_view.redownload_requested.connect(self.request_download)
-        self.disk_banner.health_changed.connect(lambda _health: self._show_download_state())
         self.document_view.closed.connect(self._lesson_closed)
         self.sync.library_changed.connect(self.refresh_library)
         self.sync.short_text_changed.connect(self.top_bar.set_sync_state)
@@ -386,20 +387,10 @@ class MainWindow(QMainWindow):
 
     def request_download(self, resource_id: str) -> None:
         """下载 / 重新下载 on any page: sync fetches it first, and every view says so at once."""
-        self.downloads_asked.add(resource_id)
-        self.sync.request_download(resource_id)
-        self._show_download_state()
+        self.downloads.request(resource_id)
         self.refresh_library()  # a lesson set aside as damaged shows so in the tree and on home
 
-    def _show_download_state(self) -> None:
-        health = self.disk_banner.health
-        blocked = health is not None and health.downloads_blocked
-        self.home.home.set_download_state(self.downloads_asked, blocked)
-        self.lesson_panel.set_download_state(self.downloads_asked, blocked)
-
     def _lesson_ready(self, resource_id: str) -> None:
-        self.downloads_asked.discard(resource_id)
-        self._show_download_state()
         if self.lesson_panel.info is not None and self.lesson_panel.info.resource_id == resource_id:
             self.show_lesson(resource_id)  # "download now" finished: 播放 lights up
 
