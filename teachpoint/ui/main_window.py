@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         self.search = SearchController(self.search_box, self.tasks, lambda: self.ws, self)
         self.search.results_ready.connect(self._results_ready)
         self.search.cleared.connect(self.library_pane.show_tree)
-        self.library_pane.filters_changed.connect(self._filters_changed)
+        self.library_pane.filters_changed.connect(self.search.set_filters)
         self.search_box.textEdited.connect(lambda text: text.strip() and self.go(top_bar.LIBRARY))
         self.search_box.returnPressed.connect(self._search_enter)
         self.search_box.installEventFilter(self)
@@ -302,9 +302,6 @@ class MainWindow(QMainWindow):
         elif self._play_first_result:
             self.play(self.library_pane.current_result())
         self._play_first_result = False
-
-    def _filters_changed(self, grade, subject) -> None:
-        self.search.set_filters(grade, subject)
 
     def _search_enter(self) -> None:
         """Enter in the box plays the highlighted result (searching first if still typing)."""
