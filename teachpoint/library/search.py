@@ -267,13 +267,18 @@ def _text_hits(db: sqlite_utils.Database, words: list[str], filters: dict, limit
 
 
 def _lessons_of(db: sqlite_utils.Database, filters: dict, limit: int) -> list[SearchHit]:
-    """Every resource of a grade and/or subject, in curriculum order (the query named only them)."""
+    """Resources of a grade and/or subject in curriculum order (the query named only them).
+
+    Like every candidate stream, the first ``CANDIDATE_CAP`` rows in index (catalogue) order
+    are read and ordered exactly: a subject spread over 100,000 rows costs no full scan."""
     where = " AND ".join(f"s.{name} = :{name}" for name in filters)
     rows = db.conn.execute(
         f"""SELECT r.id, r.title, l.grade, l.subject, l.unit
-        FROM search_text s JOIN resources r ON r.id = s.resource_id JOIN lessons l ON l.id = r.lesson_id
-        WHERE {where} ORDER BY s.ordering LIMIT :limit""",
-        {**filters, "limit": min(limit, MAX_LIMIT)}).fetchall()
+        FROM (SELECT s.resource_id, s.ordering FROM search_text s WHERE {where}
+              ORDER BY s.id LIMIT :cap) s
+        JOIN resources r ON r.id = s.resource_id JOIN lessons l ON l.id = r.lesson_id
+        ORDER BY s.ordering LIMIT :limit""",
+        {**filters, "limit": min(limit, MAX_LIMIT), "cap": CANDIDATE_CAP}).fetchall()
     return [SearchHit(rid, title, grade_, subject_, unit, CURRICULUM_SCORE, CURRICULUM_MATCHED_ON)
             for rid, title, grade_, subject_, unit in rows]
 
