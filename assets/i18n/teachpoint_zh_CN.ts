@@ -585,6 +585,13 @@ It may be damaged. Please choose another lesson, or download this one again.</so
     </message>
 </context>
 <context>
+    <name>FieldMessage</name>
+    <message>
+        <source>Technical details: {detail}</source>
+        <translation>技术详情：{detail}</translation>
+    </message>
+</context>
+<context>
     <name>Formatting</name>
     <message>
         <source>{m} min {s} s</source>
@@ -1078,17 +1085,17 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
 <context>
     <name>SettingsSection</name>
     <message>
-        <source>Cannot save: the data folder is read-only. ({detail})</source>
+        <source>Cannot save: the lesson folder on this computer is read-only. Please ask the school&apos;s IT teacher.</source>
         <extracomment>``name`` of :data:`teachpoint.workspace.LOCKABLE` that was changed (sources, bandwidth …)</extracomment>
-        <translation>无法保存：数据文件夹是只读的。（{detail}）</translation>
+        <translation>保存不了：这台电脑的课程文件夹是只读的。请找学校信息老师。</translation>
     </message>
     <message>
-        <source>That did not work: {detail}</source>
-        <translation>没有成功：{detail}</translation>
+        <source>That did not work. Please check what you typed, or ask the school&apos;s IT teacher (technical details: point at this message).</source>
+        <translation>没有成功。请检查填写的内容，或者问学校信息老师（把鼠标停在这行字上可以看到技术详情）。</translation>
     </message>
     <message>
-        <source>Something went wrong ({detail}). Nothing was changed.</source>
-        <translation>出了点问题（{detail}），什么都没有改动。</translation>
+        <source>Something went wrong. Nothing was changed. Please ask the school&apos;s IT teacher (technical details: point at this message).</source>
+        <translation>出了点问题，什么都没有改动。请问学校信息老师（把鼠标停在这行字上可以看到技术详情）。</translation>
     </message>
     <message>
         <source>Cancel</source>
