@@ -364,7 +364,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <source>Your classes were set by the school&apos;s IT staff. Ask them if they need to change.</source>
+        <source>Your classes were set by the school&apos;s IT teacher. Ask them if they need to change.</source>
         <translation>您的班级是学校信息老师设置的。需要更改请找他们。</translation>
     </message>
     <message>
@@ -476,7 +476,7 @@
     </message>
     <message>
         <source>Saved to: {path}
-Give this file to your IT staff.</source>
+Give this file to the school&apos;s IT teacher.</source>
         <translation>已保存到：{path}
 请把这个文件交给学校信息老师。</translation>
     </message>
@@ -485,11 +485,11 @@ Give this file to your IT staff.</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <source>Export diagnostic information (for IT staff)</source>
+        <source>Export diagnostic information (for the school&apos;s IT teacher)</source>
         <translation>导出诊断信息（给学校信息老师）</translation>
     </message>
     <message>
-        <source>If something does not work, this saves a file that tells the IT staff what happened.</source>
+        <source>If something does not work, this saves a file that tells the the school&apos;s IT teacher what happened.</source>
         <translation>遇到问题时，点这里保存一个文件，学校信息老师看了就知道出了什么事。</translation>
     </message>
 </context>
@@ -657,7 +657,7 @@ It may be damaged. Please choose another lesson, or download this one again.</so
         <translation>查看我的班级</translation>
     </message>
     <message>
-        <source>The school&apos;s IT staff have not set any classes for this computer yet.</source>
+        <source>The school&apos;s IT teacher has not set any classes for this computer yet.</source>
         <translation>学校信息老师还没有给这台电脑设置班级。</translation>
     </message>
     <message>
@@ -959,7 +959,7 @@ They arrive with an update from the county resource centre (network or USB stick
         <translation>知道了</translation>
     </message>
     <message>
-        <source>The school&apos;s settings file has {n} problem(s). TeachPoint started with the parts that are correct; please show this to the school&apos;s IT contact.</source>
+        <source>The school&apos;s settings file has {n} problem(s). TeachPoint started with the parts that are correct; please show this to the school&apos;s IT teacher.</source>
         <translation>学校的设置文件有 {n} 处问题。软件已经按其中正确的部分启动；请把这条提示给学校信息老师看。</translation>
     </message>
     <message>
@@ -1045,7 +1045,7 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
         <translation>再试一次</translation>
     </message>
     <message>
-        <source>Please tell the school&apos;s IT contact. Technical detail:
+        <source>Please tell the school&apos;s IT teacher. Technical detail:
 {detail}</source>
         <translation>请告诉学校信息老师。技术信息：
 {detail}</translation>
@@ -1102,7 +1102,7 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
         <translation>取消</translation>
     </message>
     <message>
-        <source>Set by the school&apos;s IT staff; it cannot be changed here.</source>
+        <source>Set by the school&apos;s IT teacher; it cannot be changed here.</source>
         <translation>由学校信息老师设置，这里不能修改。</translation>
     </message>
 </context>
@@ -1668,7 +1668,7 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
         <translation>删除选中的</translation>
     </message>
     <message>
-        <source>Lessons are only accepted when signed by a publisher in this list. Your IT staff give you the key file (.pub).</source>
+        <source>Lessons are only accepted when signed by a publisher in this list. The school&apos;s IT teacher gives you the key file (.pub).</source>
         <translation>只接收这个列表里的发布者签名的课程。公钥文件（.pub）由学校信息老师提供。</translation>
     </message>
 </context>

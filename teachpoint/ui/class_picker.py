@@ -387,7 +387,7 @@ class ClassPicker(QWidget):
             self.hint.hide()
             self.skip_button.setText(self.tr("Close"))
             self._show_note(
-                self.tr("Your classes were set by the school's IT staff. Ask them if they need "
+                self.tr("Your classes were set by the school's IT teacher. Ask them if they need "
                         "to change.") if self.read_only_reason == "locked" else
                 self.tr("The lesson library on this computer is read-only, so the classes cannot "
                         "be changed here."))

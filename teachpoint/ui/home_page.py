@@ -197,7 +197,7 @@ class HomePage(QWidget):
         self.no_classes.setVisible(not data.cards)
         self.choose_button.setVisible(not data.classes_locked)
         self.no_classes_text.setText(
-            self.tr("The school's IT staff have not set any classes for this computer yet.")
+            self.tr("The school's IT teacher has not set any classes for this computer yet.")
             if data.classes_locked else
             self.tr("Tell TeachPoint which classes you teach, and the next lesson of each will "
                     "wait for you here, ready to play."))

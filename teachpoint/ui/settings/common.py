@@ -165,7 +165,7 @@ class SettingsSection(QFrame):
     # ---- language ----------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
-        self.lock_note.setText(self.tr("Set by the school's IT staff; it cannot be changed here."))
+        self.lock_note.setText(self.tr("Set by the school's IT teacher; it cannot be changed here."))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
