@@ -175,7 +175,10 @@ class LibraryPane(QWidget):
             self.tree.expandAll()
         self.tree.resizeColumnToContents(COL_STATE)
         self._offered = {g["grade"]: [s["subject"] for s in g["subjects"]] for g in tree}
+        before = (self.grade, self.subject)
         self._fill_filters()
+        if (self.grade, self.subject) != before:  # the chosen grade or subject has no lessons now
+            self._emit_filters()
 
     # ---- grade / subject filters --------------------------------------------------------------
 
