@@ -585,6 +585,17 @@ It may be damaged. Please choose another lesson, or download this one again.</so
     </message>
 </context>
 <context>
+    <name>DownloadRequests</name>
+    <message>
+        <source>There is nowhere to download it from yet: bring it on a USB stick, or ask the school&apos;s IT teacher to add an update source in Settings.</source>
+        <translation>现在还没有地方可以下载它：可以用U盘拷来，或者请学校信息老师在“设置”里添加更新来源。</translation>
+    </message>
+    <message>
+        <source>No network right now; it downloads by itself once the network is back.</source>
+        <translation>现在没有网络；网络恢复后会自动下载。</translation>
+    </message>
+</context>
+<context>
     <name>FieldMessage</name>
     <message>
         <source>Technical details: {detail}</source>

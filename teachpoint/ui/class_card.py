@@ -28,6 +28,7 @@ class ClassCardWidget(QFrame):
         self.card = card
         self.download_asked = False  # 下载 was pressed: say it is coming
         self.downloads_blocked = False  # the disk is full: say why 下载 cannot work
+        self.stalled = ""  # why the lesson asked for does not come ("" while trying)
         self.class_label = make_label("HomeCardClass")
         self.title = make_label("HomeCardTitle")
         self.where = make_label("LessonWhere")
@@ -58,8 +59,8 @@ class ClassCardWidget(QFrame):
     def resource_id(self) -> str | None:
         return self.card.next.resource_id if self.card.next else None
 
-    def set_download_state(self, asked: bool, blocked: bool) -> None:
-        self.download_asked, self.downloads_blocked = asked, blocked
+    def set_download_state(self, asked: bool, blocked: bool, stalled: str = "") -> None:
+        self.download_asked, self.downloads_blocked, self.stalled = asked, blocked, stalled
         self.retranslate()
 
     def can_play(self) -> bool:
@@ -95,8 +96,9 @@ class ClassCardWidget(QFrame):
             w.setVisible(bool(w.text()))
         wants_download = nxt is not None and nxt.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
         self.download_button.setVisible(wants_download and not self.downloads_blocked)  # why: above
-        self.download_button.setEnabled(not self.download_asked)
-        if self.download_asked:
+        trying = self.download_asked and not self.stalled
+        self.download_button.setEnabled(not trying)
+        if trying:
             self.download_button.setText(self.tr("Downloading…"))
         self.play_button.setVisible(nxt is not None and not wants_download)
         self.play_button.setEnabled(self.can_play())
@@ -117,6 +119,8 @@ class ClassCardWidget(QFrame):
         if self.downloads_blocked:
             return self.tr("It cannot be downloaded now: the disk of this computer is full. "
                            "Please ask the school's IT teacher to free some space.")
+        if self.download_asked and self.stalled:
+            return self.stalled
         if state == STATE_DAMAGED:
             return (self.tr("The file is damaged; it is being downloaded again. It plays here "
                             "once it has arrived (see “Updates”).") if self.download_asked else

@@ -29,6 +29,7 @@ from teachpoint.ui import home_queries
 from teachpoint.ui.class_picker import display_grade
 from teachpoint.ui.class_card import ClassCardWidget
 from teachpoint.ui.details_toggle import DetailsToggle
+from teachpoint.ui.download_requests import DownloadState
 from teachpoint.ui.home_queries import ClassCard, HomeData
 from teachpoint.ui.style import ACCENT
 from teachpoint.ui.tasks import TaskManager
@@ -58,8 +59,7 @@ class HomePage(QWidget):
         self.cards: list[ClassCardWidget] = []
         self._load_task = None
         self.load_error: str | None = None
-        self.downloads_blocked = False  # the disk is too full to download (see DiskBanner)
-        self.downloads_asked: set[str] = set()  # lessons 下载 was pressed for (on any page)
+        self.download_state = DownloadState()  # 下载 pressed anywhere, a full disk, why it stalls
 
         self.title = _label("HomeTitle")
         self.change_button = QPushButton()
@@ -159,12 +159,16 @@ class HomePage(QWidget):
         self.tasks.run(lambda: home_queries.mark_seen(ws, marker), name="home-mark-seen",
                        on_error=lambda exc: log.warning("cannot remember seen lessons: %s", exc))
 
-    def set_download_state(self, asked: set[str], blocked: bool) -> None:
-        """Which lessons are being downloaded, and whether the disk lets anything download:
-        every card says it at once, next to its 下载."""
-        self.downloads_asked, self.downloads_blocked = set(asked), blocked
+    def set_download_state(self, state: DownloadState) -> None:
+        """Which lessons are being downloaded, whether the disk lets anything download, why they
+        do not come: every card says it at once, next to its 下载."""
+        self.download_state = state
         for card in self.cards:
-            card.set_download_state(card.resource_id in self.downloads_asked, blocked)
+            self._tell_card(card)
+
+    def _tell_card(self, card: ClassCardWidget) -> None:
+        state = self.download_state
+        card.set_download_state(card.resource_id in state.asked, state.blocked, state.stalled)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -211,8 +215,7 @@ class HomePage(QWidget):
         self.cards = []
         for i, card in enumerate(cards):
             widget = ClassCardWidget(card)
-            widget.set_download_state(widget.resource_id in self.downloads_asked,
-                                      self.downloads_blocked)
+            self._tell_card(widget)
             widget.play_requested.connect(self.play_requested)
             widget.download_requested.connect(self.download_requested)
             self.card_grid.addWidget(widget, i // CARD_COLUMNS, i % CARD_COLUMNS)

@@ -55,6 +55,7 @@ class LessonPanel(QWidget):
         self.download_button.clicked.connect(self._download_clicked)
         self._asked_download: set[str] = set()
         self.downloads_blocked = False  # the disk is too full to download (see DiskBanner)
+        self.stalled = ""  # why lessons asked for do not come ("" while trying)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
@@ -120,13 +121,16 @@ class LessonPanel(QWidget):
         missing = info.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
         self.download_button.setVisible(missing and not self.downloads_blocked)  # the warning says why
         asked = info.resource_id in self._asked_download
-        self.download_button.setEnabled(missing and not asked and not self.downloads_blocked)
-        self.download_button.setText(self.tr("Downloading first…") if asked
+        trying = asked and not self.stalled
+        self.download_button.setEnabled(missing and not trying and not self.downloads_blocked)
+        self.download_button.setText(self.tr("Downloading first…") if trying
                                      else self.tr("Download now"))
 
-    def set_download_state(self, asked: set[str], blocked: bool) -> None:
-        """Lessons 下载 was pressed for on any page, and whether the disk lets anything download."""
-        self._asked_download, self.downloads_blocked = set(asked), blocked
+    def set_download_state(self, state) -> None:
+        """Lessons 下载 was pressed for on any page, whether the disk lets anything download, and
+        why they do not come (a :class:`~teachpoint.ui.download_requests.DownloadState`)."""
+        self._asked_download, self.downloads_blocked = set(state.asked), state.blocked
+        self.stalled = state.stalled
         if self.info is not None:
             self.show_lesson(self.info)
 
@@ -155,6 +159,8 @@ class LessonPanel(QWidget):
             return self.tr("It cannot be downloaded now: the disk of this computer is full. "
                            "Please ask the school's IT teacher to free some space. The lessons "
                            "already here still play.")
+        if info.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED) and asked and self.stalled:
+            return self.stalled
         if info.state == STATE_NOT_DOWNLOADED:
             return (self.tr("Downloading; it plays here once it has arrived (see “Updates”).")
                     if asked else

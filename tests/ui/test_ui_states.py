@@ -98,3 +98,20 @@ def test_a_lesson_set_aside_as_damaged_shows_everywhere_at_once(qtbot, tasks, li
     assert "正在重新下载" in win.lesson_panel.warning.text()
     assert not win.lesson_panel.download_button.isEnabled()
     win.shutdown()
+
+
+def test_download_with_nowhere_to_download_from_says_why(qtbot, tasks, library):
+    teaching.add_class(library.catalogue, 2, "语文")  # 小马过河: not downloaded; no source set up
+    win = _open(qtbot, tasks, library)
+    qtbot.waitUntil(lambda: bool(win.home.home.cards), timeout=TIMEOUT)
+    card = _card(win, "语文")
+    qtbot.waitUntil(card.download_button.isVisible, timeout=TIMEOUT)
+    qtbot.mouseClick(card.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "U盘" in _card(win, "语文").warning.text(), timeout=TIMEOUT)
+    card = _card(win, "语文")
+    assert "学校信息老师" in card.warning.text() and card.download_button.isEnabled()  # try again
+    win.reveal_lesson(rid("y-2-5-14"))
+    qtbot.waitUntil(lambda: win.lesson_panel.info is not None
+                    and "U盘" in win.lesson_panel.warning.text(), timeout=TIMEOUT)
+    assert_good_lessons_play(library)
+    win.shutdown()
