@@ -53,7 +53,8 @@ def run(app, win, out: Path, suffix: str, result: dict) -> None:
     win.disk_banner.check()
     if not wait_until(app, win.disk_banner.isVisible, WAIT_MS):
         raise TimeoutError("disk banner")
-    home.set_download_state(set(), True)
+    if not wait_until(app, lambda: any("磁盘" in c.warning.text() for c in home.cards), WAIT_MS):
+        raise TimeoutError("the cards saying why 下载 cannot work")
     settle(app, 800)
     result["banner_text"] = win.disk_banner.text.text()
     result["banner_on_screen"] = _inside(win.disk_banner.text, screen)
