@@ -91,7 +91,8 @@ def test_environment_variable_picks_the_data_dir(tmp_path):
 
 @pytest.mark.parametrize("query, title", [("小雨", "小雨沙沙"), ("xiaoyushasha", "小雨沙沙"),
                                           ("xyss", "小雨沙沙"), ("认识", "认识时间"),
-                                          ("renshishijian", "认识时间")])
+                                          ("renshishijian", "认识时间"), ("音乐", "小雨沙沙"),
+                                          ("三年级音乐", "小雨沙沙"), ("三年级 音乐", "小雨沙沙")])
 def test_search_finds_demo_lessons(demo_dir, query, title):
     hits = json.loads(run("search", query, "--json", data_dir=demo_dir).stdout)
     assert hits and hits[0]["title"].startswith(title)

@@ -126,3 +126,24 @@ def test_seen_marker_survives_odd_settings(workspace):
     workspace.set_setting(home.SETTING_HOME_SEEN, "{broken")
     assert home.seen_marker(workspace.catalogue) is None
     assert home.count_new_lessons(workspace.catalogue, None) == 0
+
+
+def test_continue_is_each_classs_first_unfinished_lesson_not_the_last_opened(workspace):
+    _apply(workspace, MUSIC)
+    cat = workspace.catalogue
+    music = teaching.add_class(cat, 3, "音乐", "人音版")
+    chinese = teaching.add_class(cat, 2, "语文", "统编版")
+    teaching.save_position(cat, f"{REPO}:m3", 40_000)  # a peek at a later lesson, opened last
+    teaching.record_play(cat, f"{REPO}:m3")
+    assert home.next_lesson(cat, music).title == "小雨沙沙"  # still the first unfinished one
+    teaching.save_position(cat, f"{REPO}:m1", 0, finished=True)
+    assert home.next_lesson(cat, music).title == "春天在哪里"
+    teaching.save_position(cat, f"{REPO}:m2", 20_000)
+    teaching.save_position(cat, f"{REPO}:y1", 5_000)  # another class's lesson, opened last
+    resumed = home.next_lesson(cat, music)
+    assert (resumed.title, resumed.position_ms) == ("春天在哪里", 20_000)  # per class
+    assert home.next_lesson(cat, chinese).title == "小马过河"
+    for rid in ("m2", "m3"):
+        teaching.save_position(cat, f"{REPO}:{rid}", 0, finished=True)
+    done = home.next_lesson(cat, music)  # all watched: the last one, marked watched
+    assert done.title == "龙咚锵" and done.finished

@@ -211,8 +211,46 @@ def test_curriculum_words_in_a_query_filter(db):
     assert ids(search(db, "二年级 分数")) == []
     assert ids(search(db, "语文 小马")) == ["r:horse", "r:horse-ppt", "r:horse-practice"]
     assert ids(search(db, "数学 小马")) == []
-    assert ids(search(db, "三年级 数学")) == []  # nothing but filters: searched as text instead
+    assert ids(search(db, "三年级 数学")) == ["r:fractions", "r:fractions-2"]  # the filters' lessons
     assert ids(search(db, "Unit 3")) == ["r:school"]  # ASCII words are never filters ("3", "art", "it")
+
+
+@pytest.mark.parametrize("query", ["音乐", "三年级音乐", "三年级 音乐", "音乐三年级", "三年级音乐课",
+                                   "小学三年级音乐", "  ３年级　音乐 "])
+def test_grade_and_subject_words_alone_list_those_lessons(db, query):
+    hits = search(db, query)
+    assert ids(hits) == ["r:song"]
+    assert hits[0].matched_on == "curriculum"
+
+
+def test_grade_and_subject_words_glued_to_other_words(db):
+    assert ids(search(db, "三年级数学分数")) == ["r:fractions", "r:fractions-2"]
+    assert ids(search(db, "数学分数")) == ["r:fractions", "r:fractions-2"]
+    assert ids(search(db, "二年级语文小马"))[:1] == ["r:horse"]
+    assert ids(search(db, "四年级音乐")) == []  # no such lessons: nothing, not everything
+    assert ids(search(db, "语文")) == ["r:spring", "r:bank", "r:grow", "r:horse", "r:horse-ppt",
+                                       "r:horse-practice"]  # curriculum order: grade 1 first
+    assert ids(search(db, "数学", limit=2)) == ["r:fractions", "r:fractions-2"]
+    assert [h.grade for h in search(db, "初一")] == [7]
+    assert ids(search(db, "", grade=3, subject="音乐")) == ["r:song"]  # the app's filters alone
+    assert ids(search(db, "三")) == []  # a bare numeral is no grade
+
+
+def test_a_title_holding_a_subject_word_is_still_found_first(db):
+    _add_resource(db, "r:gallery", 1, "美术馆参观")  # a 语文 lesson whose title says 美术
+    _add_resource(db, "r:angle", 2, "数学广角")
+    assert ids(search(db, "美术馆参观")) == ["r:gallery"]
+    assert ids(search(db, "数学广角"))[:1] == ["r:angle"]
+    hits = search(db, "语文")
+    assert "r:gallery" in ids(hits) and hits[0].matched_on == "curriculum"
+
+
+def _add_resource(db, rid: str, lesson: int, title: str) -> None:
+    with db.conn:
+        db.conn.execute(
+            "INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords,"
+            " repo_version, sort_key) VALUES (?, 'r', ?, 'video', ?, '', '', 1, 9)", [rid, lesson, title])
+    index_resources(db, [rid])
 
 
 @pytest.mark.parametrize("kwargs, field, suggestion", [

@@ -86,3 +86,30 @@ def test_store_space_measures_the_store_and_its_disk(workspace, tmp_path):
     assert (space.used, space.files) == (5000, 1)
     assert 0 < space.free <= space.total and space.floor == workspace.floor_bytes
     assert disk_of(workspace.store.root / "not" / "made" / "yet")[0] == space.total
+
+
+def test_the_it_pin_is_stored_hashed_and_checked():
+    from teachpoint.library.catalogue import Catalogue
+    from teachpoint.library.settings import (
+        SETTING_IT_PIN, PinProblem, clear_it_pin, get_setting, it_pin_matches, it_pin_record,
+        set_it_pin, set_setting)
+
+    cat = Catalogue.open(None)
+    assert it_pin_record(cat) is None and it_pin_matches(cat, "anything")  # no PIN: open
+    set_it_pin(cat, "0427")
+    stored = get_setting(cat, SETTING_IT_PIN)
+    assert "0427" not in stored and it_pin_record(cat)["by"] == "settings"
+    assert it_pin_matches(cat, "0427")
+    for wrong in ("427", "04270", "0428", "", "x" * 10_000, None, 427, "０４２７"):
+        assert not it_pin_matches(cat, wrong)
+    set_it_pin(cat, "0427")
+    assert get_setting(cat, SETTING_IT_PIN) != stored  # a fresh salt each time
+    for bad in ("12", "abcd", "1234567890123", 1234, "12 34"):
+        with pytest.raises(PinProblem):
+            set_it_pin(cat, bad)
+    assert it_pin_matches(cat, "0427")  # a refused new PIN changes nothing
+    set_setting(cat, SETTING_IT_PIN, '{"scheme": "scrypt", "n": 1073741824, "r": 8, "p": 1, '
+                                     '"salt": "zz", "hash": "00"}')
+    assert not it_pin_matches(cat, "0427")  # a damaged record opens to no PIN (and never hangs)
+    clear_it_pin(cat)
+    assert it_pin_record(cat) is None

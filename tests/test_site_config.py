@@ -18,7 +18,9 @@ from teachpoint.sync import schedule
 from teachpoint.sneakernet.inbox_config import get_inbox
 from teachpoint.library.source_list import list_sources, remove_source
 from teachpoint.transport.sources import FolderSource
-from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_LOCKED
+from teachpoint.library.settings import (
+    SETTING_IT_PIN, SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_LOCKED, clear_it_pin, it_pin_matches,
+    it_pin_record)
 from teachpoint.workspace import Workspace
 
 from helpers import assert_installed_lessons_play
@@ -97,9 +99,37 @@ def test_full_example_applies_everything(example, publisher_key, tmp_path):
     assert ws.setting(SETTING_LANGUAGE) == "zh_CN" and ws.setting(SETTING_LARGE_TEXT, "0") == "0"
     assert ws.locked_settings() == {"sources", "trust", "bandwidth"}
     assert report.locked == ["sources", "trust", "bandwidth"]
-    assert len(report.applied) == 10  # 2 sources, key, bandwidth, subs, floor, inbox, language, 2 classes
+    # 2 sources, key, bandwidth, subs, floor, inbox, language, 2 classes, the PIN
+    assert len(report.applied) == 11
+    assert it_pin_matches(ws.catalogue, "4827") and not it_pin_matches(ws.catalogue, "0000")
+    assert "4827" not in ws.setting(SETTING_IT_PIN)  # only its hash is kept
     again = apply_site_config(ws, [example])
     assert again.applied == [] and again.problems == []
+    clear_it_pin(ws.catalogue)  # someone removed it: the next start puts it back
+    assert apply_site_config(ws, [example]).applied == ["the PIN of the IT part of settings set"]
+    assert it_pin_record(ws.catalogue)["by"] == "site"
+
+
+@pytest.mark.parametrize("value, words", [
+    ('"0427"', None), ("1234", "must be written in quotes"),
+    ('"12"', "must be 4 to 12 digits"), ('"abcd"', "must be 4 to 12 digits"),
+    ('"１２３４"', "must be 4 to 12 digits"), ('["1234"]', "must be 4 to 12 digits"),
+    ('"' + "9" * 5000 + '"', "must be 4 to 12 digits")])
+def test_a_bad_it_pin_is_reported_and_the_lessons_still_play(value, words, played, tmp_path):
+    config = tmp_path / FILE_NAME
+    config.write_text(f'lock = ["sources", "trust"]\nit_pin = {value}\nlanguage = "en"\n',
+                      encoding="utf-8")
+    report = apply_site_config(played, [config])
+    if words is None:
+        assert report.problems == [] and it_pin_matches(played.catalogue, "0427")
+    else:
+        assert any(f"line 2: '{'it_pin'}'" in p and words in p and "was not applied" in p
+                   for p in report.problems), report.problems
+        assert it_pin_record(played.catalogue) is None  # no PIN: nothing half-set
+        assert all(len(p) < 400 for p in report.problems)  # a 5000-digit value is not echoed
+    assert played.setting(SETTING_LANGUAGE) == "en"  # the rest applies
+    assert played.locked_settings() == {"sources", "trust"}
+    assert_installed_lessons_play(played)
 
 
 def test_workspace_applies_the_file_named_by_the_environment(example, tmp_path, monkeypatch):

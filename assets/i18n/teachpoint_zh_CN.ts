@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>Repeat A–B</source>
-        <translation>A–B 重复</translation>
+        <translation>重复一段</translation>
     </message>
     <message>
         <source>Repeat a part: press (L key) at its start, press again at its end.</source>
@@ -240,6 +240,10 @@
         <translation>第{n}课</translation>
     </message>
     <message>
+        <source>Downloading…</source>
+        <translation>正在下载…</translation>
+    </message>
+    <message>
         <source>Stopped at {t} last time; plays on from there.</source>
         <translation>上次停在 {t}，会从那里接着播放。</translation>
     </message>
@@ -248,12 +252,24 @@
         <translation>以前已经看完了。</translation>
     </message>
     <message>
-        <source>Not on this computer yet: press “Download”, or bring it on a USB stick.</source>
-        <translation>这节课还不在这台电脑上：请点“下载”，或者用U盘拷来。</translation>
+        <source>It cannot be downloaded now: the disk of this computer is full. Please ask the school&apos;s IT teacher to free some space.</source>
+        <translation>现在下载不了：这台电脑的磁盘满了。请学校信息老师清理出一些空间。</translation>
     </message>
     <message>
-        <source>The files of this lesson are damaged. Press “Download” to fetch them again.</source>
-        <translation>这节课的文件坏了。请点“下载”重新获取。</translation>
+        <source>The file is damaged; it is being downloaded again. It plays here once it has arrived (see “Updates”).</source>
+        <translation>文件已损坏，正在重新下载。下载好后就能在这里播放（进度见“同步”）。</translation>
+    </message>
+    <message>
+        <source>The file of this lesson is damaged. Press “Download” to fetch it again.</source>
+        <translation>这节课的文件已损坏。请点“下载”重新下载。</translation>
+    </message>
+    <message>
+        <source>Downloading; it plays here once it has arrived (see “Updates”).</source>
+        <translation>正在下载，下载好后就能在这里播放（进度见“同步”）。</translation>
+    </message>
+    <message>
+        <source>Not on this computer yet: press “Download”, or bring it on a USB stick.</source>
+        <translation>这节课还不在这台电脑上：请点“下载”，或者用U盘拷来。</translation>
     </message>
 </context>
 <context>
@@ -267,16 +283,12 @@
         <translation>{n}年级</translation>
     </message>
     <message>
-        <source>Your classes cannot be read right now ({detail}).</source>
-        <translation>现在读不出您的班级（{detail}）。</translation>
-    </message>
-    <message>
         <source>Any edition</source>
-        <translation>任意版本</translation>
+        <translation>不限版本</translation>
     </message>
     <message>
         <source>any edition</source>
-        <translation>任意版本</translation>
+        <translation>不限版本</translation>
     </message>
     <message>
         <source>(a subject this program does not know)</source>
@@ -291,8 +303,12 @@
         <translation>去掉 {what}</translation>
     </message>
     <message>
-        <source>Your classes could not be saved ({detail}). Your choices are still here; please try again.</source>
-        <translation>班级没能保存（{detail}）。您选的内容还在，请再试一次。</translation>
+        <source>Your classes cannot be read right now.</source>
+        <translation>现在读不出您的班级。</translation>
+    </message>
+    <message>
+        <source>Your classes could not be saved. Your choices are still here; please try again.</source>
+        <translation>班级没能保存。您选的内容还在，请再试一次。</translation>
     </message>
     <message>
         <source>Welcome! Which classes do you teach?</source>
@@ -305,6 +321,10 @@
     <message>
         <source>Choose a grade, a subject and, if you know it, the textbook edition, then press “Add this class”. You can add several classes. Your next lesson for each will wait on the home page.</source>
         <translation>请选择年级、学科，知道的话再选教材版本，然后点“添加这个班级”。可以添加好几个班级。每个班级的下一节课都会放在首页等您。</translation>
+    </message>
+    <message>
+        <source>Classes with lessons on this computer (one click chooses, another click removes)</source>
+        <translation>本机已有课程的班级（点一下选上，再点一下取消）</translation>
     </message>
     <message>
         <source>Grade</source>
@@ -351,7 +371,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <source>Your classes were set by the school&apos;s IT staff. Ask them if they need to change.</source>
+        <source>Your classes were set by the school&apos;s IT teacher. Ask them if they need to change.</source>
         <translation>您的班级是学校信息老师设置的。需要更改请找他们。</translation>
     </message>
     <message>
@@ -437,6 +457,13 @@
     </message>
 </context>
 <context>
+    <name>DetailsToggle</name>
+    <message>
+        <source>Technical details</source>
+        <translation>技术详情</translation>
+    </message>
+</context>
+<context>
     <name>DiagnoseSection</name>
     <message>
         <source>Save diagnostic information</source>
@@ -456,21 +483,36 @@
     </message>
     <message>
         <source>Saved to: {path}
-Give this file to your IT staff.</source>
+Give this file to the school&apos;s IT teacher.</source>
         <translation>已保存到：{path}
-请把这个文件交给IT人员。</translation>
+请把这个文件交给学校信息老师。</translation>
     </message>
     <message>
         <source>Diagnostics</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <source>Export diagnostic information (for IT staff)</source>
-        <translation>导出诊断信息（给IT人员）</translation>
+        <source>Export diagnostic information (for the school&apos;s IT teacher)</source>
+        <translation>导出诊断信息（给学校信息老师）</translation>
     </message>
     <message>
-        <source>If something does not work, this saves a file that tells the IT staff what happened.</source>
-        <translation>遇到问题时，点这里保存一个文件，IT人员看了就知道出了什么事。</translation>
+        <source>If something does not work, this saves a file that tells the the school&apos;s IT teacher what happened.</source>
+        <translation>遇到问题时，点这里保存一个文件，学校信息老师看了就知道出了什么事。</translation>
+    </message>
+</context>
+<context>
+    <name>DiskBanner</name>
+    <message>
+        <source>Check again</source>
+        <translation>再检查一次</translation>
+    </message>
+    <message>
+        <source>The disk of this computer is full: where each lesson stopped, bookmarks and classes cannot be saved now. Lessons still play. Please ask the school&apos;s IT teacher to free some disk space.</source>
+        <translation>这台电脑的磁盘满了：现在记不住每节课播放到哪里，书签和班级也存不下来。课程照常可以播放。请学校信息老师清理出一些磁盘空间。</translation>
+    </message>
+    <message>
+        <source>There is not enough free disk space, so no lessons can be downloaded ({free} free, {floor} must stay free). The lessons already here still play. Please ask the school&apos;s IT teacher to free some disk space.</source>
+        <translation>磁盘空间不够，所以下载不了课程（还剩 {free}，至少要留 {floor}）。已有的课程照常可以播放。请学校信息老师清理出一些磁盘空间。</translation>
     </message>
 </context>
 <context>
@@ -535,14 +577,6 @@ Give this file to your IT staff.</source>
         <translation>打印这份文档（例如课堂练习）</translation>
     </message>
     <message>
-        <source>Leave full screen</source>
-        <translation>退出全屏</translation>
-    </message>
-    <message>
-        <source>Full screen</source>
-        <translation>全屏</translation>
-    </message>
-    <message>
         <source>Show the page on the whole screen (F5 or F11; Esc leaves)</source>
         <translation>用整个屏幕显示这一页（F5 或 F11；按 Esc 退出）</translation>
     </message>
@@ -569,8 +603,27 @@ It may be damaged. Please choose another lesson, or download this one again.</so
 可能已经损坏。请选择别的课程，或重新下载这节课。</translation>
     </message>
     <message>
+        <source>Leave full screen</source>
+        <translation>退出全屏</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
         <source>Page {n} of {count}</source>
         <translation>第 {n} / {count} 页</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadRequests</name>
+    <message>
+        <source>There is nowhere to download it from yet: bring it on a USB stick, or ask the school&apos;s IT teacher to add an update source in Settings.</source>
+        <translation>现在还没有地方可以下载它：可以用U盘拷来，或者请学校信息老师在“设置”里添加更新来源。</translation>
+    </message>
+    <message>
+        <source>No network right now; it downloads by itself once the network is back.</source>
+        <translation>现在没有网络；网络恢复后会自动下载。</translation>
     </message>
 </context>
 <context>
@@ -594,6 +647,13 @@ It may be damaged. Please choose another lesson, or download this one again.</so
     <message>
         <source>Next: {title}</source>
         <translation>下一课：{title}</translation>
+    </message>
+</context>
+<context>
+    <name>FieldMessage</name>
+    <message>
+        <source>Technical details: {detail}</source>
+        <translation>技术详情：{detail}</translation>
     </message>
 </context>
 <context>
@@ -654,15 +714,15 @@ It may be damaged. Please choose another lesson, or download this one again.</so
         <translation>这台电脑上还没有课程。课程从县资源中心通过网络传来，或者用U盘拷来：请看上面的“同步”。</translation>
     </message>
     <message>
-        <source>The home page cannot be read right now. Your lessons are still there under “All lessons”. Detail: {detail}</source>
-        <translation>首页现在读不出来。您的课程都还在“全部课程”里。详细信息：{detail}</translation>
+        <source>The home page cannot be read right now. Your lessons are still there under “All lessons”.</source>
+        <translation>首页现在读不出来。您的课程都还在“全部课程”里。</translation>
     </message>
     <message>
         <source>See my classes</source>
         <translation>查看我的班级</translation>
     </message>
     <message>
-        <source>The school&apos;s IT staff have not set any classes for this computer yet.</source>
+        <source>The school&apos;s IT teacher has not set any classes for this computer yet.</source>
         <translation>学校信息老师还没有给这台电脑设置班级。</translation>
     </message>
     <message>
@@ -746,6 +806,81 @@ It may be damaged. Please choose another lesson, or download this one again.</so
     </message>
 </context>
 <context>
+    <name>ItLockSection</name>
+    <message>
+        <source>Type the PIN first.</source>
+        <translation>请先输入管理密码。</translation>
+    </message>
+    <message>
+        <source>That PIN is not right. Please try again, or ask the school&apos;s IT teacher. Display and your classes can be used without it.</source>
+        <translation>管理密码不对。请再试一次，或者问学校信息老师。“显示”和“我的班级”不需要密码也能用。</translation>
+    </message>
+    <message>
+        <source>Unlocked. It locks again when you leave Settings.</source>
+        <translation>已解锁。离开“设置”时会自动锁上。</translation>
+    </message>
+    <message>
+        <source>The PIN must be 4 to 12 digits (0–9).</source>
+        <translation>管理密码必须是 4 到 12 位数字（0–9）。</translation>
+    </message>
+    <message>
+        <source>The PIN is saved. Settings lock with it from now on.</source>
+        <translation>管理密码已保存。从现在起，下面这些设置要先输入密码。</translation>
+    </message>
+    <message>
+        <source>The PIN is removed. Anyone can change these settings now.</source>
+        <translation>管理密码已取消。现在谁都可以修改这些设置。</translation>
+    </message>
+    <message>
+        <source>Change the PIN</source>
+        <translation>更改密码</translation>
+    </message>
+    <message>
+        <source>Set a PIN</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>The settings below are looked after by the school&apos;s IT teacher. Type the PIN to change them. Display (above) and your classes (on the home page) need no PIN.</source>
+        <translation>下面的设置由学校信息老师管理，输入管理密码后才能修改。上面的“显示”和首页的“我的班级”不需要密码。</translation>
+    </message>
+    <message>
+        <source>Unlocked. The PIN was set in the school&apos;s settings file, so it is changed there.</source>
+        <translation>已解锁。管理密码是在学校的配置文件里设定的，要在那里修改。</translation>
+    </message>
+    <message>
+        <source>Unlocked. You can change or remove the PIN here.</source>
+        <translation>已解锁。可以在这里更改或取消管理密码。</translation>
+    </message>
+    <message>
+        <source>Anyone can change the settings below. The school&apos;s IT teacher can set a PIN (4 to 12 digits) so that only they can.</source>
+        <translation>下面的设置现在谁都可以修改。学校信息老师可以设置一个管理密码（4 到 12 位数字），这样只有他们能改。</translation>
+    </message>
+    <message>
+        <source>PIN for the IT settings</source>
+        <translation>管理密码</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>管理密码</translation>
+    </message>
+    <message>
+        <source>New PIN (4 to 12 digits)</source>
+        <translation>新密码（4 到 12 位数字）</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Remove the PIN</source>
+        <translation>取消密码</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>现在锁上</translation>
+    </message>
+</context>
+<context>
     <name>LessonPanel</name>
     <message>
         <source>Choose a lesson on the left,
@@ -790,16 +925,28 @@ or type its name in the search box above.</source>
         <translation>上次停在 {t}，播放时会从那里继续。</translation>
     </message>
     <message>
+        <source>It cannot be downloaded now: the disk of this computer is full. Please ask the school&apos;s IT teacher to free some space. The lessons already here still play.</source>
+        <translation>现在下载不了：这台电脑的磁盘满了。请学校信息老师清理出一些空间。已有的课程照常可以播放。</translation>
+    </message>
+    <message>
+        <source>Downloading; it plays here once it has arrived (see “Updates”).</source>
+        <translation>正在下载，下载好后就能在这里播放（进度见“同步”）。</translation>
+    </message>
+    <message>
         <source>This lesson is not on this computer yet. It arrives with the next update (network or USB stick); &apos;Download now&apos; fetches it first.</source>
         <translation>这节课还没有下载到这台电脑。下次更新（网络或U盘）时会带来；点“立即下载”可以先下载它。</translation>
     </message>
     <message>
-        <source>This kind of material opens with another program on this computer.</source>
-        <translation>这种材料会用这台电脑上的其他程序打开。</translation>
+        <source>The file is damaged; it is being downloaded again. It plays here once it has arrived (see “Updates”).</source>
+        <translation>文件已损坏，正在重新下载。下载好后就能在这里播放（进度见“同步”）。</translation>
     </message>
     <message>
-        <source>The files of this lesson are damaged and cannot be played. The next update will fetch them again.</source>
-        <translation>这节课的文件已损坏，暂时不能播放。下次更新时会重新获取。</translation>
+        <source>The file of this lesson is damaged, so it cannot be played. &apos;Download now&apos; fetches it again.</source>
+        <translation>这节课的文件已损坏，不能播放。点“立即下载”重新下载。</translation>
+    </message>
+    <message>
+        <source>This kind of material opens with another program on this computer.</source>
+        <translation>这种材料会用这台电脑上的其他程序打开。</translation>
     </message>
     <message>
         <source>The lesson file is missing from this computer.</source>
@@ -809,12 +956,36 @@ or type its name in the search box above.</source>
 <context>
     <name>LibraryPane</name>
     <message>
+        <source>All grades</source>
+        <translation>全部年级</translation>
+    </message>
+    <message>
+        <source>All subjects</source>
+        <translation>全部学科</translation>
+    </message>
+    <message>
+        <source>{n} lessons in {where}</source>
+        <translation>{where}共 {n} 节课</translation>
+    </message>
+    <message>
+        <source>No lessons in {where} on this computer yet.</source>
+        <translation>这台电脑上还没有{where}的课程。</translation>
+    </message>
+    <message>
         <source>{n} lessons found for “{q}”</source>
         <translation>找到 {n} 节与“{q}”有关的课</translation>
     </message>
     <message>
         <source>Nothing found for “{q}”. Try fewer characters, pinyin (xiaoyu) or initials (xyss).</source>
         <translation>没有找到“{q}”。可以少输几个字，或者输入拼音（xiaoyu）、首字母（xyss）试试。</translation>
+    </message>
+    <message>
+        <source>(only {where})</source>
+        <translation>（只看{where}）</translation>
+    </message>
+    <message>
+        <source>The search text is very long; only its first {n} characters were used.</source>
+        <translation>搜索的字太多了，只用了前 {n} 个字来搜索。</translation>
     </message>
 </context>
 <context>
@@ -858,7 +1029,7 @@ They arrive with an update from the county resource centre (network or USB stick
     </message>
     <message>
         <source>The copy on this computer is exactly as it was sent, so the file itself is faulty. Please tell the school&apos;s IT contact which lesson this is.</source>
-        <translation>这台电脑上的文件和发来时完全一样，是文件本身有问题。请告诉学校负责电脑的老师是哪一节课。</translation>
+        <translation>这台电脑上的文件和发来时完全一样，是文件本身有问题。请告诉学校信息老师是哪一节课。</translation>
     </message>
     <message>
         <source>Checked</source>
@@ -880,8 +1051,8 @@ They arrive with an update from the county resource centre (network or USB stick
         <translation>知道了</translation>
     </message>
     <message>
-        <source>The school&apos;s settings file has {n} problem(s). TeachPoint started with the parts that are correct; please show this to the school&apos;s IT contact.</source>
-        <translation>学校的设置文件有 {n} 处问题。软件已经按其中正确的部分启动；请把这条提示给学校负责电脑的老师看。</translation>
+        <source>The school&apos;s settings file has {n} problem(s). TeachPoint started with the parts that are correct; please show this to the school&apos;s IT teacher.</source>
+        <translation>学校的设置文件有 {n} 处问题。软件已经按其中正确的部分启动；请把这条提示给学校信息老师看。</translation>
     </message>
     <message>
         <source>… and {n} more (see &apos;teachpoint preseed&apos;)</source>
@@ -959,14 +1130,14 @@ They arrive with an update from the county resource centre (network or USB stick
 <context>
     <name>PlayerView</name>
     <message>
-        <source>Bookmark added at {t}</source>
-        <translation>已在 {t} 加书签</translation>
-    </message>
-    <message>
         <source>This computer is missing the video player component (VLC), so lessons cannot be played yet.
 Please ask the school&apos;s IT contact to install VLC.</source>
         <translation>这台电脑缺少视频播放组件（VLC），暂时不能播放课程。
-请学校负责电脑的老师安装 VLC。</translation>
+请学校信息老师安装 VLC。</translation>
+    </message>
+    <message>
+        <source>Bookmark added at {t}</source>
+        <translation>已在 {t} 加书签</translation>
     </message>
     <message>
         <source>This lesson cannot be played.
@@ -974,7 +1145,7 @@ The file may be damaged or in a format this computer cannot play.
 Please choose another lesson, or ask the school&apos;s IT contact to check this one.</source>
         <translation>该课程无法播放。
 文件可能已损坏，或者这台电脑不支持它的格式。
-请先换一节课，或请学校负责电脑的老师检查这节课。</translation>
+请先换一节课，或请学校信息老师检查这节课。</translation>
     </message>
 </context>
 <context>
@@ -988,9 +1159,9 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
         <translation>再试一次</translation>
     </message>
     <message>
-        <source>Please tell the school&apos;s IT contact. Technical detail:
+        <source>Please tell the school&apos;s IT teacher. Technical detail:
 {detail}</source>
-        <translation>请告诉学校负责电脑的老师。技术信息：
+        <translation>请告诉学校信息老师。技术信息：
 {detail}</translation>
     </message>
 </context>
@@ -1002,11 +1173,11 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
     </message>
     <message>
         <source>The lesson folder on this computer cannot be written, so no updates can be installed. Please tell the IT staff.</source>
-        <translation>这台电脑上的课程文件夹不能写入，所以无法安装更新。请告诉学校的电脑管理员。</translation>
+        <translation>这台电脑上的课程文件夹不能写入，所以无法安装更新。请告诉学校信息老师。</translation>
     </message>
     <message>
         <source>The disk is almost full, so no more lessons can be downloaded. Please ask the IT staff to free some space.</source>
-        <translation>硬盘快满了，不能再下载课程。请电脑管理员清理出一些空间。</translation>
+        <translation>硬盘快满了，不能再下载课程。请学校信息老师清理出一些空间。</translation>
     </message>
     <message>
         <source>Cannot reach {name} right now (no network?). TeachPoint will try again by itself.</source>
@@ -1014,11 +1185,11 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
     </message>
     <message>
         <source>The lessons offered by {name} do not carry a trusted signature, so nothing was taken from it. Please tell the IT staff.</source>
-        <translation>{name} 提供的课程没有可信的签名，所以没有从那里取任何东西。请告诉学校的电脑管理员。</translation>
+        <translation>{name} 提供的课程没有可信的签名，所以没有从那里取任何东西。请告诉学校信息老师。</translation>
     </message>
     <message>
         <source>{name} offers lessons that do not match the ones this computer already has; they were ignored. Please tell the IT staff.</source>
-        <translation>{name} 提供的课程与这台电脑上已有的对不上，已忽略。请告诉学校的电脑管理员。</translation>
+        <translation>{name} 提供的课程与这台电脑上已有的对不上，已忽略。请告诉学校信息老师。</translation>
     </message>
     <message>
         <source>Some lesson files from {name} arrived damaged and were thrown away. The lessons you already have are not affected.</source>
@@ -1026,7 +1197,7 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
     </message>
     <message>
         <source>{name} does not look like a lesson source. Please ask the IT staff to check its address in Settings.</source>
-        <translation>{name} 看起来不是课程来源。请电脑管理员在“设置”里检查它的地址。</translation>
+        <translation>{name} 看起来不是课程来源。请学校信息老师在“设置”里检查它的地址。</translation>
     </message>
     <message>
         <source>Updating from {name} did not work this time. The lessons you already have are not affected.</source>
@@ -1062,7 +1233,7 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
     </message>
     <message>
         <source>This computer&apos;s lesson folder cannot be written. Please ask the IT teacher.</source>
-        <translation>这台电脑的课程文件夹不能写入，请找信息老师。</translation>
+        <translation>这台电脑的课程文件夹不能写入，请找学校信息老师。</translation>
     </message>
     <message>
         <source>The lessons on the stick come from a publisher this computer does not know; for safety nothing was imported.</source>
@@ -1135,25 +1306,25 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
 <context>
     <name>SettingsSection</name>
     <message>
-        <source>Cannot save: the data folder is read-only. ({detail})</source>
+        <source>Cannot save: the lesson folder on this computer is read-only. Please ask the school&apos;s IT teacher.</source>
         <extracomment>``name`` of :data:`teachpoint.workspace.LOCKABLE` that was changed (sources, bandwidth …)</extracomment>
-        <translation>无法保存：数据文件夹是只读的。（{detail}）</translation>
+        <translation>保存不了：这台电脑的课程文件夹是只读的。请找学校信息老师。</translation>
     </message>
     <message>
-        <source>That did not work: {detail}</source>
-        <translation>没有成功：{detail}</translation>
+        <source>That did not work. Please check what you typed, or ask the school&apos;s IT teacher (technical details: point at this message).</source>
+        <translation>没有成功。请检查填写的内容，或者问学校信息老师（把鼠标停在这行字上可以看到技术详情）。</translation>
     </message>
     <message>
-        <source>Something went wrong ({detail}). Nothing was changed.</source>
-        <translation>出了点问题（{detail}），什么都没有改动。</translation>
+        <source>Something went wrong. Nothing was changed. Please ask the school&apos;s IT teacher (technical details: point at this message).</source>
+        <translation>出了点问题，什么都没有改动。请问学校信息老师（把鼠标停在这行字上可以看到技术详情）。</translation>
     </message>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <source>Set by the school&apos;s IT staff; it cannot be changed here.</source>
-        <translation>由学校IT人员设置，这里不能修改。</translation>
+        <source>Set by the school&apos;s IT teacher; it cannot be changed here.</source>
+        <translation>由学校信息老师设置，这里不能修改。</translation>
     </message>
 </context>
 <context>
@@ -1460,11 +1631,11 @@ Lessons already on this computer stay.</source>
     </message>
     <message>
         <source>Technical details (for IT staff)</source>
-        <translation>技术详情（给电脑管理员看）</translation>
+        <translation>技术详情（给学校信息老师看）</translation>
     </message>
     <message>
         <source>This computer has no update source yet. New lessons can come on a USB stick: plug it in and TeachPoint offers to copy them. If the school has a network connection, the IT staff can add a source in Settings.</source>
-        <translation>这台电脑还没有设置更新来源。新课程可以用U盘带来：插上U盘，教学点课堂会提示复制课程。如果学校能上网，电脑管理员可以在“设置”里添加来源。</translation>
+        <translation>这台电脑还没有设置更新来源。新课程可以用U盘带来：插上U盘，教学点课堂会提示复制课程。如果学校能上网，学校信息老师可以在“设置”里添加来源。</translation>
     </message>
     <message>
         <source>Resume</source>
@@ -1705,8 +1876,8 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
         <translation>删除选中的</translation>
     </message>
     <message>
-        <source>Lessons are only accepted when signed by a publisher in this list. Your IT staff give you the key file (.pub).</source>
-        <translation>只接收这个列表里的发布者签名的课程。公钥文件（.pub）由IT人员提供。</translation>
+        <source>Lessons are only accepted when signed by a publisher in this list. The school&apos;s IT teacher gives you the key file (.pub).</source>
+        <translation>只接收这个列表里的发布者签名的课程。公钥文件（.pub）由学校信息老师提供。</translation>
     </message>
 </context>
 <context>
@@ -1804,7 +1975,7 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
     </message>
     <message>
         <source>The lessons “{title}” come from a publisher this computer does not know. For safety they are not imported. Ask the IT teacher to check the publisher&apos;s fingerprint: {key}</source>
-        <translation>课程“{title}”来自本机不认识的发布者，为了安全，不能导入。请信息老师核对发布者的指纹：{key}</translation>
+        <translation>课程“{title}”来自本机不认识的发布者，为了安全，不能导入。请学校信息老师核对发布者的指纹：{key}</translation>
     </message>
     <message>
         <source>The publisher&apos;s key file is on the stick: {file}</source>

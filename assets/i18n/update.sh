@@ -4,6 +4,7 @@
 #   2. translate them (.venv/bin/pyside6-linguist assets/i18n/teachpoint_zh_CN.ts, or edit the XML),
 #   3. run this script again to compile the .qm (commit both files).
 # tests/ui/test_ui_i18n.py fails while a string is untranslated or the .qm is stale.
+# After a merge where both sides added strings: fill_from.py (see its docstring).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=.venv/bin

@@ -17,7 +17,7 @@ never decides. Each candidate stream is capped (``CANDIDATE_CAP``) in catalogue 
 bounds the cost of needles that match much of the catalogue (``s``, ``lx``, 练习).
 
 Ranking: title exact > title prefix > title substring > title pinyin > title initials > tags >
-body > "every word matches somewhere"; ties go by grade, subject (programme order), edition,
+body > "every word matches somewhere" > "in the grade / subject the query named"; ties go by grade, subject (programme order), edition,
 volume, unit, lesson and resource order.
 """
 
@@ -34,7 +34,7 @@ import sqlite_utils
 
 from teachpoint.library import curriculum
 from teachpoint.library.migrations import SEARCH_SHORT_MAX
-from teachpoint.library.search_text import compact, pinyin_forms, tag_forms, take_curriculum_words
+from teachpoint.library.search_text import compact, pinyin_forms, plan_query, tag_forms
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,9 @@ TIERS = (
     (30, "body", "contains"),
 )
 TERMS_SCORE, TERMS_MATCHED_ON = 10, "terms"  # several words, each found in some column
-MATCHED_ON = {score: column for score, column, _ in TIERS} | {TERMS_SCORE: TERMS_MATCHED_ON}
+CURRICULUM_SCORE, CURRICULUM_MATCHED_ON = 5, "curriculum"  # the query named its grade / subject
+MATCHED_ON = {score: column for score, column, _ in TIERS} | {TERMS_SCORE: TERMS_MATCHED_ON,
+                                                               CURRICULUM_SCORE: CURRICULUM_MATCHED_ON}
 
 
 def search(db: sqlite_utils.Database, query: str, grade: int | str | None = None,
@@ -238,17 +240,32 @@ def search(db: sqlite_utils.Database, query: str, grade: int | str | None = None
     """Resources matching ``query`` (characters, pinyin or initials), best first.
 
     ``grade`` and ``subject`` filter and accept any alias (三年级, 3, 初一; 数学, 道法); an
-    unknown one raises :class:`UnknownCurriculumValue`. In a query of several words, words that
-    name a grade or subject (三年级 数学 分数) filter too, if other words remain. An empty query
-    gives ``[]``.
+    unknown one raises :class:`UnknownCurriculumValue`. Words of the query that name a grade or
+    subject filter too (三年级 数学 分数, 三年级音乐; see :func:`plan_query`); a query that is only
+    such words (音乐, 三年级 音乐) lists those lessons in curriculum order, after any title that
+    contains the words as typed. An empty query gives ``[]``, or with a filter the filter's lessons.
     """
     filters = _filters(grade, subject)
+    if limit <= 0:
+        return []
     words = unicodedata.normalize("NFKC", str(query or ""))[:MAX_QUERY_CHARS].split()
-    if len(words) > 1:
-        words = take_curriculum_words(words, filters)
+    plan = plan_query(words, filters)
+    hits = _text_hits(db, plan.literal, filters, limit) if plan.literal else []
+    if plan.words:
+        hits += _text_hits(db, plan.words, plan.filters, limit)
+    elif plan.filters and (plan.literal or not words):
+        hits += _lessons_of(db, plan.filters, limit)
+    best = {}
+    for hit in hits:  # a resource keeps its first (best) hit
+        best.setdefault(hit.resource_id, hit)
+    return list(best.values())[:limit]
+
+
+def _text_hits(db: sqlite_utils.Database, words: list[str], filters: dict, limit: int) -> list[SearchHit]:
+    """Resources whose text matches ``words`` within ``filters``, best first."""
     words = list(dict.fromkeys(w[:MAX_NEEDLE_CHARS] for w in map(compact, words) if w))
     needle_text = "".join(words)[:MAX_NEEDLE_CHARS]
-    if not needle_text or limit <= 0:
+    if not needle_text:
         return []
     needle = _Needle.of(needle_text)
     terms = [_Needle.of(w) for w in words[:MAX_TERMS]] if len(words) > 1 else []
@@ -257,6 +274,23 @@ def search(db: sqlite_utils.Database, query: str, grade: int | str | None = None
     # Candidates are a superset: any that matched no tier scored 0, sorted last, and go here.
     return [SearchHit(rid, title, grade_, subject_, unit, score, MATCHED_ON[score])
             for rid, title, grade_, subject_, unit, score in rows if score > 0]
+
+
+def _lessons_of(db: sqlite_utils.Database, filters: dict, limit: int) -> list[SearchHit]:
+    """Resources of a grade and/or subject in curriculum order (the query named only them).
+
+    Like every candidate stream, the first ``CANDIDATE_CAP`` rows in index (catalogue) order
+    are read and ordered exactly: a subject spread over 100,000 rows costs no full scan."""
+    where = " AND ".join(f"s.{name} = :{name}" for name in filters)
+    rows = db.conn.execute(
+        f"""SELECT r.id, r.title, l.grade, l.subject, l.unit
+        FROM (SELECT s.resource_id, s.ordering FROM search_text s WHERE {where}
+              ORDER BY s.id LIMIT :cap) s
+        JOIN resources r ON r.id = s.resource_id JOIN lessons l ON l.id = r.lesson_id
+        ORDER BY s.ordering LIMIT :limit""",
+        {**filters, "limit": min(limit, MAX_LIMIT), "cap": CANDIDATE_CAP}).fetchall()
+    return [SearchHit(rid, title, grade_, subject_, unit, CURRICULUM_SCORE, CURRICULUM_MATCHED_ON)
+            for rid, title, grade_, subject_, unit in rows]
 
 
 def _filters(grade, subject) -> dict:

@@ -3,7 +3,7 @@
 *Compact* text is NFKC, lower case, letters and digits only: spaces, punctuation and any LIKE/FTS
 syntax are gone. Pinyin comes from pypinyin's default, phrase-aware readings (no heteronyms);
 non-Chinese runs are kept as they are. Words of a query that name a grade or a subject
-(三年级, 数学) become filters (:func:`take_curriculum_words`). Used by
+(三年级, 数学), also glued together (三年级音乐), become filters (:func:`plan_query`). Used by
 :mod:`teachpoint.library.search`, which re-exports :func:`compact` and :func:`pinyin_forms`.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Iterable
 
 from teachpoint.library import curriculum
@@ -77,33 +78,97 @@ def _unique(texts: Iterable[str]) -> list[str]:
     return [t for t in dict.fromkeys(texts) if t]
 
 
-def take_curriculum_words(words: list[str], filters: dict) -> list[str]:
-    """Move words naming a grade or a subject into ``filters``; return the other words.
+@dataclass(frozen=True)
+class QueryPlan:
+    """What a query asks for once its grade and subject words are understood.
 
-    Only when some other word remains, and never overriding an explicit filter.
+    ``words`` are looked for as text within ``filters`` (empty: every lesson of the filters, in
+    curriculum order). ``literal`` (when not None) are the words as typed, also looked for as
+    plain text without those filters, and ranked first: a title that happens to contain a
+    subject word (数学广角, 美术馆) must still be found by its own name.
     """
-    found, rest = {}, []
+
+    words: list[str]
+    filters: dict
+    literal: list[str] | None = None
+
+
+def plan_query(words: list[str], filters: dict) -> QueryPlan:
+    """Understand the grade and subject words of ``words`` (三年级, 音乐, 初一, 道法 …).
+
+    A word naming a grade or subject becomes a filter (never overriding an explicit one), also
+    when glued to others: 三年级音乐 is 三年级 + 音乐, 三年级音乐小雨 is both filters plus 小雨.
+    Separate words with other words left (三年级 分数) filter only; a query that is nothing but
+    curriculum words, or one whose words had to be split, also searches its text as typed.
+    """
+    found: dict = {}
+    rest: list[str] = []
+    split = False
     for word in words:
-        field, value = _curriculum_word(word)
-        if field and field not in filters and field not in found:
+        parts = _split_curriculum(word, filters, found)
+        split = split or (len(parts) > 1)
+        rest += [text for field, text in parts if field is None]
+    if not found:
+        return QueryPlan(list(words), dict(filters))
+    literal = list(words) if (split or not rest) else None
+    return QueryPlan(rest, {**filters, **found}, literal)
+
+
+def _split_curriculum(word: str, filters: dict, found: dict) -> list[tuple[str | None, str]]:
+    """``word`` as (field, text) parts: curriculum words peeled off its start and end go into
+    ``found``; the middle stays as (None, text). A word that is no such thing is [(None, word)]."""
+    field, value = _curriculum_word(word)
+    if field:
+        if field in filters or field in found:
+            return [(None, word)]
+        found[field] = value
+        return [(field, word)]
+    parts: list[tuple[str | None, str]] = []
+    tail: list[tuple[str | None, str]] = []
+    middle = word
+    for at_start in (True, False):
+        while middle:
+            piece = _curriculum_affix(middle, at_start, filters, found)
+            if piece is None:
+                break
+            field, value, text = piece
             found[field] = value
-        else:
-            rest.append(word)
-    if rest and found:
-        filters.update(found)
-        return rest
-    return words
+            middle = middle[len(text):] if at_start else middle[:-len(text)]
+            if at_start:
+                parts.append((field, text))
+            else:
+                tail.insert(0, (field, text))
+    if not parts and not tail:
+        return [(None, word)]
+    return parts + ([(None, middle)] if middle else []) + tail
+
+
+def _curriculum_affix(word: str, at_start: bool, filters: dict, found: dict):
+    """The longest (field, value, text) curriculum word at the start (or end) of ``word`` whose
+    field is still free; None if there is none."""
+    if word.isascii():
+        return None
+    for size in range(min(len(word), _LONGEST_WORD), 1, -1):
+        text = word[:size] if at_start else word[-size:]
+        field, value = _curriculum_word(text)
+        if field and field not in filters and field not in found:
+            return field, value, text
+    return None
+
+
+_GRADE_MARKED = re.compile(r"年级|^[初高]中?[一二三]$")  # 三年级, 初一, 高中二年级; not a bare 三
+_LONGEST_WORD = 8  # 小学三年级, 道德与法治, 综合实践活动, 高中二年级: no Chinese alias is longer
 
 
 def _curriculum_word(word: str) -> tuple[str | None, object]:
     """("grade", 3) for 三年级/初一, ("subject", "数学") for 数学/道法, else (None, None).
 
     Only Chinese words count: "3", "it", "art" or "music" in a query are far more often part of
-    a title (Unit 3, Is it a cat?) than a filter.
+    a title (Unit 3, Is it a cat?) than a filter; so do bare numerals (三, 一二 start titles).
     """
     if word.isascii():
         return None, None
-    grade = curriculum.lookup_grade(word)
+    grade = curriculum.lookup_grade(word) if _GRADE_MARKED.search(word) else None
     if grade is not None:
         return "grade", grade
     subject = curriculum.lookup_subject(word)

@@ -92,27 +92,30 @@ def remove_class(cat: Catalogue, class_id: int) -> None:
 
 
 def next_lesson(cat: Catalogue, cls: TeachingClass) -> str | None:
-    """The resource to offer as "continue" for a class.
+    """The resource to offer as "continue" for a class: its first unfinished lesson.
 
-    An unfinished lesson that was started comes first (resume it); otherwise the first lesson
-    after the most recently played one; otherwise the class's first lesson.
+    Lessons go in curriculum order (volume, unit, lesson). A lesson counts as finished when one
+    of its videos or audios was watched to the end; the first lesson that is not is offered —
+    whatever was opened last (a peek at a later lesson does not move the class on). Within that
+    lesson a resource already started comes first, else its first one. When every lesson is
+    finished the last one is offered (the card then says it was watched).
     """
     edition_clause = "AND l.edition = ?" if cls.edition else ""
     params = [cls.grade, cls.subject] + ([cls.edition] if cls.edition else [])
     ordered = cat.db.execute(
-        f"""SELECT r.id, p.last_played, COALESCE(p.finished, 0), COALESCE(p.position_ms, 0)
+        f"""SELECT r.id, l.id, COALESCE(p.finished, 0), COALESCE(p.position_ms, 0)
         FROM resources r JOIN lessons l ON l.id = r.lesson_id
         LEFT JOIN progress p ON p.resource_id = r.id
         WHERE l.grade = ? AND l.subject = ? {edition_clause} AND r.kind IN ('video', 'audio')
-        ORDER BY l.volume, l.unit_order, l.unit, l.lesson, r.sort_key, r.title""",
+        ORDER BY l.volume, l.unit_order, l.unit, l.lesson, l.id, r.sort_key, r.title""",
         params).fetchall()
     if not ordered:
         return None
-    played = [(row[1], i) for i, row in enumerate(ordered) if row[1]]
-    if not played:
-        return ordered[0][0]
-    _, last = max(played)
-    rid, _, finished, pos = ordered[last]
-    if not finished and pos > 0:
-        return rid
-    return ordered[last + 1][0] if last + 1 < len(ordered) else rid
+    finished_lessons = {lesson for _, lesson, finished, _ in ordered if finished}
+    unfinished = [row for row in ordered if row[1] not in finished_lessons]
+    if not unfinished:
+        return ordered[-1][0]
+    first_lesson = unfinished[0][1]
+    rows = [row for row in unfinished if row[1] == first_lesson]
+    started = next((row for row in rows if row[3] > 0), rows[0])
+    return started[0]

@@ -14,10 +14,11 @@ import logging
 from teachpoint.errors import TeachPointError
 from teachpoint.library.curriculum import grade_name
 from teachpoint.library.teaching import add_class, classes
+from teachpoint.library.settings import (
+    PIN_BY_SITE, SETTING_LANGUAGE, SETTING_LARGE_TEXT, it_pin_matches, it_pin_record, set_it_pin)
 from teachpoint.library.source_list import add_source, list_sources, remove_source
 from teachpoint.sneakernet.inbox_config import InboxConfig, get_inbox, set_inbox
 from teachpoint.sync import schedule
-from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,15 @@ def apply_classes(ws, specs: list, applied: list, problems: list) -> None:
             applied.append(f"added class {grade_name(spec.grade)} {spec.subject} {spec.edition}".rstrip())
 
 
+def apply_it_pin(ws, pin: str, applied: list, problems: list) -> None:
+    """The site's PIN guards the IT sections of 设置 (re-hashed only when it differs)."""
+    record = it_pin_record(ws.catalogue)
+    if record is not None and record.get("by") == PIN_BY_SITE and it_pin_matches(ws.catalogue, pin):
+        return
+    set_it_pin(ws.catalogue, pin, by=PIN_BY_SITE)
+    applied.append("the PIN of the IT part of settings set")
+
+
 APPLIERS = {
     "language": apply_language,
     "large_text": apply_large_text,
@@ -121,4 +131,5 @@ APPLIERS = {
     "subscriptions": apply_subscriptions,
     "inbox": apply_inbox,
     "classes": apply_classes,
+    "it_pin": apply_it_pin,
 }

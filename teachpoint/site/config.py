@@ -3,6 +3,7 @@
 A TOML file named ``teachpoint-site.toml`` (format: ``docs/site-config.md``) sets the sources,
 trusted publisher keys, bandwidth cap and windows, subscriptions, storage floor, satellite inbox,
 language, text size and "my classes", and can lock some of them so teachers cannot change them.
+``it_pin`` sets the PIN that guards the IT sections of 设置 (stored hashed, put back at each start).
 
 Where it is looked for (:func:`find_site_configs`), highest precedence first:
 
@@ -43,8 +44,8 @@ import platformdirs
 
 from teachpoint.paths import APP_NAME
 from teachpoint.site.apply import APPLIERS
-from teachpoint.site.file import SiteFile, read_site_config
-from teachpoint.library.settings import LOCKABLE, SETTING_LOCKED
+from teachpoint.site.file import IT_PIN, SETTINGS, SiteFile, read_site_config
+from teachpoint.library.settings import LOCKABLE, PIN_BY_SITE, SETTING_LOCKED, it_pin_record
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +180,11 @@ def _apply(ws, paths, force: bool, report: SiteReport) -> None:
     digest = _digest(files)
     if force or state.get("digest") != digest:
         wanted = set(merged.present)
-    else:
-        wanted = merged.present & (merged.lock | set(state.get("retry", [])))
+    else:  # a site PIN removed from the catalogue is put back at the next start
+        pin_gone = {IT_PIN} if _site_pin_missing(ws) else set()
+        wanted = merged.present & (merged.lock | set(state.get("retry", [])) | pin_gone)
     retry = set(merged.troubled)
-    for name in LOCKABLE:
+    for name in SETTINGS:
         if name not in wanted or name not in merged.values:
             continue
         before = len(report.problems)
@@ -199,6 +201,11 @@ def _apply(ws, paths, force: bool, report: SiteReport) -> None:
     locked = json.dumps(sorted(merged.lock))
     if ws.setting(SETTING_LOCKED, "[]") != locked:
         ws.set_setting(SETTING_LOCKED, locked)
+
+
+def _site_pin_missing(ws) -> bool:
+    record = it_pin_record(ws.catalogue)
+    return record is None or record.get("by") != PIN_BY_SITE
 
 
 def _load_state(ws) -> dict:

@@ -28,10 +28,12 @@ from teachpoint.sync.schedule import Bandwidth, Subscriptions, parse_window
 from teachpoint.library.source_list import (
     NAME_RE, check_folder_readable, default_name, normalise_location)
 from teachpoint.repo.trust import _check_repos
-from teachpoint.library.settings import LOCKABLE
+from teachpoint.library.settings import LOCKABLE, PinProblem, check_pin
 
 MAX_FILE_BYTES = 256 * 1024  # a real site configuration is a few KB
-TOP_KEYS = (*LOCKABLE, "lock")
+IT_PIN = "it_pin"  # the PIN of the IT lock in 设置 (a setting, not lockable: IT set it)
+SETTINGS = (*LOCKABLE, IT_PIN)  # every setting a file can set, in the order they are applied
+TOP_KEYS = (*SETTINGS, "lock")
 TABLE_KEYS = {
     "sources": ("name", "location"),
     "trust": ("key_file", "name", "repositories"),
@@ -172,7 +174,7 @@ class _Checker:
         for key, value in doc.items():
             if key == "lock":
                 self.out.lock = frozenset(self._lock(value))
-            elif key in LOCKABLE:
+            elif key in SETTINGS:
                 self.out.present.add(key)
                 self._section(key, value)
             else:
@@ -254,6 +256,18 @@ class _Checker:
             raise _Bad(("large_text",), f"'large_text' must be true or false, not "
                                         f"{type_name(value)}")
         return value
+
+    def _it_pin(self, value) -> str:
+        """The PIN of the IT lock as text of 4 to 12 digits (a bare number would lose a leading 0)."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise _Bad((IT_PIN,), "'it_pin' must be written in quotes (\"0427\"), or a leading 0 "
+                                  "would be lost")
+        try:
+            return check_pin(value)
+        except PinProblem:
+            shown = repr(value[:20]) if isinstance(value, str) else type_name(value)
+            raise _Bad((IT_PIN,), f"'it_pin' must be 4 to 12 digits in quotes, like \"4827\", "
+                                  f"not {shown}") from None
 
     def _storage_floor(self, value) -> int:
         try:

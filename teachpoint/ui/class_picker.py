@@ -14,14 +14,11 @@ import logging
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,12 +26,14 @@ from PySide6.QtWidgets import (
 from teachpoint.library.curriculum import GRADES, lookup_subject, subjects_for_grade
 from teachpoint.library.home import ClassOffer, grade_label
 from teachpoint.ui import home_queries, i18n
+from teachpoint.ui.choice_grid import ChoiceGrid, EnterButton
+from teachpoint.ui.details_toggle import DetailsToggle
 from teachpoint.ui.tasks import TaskManager
 from teachpoint.ui.widgets import make_label, scroll_area
 
 log = logging.getLogger(__name__)
 
-CHOICE_COLUMNS = 6  # buttons per row in the grade / subject / edition grids
+QUICK_PICKS_MAX = 12  # up to this many grade + subject pairs with lessons: one click each
 ANY_EDITION = ""
 SENIOR_FROM = 10  # grades 10–12 are 高一 … 高三 ("Senior 1" … "Senior 3")
 
@@ -77,27 +76,31 @@ class ClassPicker(QWidget):
         self.title = _label("LessonTitle")
         self.hint = _label("Hint")
         self.note = _label("ClassPickerNote")
+        self.note_details = DetailsToggle()
+        self.quick_heading = _label("ClassPickerHeading")
+        self.quick_grid = ChoiceGrid(self, exclusive=False)
+        self.quick_grid.chosen.connect(self._quick_chosen)
         self.grade_heading, self.subject_heading, self.edition_heading = (
             _label("ClassPickerHeading") for _ in range(3))
         self.grade_grid, self.subject_grid, self.edition_grid = (
-            _ChoiceGrid(self) for _ in range(3))
+            ChoiceGrid(self) for _ in range(3))
         self.grade_grid.chosen.connect(self._grade_chosen)
         self.subject_grid.chosen.connect(self._subject_chosen)
         self.edition_grid.chosen.connect(self._edition_chosen)
         self.show_all = QCheckBox()
         self.show_all.setObjectName("ClassPickerShowAll")
         self.show_all.toggled.connect(lambda _on: self._fill_grades())
-        self.add_button = _Button()
+        self.add_button = EnterButton()
         self.add_button.setObjectName("ClassPickerAdd")
         self.add_button.clicked.connect(self.add_selection)
         self.chosen_heading = _label("ClassPickerHeading")
         self.chosen_box = QVBoxLayout()
         self.chosen_box.setSpacing(6)
         self.empty_chosen = _label("Hint")
-        self.save_button = _Button()
+        self.save_button = EnterButton()
         self.save_button.setObjectName("PlayButton")
         self.save_button.clicked.connect(self.save)
-        self.skip_button = _Button()
+        self.skip_button = EnterButton()
         self.skip_button.setObjectName("ClassPickerSkip")
         self.skip_button.clicked.connect(self.skipped)
         self.chooser = QWidget()
@@ -118,7 +121,8 @@ class ClassPicker(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(10)
-        for w in (self.title, self.hint, self.note, self.chooser, self.chosen_heading):
+        for w in (self.title, self.hint, self.note, self.note_details, self.quick_heading, self.quick_grid,
+                  self.chooser, self.chosen_heading):
             layout.addWidget(w)
         layout.addWidget(self.empty_chosen)
         layout.addLayout(self.chosen_box)
@@ -165,12 +169,44 @@ class ClassPicker(QWidget):
         self.chooser.setEnabled(True)
         self._fill_grades()
         self._show_chosen()
+        self._fill_quick()
         self.retranslate()
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
         log.error("cannot read classes: %s", exc, exc_info=exc)
-        self._show_note(self.tr("Your classes cannot be read right now ({detail}).").format(detail=exc))
+        self._show_note(self.tr("Your classes cannot be read right now."), str(exc))
+
+    # ---- one-click classes ---------------------------------------------------------------------
+
+    def quick_picks(self) -> list[tuple[int, str]]:
+        """The grade + subject pairs with lessons here, when few enough to offer one button each
+        (any edition): a teacher picks a class with one click instead of grade, subject, add."""
+        pairs = list(dict.fromkeys((o.grade, o.subject) for o in self.offers))
+        return pairs if len(pairs) <= QUICK_PICKS_MAX and not self.read_only_reason else []
+
+    def _fill_quick(self) -> None:
+        picks = self.quick_picks()
+        self.quick_grid.set_choices([((g, s), f"{display_grade(g)} {s}", True) for g, s in picks])
+        self.quick_heading.setVisible(bool(picks))
+        self._check_quick()
+
+    def _check_quick(self) -> None:
+        chosen = {(g, s) for g, s, _e in self.chosen}
+        for value, button in self.quick_grid.buttons.items():
+            button.setChecked(value in chosen)
+
+    def _quick_chosen(self, pair) -> None:
+        """A one-click class: in the list (any edition) if it was not, out of it if it was."""
+        if self.read_only_reason:
+            return
+        same = [c for c in self.chosen if (c[0], c[1]) == tuple(pair)]
+        if same:
+            for c in same:
+                self.chosen.remove(c)
+        else:
+            self.chosen.append((pair[0], pair[1], ANY_EDITION))
+        self._show_chosen()
 
     # ---- the three choices ---------------------------------------------------------------------
 
@@ -279,13 +315,14 @@ class ClassPicker(QWidget):
             rl.addWidget(_label("ClassPickerClass", text))
             rl.addStretch(1)
             if not self.read_only_reason:
-                remove = _Button(self.tr("Remove"))
+                remove = EnterButton(self.tr("Remove"))
                 remove.setObjectName("ClassPickerRemove")
                 remove.setAccessibleName(self.tr("Remove {what}").format(what=text))
                 remove.clicked.connect(lambda _=False, c=chosen: self.remove(c))
                 rl.addWidget(remove)
             self.chosen_box.addWidget(row)
         self.empty_chosen.setVisible(not self.chosen)
+        self._check_quick()
 
     # ---- saving ------------------------------------------------------------------------------
 
@@ -312,14 +349,15 @@ class ClassPicker(QWidget):
         log.error("cannot save classes: %s", exc, exc_info=exc)
         self.saving = False
         self.save_button.setEnabled(True)
-        self._show_note(self.tr("Your classes could not be saved ({detail}). Your choices are "
-                                "still here; please try again.").format(detail=exc))
+        self._show_note(self.tr("Your classes could not be saved. Your choices are still here; "
+                                "please try again."), str(exc))
 
     # ---- text and keys ---------------------------------------------------------------------------
 
-    def _show_note(self, text: str) -> None:
+    def _show_note(self, text: str, detail: str = "") -> None:
         self.note.setText(text)
         self.note.show()
+        self.note_details.set_detail(detail)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Welcome! Which classes do you teach?") if self.first_run
@@ -327,6 +365,8 @@ class ClassPicker(QWidget):
         self.hint.setText(self.tr("Choose a grade, a subject and, if you know it, the textbook "
                                   "edition, then press “Add this class”. You can add several "
                                   "classes. Your next lesson for each will wait on the home page."))
+        self.quick_heading.setText(self.tr("Classes with lessons on this computer (one click "
+                                           "chooses, another click removes)"))
         self.grade_heading.setText(self.tr("Grade"))
         self.subject_heading.setText(self.tr("Subject"))
         self.edition_heading.setText(self.tr("Textbook edition"))
@@ -341,10 +381,13 @@ class ClassPicker(QWidget):
         self.chooser.setVisible(not locked)
         self.save_button.setVisible(not locked)
         if locked:
+            self.quick_heading.hide()
+            self.quick_grid.hide()
+        if locked:
             self.hint.hide()
             self.skip_button.setText(self.tr("Close"))
             self._show_note(
-                self.tr("Your classes were set by the school's IT staff. Ask them if they need "
+                self.tr("Your classes were set by the school's IT teacher. Ask them if they need "
                         "to change.") if self.read_only_reason == "locked" else
                 self.tr("The lesson library on this computer is read-only, so the classes cannot "
                         "be changed here."))
@@ -362,56 +405,8 @@ class ClassPicker(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             self._fill_grades()  # grade names follow the language (三年级 / Grade 3)
+            self._fill_quick()
         super().changeEvent(event)
-
-
-class _ChoiceGrid(QWidget):
-    """A grid of big checkable buttons, one checked at a time; ``chosen(value)`` on a click."""
-
-    chosen = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(True)
-        self.buttons: dict[object, QPushButton] = {}
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(8)
-        self.grid.setColumnStretch(CHOICE_COLUMNS, 1)  # buttons keep their size, left-aligned
-
-    def set_choices(self, choices: list[tuple[object, str, bool]]) -> None:
-        """(value, text, has lessons) per button; buttons without lessons look lighter."""
-        for button in self.buttons.values():
-            self.group.removeButton(button)
-            button.deleteLater()
-        self.buttons = {}
-        for i, (value, text, has_lessons) in enumerate(choices):
-            button = _Button(text)
-            button.setObjectName("ChoiceButton")
-            button.setCheckable(True)
-            button.setProperty("empty", not has_lessons)
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.clicked.connect(lambda _=False, v=value: self.chosen.emit(v))
-            self.group.addButton(button)
-            self.grid.addWidget(button, i // CHOICE_COLUMNS, i % CHOICE_COLUMNS)
-            self.buttons[value] = button
-        self.setVisible(bool(choices))
-
-    def check(self, value) -> None:
-        if value in self.buttons:
-            self.buttons[value].setChecked(True)
-        elif self.group.checkedButton() is not None:
-            self.group.setExclusive(False)
-            self.group.checkedButton().setChecked(False)
-            self.group.setExclusive(True)
-
-    def click(self, value) -> None:
-        if value in self.buttons:
-            self.buttons[value].click()
-
-    def values(self) -> list:
-        return list(self.buttons)
 
 
 class ClassPickerDialog(QDialog):
@@ -429,16 +424,6 @@ class ClassPickerDialog(QDialog):
         self.setWindowTitle(self.tr("My classes"))
         self.resize(960, 720)
         self.picker.set_workspace(ws)
-
-
-class _Button(QPushButton):
-    """A push button that Enter presses too, like Space (teachers expect Enter to work)."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.isEnabled():
-            self.click()
-            return
-        super().keyPressEvent(event)
 
 
 def _label(name: str, text: str = "") -> QLabel:

@@ -19,18 +19,17 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from teachpoint.library.home import worth_resuming
-from teachpoint.library.model import STATE_DAMAGED, STATE_INSTALLED, STATE_NOT_DOWNLOADED
 from teachpoint.ui import home_queries
 from teachpoint.ui.class_picker import display_grade
-from teachpoint.ui.formatting import format_clock
+from teachpoint.ui.class_card import ClassCardWidget
+from teachpoint.ui.details_toggle import DetailsToggle
+from teachpoint.ui.download_requests import DownloadState
 from teachpoint.ui.home_queries import ClassCard, HomeData
 from teachpoint.ui.style import ACCENT
 from teachpoint.ui.tasks import TaskManager
@@ -39,7 +38,6 @@ from teachpoint.ui.widgets import make_label, scroll_area
 log = logging.getLogger(__name__)
 
 CARD_COLUMNS = 2
-PLAYABLE_KINDS = ("video", "audio")
 
 
 class HomePage(QWidget):
@@ -61,6 +59,7 @@ class HomePage(QWidget):
         self.cards: list[ClassCardWidget] = []
         self._load_task = None
         self.load_error: str | None = None
+        self.download_state = DownloadState()  # 下载 pressed anywhere, a full disk, why it stalls
 
         self.title = _label("HomeTitle")
         self.change_button = QPushButton()
@@ -68,6 +67,7 @@ class HomePage(QWidget):
         self.change_button.clicked.connect(self.change_classes_requested)
         self.empty_library = _label("HomeNotice")
         self.problem = _label("StateWarning")
+        self.problem_details = DetailsToggle()
         self.no_classes = QFrame()
         self.no_classes.setObjectName("HomeCard")
         self.no_classes_text = _label("Hint")
@@ -103,6 +103,7 @@ class HomePage(QWidget):
         header.addWidget(self.change_button)
         layout.addLayout(header)
         layout.addWidget(self.problem)
+        layout.addWidget(self.problem_details, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.empty_library)
         layout.addWidget(self.no_classes)
         layout.addLayout(self.card_grid)
@@ -158,6 +159,17 @@ class HomePage(QWidget):
         self.tasks.run(lambda: home_queries.mark_seen(ws, marker), name="home-mark-seen",
                        on_error=lambda exc: log.warning("cannot remember seen lessons: %s", exc))
 
+    def set_download_state(self, state: DownloadState) -> None:
+        """Which lessons are being downloaded, whether the disk lets anything download, why they
+        do not come: every card says it at once, next to its 下载."""
+        self.download_state = state
+        for card in self.cards:
+            self._tell_card(card)
+
+    def _tell_card(self, card: ClassCardWidget) -> None:
+        state = self.download_state
+        card.set_download_state(card.resource_id in state.asked, state.blocked, state.stalled)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not event.spontaneous():
@@ -179,8 +191,8 @@ class HomePage(QWidget):
         self.problem.setVisible(self.load_error is not None)
         if self.load_error is not None:
             self.problem.setText(self.tr("The home page cannot be read right now. Your lessons "
-                                         "are still there under “All lessons”. Detail: {detail}")
-                                 .format(detail=self.load_error))
+                                         "are still there under “All lessons”."))
+        self.problem_details.set_detail(self.load_error or "")
         if data is None:
             return
         self.empty_library.setVisible(data.library_empty)
@@ -189,7 +201,7 @@ class HomePage(QWidget):
         self.no_classes.setVisible(not data.cards)
         self.choose_button.setVisible(not data.classes_locked)
         self.no_classes_text.setText(
-            self.tr("The school's IT staff have not set any classes for this computer yet.")
+            self.tr("The school's IT teacher has not set any classes for this computer yet.")
             if data.classes_locked else
             self.tr("Tell TeachPoint which classes you teach, and the next lesson of each will "
                     "wait for you here, ready to play."))
@@ -203,6 +215,7 @@ class HomePage(QWidget):
         self.cards = []
         for i, card in enumerate(cards):
             widget = ClassCardWidget(card)
+            self._tell_card(widget)
             widget.play_requested.connect(self.play_requested)
             widget.download_requested.connect(self.download_requested)
             self.card_grid.addWidget(widget, i // CARD_COLUMNS, i % CARD_COLUMNS)
@@ -271,115 +284,6 @@ class _RowHintDelegate(QStyledItemDelegate):
         painter.drawText(option.rect.adjusted(0, 0, -16, 0),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.hint)
         painter.restore()
-
-
-class ClassCardWidget(QFrame):
-    """One class: 下一课：<title> (继续：<title> when partly watched), where it sits, where it
-    stopped, 播放 or 下载."""
-
-    play_requested = Signal(str)
-    download_requested = Signal(str)
-
-    def __init__(self, card: ClassCard, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("HomeCard")
-        self.card = card
-        self.class_label = _label("HomeCardClass")
-        self.title = _label("HomeCardTitle")
-        self.where = _label("LessonWhere")
-        self.resume = _label("HomeResume")
-        self.warning = _label("StateWarning")
-        self.play_button = QPushButton()
-        self.play_button.setObjectName("PlayButton")
-        self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.play_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.play_button.clicked.connect(self._play)
-        self.download_button = QPushButton()
-        self.download_button.setObjectName("HomeDownload")
-        self.download_button.clicked.connect(self._download)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(6)
-        for w in (self.class_label, self.title, self.where, self.resume, self.warning):
-            layout.addWidget(w)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.play_button)
-        buttons.addWidget(self.download_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.retranslate()
-
-    @property
-    def resource_id(self) -> str | None:
-        return self.card.next.resource_id if self.card.next else None
-
-    def can_play(self) -> bool:
-        nxt = self.card.next
-        return nxt is not None and nxt.state == STATE_INSTALLED and nxt.kind in PLAYABLE_KINDS
-
-    def retranslate(self) -> None:
-        card, nxt = self.card, self.card.next
-        cls = card.teaching_class
-        grade = display_grade(cls.grade)
-        self.class_label.setText("  ·  ".join(p for p in (grade, cls.subject, cls.edition) if p))
-        self.play_button.setText(self.tr("▶  Play"))
-        self.download_button.setText(self.tr("Download"))
-        if nxt is None:
-            self.title.setText(self.tr("No lessons for this class yet"))
-            self.where.setText("")
-            self.resume.setText("")
-            self.warning.setText(
-                self.tr("This program does not know the subject “{s}”. Please choose your "
-                        "classes again.").format(s=cls.subject) if not card.subject_known else
-                self.tr("They arrive with the next update (network or USB stick)."))
-        else:
-            self.title.setText(
-                self.tr("Continue: {title}").format(title=nxt.title)
-                if worth_resuming(nxt.position_ms, nxt.finished) else
-                self.tr("Next lesson: {title}").format(title=nxt.title))
-            book = " ".join(p for p in (nxt.edition, nxt.volume) if p)
-            lesson = self.tr("Lesson {n}").format(n=nxt.lesson) if nxt.lesson else ""
-            self.where.setText("  ·  ".join(p for p in (book, nxt.unit, lesson) if p))
-            self.resume.setText(self._resume_text())
-            self.warning.setText(self._warning_text())
-        for w in (self.where, self.resume, self.warning):
-            w.setVisible(bool(w.text()))
-        wants_download = nxt is not None and nxt.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
-        self.download_button.setVisible(wants_download)
-        self.play_button.setVisible(nxt is not None and not wants_download)
-        self.play_button.setEnabled(self.can_play())
-
-    def _resume_text(self) -> str:
-        nxt = self.card.next
-        if worth_resuming(nxt.position_ms, nxt.finished):  # not for a start of a few seconds
-            return self.tr("Stopped at {t} last time; plays on from there.").format(
-                t=format_clock(nxt.position_ms))
-        if nxt.finished:
-            return self.tr("Watched to the end before.")
-        return ""
-
-    def _warning_text(self) -> str:
-        state = self.card.next.state
-        if state == STATE_NOT_DOWNLOADED:
-            return self.tr("Not on this computer yet: press “Download”, or bring it on a USB stick.")
-        if state == STATE_DAMAGED:
-            return self.tr("The files of this lesson are damaged. Press “Download” to fetch "
-                           "them again.")
-        return ""
-
-    def _play(self) -> None:
-        if self.can_play():
-            self.play_requested.emit(self.resource_id)
-
-    def _download(self) -> None:
-        if self.resource_id:
-            self.download_requested.emit(self.resource_id)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 def _label(name: str) -> QLabel:

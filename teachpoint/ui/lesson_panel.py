@@ -54,6 +54,8 @@ class LessonPanel(QWidget):
         self.download_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.download_button.clicked.connect(self._download_clicked)
         self._asked_download: set[str] = set()
+        self.downloads_blocked = False  # the disk is too full to download (see DiskBanner)
+        self.stalled = ""  # why lessons asked for do not come ("" while trying)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
@@ -117,11 +119,20 @@ class LessonPanel(QWidget):
                                  else self.tr("▶  Play"))  # an old RMVB listed as "other" plays
         self.play_button.setEnabled(self.can_play(info))
         missing = info.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED)
-        self.download_button.setVisible(missing)
+        self.download_button.setVisible(missing and not self.downloads_blocked)  # the warning says why
         asked = info.resource_id in self._asked_download
-        self.download_button.setEnabled(missing and not asked)
-        self.download_button.setText(self.tr("Downloading first…") if asked
+        trying = asked and not self.stalled
+        self.download_button.setEnabled(missing and not trying and not self.downloads_blocked)
+        self.download_button.setText(self.tr("Downloading first…") if trying
                                      else self.tr("Download now"))
+
+    def set_download_state(self, state) -> None:
+        """Lessons 下载 was pressed for on any page, whether the disk lets anything download, and
+        why they do not come (a :class:`~teachpoint.ui.download_requests.DownloadState`)."""
+        self._asked_download, self.downloads_blocked = set(state.asked), state.blocked
+        self.stalled = state.stalled
+        if self.info is not None:
+            self.show_lesson(self.info)
 
     @staticmethod
     def can_play(info: LessonInfo) -> bool:
@@ -129,7 +140,7 @@ class LessonPanel(QWidget):
         return info.playable and info.kind in OPENABLE_KINDS
 
     def _download_clicked(self) -> None:
-        if self.info is not None:
+        if self.info is not None and not self.downloads_blocked:
             self._asked_download.add(self.info.resource_id)
             self.download_requested.emit(self.info.resource_id)
             self.show_lesson(self.info)
@@ -143,12 +154,23 @@ class LessonPanel(QWidget):
         return ""
 
     def _warning_text(self, info: LessonInfo) -> str:
+        asked = info.resource_id in self._asked_download
+        if info.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED) and self.downloads_blocked:
+            return self.tr("It cannot be downloaded now: the disk of this computer is full. "
+                           "Please ask the school's IT teacher to free some space. The lessons "
+                           "already here still play.")
+        if info.state in (STATE_NOT_DOWNLOADED, STATE_DAMAGED) and asked and self.stalled:
+            return self.stalled
         if info.state == STATE_NOT_DOWNLOADED:
-            return self.tr("This lesson is not on this computer yet. It arrives with the next "
-                           "update (network or USB stick); 'Download now' fetches it first.")
+            return (self.tr("Downloading; it plays here once it has arrived (see “Updates”).")
+                    if asked else
+                    self.tr("This lesson is not on this computer yet. It arrives with the next "
+                            "update (network or USB stick); 'Download now' fetches it first."))
         if info.state == STATE_DAMAGED:
-            return self.tr("The files of this lesson are damaged and cannot be played. The next "
-                           "update will fetch them again.")
+            return (self.tr("The file is damaged; it is being downloaded again. It plays here "
+                            "once it has arrived (see “Updates”).") if asked else
+                    self.tr("The file of this lesson is damaged, so it cannot be played. "
+                            "'Download now' fetches it again."))
         if info.kind not in OPENABLE_KINDS:
             return self.tr("This kind of material opens with another program on this computer.")
         if not info.playable:

@@ -1,4 +1,5 @@
-"""The left-hand pane: the curriculum tree, or the search results while the box has text."""
+"""The left-hand pane: grade / subject filters, then the curriculum tree, or the search results
+while the box has text or a filter is chosen."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QRect, QSiz
 from PySide6.QtGui import QFont, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
@@ -28,6 +31,8 @@ from teachpoint.ui.models.curriculum_model import (
     CurriculumModel,
     NodeKind,
 )
+from teachpoint.library.search import MAX_QUERY_CHARS
+from teachpoint.ui.class_picker import display_grade
 from teachpoint.ui.models.search_model import ROLE_STATE_TEXT, ROLE_SUBTITLE, SearchResultsModel
 from teachpoint.ui.queries import SearchRow
 from teachpoint.ui.style import MUTED
@@ -101,11 +106,19 @@ class LibraryPane(QWidget):
     resource_selected = Signal(str)   # one click / arrow keys
     resource_activated = Signal(str)  # double click / Enter: play it
     selection_cleared = Signal()
+    filters_changed = Signal(object, object)  # grade (int) or None, subject or None
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.tree_model = CurriculumModel(self)
         self.results_model = SearchResultsModel(self)
+        self._offered: dict[int, list[str]] = {}  # grade → subjects with lessons (from the tree)
+        self.grade_filter = QComboBox()
+        self.grade_filter.setObjectName("GradeFilter")
+        self.subject_filter = QComboBox()
+        self.subject_filter.setObjectName("SubjectFilter")
+        self.grade_filter.activated.connect(self._grade_filter_chosen)
+        self.subject_filter.activated.connect(lambda _i: self._emit_filters())
 
         self.tree = _ActivatingTree()
         self.tree.setObjectName("CurriculumTree")
@@ -142,10 +155,16 @@ class LibraryPane(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tree)
         self.stack.addWidget(results_page)
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 6)
+        filters.addWidget(self.grade_filter, 1)
+        filters.addWidget(self.subject_filter, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
         layout.addWidget(self.stack)
         self.results_label.setStyleSheet(f"color: {MUTED}; padding: 4px 2px;")
+        self._fill_filters()
 
     # ---- tree -------------------------------------------------------------------------------
 
@@ -155,6 +174,59 @@ class LibraryPane(QWidget):
         if self.tree_model.lesson_count <= EXPAND_ALL_UP_TO:
             self.tree.expandAll()
         self.tree.resizeColumnToContents(COL_STATE)
+        self._offered = {g["grade"]: [s["subject"] for s in g["subjects"]] for g in tree}
+        before = (self.grade, self.subject)
+        self._fill_filters()
+        if (self.grade, self.subject) != before:  # the chosen grade or subject has no lessons now
+            self._emit_filters()
+
+    # ---- grade / subject filters --------------------------------------------------------------
+
+    @property
+    def grade(self) -> int | None:
+        return self.grade_filter.currentData()
+
+    @property
+    def subject(self) -> str | None:
+        return self.subject_filter.currentData()
+
+    def set_filters(self, grade: int | None, subject: str | None) -> None:
+        """Choose a grade and subject as the teacher would (None: any); emits ``filters_changed``."""
+        self.grade_filter.setCurrentIndex(max(0, self.grade_filter.findData(grade)))
+        self._fill_subjects()
+        self.subject_filter.setCurrentIndex(max(0, self.subject_filter.findData(subject)))
+        self._emit_filters()
+
+    def clear_filters(self) -> None:
+        if self.grade is not None or self.subject is not None:
+            self.set_filters(None, None)
+
+    def _fill_filters(self) -> None:
+        """Offer the grades with lessons here (keeping the choice while it still exists)."""
+        grade = self.grade
+        self.grade_filter.clear()
+        self.grade_filter.addItem(self.tr("All grades"), None)
+        for g in sorted(self._offered):
+            self.grade_filter.addItem(display_grade(g), g)
+        self.grade_filter.setCurrentIndex(max(0, self.grade_filter.findData(grade)))
+        self._fill_subjects()
+
+    def _fill_subjects(self) -> None:
+        """The subjects of the chosen grade (every grade's when none is chosen)."""
+        subject, grade = self.subject, self.grade
+        grades = [grade] if grade in self._offered else list(self._offered)
+        self.subject_filter.clear()
+        self.subject_filter.addItem(self.tr("All subjects"), None)
+        for name in dict.fromkeys(s for g in sorted(grades) for s in self._offered[g]):
+            self.subject_filter.addItem(name, name)
+        self.subject_filter.setCurrentIndex(max(0, self.subject_filter.findData(subject)))
+
+    def _grade_filter_chosen(self, _index: int) -> None:
+        self._fill_subjects()
+        self._emit_filters()
+
+    def _emit_filters(self) -> None:
+        self.filters_changed.emit(self.grade, self.subject)
 
     def select_resource(self, resource_id: str) -> bool:
         """Show the tree with ``resource_id`` selected and scrolled into view."""
@@ -181,12 +253,28 @@ class LibraryPane(QWidget):
 
     def show_results(self, query: str, rows: list[SearchRow]) -> None:
         self.results_model.set_results(query, rows)
-        if rows:
-            self.results_label.setText(self.tr("{n} lessons found for “{q}”").format(n=len(rows), q=query))
-        else:
-            self.results_label.setText(self.tr("Nothing found for “{q}”. Try fewer characters, "
-                                               "pinyin (xiaoyu) or initials (xyss).").format(q=query))
+        self.results_label.setText(self._results_text(query, rows))
         self.stack.setCurrentIndex(1)
+
+    def _results_text(self, query: str, rows: list[SearchRow]) -> str:
+        """"N lessons found for …" (or why nothing was), naming the filters and a cut query."""
+        where = " ".join(p for p in (display_grade(self.grade) if self.grade is not None else "",
+                                     self.subject or "") if p)
+        shown = query if len(query) <= MAX_QUERY_CHARS else query[:20] + "…"
+        if not query:
+            text = (self.tr("{n} lessons in {where}").format(n=len(rows), where=where) if rows
+                    else self.tr("No lessons in {where} on this computer yet.").format(where=where))
+        elif rows:
+            text = self.tr("{n} lessons found for “{q}”").format(n=len(rows), q=shown)
+        else:
+            text = self.tr("Nothing found for “{q}”. Try fewer characters, pinyin (xiaoyu) or "
+                           "initials (xyss).").format(q=shown)
+        if query and where:
+            text += "  " + self.tr("(only {where})").format(where=where)
+        if len(query) > MAX_QUERY_CHARS:
+            text += "\n" + self.tr("The search text is very long; only its first {n} characters "
+                                   "were used.").format(n=MAX_QUERY_CHARS)
+        return text
 
     def show_tree(self) -> None:
         self.results_model.clear()
@@ -231,6 +319,7 @@ class LibraryPane(QWidget):
 
     def retranslate(self) -> None:
         self.tree_model.retranslate()
+        self._fill_filters()
         if self.showing_results:
             self.show_results(self.results_model.query, self.results_model.rows)
 

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from teachpoint.paths import DataPaths
 from teachpoint.ui import i18n, queries, style, top_bar
+from teachpoint.ui.disk_banner import DiskBanner
 from teachpoint.ui.document_view import DocumentView, opens_in_document_view
+from teachpoint.ui.download_requests import DownloadRequests
 from teachpoint.ui.formatting import format_size
 from teachpoint.ui.home_screen import HomeScreen
 from teachpoint.ui.lesson_panel import LessonPanel
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
 
         self.top_bar = top_bar.TopBar()
         self.notice = NoticeBar()
+        self.disk_banner = DiskBanner(tasks)
         self.search_box = self.top_bar.search_box
         self.opening_page = OpeningPage()
         self.problem_page = ProblemPage()
@@ -73,6 +76,8 @@ class MainWindow(QMainWindow):
         self.player_view = PlayerView(tasks=tasks, **kwargs)
         self.home = HomeScreen(tasks)
         self.sync = SyncController(tasks, self)
+        self.downloads = DownloadRequests(self.sync, self.disk_banner,
+                                          [self.home.home, self.lesson_panel], self)
         self.sync_panel = SyncPanel(self.sync)
         self.settings_page = SettingsPage(tasks)
         self.document_view = DocumentView(tasks)
@@ -86,6 +91,7 @@ class MainWindow(QMainWindow):
         cl.setSpacing(0)
         cl.addWidget(self.top_bar)
         cl.addWidget(self.notice)
+        cl.addWidget(self.disk_banner)
         cl.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.status_label = QLabel()
@@ -120,6 +126,7 @@ class MainWindow(QMainWindow):
         self.search = SearchController(self.search_box, self.tasks, lambda: self.ws, self)
         self.search.results_ready.connect(self._results_ready)
         self.search.cleared.connect(self.library_pane.show_tree)
+        self.library_pane.filters_changed.connect(self.search.set_filters)
         self.search_box.textEdited.connect(lambda text: text.strip() and self.go(top_bar.LIBRARY))
         self.search_box.returnPressed.connect(self._search_enter)
         self.search_box.installEventFilter(self)
@@ -127,14 +134,14 @@ class MainWindow(QMainWindow):
         self.library_pane.resource_activated.connect(self.play)
         self.library_pane.selection_cleared.connect(lambda: self.lesson_panel.show_empty())
         self.lesson_panel.play_requested.connect(self.play)
-        self.lesson_panel.download_requested.connect(self.sync.request_download)
-        self.home.play_requested.connect(self.play)
+        self.lesson_panel.download_requested.connect(self.request_download)
+        self.home.play_requested.connect(self.play_full_screen)  # a class in front: whole screen
         self.home.lesson_selected.connect(self.reveal_lesson)
-        self.home.download_requested.connect(self.sync.request_download)
+        self.home.download_requested.connect(self.request_download)
         self.player_view.closed.connect(self._lesson_closed)
         self.player_view.progress_saved.connect(self._show_progress)
         self.player_view.fullscreen_changed.connect(self._fullscreen_changed)
-        self.player_view.redownload_requested.connect(self.sync.request_download)
+        self.player_view.redownload_requested.connect(self.request_download)
         self.player_view.next_requested.connect(self.play)
         self.document_view.closed.connect(self._lesson_closed)
         self.document_view.closed.connect(self._show_progress)
@@ -203,6 +210,7 @@ class MainWindow(QMainWindow):
         self.top_bar.set_ready(True)
         self.home.set_workspace(ws)
         self.player_view.set_workspace(ws)
+        self.disk_banner.set_workspace(ws)
         self.settings_page.set_workspace(ws)
         self.sync.set_workspace(ws)
         self.usb.workspace_changed()
@@ -230,6 +238,16 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda: queries.library_summary(ws), on_done=self._summary_loaded, name="summary")
         if self.pages.currentIndex() == PAGE_HOME:
             self.home.refresh()
+        shown = self.lesson_panel.info
+        if shown is not None:  # the details change with the tree (damaged, arrived)
+            rid = shown.resource_id
+            self.tasks.run(lambda: queries.load_lesson(ws, rid), name="reload-lesson",
+                           on_done=lambda info: self._lesson_reloaded(rid, info))
+
+    def _lesson_reloaded(self, resource_id: str, info) -> None:
+        current = self.lesson_panel.info
+        if info is not None and current is not None and current.resource_id == resource_id:
+            self.lesson_panel.show_lesson(info)
 
     def _tree_loaded(self, tree: list[dict]) -> None:
         self.library_pane.set_tree(tree)
@@ -274,6 +292,7 @@ class MainWindow(QMainWindow):
     def reveal_lesson(self, resource_id: str) -> None:
         """Show a lesson in the library place, selected, with its details."""
         self.go(top_bar.LIBRARY)
+        self.library_pane.clear_filters()
         if self.search_box.text():
             self.search_box.clear()
             self.library_pane.show_tree()
@@ -326,7 +345,11 @@ class MainWindow(QMainWindow):
         else:
             self.lesson_panel.show_lesson(info)
 
-    def play(self, resource_id: str) -> None:
+    def play_full_screen(self, resource_id: str) -> None:
+        """播放 on a home card: the lesson opens straight in full screen (one click, not two)."""
+        self.play(resource_id, fullscreen=True)
+
+    def play(self, resource_id: str, fullscreen: bool = False) -> None:
         """Open ``resource_id`` in the player (or the document view); one that cannot open shows why."""
         if self.ws is None:
             return
@@ -343,6 +366,7 @@ class MainWindow(QMainWindow):
             self._came_from = current
         self.top_bar.hide()
         self.statusBar().hide()  # every pixel for the lesson
+        self.disk_banner.set_suppressed(True)
         if opens_in_document_view(info):
             if self.player_view.info is not None:  # 下一课 from the player to a worksheet
                 self.player_view.close_lesson(emit=False)
@@ -350,7 +374,8 @@ class MainWindow(QMainWindow):
             self.document_view.open_lesson(self.ws, info)
         else:
             self.pages.setCurrentIndex(PAGE_PLAYER)
-            self.player_view.open_lesson(self.ws, info)
+            if self.player_view.open_lesson(self.ws, info) and fullscreen:
+                self.player_view.set_fullscreen(True)
 
     def play_when_open(self, resource_id: str, fullscreen: bool = False) -> None:
         """Open ``resource_id`` as soon as the library is open (``teachpoint play``)."""
@@ -363,6 +388,7 @@ class MainWindow(QMainWindow):
         place = next(p for p, page in PLACE_PAGES.items() if page == back)
         self.go(place)
         self.usb.open_pending()  # a stick that came in during the lesson
+        self.disk_banner.set_suppressed(False)
 
     def _show_progress(self) -> None:
         """Show where the closed lesson stopped: home's "continue" moves on, the details too."""
@@ -370,9 +396,16 @@ class MainWindow(QMainWindow):
             self.home.refresh()
         if self.lesson_panel.info is not None:
             self.show_lesson(self.lesson_panel.info.resource_id)  # shows the new resume point
+        self.disk_banner.check(write_probe=True)  # were the positions saved?
+        self.refresh_library()  # a lesson found damaged shows so everywhere
 
     def _busy_with_lesson(self) -> bool:
         return self.pages.currentIndex() in (PAGE_PLAYER, PAGE_DOCUMENT)
+
+    def request_download(self, resource_id: str) -> None:
+        """下载 / 重新下载 on any page: sync fetches it first, and every view says so at once."""
+        self.downloads.request(resource_id)
+        self.refresh_library()  # a lesson set aside as damaged shows so in the tree and on home
 
     def _lesson_ready(self, resource_id: str) -> None:
         if self.lesson_panel.info is not None and self.lesson_panel.info.resource_id == resource_id:

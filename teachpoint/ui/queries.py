@@ -80,9 +80,10 @@ class SearchRow:
     state: str | None
 
 
-def run_search(ws: Workspace, query: str, limit: int = 50) -> list[SearchRow]:
+def run_search(ws: Workspace, query: str, limit: int = 50, grade: int | None = None,
+               subject: str | None = None) -> list[SearchRow]:
     with ws.catalogue.write_lock:
-        hits = search.search(ws.catalogue.db, query, limit=limit)
+        hits = search.search(ws.catalogue.db, query, grade=grade, subject=subject, limit=limit)
         return [SearchRow(h, ws.catalogue.state_of(h.resource_id)) for h in hits]
 
 

@@ -1,4 +1,8 @@
-"""Search as you type: debounce the box, search off the GUI thread, keep only the latest answer."""
+"""Search as you type: debounce the box, search off the GUI thread, keep only the latest answer.
+
+The grade / subject filters of the library pane (:meth:`SearchController.set_filters`) narrow
+every search; with the box empty they list the lessons of the chosen grade and subject.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit
 
+from teachpoint.library.search import MAX_QUERY_CHARS
 from teachpoint.ui import queries
 from teachpoint.ui.tasks import Task, TaskManager
 from teachpoint.workspace import Workspace
@@ -40,18 +45,39 @@ class SearchController(QObject):
         self._generation = 0
         self._task: Task | None = None
         self.last_query = ""
+        self._running: tuple = ()
+        self.grade: int | None = None
+        self.subject: str | None = None
         box.textChanged.connect(self._text_changed)
 
     @property
     def query(self) -> str:
         return self.box.text().strip()
 
+    @property
+    def filtered(self) -> bool:
+        return self.grade is not None or self.subject is not None
+
+    @property
+    def truncated(self) -> bool:
+        """The text is longer than a search reads (only its start is searched for)."""
+        return len(self.query) > MAX_QUERY_CHARS
+
+    def set_filters(self, grade: int | None, subject: str | None) -> None:
+        """Narrow searches to a grade and/or subject (None: any) and search again at once."""
+        if (grade, subject) == (self.grade, self.subject):
+            return
+        self.grade, self.subject = grade, subject
+        self._text_changed(self.box.text())
+        if self.query or self.filtered:
+            self.run_now()
+
     def _text_changed(self, _text: str) -> None:
         self._generation += 1
         if self._task is not None:
             self._task.cancel()
             self._task = None
-        if not self.query:
+        if not self.query and not self.filtered:
             self.timer.stop()
             self.last_query = ""
             self.cleared.emit()
@@ -62,12 +88,14 @@ class SearchController(QObject):
         """Search for the box's text at once (the timer calls this; so does Enter)."""
         self.timer.stop()
         query, ws = self.query, self._workspace()
-        if not query or ws is None:
+        if (not query and not self.filtered) or ws is None:
             return
         generation = self._generation
-        if self._task is not None and not self._task.finished and query == self.last_query:
+        key = (query, self.grade, self.subject)
+        if self._task is not None and not self._task.finished and key == self._running:
             return  # the same query is already running
-        self.last_query = query
+        self.last_query, self._running = query, key
+        grade, subject = self.grade, self.subject
 
         def done(rows: list) -> None:
             if generation != self._generation:
@@ -81,5 +109,5 @@ class SearchController(QObject):
                 log.warning("search for %r failed: %s", query, exc)
                 self.failed.emit(query, exc)
 
-        self._task = self.tasks.run(lambda: queries.run_search(ws, query, RESULT_LIMIT),
+        self._task = self.tasks.run(lambda: queries.run_search(ws, query, RESULT_LIMIT, grade, subject),
                                     on_done=done, on_error=error, name="search")

@@ -2,8 +2,9 @@
 
 Sections, top to bottom: first what a teacher looks for — display (language, large text), storage,
 download in advance (subscriptions) — then, under a heading saying the school's IT teacher sets
-them, lesson sources, trusted publishers, download speed limit, satellite receiving folder,
-diagnostics. Tab follows the same order (the sections are created in page order). Each section
+them, the PIN (管理密码), lesson sources, trusted publishers, download speed limit, satellite
+receiving folder, diagnostics. While a PIN is set and not entered, the four sections it guards
+(:data:`~teachpoint.library.settings.IT_LOCKED_SECTIONS`) are hidden; leaving the page locks them. Tab follows the same order (the sections are created in page order). Each section
 reads and writes through the :class:`~teachpoint.ui.tasks.TaskManager` and checks input with the
 same core functions the command line uses; settings the site configuration locks are shown but
 cannot be changed. See :mod:`teachpoint.ui.settings` for the sections.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from teachpoint.ui.settings.bandwidth import BandwidthSection
@@ -21,6 +23,7 @@ from teachpoint.ui.settings.common import SettingsSection
 from teachpoint.ui.settings.diagnose import DiagnoseSection
 from teachpoint.ui.settings.display import DisplaySection
 from teachpoint.ui.settings.inbox import InboxSection
+from teachpoint.ui.settings.it_lock import ItLockSection
 from teachpoint.ui.settings.sources import SourcesSection
 from teachpoint.ui.settings.storage import StorageSection
 from teachpoint.ui.settings.subscriptions import SubscriptionsSection
@@ -62,6 +65,7 @@ class SettingsPage(QWidget):
         self.it_heading = QLabel()
         self.it_heading.setObjectName("SettingsGroupHeading")
         self.it_heading.setWordWrap(True)
+        self.it_lock = ItLockSection(tasks)
         self.sources = SourcesSection(tasks)
         self.trust = TrustSection(tasks)
         self.bandwidth = BandwidthSection(tasks)
@@ -73,12 +77,14 @@ class SettingsPage(QWidget):
         column.setContentsMargins(0, 0, 8, 0)
         column.setSpacing(14)
         for section in self.sections():
-            if section is self.sources:
+            if section is self.it_lock:
                 column.addSpacing(10)
                 column.addWidget(self.it_heading)
             column.addWidget(section)
             section.changed.connect(self._section_changed)
         column.addStretch(1)
+        self.it_lock.unlocked_changed.connect(self._show_guarded)
+        self._show_guarded(False)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -92,12 +98,26 @@ class SettingsPage(QWidget):
 
     def sections(self) -> list[SettingsSection]:
         """The sections in page (and Tab) order: the teacher's first, then the IT staff's."""
-        return [self.display, self.storage, self.subscriptions,
+        return [self.display, self.storage, self.subscriptions, self.it_lock,
                 self.sources, self.trust, self.bandwidth, self.inbox, self.diagnose]
 
     def it_sections(self) -> list[SettingsSection]:
-        """The sections under "set by the school's IT teacher"."""
+        """The sections under "set by the school's IT teacher" (after the PIN)."""
         return self.sections()[self.sections().index(self.sources):]
+
+    def guarded_sections(self) -> list[SettingsSection]:
+        """The sections the PIN guards: sources, trust, bandwidth, inbox."""
+        return [self.sources, self.trust, self.bandwidth, self.inbox]
+
+    def _show_guarded(self, unlocked: bool) -> None:
+        for section in self.guarded_sections():
+            section.setVisible(unlocked)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the page locks the IT part again (the next teacher needs the PIN too)."""
+        if not event.spontaneous():
+            self.it_lock.lock()
+        super().hideEvent(event)
 
     def set_workspace(self, ws) -> None:
         """Show the settings of ``ws`` (each section reads its part in a worker)."""

@@ -74,7 +74,7 @@ class ProblemPage(QWidget):
         self.retry_button.setText(self.tr("Try again"))
         if self._exc is not None:
             self.detail.setText(self.tr(
-                "Please tell the school's IT contact. Technical detail:\n{detail}").format(
+                "Please tell the school's IT teacher. Technical detail:\n{detail}").format(
                     detail=self._exc))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -121,7 +121,7 @@ class NoticeBar(QWidget):
         self.close_button.setText(self.tr("OK"))
         self.summary.setText(self.tr(
             "The school's settings file has {n} problem(s). TeachPoint started with the parts "
-            "that are correct; please show this to the school's IT contact.").format(
+            "that are correct; please show this to the school's IT teacher.").format(
                 n=len(self._problems)))
         shown = self._problems[:6]
         more = len(self._problems) - len(shown)

@@ -66,15 +66,15 @@ def page(qtbot, tasks, library, settled):
 def test_sections_in_order_with_headings(page):
     """The teacher's sections first (显示 at the top), the IT staff's under their own heading."""
     headings = [s.heading.text() for s in page.sections()]
-    assert len(headings) == 8 and all(headings)
+    assert len(headings) == 9 and all(headings)
     assert [type(s).__name__ for s in page.sections()] == [
-        "DisplaySection", "StorageSection", "SubscriptionsSection",
+        "DisplaySection", "StorageSection", "SubscriptionsSection", "ItLockSection",
         "SourcesSection", "TrustSection", "BandwidthSection", "InboxSection", "DiagnoseSection"]
     assert page.it_sections()[0] is page.sources and len(page.it_sections()) == 5
     tops = [s.y() for s in page.sections()]
     assert tops == sorted(tops)  # shown in that order, top to bottom
     assert page.it_heading.isVisible() and page.it_heading.text()
-    assert page.subscriptions.y() < page.it_heading.y() < page.sources.y()
+    assert page.subscriptions.y() < page.it_heading.y() < page.it_lock.y() < page.sources.y()
 
 
 def _section_of(page, widget):

@@ -32,11 +32,14 @@ class FieldMessage(QLabel):
         self.kind = ""
         self.hide()
 
-    def show_problem(self, text: str) -> None:
+    def show_problem(self, text: str, detail: str = "") -> None:
+        """A problem in plain words; the technical ``detail`` only as the tooltip (技术详情)."""
         self._show("problem", text)
+        self.setToolTip(self.tr("Technical details: {detail}").format(detail=detail) if detail else "")
 
     def show_done(self, text: str) -> None:
         self._show("done", text)
+        self.setToolTip("")
 
     def clear_message(self) -> None:
         self.kind = ""
@@ -121,20 +124,23 @@ class SettingsSection(QFrame):
             text = describe(exc) if describe else None
             text = text or self.describe_error(exc)
             if message is not None:
-                message.show_problem(text)
+                message.show_problem(text, detail=f"{type(exc).__name__}: {exc}")
             else:
                 log.warning("%s: %s", name, exc)
 
         return self.tasks.run(fn, on_done=on_done, on_error=failed, name=name)
 
     def describe_error(self, exc: BaseException) -> str:
-        """Plain words for a failure nobody planned a message for (with the detail for IT staff)."""
+        """Plain words for a failure nobody planned a message for (the detail is the message's
+        tooltip, for the school's IT teacher)."""
         if isinstance(exc, DataDirError):
-            return self.tr("Cannot save: the data folder is read-only. ({detail})").format(detail=exc)
+            return self.tr("Cannot save: the lesson folder on this computer is read-only. Please "
+                           "ask the school's IT teacher.")
         if isinstance(exc, TeachPointError):
-            return self.tr("That did not work: {detail}").format(detail=exc)
-        return self.tr("Something went wrong ({detail}). Nothing was changed.").format(
-            detail=type(exc).__name__)
+            return self.tr("That did not work. Please check what you typed, or ask the school's "
+                           "IT teacher (technical details: point at this message).")
+        return self.tr("Something went wrong. Nothing was changed. Please ask the school's IT "
+                       "teacher (technical details: point at this message).")
 
     def ask(self, title: str, text: str, yes_text: str, on_yes: Callable[[], None]) -> QMessageBox:
         """Ask a yes/no question without blocking the event loop; ``on_yes`` runs on yes."""
@@ -159,7 +165,7 @@ class SettingsSection(QFrame):
     # ---- language ----------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
-        self.lock_note.setText(self.tr("Set by the school's IT staff; it cannot be changed here."))
+        self.lock_note.setText(self.tr("Set by the school's IT teacher; it cannot be changed here."))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -29,7 +29,7 @@ def _write(paths, dest: Path) -> Path:
 
 
 class DiagnoseSection(SettingsSection):
-    """The "export diagnostics (for IT staff)" button and where the file went."""
+    """The "export diagnostics (for the school's IT teacher)" button and where the file went."""
 
     def __init__(self, tasks, parent=None):
         super().__init__(tasks, parent)
@@ -78,12 +78,12 @@ class DiagnoseSection(SettingsSection):
     def _written(self, path: Path) -> None:
         self.saved_path = path
         self.export_button.setEnabled(True)
-        self.message.show_done(self.tr("Saved to: {path}\nGive this file to your IT staff.").format(
+        self.message.show_done(self.tr("Saved to: {path}\nGive this file to the school's IT teacher.").format(
             path=path))
 
     def retranslate(self) -> None:
         super().retranslate()
         self.heading.setText(self.tr("Diagnostics"))
-        self.export_button.setText(self.tr("Export diagnostic information (for IT staff)"))
+        self.export_button.setText(self.tr("Export diagnostic information (for the school's IT teacher)"))
         self.hint.setText(self.tr("If something does not work, this saves a file that tells the "
-                                  "IT staff what happened."))
+                                  "the school's IT teacher what happened."))

@@ -174,5 +174,5 @@ class TrustSection(SettingsSection):
         self.add_button.setText(self.tr("Add from key file…"))
         self.remove_button.setText(self.tr("Remove selected"))
         self.hint.setText(self.tr("Lessons are only accepted when signed by a publisher in this "
-                                  "list. Your IT staff give you the key file (.pub)."))
+                                  "list. The school's IT teacher gives you the key file (.pub)."))
         self._fill()
