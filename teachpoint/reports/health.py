@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 
 from teachpoint import __version__
+from teachpoint.fsutil import atomic_write
 from teachpoint.library import settings
 from teachpoint.library.catalogue import now_iso
 from teachpoint.sync.source_list import list_sources
@@ -49,10 +49,7 @@ def record_player_check(paths, status: str, detail: str) -> None:
     folder = reports_dir(paths)
     record = {"at": now_iso(), "status": status, "detail": detail[:MAX_PROBLEM_TEXT]}
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / (PLAYER_CHECK_FILE + ".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, folder / PLAYER_CHECK_FILE)
+        atomic_write(folder / PLAYER_CHECK_FILE, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except OSError as exc:
         log.warning("could not remember the player check in %s: %s", folder, exc)
 

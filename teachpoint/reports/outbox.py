@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachpoint.errors import ReportError
+from teachpoint.fsutil import atomic_write
 from teachpoint.library import settings, usage
 from teachpoint.library.catalogue import now_iso
 from teachpoint.reports import format as fmt
 from teachpoint.reports.health import SETTING_LAST_SENT, collect_health, reports_dir
 from teachpoint.reports.identity import load_identity
+from teachpoint.sneakernet.inventory import FOLDER as INVENTORY_FOLDER
+from teachpoint.transport.sources import COLLECTION_NAME
 
 log = logging.getLogger(__name__)
 
@@ -92,16 +95,6 @@ def _next_seq(ws) -> int:
     return seq
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def make_reports(ws) -> list[Path]:
     """Write the pending records as new signed reports in the outbox (at least one: the health)."""
     ws.require_writable("make a usage report")
@@ -116,7 +109,7 @@ def make_reports(ws) -> list[Path]:
             break
         seq = _next_seq(ws)
         path = folder / fmt.file_name(ident.pc_id, seq)
-        _write_atomic(path, fmt.encode(build_body(ws, ident.pc_id, seq, rows), ident.private_key, ident.public))
+        atomic_write(path, fmt.encode(build_body(ws, ident.pc_id, seq, rows), ident.private_key, ident.public), 0o644)
         usage.mark_reported(ws.catalogue, rows, seq)
         made.append(path)
         log.info("report %s made: %d records", path.name, len(rows))
@@ -156,7 +149,7 @@ def copy_pending(ws, target: Path) -> list[Path]:
         target.mkdir(parents=True, exist_ok=True)
         for path in pending_files(ws):
             dest = target / path.name
-            _write_atomic(dest, path.read_bytes())
+            atomic_write(dest, path.read_bytes(), 0o644)
             copies.append(dest)
     except OSError as exc:
         raise ReportError(f"cannot write the reports into {target}: {exc.strerror or exc}") from None
@@ -196,6 +189,27 @@ def read_stick_ack(ws, stick: Path) -> int:
         return 0
 
 
+def _not_a_two_way_stick(stick: Path) -> str:
+    """Why reports must not go into ``stick`` ('' when they may).
+
+    A stick is what ``export`` or ``inventory`` wrote (a collection, ``_inventories/`` or
+    ``_reports/``); a bare repository folder (a publisher's output, a mirror) is left alone, as is
+    a stick that was pulled out (its mount point must not be re-created on the local disk) or is
+    read-only (no write permission on its top folder; root ignores permissions, so ask the bits).
+    """
+    try:
+        st = stick.stat()
+    except OSError:
+        return "the stick is gone"
+    if not stat.S_ISDIR(st.st_mode):
+        return "not a folder"
+    if not st.st_mode & stat.S_IWUSR:
+        return "the stick is read-only"
+    if not any((stick / name).exists() for name in (COLLECTION_NAME, INVENTORY_FOLDER, STICK_FOLDER)):
+        return "a bare repository folder, not a stick"
+    return ""
+
+
 def write_pending_to_stick(ws, stick_folder) -> Delivery:
     """The stick import/export hook: take the county's ack, then put the reports in ``_reports/``.
 
@@ -203,6 +217,10 @@ def write_pending_to_stick(ws, stick_folder) -> Delivery:
     """
     stick = Path(stick_folder)
     result = Delivery()
+    result.problem = _not_a_two_way_stick(stick)
+    if result.problem:
+        log.info("usage reports not written to %s: %s", stick, result.problem)
+        return result
     try:
         result.acknowledged = acknowledge(ws, read_stick_ack(ws, stick))
         if not ws.read_only:

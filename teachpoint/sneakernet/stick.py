@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachpoint.errors import RepositoryError
+from teachpoint.reports import outbox as report_outbox
 from teachpoint.sync.engine import load_subscriptions
 from teachpoint.transport.folder_copy import CopyProgress, CopyResult, copy_blobs
 from teachpoint.sync.pipeline import InstallReport, install_from
@@ -192,6 +193,7 @@ def import_stick(ws, folder: Path, progress=None, cancel=None) -> StickImport:
             break
         if item.copy.source_lost:  # the whole stick is gone: the other repositories are too
             break
+    report_outbox.write_pending_to_stick(ws, folder)  # usage reports go back on the same stick
     if len(sources) == 1 and result.repositories and result.repositories[0].exception:
         raise result.repositories[0].exception
     return result
