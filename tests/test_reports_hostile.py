@@ -122,6 +122,10 @@ def test_malformed_json_is_refused(tmp_path, county):
     bad_body = dict(envelope, body="[1, 2")  # signature over a broken body: still refused
     assert _refused_kind(tmp_path, db, json.dumps(bad_body).encode(), "b.tpreport") \
         == ReportSignatureError.__name__
+    body = json.loads(envelope["body"])  # well signed, but a day that is no date
+    pc = make_pcs(1, seed=7)[0]
+    odd = report_bytes(pc, 1, [["2026-13-45", *body["records"][0][1:]]], body["created_at"], {})
+    assert _refused_kind(tmp_path, db, odd, "c.tpreport") == ReportMalformed.__name__
     _intact(ws, db, before)
 
 

@@ -1,9 +1,9 @@
 """Reads of the county database (:mod:`teachpoint.library.county`) for the summary and the page.
 
-The page needs two scans of ``usage`` at most: :func:`weekly_lesson_seconds` (the whole period,
-grouped by week and lesson; the caller folds it into per-subject weeks and most/least used lessons)
-and :func:`school_class_seconds` (recent weeks, grouped by school, grade and subject). Everything
-else reads the small ``pcs``, ``received``, ``refused`` and ``lessons`` tables.
+The page never scans ``usage`` (10 million rows for a province): :func:`weekly_lesson_seconds`
+reads the ``week_lesson`` aggregate (the caller folds it into per-subject weeks and most/least used
+lessons) and :func:`school_class_seconds` the ``week_pc_class`` aggregate for recent weeks.
+Everything else reads the small ``pcs``, ``received``, ``refused`` and ``lessons`` tables.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def totals(conn: sqlite3.Connection) -> dict:
     pcs, schools = conn.execute("SELECT COUNT(*), COUNT(DISTINCT school) FROM pcs").fetchone()
     reports = conn.execute("SELECT COUNT(*) FROM received").fetchone()[0]
     refused = conn.execute("SELECT COUNT(*) FROM refused").fetchone()[0]
-    first, last = conn.execute("SELECT MIN(day), MAX(day) FROM usage").fetchone()
+    first, last = conn.execute("SELECT MIN(first_day), MAX(last_day) FROM pcs").fetchone()
     return {"pcs": pcs, "schools": schools, "reports": reports, "refused": refused,
             "first_day": first, "last_day": last}
 
@@ -64,10 +64,9 @@ def refusals(conn: sqlite3.Connection, limit: int = 200) -> list[dict]:
 
 
 def weekly_lesson_seconds(conn: sqlite3.Connection, since_day: int) -> list[tuple]:
-    """(week, lesson id, seconds played, starts, finishes) from ``since_day`` on."""
-    return conn.execute(
-        f"SELECT (day - {MONDAY_OFFSET}) / 7 AS week, lesson, SUM(played_s), SUM(started), SUM(finished) "
-        "FROM usage WHERE day >= ? GROUP BY week, lesson", [since_day]).fetchall()
+    """(week, lesson id, seconds played, starts, finishes) from the week of ``since_day`` on."""
+    return conn.execute("SELECT week, lesson, played_s, started, finished FROM week_lesson WHERE week >= ?",
+                        [week_of(since_day)]).fetchall()
 
 
 def lessons(conn: sqlite3.Connection) -> dict[int, tuple[str, int, str, str]]:
@@ -75,14 +74,13 @@ def lessons(conn: sqlite3.Connection) -> dict[int, tuple[str, int, str, str]]:
     return {r[0]: r[1:] for r in conn.execute("SELECT id, resource_id, grade, subject, title FROM lessons")}
 
 
-def school_class_seconds(conn: sqlite3.Connection, since_day: int, until_day: int) -> list[tuple]:
-    """(school, grade, subject, seconds played) between two day numbers (inclusive)."""
+def school_class_seconds(conn: sqlite3.Connection, first_week: int, last_week: int) -> list[tuple]:
+    """(school, grade, subject, seconds played) over weeks ``first_week``..``last_week``."""
     return conn.execute(
-        """SELECT p.school, l.grade, l.subject, SUM(s.secs)
-           FROM (SELECT pc, lesson, SUM(played_s) AS secs FROM usage WHERE day BETWEEN ? AND ?
-                 GROUP BY pc, lesson) s
-           JOIN pcs p ON p.id = s.pc JOIN lessons l ON l.id = s.lesson
-           GROUP BY p.school, l.grade, l.subject""", [since_day, until_day]).fetchall()
+        """SELECT p.school, w.grade, w.subject, SUM(w.played_s)
+           FROM week_pc_class w JOIN pcs p ON p.id = w.pc
+           WHERE w.week BETWEEN ? AND ? GROUP BY p.school, w.grade, w.subject""",
+        [first_week, last_week]).fetchall()
 
 
 def school_last_heard(conn: sqlite3.Connection) -> list[tuple[str, str | None, int]]:

@@ -86,7 +86,7 @@ def _refuse(conn, result: CollectResult, path: Path, exc: TeachPointError, repor
     log.warning("report %s refused: %s", path, reason)
 
 
-def collect_file(conn, path: Path, result: CollectResult) -> None:
+def collect_file(conn, path: Path, result: CollectResult, lesson_cache: dict | None = None) -> None:
     """Verify and merge one report file; a bad one is refused and remembered, never raised."""
     try:
         if os.lstat(path).st_size > fmt.MAX_REPORT_BYTES:  # never read a "report" of 1 GB
@@ -105,7 +105,7 @@ def collect_file(conn, path: Path, result: CollectResult) -> None:
                                    "accepted by county staff)")
         _refuse(conn, result, path, exc, report, report.key.key_id)
         return
-    if county.merge_report(conn, report, now_iso(), str(path)):
+    if county.merge_report(conn, report, now_iso(), str(path), lesson_cache):
         result.merged += 1
         result.records += len(report.records)
     else:
@@ -135,13 +135,14 @@ def collect(sources: list[Path], db_path: Path, write_acks: bool = True, progres
     """Collect every report of ``sources`` into the county database at ``db_path``."""
     conn = county.open_county(db_path)
     result = CollectResult()
+    lesson_cache: dict = {}
     try:
         for source in sources:
             files = report_files(source)
             before = set(result.pcs)
             result.pcs = set()
             for i, path in enumerate(files):
-                collect_file(conn, path, result)
+                collect_file(conn, path, result, lesson_cache)
                 if progress is not None:
                     progress(i + 1, len(files))
             if write_acks and (source / STICK_FOLDER).is_dir():

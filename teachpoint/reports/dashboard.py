@@ -141,12 +141,15 @@ def build(conn, quiet_days: int = 14, today: date | None = None) -> dict:
     first = totals["first_day"] if totals["first_day"] is not None else last
     lessons = _timed(timings, "lessons", county_queries.lessons, conn)
     weekly = _timed(timings, "weekly_lesson_seconds", county_queries.weekly_lesson_seconds, conn, first)
-    since = max(first, last - 7 * RECENT_WEEKS + 1)
-    recent = _timed(timings, "school_class_seconds", county_queries.school_class_seconds, conn, since, last)
+    last_week = county_queries.week_of(last)
+    first_week = max(county_queries.week_of(first), last_week - RECENT_WEEKS + 1)
+    recent = _timed(timings, "school_class_seconds", county_queries.school_class_seconds, conn,
+                    first_week, last_week)
     pcs = _timed(timings, "pc_rows", county_queries.pc_rows, conn)
     heard = _timed(timings, "school_last_heard", county_queries.school_last_heard, conn)
     refused = _timed(timings, "refusals", county_queries.refusals, conn, 50)
-    weeks = max(1, min(RECENT_WEEKS, (last - since + 1) / 7))
+    window_start = max(first, first_week * 7 + county_queries.MONDAY_OFFSET)
+    weeks = max(1.0, (last - window_start + 1) / 7)
     return {
         "totals": {**totals, "first_day": county.day_text(first), "last_day": county.day_text(last),
                    "today": today.isoformat()},
