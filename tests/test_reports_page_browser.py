@@ -13,6 +13,7 @@ import pytest
 
 from teachpoint.reports.collect import collect
 from teachpoint.reports.page import write_page
+from teachpoint.testing.pixels import count_colour
 from teachpoint.testing.synthetic_reports import make_pcs, school_days, write_reports
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -29,20 +30,6 @@ def chromium(tmp_path: Path, url: str, *args: str) -> subprocess.CompletedProces
     profile = tmp_path / "chromium-profile"  # a fresh profile every run
     return subprocess.run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, url],
                           capture_output=True, text=True, timeout=120)
-
-
-def count_colour(png: Path, rgb: tuple[int, int, int], tolerance: int = 6) -> int:
-    from PySide6.QtGui import QImage
-
-    image = QImage(str(png))
-    assert not image.isNull()
-    hits = 0
-    for y in range(0, image.height(), 4):
-        for x in range(0, image.width(), 4):
-            c = image.pixelColor(x, y)
-            if all(abs(a - b) <= tolerance for a, b in zip((c.red(), c.green(), c.blue()), rgb)):
-                hits += 1
-    return hits
 
 
 @pytest.fixture(scope="module")

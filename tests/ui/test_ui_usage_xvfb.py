@@ -37,16 +37,6 @@ def test_usage_page_on_a_real_screen(tmp_path, media):
     assert "二年级语文" in result["quiet"]
 
 
-def _share(image, colour, tolerance=40) -> int:
-    hits = 0
-    for y in range(0, image.height(), 2):
-        for x in range(0, image.width(), 2):
-            c = image.pixelColor(x, y)
-            if all(abs(a - b) <= tolerance for a, b in zip((c.red(), c.green(), c.blue()), colour)):
-                hits += 1
-    return hits
-
-
 def scenario(data_dir: str, artifacts: str) -> int:
     """Open the page on the test library, wait for its worker, photograph it."""
     from PySide6.QtGui import QColor
@@ -77,10 +67,12 @@ def scenario(data_dir: str, artifacts: str) -> int:
     image = page.grab().toImage()
     Path(artifacts).mkdir(exist_ok=True)
     image.save(str(Path(artifacts) / "usage-page.png"))
+    from teachpoint.testing.pixels import count_colour
+
     red, green = QColor(style.DANGER), QColor(style.ACCENT)
     result = {"platform": app.platformName(), "quiet": page.quiet_label.text(),
-              "red": _share(image, (red.red(), red.green(), red.blue())),
-              "green": _share(image, (green.red(), green.green(), green.blue()))}
+              "red": count_colour(image, (red.red(), red.green(), red.blue()), 40, 2),
+              "green": count_colour(image, (green.red(), green.green(), green.blue()), 40, 2)}
     print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
     tasks.wait(5_000)
     ws.close()
