@@ -94,6 +94,24 @@ class PublishError(TeachPointError):
         super().__init__(head + ":\n" + "\n".join("  " + p for p in self.problems))
 
 
+class ObjectStoreError(TeachPointError):
+    """An S3-compatible object store refused or failed a request (bucket missing, server error)."""
+
+
+class ObjectStoreAuthError(ObjectStoreError):
+    """No credentials were found, or the object store refused them (wrong key, no permission)."""
+
+
+class ObjectStoreUnreachable(ObjectStoreError):
+    """The object store's endpoint could not be reached (wrong address, server down, offline)."""
+
+    exit_code = 3
+
+
+class BadObjectStoreUrl(UsageError):
+    """An ``s3://BUCKET/PREFIX`` address or an ``--endpoint-url`` is malformed."""
+
+
 def _mb(n: int) -> str:
     """Human size in MiB/GiB with one decimal."""
     if abs(n) >= 1 << 30:

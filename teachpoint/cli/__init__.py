@@ -12,7 +12,7 @@ import sys
 
 from teachpoint import __version__
 from teachpoint.cli import (
-    diagnose_cmd, inbox_cmd, library_cmds, repo_cmds, serve_cmd, stick_cmds, sync_cmds)
+    diagnose_cmd, inbox_cmd, library_cmds, repo_cmds, serve_cmd, stick_cmds, sync_cmds, upload_cmd)
 from teachpoint.cli import preseed_cmd, report_cmds
 from teachpoint.errors import TeachPointError
 from teachpoint.logsetup import LOG_FILE, SERVICE_LOG_FILE, setup_logging
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     inbox_cmd.register(sub, common)
     stick_cmds.register(sub, common)
     serve_cmd.register(sub, common)
+    upload_cmd.register(sub, common)
     diagnose_cmd.register(sub, common)
     preseed_cmd.register(sub, common)
     report_cmds.register(sub, common)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from teachpoint.cli import upload_cmd
 from teachpoint.cli.output import human_size, print_json, progress_done, progress_line
 from teachpoint.repo import keys
 from teachpoint.publish.publisher import publish
@@ -38,10 +39,11 @@ def register(sub, common) -> None:
                        help="make or update a signed repository from a folder with catalogue.csv")
     p.add_argument("src", metavar="SRC_DIR")
     p.add_argument("--key", required=True, metavar="PREFIX.key")
-    p.add_argument("--out", required=True, metavar="REPO_DIR")
+    p.add_argument("--out", required=True, metavar="REPO_DIR|s3://BUCKET/PREFIX")
     p.add_argument("--name", help="repository name (new repositories)")
     p.add_argument("--title", help="a title people read, e.g. 某某县教学资源")
     p.add_argument("--expires", type=int, default=365, metavar="DAYS")
+    upload_cmd.add_publish_options(p)
     p.set_defaults(run=cmd_publish)
 
     p = sub.add_parser("verify", parents=[common], help="check a repository folder or URL completely")
@@ -94,6 +96,8 @@ def cmd_trust_remove(args, paths) -> int:
 
 
 def cmd_publish(args, paths) -> int:
+    if upload_cmd.is_bucket_address(args.out):
+        return upload_cmd.cmd_publish_to_bucket(args, paths)
     report = publish(Path(args.src), Path(args.key), Path(args.out), name=args.name,
                      title=args.title, expires_days=args.expires, progress=progress_line)
     progress_done()
