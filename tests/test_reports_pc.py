@@ -181,3 +181,20 @@ def test_player_check_reaches_the_health(workspace, status):
 
     record_player_check(workspace.paths, status, "5 frames decoded")
     assert collect_health(workspace)["player_check"]["status"] == status
+
+
+def test_site_configuration_sets_where_reports_are_uploaded(tmp_path, monkeypatch):
+    from teachpoint.library.settings import SETTING_REPORT_TO
+    from teachpoint.paths import DataPaths
+    from teachpoint.workspace import Workspace
+
+    site = tmp_path / "teachpoint-site.toml"
+    site.write_text('report_to = "s3://county-reports/2026/"\n', encoding="utf-8")
+    monkeypatch.setenv("TEACHPOINT_SITE_CONFIG", str(site))
+    ws = Workspace(DataPaths(tmp_path / "data", explicit=True), install_demo=False)
+    assert ws.setting(SETTING_REPORT_TO) == "s3://county-reports/2026/" and not ws.site_report.problems
+    ws.close()
+    site.write_text('report_to = "http://not-a-bucket"\n', encoding="utf-8")
+    ws = Workspace(DataPaths(tmp_path / "data2", explicit=True), install_demo=False)
+    assert ws.setting(SETTING_REPORT_TO) is None and "report_to" in " ".join(ws.site_report.problems)
+    ws.close()

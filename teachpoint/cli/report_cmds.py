@@ -24,13 +24,19 @@ def register(sub, common) -> None:
     p.add_argument("--show", action="store_true",
                    help="print exactly what would leave this PC, and the key fingerprint; make nothing")
     p.add_argument("--school", metavar="NAME", help="set the school name the reports carry")
+    p.add_argument("--upload", nargs="?", const="", metavar="S3_URL",
+                   help="upload the reports to the county's bucket (default: the report-to setting)")
+    p.add_argument("--endpoint-url", metavar="URL", help="the S3-compatible server for --upload")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_report)
 
     p = sub.add_parser("reports", parents=[common], help="county: collect, summarise and show reports")
     rsub = p.add_subparsers(dest="reports_command", metavar="ACTION", required=True)
     c = rsub.add_parser("collect", parents=[common], help="merge reports from sticks or folders")
-    c.add_argument("sources", nargs="+", metavar="SOURCE", help="a stick, or a folder of reports")
+    c.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="a stick, a folder of reports, or the bucket s3://BUCKET/PREFIX")
+    c.add_argument("--endpoint-url", metavar="URL", help="the S3-compatible server (default: AWS or "
+                   "$AWS_ENDPOINT_URL)")
     c.add_argument("--db", required=True, metavar="FILE", help="the county database")
     c.add_argument("--no-ack", action="store_true", help="do not write acknowledgements onto the source")
     c.add_argument("--json", action="store_true")
@@ -65,6 +71,15 @@ def cmd_report(args, paths) -> int:
                 print("the next report carries exactly this:")
                 print(json.dumps(shown["body"], ensure_ascii=False, indent=1))
             return 0
+        if args.upload is not None:
+            from teachpoint.reports.upload import upload_pending
+
+            sent = upload_pending(ws, args.upload or None, args.endpoint_url)
+            if args.json:
+                print_json(sent.to_json())
+            else:
+                print(f"uploaded {len(sent.sent)} report(s) to {sent.url}")
+            return 0
         if args.to:
             done = outbox.deliver(ws, Path(args.to).expanduser())
         else:
@@ -83,8 +98,11 @@ def cmd_report(args, paths) -> int:
 def cmd_collect(args, paths) -> int:
     from teachpoint.reports.collect import collect
 
-    result = collect([Path(s).expanduser() for s in args.sources], Path(args.db).expanduser(),
-                     write_acks=not args.no_ack)
+    from teachpoint.transport.s3 import is_s3_url
+
+    sources = [s if is_s3_url(s) else Path(s).expanduser() for s in args.sources]
+    result = collect(sources, Path(args.db).expanduser(), write_acks=not args.no_ack,
+                     endpoint_url=args.endpoint_url)
     if args.json:
         print_json(result.to_json())
     else:

@@ -17,10 +17,11 @@ SETTING_FLOOR = "store_floor_bytes"
 SETTING_DEMO = "demo_installed"
 SETTING_LANGUAGE = "ui_language"        # "zh_CN" or "en"
 SETTING_LARGE_TEXT = "ui_large_text"    # "1" = projector-sized text
+SETTING_REPORT_TO = "reports.report_to"  # s3://BUCKET/PREFIX where usage reports are uploaded
 SETTING_LOCKED = "site.locked"          # JSON list of LOCKABLE names the site configuration locks
 # What a site configuration (preseed) can lock so teachers cannot change it in settings.
 LOCKABLE = ("sources", "trust", "bandwidth", "subscriptions", "storage_floor", "inbox",
-            "language", "large_text", "classes")
+            "language", "large_text", "classes", "report_to")
 
 
 def get_setting(catalogue, key: str, default: str | None = None) -> str | None:

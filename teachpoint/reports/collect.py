@@ -6,6 +6,7 @@ another key is refused and shown. A report already received (same PC and sequenc
 ignored. Every report is merged in its own transaction, so a bad file, a crash or a full disk
 never loses what was merged before it. Refusals are kept in the database with their reason.
 
+A SOURCE may also be an ``s3://BUCKET/PREFIX`` (the bucket PCs upload to: :mod:`.upload`).
 Only regular files named ``*.tpreport`` directly in SOURCE or in ``SOURCE/_reports/`` are read
 (no symlinks, no recursion: a stranger's stick cannot point the collector elsewhere). After
 collecting from a stick, an acknowledgement per PC (``_reports/acks/<pc_id>.json``: the highest
@@ -76,41 +77,63 @@ def report_files(source: Path) -> list[Path]:
     return found
 
 
-def _refuse(conn, result: CollectResult, path: Path, exc: TeachPointError, report=None,
+def _refuse(conn, result: CollectResult, where: str, exc: TeachPointError, report=None,
             offered_key_id: str = "") -> None:
     reason = str(exc)
-    county.record_refusal(conn, now_iso(), str(path), exc.__class__.__name__, reason,
+    county.record_refusal(conn, now_iso(), where, exc.__class__.__name__, reason,
                           pc_id=report.pc_id if report else "", seq=report.seq if report else None,
                           offered_key_id=offered_key_id)
-    result.refused.append({"file": str(path), "kind": exc.__class__.__name__, "reason": reason})
-    log.warning("report %s refused: %s", path, reason)
+    result.refused.append({"file": where, "kind": exc.__class__.__name__, "reason": reason})
+    log.warning("report %s refused: %s", where, reason)
 
 
 def collect_file(conn, path: Path, result: CollectResult, lesson_cache: dict | None = None) -> None:
-    """Verify and merge one report file; a bad one is refused and remembered, never raised."""
+    """Read one report file (bounded) and merge it; a bad one is refused and remembered."""
     try:
         if os.lstat(path).st_size > fmt.MAX_REPORT_BYTES:  # never read a "report" of 1 GB
             raise ReportTooLarge(f"{path.name} is larger than any report ({fmt.MAX_REPORT_BYTES >> 20} MiB)")
-        report = fmt.decode(fmt.read_bounded(path), path.name)
+        data = fmt.read_bounded(path)
     except ReportError as exc:
-        _refuse(conn, result, path, exc)
+        _refuse(conn, result, str(path), exc)
         return
     except OSError as exc:
-        _refuse(conn, result, path, ReportError(f"cannot read {path.name}: {exc.strerror or exc}"))
+        _refuse(conn, result, str(path), ReportError(f"cannot read {path.name}: {exc.strerror or exc}"))
+        return
+    collect_bytes(conn, str(path), data, result, lesson_cache)
+
+
+def collect_bytes(conn, where: str, data: bytes, result: CollectResult, lesson_cache: dict | None = None) -> None:
+    """Verify and merge one report's bytes (from a file or a bucket); never raises for bad input."""
+    name = where.rsplit("/", 1)[-1]
+    try:
+        report = fmt.decode(data, name)
+    except ReportError as exc:
+        _refuse(conn, result, where, exc)
         return
     pinned = county.pinned_pc(conn, report.pc_id)
     if pinned is not None and pinned[1] != report.key.b64:
-        exc = ReportSignatureError(f"{path.name}: PC {report.pc_id} is pinned to another key; this report "
+        exc = ReportSignatureError(f"{name}: PC {report.pc_id} is pinned to another key; this report "
                                    f"is signed by {report.key.key_id} (refused: a new key must be "
                                    "accepted by county staff)")
-        _refuse(conn, result, path, exc, report, report.key.key_id)
+        _refuse(conn, result, where, exc, report, report.key.key_id)
         return
-    if county.merge_report(conn, report, now_iso(), str(path), lesson_cache):
+    if county.merge_report(conn, report, now_iso(), where, lesson_cache):
         result.merged += 1
         result.records += len(report.records)
     else:
         result.duplicates += 1
     result.pcs.add(report.pc_id)
+
+
+def _collect_bucket(conn, url: str, result: CollectResult, lesson_cache: dict, endpoint_url) -> None:
+    from teachpoint.reports.upload import bucket_reports
+
+    for name, item in bucket_reports(url, endpoint_url):
+        where = url.rstrip("/") + "/" + name
+        if isinstance(item, ReportError):
+            _refuse(conn, result, where, item)
+        else:
+            collect_bytes(conn, where, item, result, lesson_cache)
 
 
 def _write_acks(conn, source: Path, pcs: set[str]) -> int:
@@ -131,13 +154,21 @@ def _write_acks(conn, source: Path, pcs: set[str]) -> int:
     return written
 
 
-def collect(sources: list[Path], db_path: Path, write_acks: bool = True, progress=None) -> CollectResult:
-    """Collect every report of ``sources`` into the county database at ``db_path``."""
+def collect(sources: list, db_path: Path, write_acks: bool = True, progress=None,
+            endpoint_url: str | None = None) -> CollectResult:
+    """Collect every report of ``sources`` (folders, files, ``s3://`` prefixes) into the county
+    database at ``db_path``."""
+    from teachpoint.transport.s3 import is_s3_url
+
     conn = county.open_county(db_path)
     result = CollectResult()
     lesson_cache: dict = {}
     try:
         for source in sources:
+            if is_s3_url(str(source)):
+                _collect_bucket(conn, str(source), result, lesson_cache, endpoint_url)
+                continue
+            source = Path(source)
             files = report_files(source)
             before = set(result.pcs)
             result.pcs = set()

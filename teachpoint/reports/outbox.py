@@ -156,7 +156,7 @@ def copy_pending(ws, target: Path) -> list[Path]:
     return copies
 
 
-def _remember_sent(ws, where: str) -> None:
+def remember_sent(ws, where: str) -> None:
     files = pending_files(ws)
     last = int(_NAME_RE.match(files[-1].name).group(2)) if files else _last_seq(ws)
     settings.set_setting(ws.catalogue, SETTING_LAST_SENT,
@@ -169,7 +169,7 @@ def deliver(ws, target: Path, make: bool = True) -> Delivery:
     if make:
         result.made = make_reports(ws)
     result.copied = copy_pending(ws, target)
-    _remember_sent(ws, str(target))
+    remember_sent(ws, str(target))
     return result
 
 
@@ -227,7 +227,7 @@ def write_pending_to_stick(ws, stick_folder) -> Delivery:
             result.made = make_reports(ws)
         result.copied = copy_pending(ws, stick / STICK_FOLDER)
         if not ws.read_only:
-            _remember_sent(ws, f"stick {stick}")
+            remember_sent(ws, f"stick {stick}")
     except Exception as exc:  # noqa: BLE001 - the stick's real job must go on
         result.problem = f"{exc.__class__.__name__}: {exc}"
         log.warning("usage reports not written to the stick %s: %s", stick, result.problem)

@@ -17,7 +17,7 @@ from teachpoint.library.teaching import add_class, classes
 from teachpoint.sync import engine
 from teachpoint.sneakernet.inbox import InboxConfig, get_inbox, set_inbox
 from teachpoint.sync.source_list import add_source, list_sources, remove_source
-from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT
+from teachpoint.library.settings import SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_REPORT_TO
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,13 @@ def apply_language(ws, language: str, applied: list, problems: list) -> None:
     if ws.setting(SETTING_LANGUAGE) != language:
         ws.set_setting(SETTING_LANGUAGE, language)
         applied.append(f"language set to {language}")
+
+
+def apply_report_to(ws, url: str, applied: list, problems: list) -> None:
+    """Where usage reports are uploaded (teachpoint.reports.upload)."""
+    if ws.setting(SETTING_REPORT_TO) != url:
+        ws.set_setting(SETTING_REPORT_TO, url)
+        applied.append(f"usage reports go to {url}")
 
 
 def apply_large_text(ws, large: bool, applied: list, problems: list) -> None:
@@ -121,4 +128,5 @@ APPLIERS = {
     "subscriptions": apply_subscriptions,
     "inbox": apply_inbox,
     "classes": apply_classes,
+    "report_to": apply_report_to,
 }
