@@ -70,3 +70,28 @@ def test_refused_credentials_are_not_retried(tmp_path, weed, bucket, aws_env, mo
         upload.upload_pending(ws, f"s3://{bucket}/reports", weed.endpoint, sleep=waits.append)
     assert waits == [] and len(outbox.pending_files(ws)) == 1
     ws.close()
+
+
+def test_the_sync_service_uploads_when_due_and_backs_off_when_the_link_is_down(tmp_path, weed, bucket,
+                                                                              aws_env, published_repo,
+                                                                              publisher_key):
+    import random
+
+    from teachpoint.library.settings import SETTING_REPORT_TO
+    from teachpoint.reports.upload_schedule import FIRST_BACKOFF_S, INTERVAL_S, ReportUploadSchedule
+
+    ws = school_pc(tmp_path / "pc", published_repo, publisher_key, "石桥村教学点")
+    schedule = ReportUploadSchedule(random.Random(1))
+    assert schedule.tick(ws, 0.0) is None  # no report_to: nothing happens
+    ws.set_setting(SETTING_REPORT_TO, f"s3://{bucket}/reports/")
+    aws_env_down = {"AWS_ENDPOINT_URL": "http://127.0.0.1:1"}
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in aws_env_down.items():
+            mp.setenv(key, value)
+        assert schedule.tick(ws, 0.0) is False
+    assert FIRST_BACKOFF_S * 0.75 <= schedule.due <= FIRST_BACKOFF_S * 1.25
+    assert schedule.tick(ws, 1.0) is None  # backing off
+    ws.set_setting(upload.SETTING_ENDPOINT, weed.endpoint)
+    assert schedule.tick(ws, schedule.due) is True and schedule.due > INTERVAL_S
+    assert outbox.pending_files(ws) == []
+    ws.close()
