@@ -198,3 +198,16 @@ def test_site_configuration_sets_where_reports_are_uploaded(tmp_path, monkeypatc
     ws = Workspace(DataPaths(tmp_path / "data2", explicit=True), install_demo=False)
     assert ws.setting(SETTING_REPORT_TO) is None and "report_to" in " ".join(ws.site_report.problems)
     ws.close()
+
+
+def test_reports_package_imports_no_qt_and_no_vlc():
+    import subprocess
+
+    code = ("import importlib, pkgutil, sys, teachpoint.reports\n"
+            "for m in pkgutil.walk_packages(teachpoint.reports.__path__, 'teachpoint.reports.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "import teachpoint.library.usage, teachpoint.library.county, teachpoint.library.county_queries\n"
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'vlc'))]\n"
+            "assert not bad, bad\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
