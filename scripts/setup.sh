@@ -20,7 +20,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-randr0 libdbus-1-3 fonts-noto-cjk
   ffmpeg imagemagick xvfb xauth x11-apps nginx-light lighttpd apache2 squid aria2 curl
-  libreoffice-impress-nogui libreoffice-writer-nogui
+  libreoffice-impress-nogui libreoffice-writer-nogui chromium
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -152,3 +152,23 @@ def _mb(n: int) -> str:
     if abs(n) >= 1 << 30:
         return f"{n / (1 << 30):.1f} GiB"
     return f"{n / (1 << 20):.1f} MiB"
+
+
+class ReportError(TeachPointError):
+    """A usage report (teachpoint.reports) cannot be read, verified or merged; nothing merged is lost."""
+
+
+class ReportMalformed(ReportError):
+    """A report file is truncated, not JSON, or lacks what a report must carry."""
+
+
+class ReportTooLarge(ReportError):
+    """A report file is larger than any report TeachPoint writes."""
+
+
+class ReportVersionUnknown(ReportError):
+    """A report in a format version this TeachPoint does not know (written by a newer one?)."""
+
+
+class ReportSignatureError(ReportError):
+    """A report's signature does not verify, or it is signed by another key than its PC's pinned one."""

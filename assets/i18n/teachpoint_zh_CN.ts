@@ -1769,6 +1769,10 @@ Lessons already on this computer stay.</source>
         <translation>全部课程</translation>
     </message>
     <message>
+        <source>Usage</source>
+        <translation>使用情况</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1878,6 +1882,53 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
     <message>
         <source>Lessons are only accepted when signed by a publisher in this list. The school&apos;s IT teacher gives you the key file (.pub).</source>
         <translation>只接收这个列表里的发布者签名的课程。公钥文件（.pub）由学校信息老师提供。</translation>
+    </message>
+</context>
+<context>
+    <name>UsagePage</name>
+    <message>
+        <source>{grade} {subject}</source>
+        <translation>{grade}{subject}</translation>
+    </message>
+    <message>
+        <source>No lesson for {weeks} weeks or more: {classes}</source>
+        <translation>已经{weeks}周以上没有上课：{classes}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>This week (from {day}), minutes</source>
+        <translation>本周（{day}起）上课分钟数</translation>
+    </message>
+    <message>
+        <source>This term (from {day}), minutes</source>
+        <translation>本学期（{day}起）上课分钟数</translation>
+    </message>
+    <message>
+        <source>Usage reports of this computer are signed with key {fp}</source>
+        <translation>本机使用情况报告的签名密钥指纹：{fp}</translation>
+    </message>
+    <message>
+        <source>No usage report has been made on this computer yet</source>
+        <translation>本机还没有生成过使用情况报告</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>No lesson for 4 weeks</source>
+        <translation>四周没有上课</translation>
+    </message>
+    <message>
+        <source>How the lessons were used</source>
+        <translation>使用情况</translation>
+    </message>
+    <message>
+        <source>No lesson has been played this term yet. Each lesson played here is counted (only totals per class, nothing about pupils).</source>
+        <translation>本学期还没有播放过课程。这里统计每次播放的课程（只统计各班级的合计，不记录任何学生信息）。</translation>
     </message>
 </context>
 <context>

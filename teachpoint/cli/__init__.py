@@ -31,7 +31,7 @@ COMMAND_MODULES = {
     "source": "sync_cmds", "sync": "sync_cmds", "bandwidth": "sync_cmds", "subscribe": "sync_cmds",
     "inbox": "inbox_cmd", "inventory": "stick_cmds", "export": "stick_cmds", "serve": "serve_cmd",
     "diagnose": "diagnose_cmd", "preseed": "preseed_cmd", "upload": "upload_cmd",
-    "play": "play_cmd",
+    "play": "play_cmd", "report": "report_cmds", "reports": "report_cmds",
 }
 _HELP_FLAGS = ("-h", "--help")
 

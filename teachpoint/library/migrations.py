@@ -256,10 +256,33 @@ SCHEMA_5 = [
     "CREATE INDEX blobs_stored_at ON blobs(stored_at)",
 ]
 
+# Schema 6: usage records (teachpoint.library.usage): one row per local day and lesson resource,
+# aggregates only (starts, milliseconds played, times finished). Grade, subject and the publisher's
+# title are copied so a record outlives its lesson's removal from the catalogue; no pupil data, no
+# teacher's text. ``rev`` counts changes, ``reported_seq`` is the report that last carried the row
+# (NULL: changed since, so pending).
+SCHEMA_6 = [
+    """CREATE TABLE usage_daily (
+        day TEXT NOT NULL,               -- local date YYYY-MM-DD
+        resource_id TEXT NOT NULL,
+        grade INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',  -- the publisher's signed title, never the teacher's text
+        started INTEGER NOT NULL DEFAULT 0,
+        played_ms INTEGER NOT NULL DEFAULT 0,
+        finished INTEGER NOT NULL DEFAULT 0,
+        rev INTEGER NOT NULL DEFAULT 1,
+        reported_seq INTEGER,
+        PRIMARY KEY (day, resource_id)
+    )""",
+    "CREATE INDEX usage_daily_pending ON usage_daily(reported_seq) WHERE reported_seq IS NULL",
+]
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(SCHEMA_1),
     _run(SCHEMA_2),
     _run(SCHEMA_3),
     _run(SCHEMA_4),
     _run(SCHEMA_5),
+    _run(SCHEMA_6),
 ]

@@ -23,10 +23,11 @@ SETTING_FLOOR = "store_floor_bytes"
 SETTING_DEMO = "demo_installed"
 SETTING_LANGUAGE = "ui_language"        # "zh_CN" or "en"
 SETTING_LARGE_TEXT = "ui_large_text"    # "1" = projector-sized text
+SETTING_REPORT_TO = "reports.report_to"  # s3://BUCKET/PREFIX where usage reports are uploaded
 SETTING_LOCKED = "site.locked"          # JSON list of LOCKABLE names the site configuration locks
 # What a site configuration (preseed) can lock so teachers cannot change it in settings.
 LOCKABLE = ("sources", "trust", "bandwidth", "subscriptions", "storage_floor", "inbox",
-            "language", "large_text", "classes")
+            "language", "large_text", "classes", "report_to")
 SETTING_IT_PIN = "it_pin"               # JSON: the scrypt hash of the IT lock's PIN (never the PIN)
 #: The parts of 设置 behind the IT lock's PIN; teachers keep display, storage, downloads, classes.
 IT_LOCKED_SECTIONS = ("sources", "trust", "bandwidth", "inbox")

@@ -1,12 +1,14 @@
 """The teacher's own data: resume positions, play counts, bookmarks, "my classes", next lesson.
 
-Nothing here is pupil data; usage reports later read play counts only.
+Nothing here is pupil data. Starts and positions also feed the daily usage aggregates
+(:mod:`teachpoint.library.usage`) in the same transaction; bookmark labels never leave the PC.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from teachpoint.library import usage
 from teachpoint.library.catalogue import Catalogue, now_iso
 from teachpoint.library.curriculum import parse_grade, parse_subject
 
@@ -28,11 +30,13 @@ def record_play(cat: Catalogue, resource_id: str) -> None:
             "last_played = excluded.last_played",
             [resource_id, now_iso()],
         )
+        usage.count_start(cat.db.conn, resource_id)
 
 
 def save_position(cat: Catalogue, resource_id: str, position_ms: int, finished: bool = False) -> None:
     """Remember where playback stopped (so tomorrow's class continues there)."""
     with cat.write_lock, cat.db.conn:
+        usage.count_progress(cat.db.conn, resource_id, max(0, int(position_ms)), finished)
         cat.db.conn.execute(
             "INSERT INTO progress (resource_id, position_ms, finished, last_played) VALUES (?,?,?,?) "
             "ON CONFLICT(resource_id) DO UPDATE SET position_ms = excluded.position_ms, "

@@ -383,8 +383,18 @@ def check_site_configs(report: SelftestReport) -> None:
         report.add("site config", OK, ", ".join(str(p) for p in files) + " (no problems)")
 
 
+def _remember_player_check(paths: DataPaths, report: SelftestReport) -> None:
+    """Keep the player line for the health part of usage reports (teachpoint.reports.health)."""
+    from teachpoint.reports.health import record_player_check
+
+    for check in report.checks:
+        if check.name == "player":
+            record_player_check(paths, check.status, check.detail)
+
+
 def main(paths: DataPaths, player: bool = True) -> int:
     """The ``--selftest`` command: print the report, 0 if all is well, 1 otherwise."""
     report = run_selftest(paths, player=player)
+    _remember_player_check(paths, report)
     print(report.render(), flush=True)
     return 0 if report.ok else 1

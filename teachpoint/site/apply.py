@@ -15,7 +15,7 @@ from teachpoint.errors import TeachPointError
 from teachpoint.library.curriculum import grade_name
 from teachpoint.library.teaching import add_class, classes
 from teachpoint.library.settings import (
-    PIN_BY_SITE, SETTING_LANGUAGE, SETTING_LARGE_TEXT, it_pin_matches, it_pin_record, set_it_pin)
+    PIN_BY_SITE, SETTING_LANGUAGE, SETTING_LARGE_TEXT, SETTING_REPORT_TO, it_pin_matches, it_pin_record, set_it_pin)
 from teachpoint.library.source_list import add_source, list_sources, remove_source
 from teachpoint.sneakernet.inbox_config import InboxConfig, get_inbox, set_inbox
 from teachpoint.sync import schedule
@@ -27,6 +27,13 @@ def apply_language(ws, language: str, applied: list, problems: list) -> None:
     if ws.setting(SETTING_LANGUAGE) != language:
         ws.set_setting(SETTING_LANGUAGE, language)
         applied.append(f"language set to {language}")
+
+
+def apply_report_to(ws, url: str, applied: list, problems: list) -> None:
+    """Where usage reports are uploaded (teachpoint.reports.upload)."""
+    if ws.setting(SETTING_REPORT_TO) != url:
+        ws.set_setting(SETTING_REPORT_TO, url)
+        applied.append(f"usage reports go to {url}")
 
 
 def apply_large_text(ws, large: bool, applied: list, problems: list) -> None:
@@ -132,4 +139,5 @@ APPLIERS = {
     "inbox": apply_inbox,
     "classes": apply_classes,
     "it_pin": apply_it_pin,
+    "report_to": apply_report_to,
 }

@@ -251,6 +251,14 @@ class _Checker:
                                       "\"en\" (English)")
         return language
 
+    def _report_to(self, value) -> str:
+        """The county's collection bucket for usage reports (``s3://BUCKET/PREFIX``)."""
+        from teachpoint.transport.s3 import parse_s3_url  # boto3 only when the key is used
+
+        if not isinstance(value, str):
+            raise _Bad(("report_to",), f"'report_to' must be text (s3://BUCKET/PREFIX), not {type_name(value)}")
+        return parse_s3_url(value.strip()).url
+
     def _large_text(self, value) -> bool:
         if not isinstance(value, bool):
             raise _Bad(("large_text",), f"'large_text' must be true or false, not "

@@ -31,6 +31,7 @@ from teachpoint import fsutil
 from teachpoint.fsutil import make_dirs, set_mode
 from teachpoint.errors import NotEnoughSpace, RepositoryError, TeachPointError
 from teachpoint.library.store import Cancelled, fsync_dir, write_all
+from teachpoint.reports import outbox as report_outbox
 from teachpoint.sneakernet.export_checks import (
     FAT_MAX_FILE, FAT_TYPES, ExportError, check_fat_names, check_fat_sizes, fat_name_ok, filesystem_type,
     StickReadOnly, may_be_fat, present, read_small, stick_root_allows)
@@ -148,6 +149,7 @@ def export(ws, plan: ExportPlan, dest: Path, prune: bool = False, large_files: b
         for r in repos:
             _prune(dest / r.repository, r, results[r.repository])
     report.repositories = list(results.values())
+    report_outbox.write_pending_to_stick(ws, dest)  # usage reports ride back on the stick
     report.seconds = time.monotonic() - started
     return report
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from teachpoint.sneakernet.stick_check import list_inventories, stick_sources
 from teachpoint.sync.pipeline import FILES_TOO, ImportOutcome, import_repository
+from teachpoint.reports import outbox as report_outbox
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def import_stick(ws, folder: Path, progress=None, cancel=None) -> StickImport:
             break
         if item.files.source_lost:  # the whole stick is gone: the other repositories are too
             break
+    report_outbox.write_pending_to_stick(ws, folder)  # usage reports go back on the same stick
     if len(sources) == 1 and result.repositories:
         result.repositories[0].raise_problem()
     return result

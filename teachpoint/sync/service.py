@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from teachpoint.errors import TeachPointError
+from teachpoint.reports.upload_schedule import ReportUploadSchedule
 from teachpoint.sync.engine import OFFLINE, FAILED, SyncEngine
 from teachpoint.sneakernet.inbox_config import get_inbox
 from teachpoint.sneakernet.inbox import scan_inbox
@@ -61,10 +62,12 @@ def run_service(engine: SyncEngine, stop, times: ServiceTimes = ServiceTimes(),
     due: dict[str, float] = {}
     failures: dict[str, int] = {}
     rounds = 0
+    reports = ReportUploadSchedule(rng)
     while not stop.is_set() and (max_rounds is None or rounds < max_rounds):
         rounds += 1
         engine.apply_bandwidth()
         scan_inbox_once(engine)
+        reports.tick(engine.ws, clock())  # usage reports to the county's bucket, when one is set
         now = clock()
         for entry in list_sources(engine.ws.catalogue):
             if stop.is_set():

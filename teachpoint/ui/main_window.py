@@ -37,6 +37,7 @@ from teachpoint.ui.state_pages import NoticeBar, OpeningPage, ProblemPage
 from teachpoint.ui.sync_controller import SyncController
 from teachpoint.ui.sync_panel import SyncPanel
 from teachpoint.ui.tasks import TaskManager
+from teachpoint.ui.usage_page import UsagePage
 from teachpoint.ui.usb import UsbController
 from teachpoint.library.settings import SETTING_LARGE_TEXT
 from teachpoint.workspace import Workspace
@@ -44,9 +45,9 @@ from teachpoint.workspace import Workspace
 log = logging.getLogger(__name__)
 
 (PAGE_OPENING, PAGE_PROBLEM, PAGE_LIBRARY, PAGE_PLAYER, PAGE_HOME, PAGE_SYNC, PAGE_SETTINGS,
- PAGE_DOCUMENT) = range(8)
+ PAGE_DOCUMENT, PAGE_USAGE) = range(9)
 PLACE_PAGES = {top_bar.HOME: PAGE_HOME, top_bar.LIBRARY: PAGE_LIBRARY, top_bar.SYNC: PAGE_SYNC,
-               top_bar.SETTINGS: PAGE_SETTINGS}
+               top_bar.USAGE: PAGE_USAGE, top_bar.SETTINGS: PAGE_SETTINGS}
 
 
 class MainWindow(QMainWindow):
@@ -81,9 +82,10 @@ class MainWindow(QMainWindow):
         self.sync_panel = SyncPanel(self.sync)
         self.settings_page = SettingsPage(tasks)
         self.document_view = DocumentView(tasks)
+        self.usage_page = UsagePage(tasks)
         self.pages = QStackedWidget()
         for page in (self.opening_page, self.problem_page, self._library_page(), self.player_view,
-                     self.home, self.sync_panel, self.settings_page, self.document_view):
+                     self.home, self.sync_panel, self.settings_page, self.document_view, self.usage_page):
             self.pages.addWidget(page)
         central = QWidget()
         cl = QVBoxLayout(central)
@@ -277,7 +279,7 @@ class MainWindow(QMainWindow):
     # ---- places -----------------------------------------------------------------------------
 
     def go(self, place: str) -> None:
-        """Show one of the four places (:data:`teachpoint.ui.top_bar.PLACES`)."""
+        """Show one of the places (:data:`teachpoint.ui.top_bar.PLACES`)."""
         if self.ws is None or place not in PLACE_PAGES:
             return
         page = PLACE_PAGES[place]
@@ -286,6 +288,8 @@ class MainWindow(QMainWindow):
         self.top_bar.mark(place)
         if page == PAGE_SETTINGS:
             self.settings_page.refresh()
+        elif page == PAGE_USAGE:
+            self.usage_page.set_workspace(self.ws)  # reads the numbers again in a worker
         elif page == PAGE_SYNC:
             self.sync.mark_seen()
 

@@ -1,7 +1,7 @@
 """The green bar across the top: the app's name, the four places, the search box.
 
-The places are big checkable buttons (首页 · 全部课程 · 同步 · 设置), one checked at a time, so a
-teacher always sees where they are; Alt+1…4 reach them from the keyboard. The sync place shows a
+The places are big checkable buttons (首页 · 全部课程 · 同步 · 使用情况 · 设置), one checked at a
+time, so a teacher always sees where they are; Alt+1…5 reach them from the keyboard. The sync place shows a
 one-line state ("正在下载 45%", "离线") set by the window from the sync controller.
 """
 
@@ -11,8 +11,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-HOME, LIBRARY, SYNC, SETTINGS = "home", "library", "sync", "settings"
-PLACES = (HOME, LIBRARY, SYNC, SETTINGS)
+HOME, LIBRARY, SYNC, USAGE, SETTINGS = "home", "library", "sync", "usage", "settings"
+PLACES = (HOME, LIBRARY, SYNC, USAGE, SETTINGS)
 
 
 class TopBar(QWidget):
@@ -57,6 +57,7 @@ class TopBar(QWidget):
         self.search_box.setPlaceholderText(self.tr("Search: title, pinyin or initials"))
         self.buttons[HOME].setText(self.tr("Home"))
         self.buttons[LIBRARY].setText(self.tr("All lessons"))
+        self.buttons[USAGE].setText(self.tr("Usage"))
         self.buttons[SETTINGS].setText(self.tr("Settings"))
         self._show_sync_text()
         for number, place in enumerate(PLACES, start=1):
