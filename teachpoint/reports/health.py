@@ -16,7 +16,7 @@ from teachpoint import __version__
 from teachpoint.fsutil import atomic_write
 from teachpoint.library import settings
 from teachpoint.library.catalogue import now_iso
-from teachpoint.sync.source_list import list_sources
+from teachpoint.library.source_list import list_sources
 
 log = logging.getLogger(__name__)
 
