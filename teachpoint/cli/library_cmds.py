@@ -9,6 +9,7 @@ from teachpoint.library import search as search_mod
 from teachpoint.library.browse import browse_tree
 from teachpoint.library.curriculum import grade_name
 from teachpoint.repo.root import days_since
+from teachpoint.library.lesson_files import check_stored_files
 from teachpoint.workspace import Workspace
 
 STATE_ZH = {"installed": "已下载", "not_downloaded": "未下载", "damaged": "已损坏"}
@@ -118,13 +119,10 @@ def cmd_verify_store(args, paths) -> int:
     ws = Workspace(paths)
     ws.require_writable("verify the store")
     known = ws.catalogue.present_blobs()
-    report = ws.store.verify(list(known),
-                             progress=lambda done, total: progress_line(
-                                 f"checked {human_size(done)} of {human_size(total)}"))
+    report = check_stored_files(ws.catalogue, ws.store, list(known),
+                                progress=lambda done, total: progress_line(
+                                    f"checked {human_size(done)} of {human_size(total)}"))
     progress_done()
-    for sha in report.damaged:
-        ws.store.quarantine(sha)
-    ws.catalogue.mark_blobs_checked(report.ok, report.damaged, report.missing)
     affected = sorted({rid for sha in report.damaged + report.missing
                        for rid in ws.catalogue.resources_using(sha)})
     out = {"checked": len(known), "ok": len(report.ok), "damaged": report.damaged,

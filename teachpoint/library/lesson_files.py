@@ -56,3 +56,16 @@ def playable_files(cat, repo_id: str) -> list[str]:
         return [r[0] for r in cat.db.execute(
             "SELECT DISTINCT f.sha256 FROM files f JOIN resources r ON r.id = f.resource_id "
             "WHERE r.repo_id = ? AND f.role IN ('main', 'subtitle')", [repo_id])]
+
+
+def check_stored_files(cat, store, shas: list[str], progress=None):
+    """Re-hash stored files; damaged ones are moved aside and marked for re-download.
+
+    The one "verify, set aside, mark" step of ``teachpoint verify-store`` and of the player's
+    重新下载. Returns the store's verify report (``ok``, ``damaged``, ``missing``).
+    """
+    report = store.verify(shas, progress=progress)
+    for sha in report.damaged:
+        store.quarantine(sha)
+    cat.mark_blobs_checked(report.ok, report.damaged, report.missing)
+    return report

@@ -15,6 +15,7 @@ from teachpoint.library import browse, home, search, teaching
 from teachpoint.library.curriculum import grade_name
 from teachpoint.library.model import STATE_INSTALLED
 from teachpoint.library.teaching import TeachingClass
+from teachpoint.library.lesson_files import check_stored_files
 from teachpoint.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -163,10 +164,6 @@ def recheck_lesson_file(ws: Workspace, resource_id: str) -> bool | None:
     shas = [f.sha256 for f in (res.files if res is not None else ()) if ws.store.has(f.sha256)]
     if not shas:
         return None
-    report = ws.store.verify(shas)
     if ws.read_only:
-        return bool(report.damaged)
-    for sha in report.damaged:
-        ws.store.quarantine(sha)
-    ws.catalogue.mark_blobs_checked([], report.damaged, report.missing)
-    return bool(report.damaged)
+        return bool(ws.store.verify(shas).damaged)
+    return bool(check_stored_files(ws.catalogue, ws.store, shas).damaged)
