@@ -102,7 +102,8 @@ def _prepare(db: sqlite_utils.Database) -> None:
                 log.warning("catalogue journal mode is %s, not WAL", mode)
         db.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "readonly" not in str(exc).lower():
+        readonly = (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_READONLY
+        if isinstance(exc, sqlite3.OperationalError) and not readonly:
             raise
         if isinstance(exc, sqlite3.OperationalError):
             return  # read-only: opening is still fine, writes will fail clearly later

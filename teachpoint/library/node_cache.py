@@ -21,6 +21,14 @@ class NodeCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
+    @property
+    def nodes_dir(self) -> Path:
+        return self.folder / "nodes"
+
+    @property
+    def roots_dir(self) -> Path:
+        return self.folder / "roots"
+
     def _node(self, sha256: str) -> Path:
         return self.folder / "nodes" / f"{sha256}.json.gz"
 

@@ -21,15 +21,14 @@ Retry-After, which the downloader honours. Nothing here imports Qt.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
 import re
-import sqlite3
 import stat
 import threading
 
+from teachpoint.library.readonly_catalogue import ReadOnlyCatalogue
 from teachpoint.errors import TeachPointError
 from teachpoint.repo.format import MAX_ROOT_BYTES
 from teachpoint.transport.serve_http import _Handler, _Server, _Server6, parse_range
@@ -97,10 +96,8 @@ class Peer:
                  max_connections: int = MAX_CONNECTIONS, timeout: float = SOCKET_TIMEOUT,
                  max_per_address: int = MAX_PER_ADDRESS, request_deadline: float = REQUEST_DEADLINE):
         self.ws = ws
-        self.nodes_dir = ws.cache.folder / "nodes"
-        self.roots_dir = ws.cache.folder / "roots"
-        self._db_uri = ws.paths.catalogue.resolve().as_uri() + (
-            "?mode=ro&immutable=1" if ws.read_only else "?mode=ro")
+        self.nodes_dir, self.roots_dir = ws.cache.nodes_dir, ws.cache.roots_dir
+        self.catalogue = ReadOnlyCatalogue(ws.paths.catalogue, immutable=ws.read_only)
         handler = type("Handler", (_Handler,), {"peer": self, "timeout": timeout,
                                                  "request_deadline": request_deadline})
         server_cls = _Server6 if ":" in host else _Server
@@ -141,18 +138,10 @@ class Peer:
 
     # ---- what is served -------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _db(self):
-        conn = sqlite3.connect(self._db_uri, uri=True, timeout=5)
-        try:
-            yield conn
-        finally:
-            conn.close()
-
     def repositories(self) -> list[str]:
         """Repositories this PC accepted whose accepted root it still holds unchanged."""
-        with self._db() as conn:
-            rows = conn.execute("SELECT id, root_sha256 FROM repositories ORDER BY id").fetchall()
+        with self.catalogue.connect() as conn:
+            rows = self.catalogue.accepted_roots(conn)
         return [repo for repo, sha in rows if self._root_bytes(repo, sha) is not None]
 
     def _root_bytes(self, repo: str, want_sha: str | None) -> tuple[bytes, float] | None:
@@ -164,10 +153,6 @@ class Peer:
         if len(data) > MAX_ROOT_BYTES or hashlib.sha256(data).hexdigest() != want_sha:
             return None  # not the root the catalogue accepted (an update in progress?)
         return data, mtime
-
-    def _repo_sha(self, conn, repo: str) -> str | None:
-        row = conn.execute("SELECT root_sha256 FROM repositories WHERE id = ?", [repo]).fetchone()
-        return row[0] if row else None
 
     def lookup(self, path: str) -> _Item | None:
         """What to send for a request path, or None (404)."""
@@ -182,8 +167,8 @@ class Peer:
             return _Item(hashlib.sha256(data).hexdigest(), 0, "no-cache", len(data), data=data,
                          media_type="application/json")
         repo = m["repo"]
-        with self._db() as conn:
-            sha = self._repo_sha(conn, repo)
+        with self.catalogue.connect() as conn:
+            sha = self.catalogue.accepted_root(conn, repo)
             if sha is None:
                 return None
             root = self._root_bytes(repo, sha)
@@ -196,15 +181,12 @@ class Peer:
                 return self._file(self.nodes_dir, f"{m['sha']}.json.gz", m["sha"], None)
             if m["fan"] != m["sha"][:2]:
                 return None
-            row = conn.execute(
-                "SELECT b.size FROM blobs b WHERE b.sha256 = ? AND b.state = 'present' AND EXISTS "
-                "(SELECT 1 FROM files f JOIN resources r ON r.id = f.resource_id "
-                "WHERE f.sha256 = b.sha256 AND r.repo_id = ?)", [m["sha"], repo]).fetchone()
-        if row is None:
+            size = self.catalogue.stored_size_in(conn, m["sha"], repo)
+        if size is None:
             return None
         store = self.ws.store
         path = store.path_of(m["sha"])
-        return self._file(path.parent, path.name, m["sha"], row[0])
+        return self._file(path.parent, path.name, m["sha"], size)
 
     @staticmethod
     def _file(folder, name: str, sha: str, size: int | None) -> _Item | None:
