@@ -63,8 +63,6 @@ class MainWindow(QMainWindow):
         self.tree_loaded = False
         self._play_first_result = False
         self._came_from = PAGE_HOME
-        self._play_request: str | None = None  # the lesson being opened (a later click wins)
-        self._shown_request: str | None = None  # the lesson whose details are being read
         self._play_on_open: tuple[str, bool] | None = None
 
         self.top_bar = top_bar.TopBar()
@@ -343,17 +341,9 @@ class MainWindow(QMainWindow):
     # ---- lessons ----------------------------------------------------------------------------
 
     def show_lesson(self, resource_id: str) -> None:
-        """Show a lesson's details; read in a worker (the GUI thread never waits on SQLite)."""
-        ws = self.ws
-        if ws is None:
+        if self.ws is None:
             return
-        self._shown_request = resource_id
-        self.tasks.run(lambda: queries.load_lesson(ws, resource_id), name="show-lesson",
-                       on_done=lambda info: self._show_loaded(resource_id, info))
-
-    def _show_loaded(self, resource_id: str, info) -> None:
-        if self._shown_request != resource_id:
-            return  # another lesson was asked for meanwhile
+        info = queries.load_lesson(self.ws, resource_id)
         if info is None:
             self.lesson_panel.show_empty()
         else:
@@ -364,20 +354,10 @@ class MainWindow(QMainWindow):
         self.play(resource_id, fullscreen=True)
 
     def play(self, resource_id: str, fullscreen: bool = False) -> None:
-        """Open ``resource_id`` in the player (or the document view); one that cannot open shows why.
-
-        The lesson is read in a worker and opens when it arrives (a later click wins)."""
-        ws = self.ws
-        if ws is None:
+        """Open ``resource_id`` in the player (or the document view); one that cannot open shows why."""
+        if self.ws is None:
             return
-        self._play_request = resource_id
-        self.tasks.run(lambda: queries.load_lesson(ws, resource_id), name="open-lesson",
-                       on_done=lambda info: self._open_loaded(resource_id, info, fullscreen))
-
-    def _open_loaded(self, resource_id: str, info, fullscreen: bool) -> None:
-        if self._play_request != resource_id or self.ws is None:
-            return  # another lesson was asked for meanwhile
-        self._play_request = None
+        info = queries.load_lesson(self.ws, resource_id)
         if info is None:
             return
         self.library_pane.select_resource(resource_id)  # highlighted when the teacher comes back

@@ -42,9 +42,8 @@ def test_typing_in_the_search_box_anywhere_goes_to_the_library(qtbot, window):
 
 def test_a_lesson_opened_from_home_returns_to_home(qtbot, window):
     window.go("home")
-    window.play(rid("m-3-2-4"))  # the lesson is read in a worker, then opens
-    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_PLAYER, timeout=5000)
-    assert window.top_bar.isHidden()
+    window.play(rid("m-3-2-4"))
+    assert window.pages.currentIndex() == PAGE_PLAYER and window.top_bar.isHidden()
     qtbot.waitUntil(lambda: window.player_view.player is not None
                     and window.player_view.player.state == "playing", timeout=10_000)
     window.player_view.close_lesson()
@@ -91,7 +90,6 @@ def test_not_downloaded_and_damaged_lessons_cannot_be_played(qtbot, window):
     assert not panel.play_button.isEnabled()
     assert "已损坏" in panel.warning.text()
     window.play(rid("s-3-1-1"))  # double-click on it: nothing opens, the reason stays shown
-    qtbot.waitUntil(lambda: window._play_request is None, timeout=5000)
     assert window.pages.currentIndex() == PAGE_LIBRARY
 
 
