@@ -268,7 +268,7 @@ def run_teachpoint(repo: Repo, link: LinkEmulator, work: Path, deadline: float, 
         def on_event(kind, **d):
             if kind == "progress":
                 samples.append((time.monotonic(), d["progress"].bytes_done, d["progress"].streams))
-                dl = getattr(engine, "_downloader", None)
+                dl = getattr(getattr(engine, "_current", None), "_downloader", None)  # the HTTP source's
                 if dl is not None:
                     seen[id(dl)] = dl
 

@@ -39,8 +39,7 @@ from typing import Iterator
 from teachpoint.errors import BlobMismatch, NotEnoughSpace, StoreError
 from teachpoint.library.store_io import (
     CHUNK, WRITEBACK_EVERY, CancelToken, Cancelled, Progress, _check_size, _fadvise, _not_stored, _SHA_RE,
-    _stream_reader, check_cancel, check_complete, check_sha, copy_range_hashed, count_bytes, fsync_dir,
-    hash_file, write_all, wrote)
+    _stream_reader, check_cancel, check_sha, fsync_dir, hash_file, write_all)
 from teachpoint.library.store_maintenance import STALE_TMP_SECONDS, GcReport, StoreMaintenance, VerifyReport
 
 # The public names, several of them re-exported from store_io and store_maintenance.
@@ -155,9 +154,7 @@ class ContentStore(StoreMaintenance):
         _check_size(size)
         if self.has(sha256):
             return self._existing(sha256, size)
-        fill = _stream_reader(stream)
-        return self._ingest(lambda fd: self._copy(fill, fd, size, progress, cancel, "stream"), size, sha256,
-                            "stream")
+        return self._ingest(_stream_reader(stream), size, sha256, progress, cancel, "stream")
 
     def add_file(self, path: Path, sha256: str | None = None, size: int | None = None,
                  progress: Progress | None = None, cancel: CancelToken | None = None) -> Path:
@@ -183,19 +180,7 @@ class ContentStore(StoreMaintenance):
             if size is not None and size != actual:
                 raise BlobMismatch(f"{path} is {actual} bytes, expected {size}")
             _fadvise(f.fileno(), 0, "SEQUENTIAL")
-
-            def copy(fd: int) -> str:
-                """In the kernel where it can (copy_file_range), else by read and write."""
-                try:
-                    digest = copy_range_hashed(f.fileno(), fd, actual, progress, cancel, str(path))
-                except OSError as exc:
-                    if exc.errno in _NO_SPACE + _READ_ONLY + (errno.EFBIG,):  # the store's; else the source's
-                        raise self.os_error(exc, self.tmp_dir, actual) from exc
-                    raise
-                return digest or self._copy(lambda mv: f.readinto(mv) or 0, fd, actual, progress, cancel,
-                                            str(path))
-
-            return self._ingest(copy, actual, sha256, str(path))
+            return self._ingest(lambda mv: f.readinto(mv) or 0, actual, sha256, progress, cancel, str(path))
 
     def _existing(self, sha256: str, size: int | None) -> Path:
         """Path of an already stored blob, after checking the declared size agrees with it."""
@@ -204,8 +189,8 @@ class ContentStore(StoreMaintenance):
             raise BlobMismatch(f"blob {sha256[:12]}… is stored with {have} bytes, not the declared {size}")
         return self.path_of(sha256)
 
-    def _ingest(self, copy, size: int, expected: str | None, label: str) -> Path:
-        """``copy(fd) -> hex hash`` the ``size`` bytes into a temp file; verify; fsync; install."""
+    def _ingest(self, fill, size: int, expected: str | None, progress, cancel, label: str) -> Path:
+        """Copy ``size`` bytes from ``fill`` into a temp file while hashing; verify; install."""
         self.check_space(size)
         self.ensure_layout()
         with self.writing(self.tmp_dir, size):
@@ -213,7 +198,7 @@ class ContentStore(StoreMaintenance):
                                             dir=self.tmp_dir)
         tmp = Path(tmp_name)
         try:
-            digest = copy(fd)
+            digest = self._copy(fill, fd, size, progress, cancel, label)
             if expected is not None and digest != expected:
                 raise BlobMismatch(f"{label} has SHA-256 {digest[:12]}…, expected {expected[:12]}…")
             with self.writing(self.tmp_dir, size):
@@ -236,12 +221,18 @@ class ContentStore(StoreMaintenance):
             n = fill(buf[: min(len(buf), size + 1 - done)])
             if not n:
                 break
-            done = count_bytes(done, n, size, label)
+            done += n
+            if done > size:
+                raise BlobMismatch(f"{label} is longer than the declared {size} bytes")
             h.update(buf[:n])
             with self.writing(self.tmp_dir, size):
                 write_all(fd, buf[:n])
-            wrote(fd, done, n, progress)
-        check_complete(done, size, label)
+            if done % WRITEBACK_EVERY < n:
+                _fadvise(fd, done, "DONTNEED")
+            if progress:
+                progress(done)
+        if done < size:
+            raise BlobMismatch(f"{label} ended after {done} of the declared {size} bytes")
         return h.hexdigest()
 
     def install(self, src: Path, sha256: str) -> Path:

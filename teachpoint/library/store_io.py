@@ -9,7 +9,6 @@ Shared by :class:`teachpoint.library.store.ContentStore`, its maintenance
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import re
@@ -21,8 +20,6 @@ from teachpoint.errors import BlobMismatch, StoreError
 
 CHUNK = 1 << 20  # read size; measured faster than 4 or 16 MiB here (the buffer stays in cache)
 WRITEBACK_EVERY = 32 << 20  # start writing dirty pages to disk this often (see _fadvise)
-KERNEL_CHUNK = 8 << 20  # copy_file_range step: hashed from the page cache right after it is written
-_NO_KERNEL_COPY = (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF)
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 
 Progress = Callable[[int], None]
@@ -64,59 +61,6 @@ def hash_file(path: Path, progress: Progress | None = None, cancel: CancelToken 
             if progress:
                 progress(done)
     return h.hexdigest()
-
-
-def copy_range_hashed(src_fd: int, dst_fd: int, size: int, progress: Progress | None,
-                      cancel: CancelToken | None, label: str) -> str | None:
-    """Copy a regular file with ``os.copy_file_range`` and hash what was *written*; the hex hash.
-
-    The kernel copies each :data:`KERNEL_CHUNK` without it passing through Python; the chunk is
-    then read back from the destination (still in the page cache) and hashed, so the hash is
-    that of the bytes stored, even if the source changes meanwhile. Takes at most ``size + 1``
-    bytes. Returns None, having copied nothing, where the kernel cannot (another OS, old
-    kernel, filesystems it will not copy between): the caller then copies by read and write.
-    OSErrors of either file propagate (the caller sorts the store's from the source's).
-    """
-    if not hasattr(os, "copy_file_range"):
-        return None
-    h, done = hashlib.sha256(), 0
-    while True:
-        check_cancel(cancel, f"adding {label}")
-        try:
-            n = os.copy_file_range(src_fd, dst_fd, min(KERNEL_CHUNK, size + 1 - done))
-        except OSError as exc:
-            if done == 0 and exc.errno in _NO_KERNEL_COPY:
-                return None
-            raise
-        if not n:
-            break
-        done = count_bytes(done, n, size, label)
-        h.update(os.pread(dst_fd, n, done - n))
-        wrote(dst_fd, done, n, progress)
-    check_complete(done, size, label)
-    return h.hexdigest()
-
-
-def count_bytes(done: int, n: int, size: int, label: str) -> int:
-    """``done + n``, or BlobMismatch if that is more than the declared ``size``."""
-    done += n
-    if done > size:
-        raise BlobMismatch(f"{label} is longer than the declared {size} bytes")
-    return done
-
-
-def wrote(fd: int, done: int, n: int, progress: Progress | None) -> None:
-    """After ``n`` more bytes of a copy (``done`` in all) reached ``fd``: writeback hint, progress."""
-    if done % WRITEBACK_EVERY < n:
-        _fadvise(fd, done, "DONTNEED")
-    if progress:
-        progress(done)
-
-
-def check_complete(done: int, size: int, label: str) -> None:
-    """BlobMismatch if the source ended before the declared ``size``."""
-    if done < size:
-        raise BlobMismatch(f"{label} ended after {done} of the declared {size} bytes")
 
 
 def _fadvise(fd: int, length: int, advice: str) -> None:

@@ -59,7 +59,7 @@ __all__ = ["BlobJob", "DownloadStats", "DownloadProgress", "Downloader", "Source
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25  # monitor period: progress, cancel, give-up, adaptation
-ADAPT_S = 3.0  # goodput window of the stream sizer
+ADAPT_S = 2.0  # goodput window of the stream sizer
 BACKOFF_BASE_S, BACKOFF_MAX_S = 0.25, 30.0
 JOIN_S = 2.0  # how long run() waits for its workers when it ends
 
@@ -162,7 +162,7 @@ class Downloader:
                         self.fetcher.last_byte = time.monotonic()  # hashing, not waiting for the link
                     received, silent = stats.bytes_received, time.monotonic() - self.fetcher.last_byte
                     ready = self._live == self._target and all(
-                        t.ident in self.fetcher.started for t in self._workers if getattr(t, "live", False))
+                        t in self.fetcher.started for t in self._workers if getattr(t, "live", False))
                 now = time.monotonic()
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("cancelled: download")

@@ -106,7 +106,7 @@ class RangeFetcher:
         self._cv, self.stats, self.limiter, self._stop = cv, stats, limiter, stop
         self.stall_s, self._wait_source = stall_s, wait_source
         self.last_byte = time.monotonic()  # when a body byte last arrived (the monitor's give-up clock)
-        self.started: set[int] = set()  # threads that have received a body byte (connection set up)
+        self.started: set = set()  # worker threads that have received a body byte (connection set up)
 
     def fetch(self, session, piece: _Piece) -> None:
         """Fetch the piece with as many requests as it takes; raises on the first failure."""
@@ -210,7 +210,7 @@ class RangeFetcher:
             with self._cv:
                 self.stats.bytes_received += n
                 self.last_byte = time.monotonic()
-                self.started.add(threading.get_ident())
+                self.started.add(threading.current_thread())
             self.limiter.consume(n, self._stop)
             with self._cv:
                 part = blob.partial

@@ -11,12 +11,12 @@ slot each and bring nothing. The sizer probes and keeps what helped:
    stream's share, that stream was not needed: keep the lower count and try one fewer again
    (a slow link that two streams fill ends at 2, never having opened more than 4); if it fell
    more, go back up and probe up from there;
-4. *probe up*: add streams (4 -> 6 -> 9 -> 13 …, half again each time), settle, measure at the
-   new count. If the goodput grew by at least half of what the added streams would bring at the
-   baseline's per-stream rate, keep them and probe again from there; if not, *shrink* to the
-   baseline count plus the streams that did help (rounded), and hold for ``hold_windows``
-   windows before probing up again (the link may have changed) — by one stream from then on,
-   the hold doubling after each probe that did not help (up to ``MAX_HOLD_WINDOWS``).
+4. *probe up*: add half as many streams again (4 -> 6), settle, measure at the new count. If
+   goodput grew by nearly (``LINEAR``) what the added streams would bring at the baseline's
+   per-stream rate, keep them and double next (6 -> 12); if not, keep only the streams that did
+   help (baseline count + gain / per-stream rate, rounded: the link is full) and hold for
+   ``hold_windows`` windows before probing up again (the link may have changed) — by one stream
+   from then on, the hold doubling after each such probe (up to ``MAX_HOLD_WINDOWS``).
 
 Nothing grows while a rate cap is (nearly) reached or when too little is left to fetch
 (``can_grow`` is False). Pure logic, no threads or clocks of its own: the downloader's monitor
@@ -32,7 +32,8 @@ log = logging.getLogger("teachpoint.transport.download")
 
 START_STREAMS = 4  # several ranged requests in flight from the start (DESIGN §4)
 MIN_STREAMS = 2
-GROWTH_KEPT = 0.5  # a probe is kept when the goodput grew by half of what its streams would add
+GROWTH_KEPT = 0.5  # a stream removed is missed when goodput fell by half of its share
+LINEAR = 0.9  # a probe up kept whole when goodput grew by 90 % of what its streams would add
 SETTLE_LIMIT_WINDOWS = 3  # stop waiting for a silent stream after this many windows
 MAX_HOLD_WINDOWS = 32
 
@@ -56,6 +57,7 @@ class StreamSizer:
         self._going_down = True  # the first probes remove streams, until one was missed
         self._hold = 0  # windows to wait before the next probe
         self._sized = False  # a probe failed once: from then on probe up by one stream
+        self._doubling = False  # the last probe up was linear: the next one doubles
 
     def tick(self, now: float, received: int, ready: bool, can_grow: bool) -> int:
         """The target after this tick. ``received``: body bytes so far; ``ready``: every stream
@@ -97,13 +99,14 @@ class StreamSizer:
                 self._going_down = False
                 self._set(base.streams)  # its baseline still holds: probe up from it at once
             return
-        if helped >= GROWTH_KEPT * added:
+        if helped >= LINEAR * added:  # every added stream helped: keep them, grow faster
             log.debug("%d -> %d streams: %.0f -> %.0f B/s, kept", base.streams, sample.streams,
                       base.speed, sample.speed)
-            self._baseline = sample
+            self._baseline, self._doubling = sample, True
             return
+        # Some or none helped: keep those that did (the link is full), hold, then probe by one.
         keep = base.streams + max(0, min(added, round(helped)))
-        log.debug("%d -> %d streams: %.0f -> %.0f B/s, back to %d", base.streams, sample.streams,
+        log.debug("%d -> %d streams: %.0f -> %.0f B/s, %d kept", base.streams, sample.streams,
                   base.speed, sample.speed, keep)
         self._set(keep)
         self._baseline, self._hold = None, self.hold_windows
@@ -127,7 +130,7 @@ class StreamSizer:
             return
         if self.target >= self.max_streams:
             return
-        step = 1 if self._sized else max(1, self.target // 2)
+        step = 1 if self._sized else self.target if self._doubling else max(1, self.target // 2)
         self._probing = True
         self._set(min(self.max_streams, self.target + step))
 
