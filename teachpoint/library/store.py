@@ -62,7 +62,7 @@ class StoreStats:
     free: int
 
 
-class ContentStore(StoreMaintenance):
+class ContentStore:
     """Blobs named by their SHA-256 under ``root``; keeps ``floor_bytes`` of the disk free."""
 
     def __init__(self, root: Path, floor_bytes: int = 1 << 30):
@@ -78,6 +78,7 @@ class ContentStore(StoreMaintenance):
         self._partials: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._partials_lock = threading.Lock()
         self._deferred = threading.local()  # folders whose renames await one fsync (see batch)
+        self.maintenance = StoreMaintenance(self)
 
     # ------------------------------------------------------------------ paths and errors
 
@@ -297,7 +298,7 @@ class ContentStore(StoreMaintenance):
             self._partials[sha256] = part
             return part
 
-    def _partial_open(self, sha256: str) -> bool:
+    def partial_open(self, sha256: str) -> bool:
         with self._partials_lock:
             part = self._partials.get(sha256)
             return part is not None and not part.closed
@@ -350,7 +351,20 @@ class ContentStore(StoreMaintenance):
         return StoreStats(count, total, self._free())
 
     # ------------------------------------------------------------------ removing
-    # (verify, quarantine and gc come from StoreMaintenance)
+    # ---- maintenance (teachpoint.library.store_maintenance) ------------------------------------
+
+    def verify(self, shas=None, progress=None, cancel=None) -> VerifyReport:
+        """Re-hash all blobs (or ``shas``); see :meth:`StoreMaintenance.verify`."""
+        return self.maintenance.verify(shas, progress, cancel)
+
+    def quarantine(self, sha256: str) -> Path:
+        """Move a damaged blob aside (never deleted); see :meth:`StoreMaintenance.quarantine`."""
+        return self.maintenance.quarantine(sha256)
+
+    def gc(self, referenced, now: float | None = None) -> GcReport:
+        """Remove unreferenced blobs and stale temp files; see :meth:`StoreMaintenance.gc`."""
+        return self.maintenance.gc(referenced, now)
+
 
     def remove(self, sha256: str) -> bool:
         """Delete a blob; True if it was there."""

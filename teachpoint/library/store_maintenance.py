@@ -1,9 +1,8 @@
 """Maintenance of the content store: re-hashing blobs, quarantining damaged ones, garbage collection.
 
-:class:`StoreMaintenance` is a mixin of :class:`teachpoint.library.store.ContentStore`; its
-methods (``verify``, ``quarantine``, ``gc``) are called on the store and use the store's paths,
-reading methods and error handling. The report dataclasses are re-exported by
-:mod:`teachpoint.library.store`.
+:class:`StoreMaintenance` is held by :class:`teachpoint.library.store.ContentStore` (composition,
+not a mixin): ``store.verify``, ``store.quarantine`` and ``store.gc`` hand over to it, and it uses
+the store's paths, reading methods and error handling.
 """
 
 from __future__ import annotations
@@ -39,28 +38,31 @@ class GcReport:
 
 
 class StoreMaintenance:
-    """``verify``, ``quarantine`` and ``gc`` of :class:`~teachpoint.library.store.ContentStore`.
+    """``verify``, ``quarantine`` and ``gc`` of one :class:`~teachpoint.library.store.ContentStore`.
 
-    Relies on the store's ``path_of``, ``has``, ``size_of``, ``iter_blobs``, ``remove``,
-    ``ensure_layout``, ``writing``, ``_partial_open`` and its ``tmp_dir``, ``partial_dir`` and
+    Uses the store's ``path_of``, ``has``, ``size_of``, ``iter_blobs``, ``remove``,
+    ``ensure_layout``, ``writing``, ``partial_open`` and its ``tmp_dir``, ``partial_dir`` and
     ``damaged_dir``.
     """
+
+    def __init__(self, store):
+        self.store = store
 
     def verify(self, shas: Iterable[str] | None = None, progress: Callable[[int, int], None] | None = None,
                cancel: CancelToken | None = None) -> VerifyReport:
         """Re-hash all blobs (or ``shas``); ``progress(bytes_done, bytes_total)`` as it goes."""
-        targets = list(self.iter_blobs()) if shas is None else [check_sha(s) for s in shas]
+        targets = list(self.store.iter_blobs()) if shas is None else [check_sha(s) for s in shas]
         report, sizes = VerifyReport(), {}
         for sha in targets:
             try:
-                sizes[sha] = self.size_of(sha)
+                sizes[sha] = self.store.size_of(sha)
             except StoreError:
                 report.missing.append(sha)
         total, base = sum(sizes.values()), 0
         for sha, size in sizes.items():
             cb = (lambda n, b=base: progress(b + n, total)) if progress else None
             try:
-                good = hash_file(self.path_of(sha), cb, cancel) == sha
+                good = hash_file(self.store.path_of(sha), cb, cancel) == sha
             except OSError as exc:
                 log.warning("cannot read blob %s: %s", sha, exc)
                 good = False
@@ -72,19 +74,19 @@ class StoreMaintenance:
 
     def quarantine(self, sha256: str) -> Path:
         """Move a (damaged) blob to ``damaged/<sha>.<timestamp>``; never deletes it. Returns the new path."""
-        src = self.path_of(sha256)
-        if not self.has(sha256):
+        src = self.store.path_of(sha256)
+        if not self.store.has(sha256):
             raise _not_stored(sha256)
-        self.ensure_layout()
+        self.store.ensure_layout()
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        dest, n = self.damaged_dir / f"{sha256}.{stamp}", 0
+        dest, n = self.store.damaged_dir / f"{sha256}.{stamp}", 0
         while dest.exists():
             n += 1
-            dest = self.damaged_dir / f"{sha256}.{stamp}-{n}"
-        with self.writing(self.damaged_dir):
+            dest = self.store.damaged_dir / f"{sha256}.{stamp}-{n}"
+        with self.store.writing(self.store.damaged_dir):
             os.rename(src, dest)
             fsync_dir(src.parent)
-            fsync_dir(self.damaged_dir)
+            fsync_dir(self.store.damaged_dir)
         log.warning("quarantined blob %s to %s", sha256, dest)
         return dest
 
@@ -97,15 +99,15 @@ class StoreMaintenance:
         keep = {check_sha(s) for s in referenced}
         now = time.time() if now is None else now
         report = GcReport()
-        for sha in list(self.iter_blobs()):
+        for sha in list(self.store.iter_blobs()):
             if sha not in keep:
-                size = self.size_of(sha)
-                if self.remove(sha):
+                size = self.store.size_of(sha)
+                if self.store.remove(sha):
                     report.blobs_removed += 1
                     report.bytes_freed += size
-        report.tmp_removed, freed = self._sweep(self.tmp_dir, lambda e: e.stat().st_mtime < now - STALE_TMP_SECONDS)
+        report.tmp_removed, freed = self._sweep(self.store.tmp_dir, lambda e: e.stat().st_mtime < now - STALE_TMP_SECONDS)
         report.bytes_freed += freed
-        report.partials_removed, freed = self._sweep(self.partial_dir, lambda e: self._partial_unneeded(e.name, keep))
+        report.partials_removed, freed = self._sweep(self.store.partial_dir, lambda e: self._partial_unneeded(e.name, keep))
         report.bytes_freed += freed
         log.info("gc: %s", report)
         return report
@@ -113,9 +115,9 @@ class StoreMaintenance:
     def _partial_unneeded(self, name: str, keep: set[str]) -> bool:
         """A partial-download file whose blob is unreferenced or already stored, and not in use."""
         sha = name.split(".", 1)[0]
-        if not _SHA_RE.fullmatch(sha) or self._partial_open(sha):
+        if not _SHA_RE.fullmatch(sha) or self.store.partial_open(sha):
             return False
-        return sha not in keep or self.has(sha)
+        return sha not in keep or self.store.has(sha)
 
     def _sweep(self, folder: Path, doomed: Callable[[os.DirEntry], bool]) -> tuple[int, int]:
         """Delete regular files in ``folder`` for which ``doomed`` is true; returns (count, bytes)."""
@@ -125,7 +127,7 @@ class StoreMaintenance:
         except FileNotFoundError:
             return 0, 0
         for e in entries:
-            with self.writing(folder):
+            with self.store.writing(folder):
                 if e.is_file(follow_symlinks=False) and doomed(e):
                     size = e.stat(follow_symlinks=False).st_size
                     os.unlink(e.path)
