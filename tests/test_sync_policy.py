@@ -81,14 +81,15 @@ def test_priority_next_lessons_first_then_class_then_subscriptions():
     resources += [_res("y1", 3, "语文", 1, "a" * 64), _res("p1", 8, "物理", 1, "b" * 64)]
     cat.apply_repository(info, resources, [])
     cls = teaching.add_class(cat, 3, "数学", "人教版")
-    teaching.save_position(cat, "r:m2", 1000, finished=True)
-    teaching.record_play(cat, "r:m2")
+    for done in ("r:m1", "r:m2"):  # 继续 is the class's first unfinished lesson
+        teaching.save_position(cat, done, 1000, finished=True)
+        teaching.record_play(cat, done)
     assert teaching.next_lesson(cat, cls) == "r:m3"
     order = [b.sha256 for b in wanted_in_order(cat, Subscriptions.from_values([3], []))]
     mains = [o for o in order if o[0] in "0ab"]
     assert mains[:3] == [f"{i:064x}" for i in (3, 4, 5)]  # next lessons of my class
     assert "b" * 64 not in order  # grade 8 not subscribed
-    assert order.index(f"{1:064x}") < order.index("a" * 64)  # my class before other subjects
+    assert order.index(f"{6:064x}") < order.index("a" * 64)  # my class before other subjects
     boosted = wanted_in_order(cat, Subscriptions.from_values([3], []), boosted={"r:p1"})
     assert boosted[0].sha256 in ("b" * 64, ("b" * 64)[::-1])  # on demand jumps the queue
 

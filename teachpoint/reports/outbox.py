@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachpoint.errors import ReportError
-from teachpoint.fsutil import atomic_write
+from teachpoint.fsutil import atomic_write, make_dirs
 from teachpoint.library import settings, usage
 from teachpoint.library.catalogue import now_iso
 from teachpoint.reports import format as fmt
@@ -146,7 +146,7 @@ def copy_pending(ws, target: Path) -> list[Path]:
     """Copy every outbox report into ``target`` (made if missing); returns the copies."""
     copies = []
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        make_dirs(target)  # 0755 like everything else on a stick
         for path in pending_files(ws):
             dest = target / path.name
             atomic_write(dest, path.read_bytes(), 0o644)
