@@ -35,6 +35,7 @@ from teachpoint.sneakernet.stick import import_stick
 from teachpoint.sync import pipeline
 from teachpoint.sync.engine import SyncEngine
 from teachpoint.sync.lock import SyncBusy
+from teachpoint.testing.daemon import free_port, port_accepts
 from teachpoint.testing.nginx import NginxServer
 from teachpoint.transport.sources import FolderSource
 from teachpoint.workspace import Workspace
@@ -193,12 +194,14 @@ def test_a_peer_with_an_older_version_never_rolls_back(tmp_path, versions, publi
     ws = fresh_ws(tmp_path / "pc", publisher_key)
     ws.install(FolderSource(v2))
     before = snapshot(ws)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "teachpoint", "--data-dir", str(peer.paths.root),
                              "serve", "--port", str(port)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
-        _wait_port(port)
+        deadline = time.monotonic() + 30
+        while not port_accepts(port) and time.monotonic() < deadline:
+            time.sleep(0.1)
         add_source(ws.catalogue, f"http://127.0.0.1:{port}/", "peer")
         result = SyncEngine(ws).sync_once()
     finally:
@@ -295,26 +298,6 @@ ws = Workspace(DataPaths(Path(sys.argv[2]), explicit=True), install_demo=False)
 ws.trust.add(Path(sys.argv[4]))
 import_repository(ws, SlowStick(Path(sys.argv[3])))
 """
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_port(port: int, timeout: float = 30) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 # Runs argv[1] (python code) with every durable write slowed down, printing "writing" first.
