@@ -1,0 +1,175 @@
+"""The publisher's side of the one-way broadcast: a repository as a RaptorQ data carousel over UDP.
+
+Each pass sends the metadata group (signed root + every metadata node of the current tree), then
+the blobs lesson by lesson, new content first (:mod:`broadcast_plan`). Blobs go on air in windows
+of about :data:`WINDOW_BYTES`; inside a window the symbols of all objects are interleaved so a burst
+of loss costs each object a little. Every ``meta_every``-th datagram is a metadata-group symbol, so a
+receiver that tunes in mid-pass has the root and metadata long before the pass ends. Pacing uses the
+shared token bucket (:class:`RateLimiter`): a steady rate, as a broadcast link needs.
+
+A republish (root.json changes) is noticed between windows: the carousel restarts with the new
+version, its new lessons first. Blobs the new version shares keep their ids (their SHA-256), so a
+receiver keeps every symbol it already has.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from teachpoint.transport.broadcast_fec import interleave, pass_datagrams
+from teachpoint.transport.broadcast_packet import DEFAULT_SYMBOL, is_multicast
+from teachpoint.transport.broadcast_plan import (
+    CarouselPlan, PlannedObject, previous_blobs, read_plan, remember_version, root_fingerprint)
+from teachpoint.transport.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+WINDOW_BYTES = 16 << 20  # blob bytes interleaved together (bounds the sender's memory)
+UDP_OVERHEAD = 28  # IPv4 + UDP header bytes per datagram, charged to the rate
+
+
+@dataclass
+class SenderSettings:
+    rate_kbit: float = 2000.0
+    fec_percent: float = 15.0
+    symbol_size: int = DEFAULT_SYMBOL
+    meta_every: int = 40  # one metadata-group datagram per this many datagrams
+    ttl: int = 4  # multicast hops
+    window_bytes: int = WINDOW_BYTES
+
+
+@dataclass
+class SendReport:
+    passes: int = 0
+    datagrams: int = 0
+    bytes_sent: int = 0
+    version: int = 0
+    republished: int = 0  # times a new version replaced the one on air
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+class CarouselSender:
+    """Sends one repository folder as a carousel to ``dest`` (unicast or multicast)."""
+
+    def __init__(self, repo_dir: Path, dest: tuple[str, int], settings: SenderSettings | None = None,
+                 data_dir: Path | None = None):
+        self.repo_dir = Path(repo_dir)
+        self.dest = dest
+        self.settings = settings or SenderSettings()
+        self.data_dir = data_dir
+        self.limiter = RateLimiter(self.settings.rate_kbit * 1000 / 8, burst_s=0.05)
+        self.sock = _open_socket(dest, self.settings.ttl)
+        self.report = SendReport()
+        self._fingerprint = ""
+        self._sent_since_meta = 0
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def run(self, passes: int | None = 1, stop: threading.Event | None = None) -> SendReport:
+        """Send ``passes`` passes (None: until ``stop`` is set); return what was sent."""
+        stop = stop or threading.Event()
+        plan = self._load_plan(set())
+        pass_no = 0
+        while not stop.is_set() and (passes is None or pass_no < passes):
+            republished = self._send_pass(plan, pass_no, stop)
+            if republished is not None:
+                plan, pass_no = republished, 0
+                continue
+            pass_no += 1
+            self.report.passes += 1
+        return self.report
+
+    def _load_plan(self, fallback_previous: set[str]) -> CarouselPlan:
+        self._fingerprint = root_fingerprint(self.repo_dir)
+        first = read_plan(self.repo_dir, self.settings.symbol_size, set())
+        previous = previous_blobs(self.data_dir, first.repository, first.version) or fallback_previous
+        plan = read_plan(self.repo_dir, self.settings.symbol_size, previous) if previous else first
+        remember_version(self.data_dir, plan)
+        self.report.version = plan.version
+        self._meta = self._metadata_stream(plan)
+        log.info("carousel: %s version %d, %d metadata object(s), %d new and %d other file(s), "
+                 "%.1f MB", plan.repository, plan.version, len(plan.metadata), len(plan.new_blobs),
+                 len(plan.other_blobs), plan.total_bytes / 1e6)
+        return plan
+
+    def _send_pass(self, plan: CarouselPlan, pass_no: int, stop) -> CarouselPlan | None:
+        """One pass; returns the new plan if the repository was republished meanwhile."""
+        meta = [(p, p.path.read_bytes()) for p in plan.metadata]
+        self._send_all(interleave([pass_datagrams(p.obj, d, pass_no, self._fec) for p, d in meta]),
+                       stop, with_meta=False)
+        for window in _windows(plan.blobs, self.settings.window_bytes):
+            if stop.is_set():
+                return None
+            if root_fingerprint(self.repo_dir) not in ("", self._fingerprint):
+                self.report.republished += 1
+                log.info("carousel: the repository was republished; new version goes on air")
+                return self._load_plan({p.obj.sha256 for p in plan.blobs})
+            streams = [pass_datagrams(p.obj, p.path.read_bytes(), pass_no, self._fec) for p in window]
+            self._send_all(interleave(streams), stop, with_meta=True)
+        return None
+
+    @property
+    def _fec(self) -> float:
+        return max(0.0, self.settings.fec_percent) / 100.0
+
+    def _metadata_stream(self, plan: CarouselPlan) -> Iterator[bytes]:
+        """Endless metadata-group datagrams, fresh symbols on each round."""
+        data = [(p, p.path.read_bytes()) for p in plan.metadata]
+        round_no = 1  # round 0 is what each pass opens with
+        while True:
+            yield from interleave([pass_datagrams(p.obj, d, round_no, self._fec) for p, d in data])
+            round_no += 1
+
+    def _send_all(self, datagrams: list[bytes], stop, with_meta: bool) -> None:
+        every = self.settings.meta_every
+        for datagram in datagrams:
+            if stop.is_set():
+                return
+            if with_meta and every > 0:
+                self._sent_since_meta += 1
+                if self._sent_since_meta >= every:
+                    self._sent_since_meta = 0
+                    self._send(next(self._meta), stop)
+            self._send(datagram, stop)
+
+    def _send(self, datagram: bytes, stop) -> None:
+        self.limiter.consume(len(datagram) + UDP_OVERHEAD, stop)
+        try:
+            self.sock.sendto(datagram, self.dest)
+        except OSError as exc:  # no route / buffer full: a broadcast never stops for one packet
+            log.debug("send failed: %s", exc)
+            time.sleep(0.001)
+        self.report.datagrams += 1
+        self.report.bytes_sent += len(datagram)
+
+
+def _windows(blobs: list[PlannedObject], window_bytes: int) -> Iterator[list[PlannedObject]]:
+    """Consecutive groups of blobs of about ``window_bytes`` together (order kept)."""
+    group, size = [], 0
+    for blob in blobs:
+        if group and size + blob.obj.length > window_bytes:
+            yield group
+            group, size = [], 0
+        group.append(blob)
+        size += blob.obj.length
+    if group:
+        yield group
+
+
+def _open_socket(dest: tuple[str, int], ttl: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+    if is_multicast(dest[0]):
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, ttl)
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+    return sock
+
