@@ -13,7 +13,7 @@ import sys
 from teachpoint import __version__
 from teachpoint.cli import (
     diagnose_cmd, inbox_cmd, library_cmds, repo_cmds, serve_cmd, stick_cmds, sync_cmds)
-from teachpoint.cli import preseed_cmd
+from teachpoint.cli import broadcast_cmds, preseed_cmd
 from teachpoint.errors import TeachPointError
 from teachpoint.logsetup import LOG_FILE, SERVICE_LOG_FILE, setup_logging
 from teachpoint.paths import resolve_data_dir
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.register(sub, common)
     diagnose_cmd.register(sub, common)
     preseed_cmd.register(sub, common)
+    broadcast_cmds.register(sub, common)
     return parser
 
 

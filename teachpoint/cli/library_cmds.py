@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 
+from teachpoint.cli.broadcast_cmds import print_reception
 from teachpoint.cli.output import human_size, print_json, progress_done, progress_line
 from teachpoint.library import search as search_mod
 from teachpoint.library.browse import browse_tree
 from teachpoint.library.curriculum import grade_name
 from teachpoint.repo.root import days_since
+from teachpoint.transport.broadcast_report import load_reception
 from teachpoint.workspace import Workspace
 
 STATE_ZH = {"installed": "已下载", "not_downloaded": "未下载", "damaged": "已损坏"}
@@ -57,6 +59,9 @@ def cmd_status(args, paths) -> int:
            "repositories": repos}
     if ws.demo_error:
         out["demo_error"] = ws.demo_error
+    reception = load_reception(paths.root)  # the broadcast receiver's report (issue 16)
+    if reception is not None:
+        out["broadcast"] = reception
     if args.json:
         print_json(out)
         return 0
@@ -73,6 +78,8 @@ def cmd_status(args, paths) -> int:
         print(f"repository: {repo['id']} v{repo['version']} ({repo['title']}){stale}")
     if ws.demo_error:
         print(f"warning:    demo channel not installed: {ws.demo_error}")
+    if reception is not None:
+        print_reception(reception)
     return 0
 
 
