@@ -27,8 +27,8 @@ def repair_count(source_symbols: int, fec: float) -> int:
     return max(MIN_REPAIR, math.ceil(source_symbols * fec))
 
 
-def pass_datagrams(obj: ObjectId, data: bytes, pass_no: int, fec: float) -> list[bytes]:
-    """The datagrams ``obj`` sends in carousel pass ``pass_no`` (see the module doc).
+def pass_datagrams(obj: ObjectId, data: bytes, pass_no: int, fec: float) -> tuple[list, list]:
+    """The datagrams ``obj`` sends in carousel pass ``pass_no``: (source symbols, repair symbols).
 
     Large objects have several source blocks (SBN); each block gets its own share of repair.
     """
@@ -38,7 +38,7 @@ def pass_datagrams(obj: ObjectId, data: bytes, pass_no: int, fec: float) -> list
     for p in source:
         blocks[p[0]] = blocks.get(p[0], 0) + 1
     if fec <= 0:
-        return [encode_packet(obj, p) for p in source]
+        return [encode_packet(obj, p) for p in source], []
     slice_no = pass_no % ROTATION
     ranges = {}
     for sbn, k in blocks.items():
@@ -46,12 +46,19 @@ def pass_datagrams(obj: ObjectId, data: bytes, pass_no: int, fec: float) -> list
         ranges[sbn] = (slice_no * per_pass, (slice_no + 1) * per_pass)
     wanted = max(hi - k for (_, hi), k in zip(ranges.values(), blocks.values()))
     packets = source if wanted <= 0 else encoder.get_encoded_packets(wanted)
-    out = []
+    out: tuple[list, list] = ([], [])
     for p in packets:
         lo, hi = ranges[p[0]]
-        if lo <= int.from_bytes(p[1:4], "big") < hi:
-            out.append(encode_packet(obj, p))
+        esi = int.from_bytes(p[1:4], "big")
+        if lo <= esi < hi:
+            out[esi >= blocks[p[0]]].append(encode_packet(obj, p))
     return out
+
+
+def pass_order(parts: list[tuple[list, list]]) -> list[bytes]:
+    """One window's datagrams: the source symbols of all objects interleaved, then the repair
+    symbols interleaved — loss-free receivers finish after the source part."""
+    return interleave([s for s, _ in parts]) + interleave([r for _, r in parts])
 
 
 def interleave(streams: list[list[bytes]]) -> list[bytes]:
@@ -61,6 +68,8 @@ def interleave(streams: list[list[bytes]]) -> list[bytes]:
     """
     keyed = []
     for s, stream in enumerate(streams):
+        if not stream:
+            continue
         n = len(stream)
         keyed.extend(((i + 0.5) / n, s, pkt) for i, pkt in enumerate(stream))
     keyed.sort(key=lambda item: (item[0], item[1]))

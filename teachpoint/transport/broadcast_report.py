@@ -47,7 +47,9 @@ class ReceptionReport:
     path: Path
     listen: tuple[str, int]
     started: float = field(default_factory=time.time)
+    first_heard: float | None = None
     last_heard: float | None = None
+    last_completed: float | None = None  # when the last object decoded
     junk: int = 0
     foreign: int = 0
     duplicates: int = 0
@@ -59,10 +61,13 @@ class ReceptionReport:
 
     def heard(self, tag: str) -> None:
         self.last_heard = time.time()
+        if self.first_heard is None:
+            self.first_heard = self.last_heard
         self.channels.setdefault(tag, ChannelState())
 
     def completed(self, obj: ObjectId) -> None:
         kind = KIND_NAMES[obj.kind]
+        self.last_completed = time.time()
         self.objects_received[kind] = self.objects_received.get(kind, 0) + 1
         self.bytes_received += obj.length
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from teachpoint.transport.broadcast_fec import interleave, pass_datagrams
+from teachpoint.transport.broadcast_fec import pass_datagrams, pass_order
 from teachpoint.transport.broadcast_packet import DEFAULT_SYMBOL, is_multicast
 from teachpoint.transport.broadcast_plan import (
     CarouselPlan, PlannedObject, previous_blobs, read_plan, remember_version, root_fingerprint)
@@ -41,6 +41,7 @@ class SenderSettings:
     symbol_size: int = DEFAULT_SYMBOL
     meta_every: int = 40  # one metadata-group datagram per this many datagrams
     ttl: int = 4  # multicast hops
+    interface: str | None = None  # address of the NIC multicast leaves from (None: the route's)
     window_bytes: int = WINDOW_BYTES
 
 
@@ -66,7 +67,7 @@ class CarouselSender:
         self.settings = settings or SenderSettings()
         self.data_dir = data_dir
         self.limiter = RateLimiter(self.settings.rate_kbit * 1000 / 8, burst_s=0.05)
-        self.sock = _open_socket(dest, self.settings.ttl)
+        self.sock = _open_socket(dest, self.settings.ttl, self.settings.interface)
         self.report = SendReport()
         self._fingerprint = ""
         self._sent_since_meta = 0
@@ -74,12 +75,14 @@ class CarouselSender:
     def close(self) -> None:
         self.sock.close()
 
-    def run(self, passes: int | None = 1, stop: threading.Event | None = None) -> SendReport:
-        """Send ``passes`` passes (None: until ``stop`` is set); return what was sent."""
+    def run(self, passes: int | None = 1, stop: threading.Event | None = None,
+            start_pass: int = 0) -> SendReport:
+        """Send ``passes`` passes (None: until ``stop`` is set) from pass number ``start_pass``
+        (a carousel restarted later can go on with fresh symbols); return what was sent."""
         stop = stop or threading.Event()
         plan = self._load_plan(set())
-        pass_no = 0
-        while not stop.is_set() and (passes is None or pass_no < passes):
+        pass_no, end = start_pass, None if passes is None else start_pass + passes
+        while not stop.is_set() and (end is None or pass_no < end):
             republished = self._send_pass(plan, pass_no, stop)
             if republished is not None:
                 plan, pass_no = republished, 0
@@ -104,7 +107,7 @@ class CarouselSender:
     def _send_pass(self, plan: CarouselPlan, pass_no: int, stop) -> CarouselPlan | None:
         """One pass; returns the new plan if the repository was republished meanwhile."""
         meta = [(p, p.path.read_bytes()) for p in plan.metadata]
-        self._send_all(interleave([pass_datagrams(p.obj, d, pass_no, self._fec) for p, d in meta]),
+        self._send_all(pass_order([pass_datagrams(p.obj, d, pass_no, self._fec) for p, d in meta]),
                        stop, with_meta=False)
         for window in _windows(plan.blobs, self.settings.window_bytes):
             if stop.is_set():
@@ -113,8 +116,8 @@ class CarouselSender:
                 self.report.republished += 1
                 log.info("carousel: the repository was republished; new version goes on air")
                 return self._load_plan({p.obj.sha256 for p in plan.blobs})
-            streams = [pass_datagrams(p.obj, p.path.read_bytes(), pass_no, self._fec) for p in window]
-            self._send_all(interleave(streams), stop, with_meta=True)
+            parts = [pass_datagrams(p.obj, p.path.read_bytes(), pass_no, self._fec) for p in window]
+            self._send_all(pass_order(parts), stop, with_meta=True)
         return None
 
     @property
@@ -126,7 +129,7 @@ class CarouselSender:
         data = [(p, p.path.read_bytes()) for p in plan.metadata]
         round_no = 1  # round 0 is what each pass opens with
         while True:
-            yield from interleave([pass_datagrams(p.obj, d, round_no, self._fec) for p, d in data])
+            yield from pass_order([pass_datagrams(p.obj, d, round_no, self._fec) for p, d in data])
             round_no += 1
 
     def _send_all(self, datagrams: list[bytes], stop, with_meta: bool) -> None:
@@ -165,11 +168,13 @@ def _windows(blobs: list[PlannedObject], window_bytes: int) -> Iterator[list[Pla
         yield group
 
 
-def _open_socket(dest: tuple[str, int], ttl: int) -> socket.socket:
+def _open_socket(dest: tuple[str, int], ttl: int, interface: str | None) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
     if is_multicast(dest[0]):
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, ttl)
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+        if interface:
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(interface))
     return sock
 
