@@ -39,10 +39,9 @@ def register(sub, common) -> None:
                         "group is joined on --interface)")
     p.add_argument("--interface", default="0.0.0.0", metavar="IP",
                    help="the DVB receiver's network interface address (multicast)")
-    how = p.add_mutually_exclusive_group()
-    how.add_argument("--until-complete", action="store_true",
-                     help="stop once every repository heard is fully installed")
-    how.add_argument("--minutes", type=float, help="listen this long")
+    p.add_argument("--until-complete", action="store_true",
+                   help="stop once every repository heard is fully installed")
+    p.add_argument("--minutes", type=float, help="listen at most this long")
     p.add_argument("--max-partial", type=int, default=SpoolLimits.max_objects,
                    help="partial objects kept at most (oldest heard evicted first)")
     p.add_argument("--max-spool-mb", type=float, default=SpoolLimits.max_bytes / 2**20,
