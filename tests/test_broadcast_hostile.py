@@ -86,6 +86,26 @@ def test_junk_symbols_under_a_real_id_are_discarded_not_installed(workspace, pub
     assert_installed_lessons_play(workspace, 3)
 
 
+def test_valid_objects_nobody_asked_for_stay_within_the_disk_cap(workspace, published_repo):
+    """Objects that decode and hash correctly but that no signed metadata wants (another
+    channel tag, no root) are written, then trimmed to the cap oldest first; no channel appears."""
+    install_first(workspace, published_repo)
+    rx = new_receiver(workspace, max_bytes=100_000)
+    tsi = trusted_tsi(published_repo)
+    for i in range(12):
+        data = os.urandom(20_000)
+        obj = ObjectId(tsi, channel_tag(f"junk{i}"), KIND_BLOB, hashlib.sha256(data).hexdigest(),
+                       len(data), 1320)
+        for datagram in forged_datagrams(obj, data):
+            rx.handle(datagram)
+    rx.import_now()
+    waiting = sum(p.stat().st_size for p in rx.received.rglob("*") if p.is_file())
+    assert sum(rx.report.objects_received.values()) == 12
+    assert waiting <= 100_000 and not rx.report.channels
+    rx.close()
+    assert_installed_lessons_play(workspace, 3)
+
+
 def test_forged_and_rolled_back_roots_do_not_displace_the_good_one(
         tmp_path, workspace, published_repo, source_dir):
     install_first(workspace, published_repo)

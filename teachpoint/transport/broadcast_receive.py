@@ -42,6 +42,7 @@ BROADCAST_DIR = "broadcast"
 IMPORT_EVERY_S = 2.0  # import completed objects at most this often
 RECV_BUFFER = 4 << 20
 MAX_DONE = 1_000_000  # ids remembered as complete (drop their packets early)
+MAX_SESSIONS = 1000  # session ids whose trust is cached
 
 
 @dataclass
@@ -78,6 +79,7 @@ class BroadcastReceiver:
         self.received = top / "received"
         self.spool = SymbolSpool(top / "spool", self.settings.limits)
         self.done: set[str] = set()
+        self._rooted: set[str] = set()  # channels whose signed root arrived in this run
         self._trusted: dict[str, tuple[bool, float]] = {}
         self._pending_import = self.received.is_dir() and any(self.received.iterdir())
         self._last_import = 0.0
@@ -126,7 +128,7 @@ class BroadcastReceiver:
         if not self._is_trusted(obj.tsi):
             self.report.foreign += 1
             return
-        self.report.heard(obj.tag)
+        self.report.heard()
         if obj.sha256 in self.done or (obj.kind == KIND_BLOB and self.ws.store.has(obj.sha256)):
             self.done.add(obj.sha256)
             self.report.duplicates += 1
@@ -141,6 +143,8 @@ class BroadcastReceiver:
         now = time.monotonic()
         cached = self._trusted.get(key_id)
         if cached is None or now - cached[1] > 60:
+            if len(self._trusted) > MAX_SESSIONS:  # a flood of made-up sessions: start over
+                self._trusted.clear()
             cached = (self.ws.trust.get(key_id) is not None, now)
             self._trusted[key_id] = cached
         return cached[0]
@@ -152,8 +156,10 @@ class BroadcastReceiver:
         if len(self.done) < MAX_DONE:
             self.done.add(obj.sha256)
         folder = self.received / obj.tag
-        if obj.kind == KIND_ROOT and not self._root_acceptable(obj, data, folder):
-            return
+        if obj.kind == KIND_ROOT:
+            if not self._root_acceptable(obj, data, folder):
+                return
+            self._rooted.add(obj.tag)
         atomic_write(folder / obj.repo_path(), data, mode=0o644)
         self.report.completed(obj)
         self._pending_import = True
@@ -190,18 +196,43 @@ class BroadcastReceiver:
         """Import every received folder through the inbox pipeline; note what is still missing."""
         self._last_import = time.monotonic()
         try:
-            folders = sorted(p for p in self.received.iterdir() if p.is_dir())
+            folders = sorted(p for p in self.received.iterdir() if p.is_dir() and (
+                p.name in self._rooted or (p / ROOT_NAME).is_file()))
         except OSError:
             folders = []
         try:
             for folder in folders:
                 self.report.imported(folder.name, import_received(self.ws, folder, cancel))
             self._pending_import = False
+            trim_received(self.received, self.settings.limits.max_bytes)
         except SyncBusy:
             log.info("broadcast: another sync is running; importing later")
         except TeachPointError as exc:  # disk full, read-only: say so, keep listening
             self.report.rejected(f"import failed: {exc}")
             log.warning("broadcast: import failed: %s", exc)
+
+
+def trim_received(received: Path, max_bytes: int) -> int:
+    """Keep what waits in the received folders (objects no signed metadata wanted yet: early,
+    or valid-hash junk) under ``max_bytes``, deleting the oldest first; returns files deleted."""
+    files = []
+    for path in received.glob("*/*/**/*"):
+        try:
+            if path.is_file() and not path.is_symlink():
+                st = path.stat()
+                files.append((st.st_mtime, st.st_size, path))
+        except OSError:
+            continue
+    total, deleted = sum(f[1] for f in files), 0
+    for _, size, path in sorted(files):
+        if total <= max_bytes:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        deleted += 1
+    if deleted:
+        log.info("broadcast: deleted %d waiting file(s) to stay within %d bytes", deleted, max_bytes)
+    return deleted
 
 
 def _version_there(path: Path, trust) -> int:

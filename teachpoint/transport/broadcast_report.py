@@ -59,11 +59,11 @@ class ReceptionReport:
     problems: list[str] = field(default_factory=list)
     _saved: float = 0.0
 
-    def heard(self, tag: str) -> None:
+    def heard(self) -> None:
+        """A datagram of a trusted session arrived (channels appear once their root is in)."""
         self.last_heard = time.time()
         if self.first_heard is None:
             self.first_heard = self.last_heard
-        self.channels.setdefault(tag, ChannelState())
 
     def completed(self, obj: ObjectId) -> None:
         kind = KIND_NAMES[obj.kind]
@@ -90,7 +90,7 @@ class ReceptionReport:
 
     @property
     def complete(self) -> bool:
-        """Every channel heard has a repository whose files are all installed."""
+        """Every channel with a signed root has a repository whose files are all installed."""
         return bool(self.channels) and all(c.state == COMPLETE for c in self.channels.values())
 
     def to_json(self, spool=None) -> dict:
