@@ -7,7 +7,9 @@ Every loop is bounded: the relay stops after ``max_seconds``, receivers after ``
 from __future__ import annotations
 
 import shutil
+import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -140,6 +142,30 @@ def test_multicast_on_loopback(workspace, published_repo):
     if not report.last_heard:
         pytest.skip("multicast datagrams are not looped back on this machine")
     assert report.complete and carousel.sender.report.datagrams
+    assert_installed_lessons_play(workspace, 3)
+
+
+def test_the_sync_service_listens_when_the_setting_says_so(workspace, published_repo):
+    from teachpoint.transport.broadcast_service import service_listener, set_service_listen
+
+    stop = threading.Event()
+    assert service_listener(workspace.paths, stop) is None  # off by default
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    set_service_listen(workspace, f"127.0.0.1:{port}")
+    thread = service_listener(workspace.paths, stop)
+    try:
+        with Carousel(published_repo, ("127.0.0.1", port), delay=0.5):
+            for _ in range(300):
+                if workspace.catalogue.status()["lessons"]["installed"] >= 3:
+                    break
+                time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
     assert_installed_lessons_play(workspace, 3)
 
 

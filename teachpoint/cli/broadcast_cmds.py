@@ -11,6 +11,7 @@ from teachpoint.errors import UsageError
 from teachpoint.transport.broadcast_packet import parse_address
 from teachpoint.transport.broadcast_receive import BroadcastReceiver, ReceiverSettings
 from teachpoint.transport.broadcast_send import CarouselSender, SenderSettings
+from teachpoint.transport.broadcast_service import set_service_listen
 from teachpoint.transport.broadcast_spool import SpoolLimits
 from teachpoint.workspace import Workspace
 
@@ -42,6 +43,9 @@ def register(sub, common) -> None:
     p.add_argument("--until-complete", action="store_true",
                    help="stop once every repository heard is fully installed")
     p.add_argument("--minutes", type=float, help="listen at most this long")
+    p.add_argument("--service", choices=("on", "off"),
+                   help="make the background service (teachpoint sync) listen on "
+                        "--listen/--interface all the time, or stop it; then exit")
     p.add_argument("--max-partial", type=int, default=SpoolLimits.max_objects,
                    help="partial objects kept at most (oldest heard evicted first)")
     p.add_argument("--max-spool-mb", type=float, default=SpoolLimits.max_bytes / 2**20,
@@ -87,6 +91,12 @@ def cmd_broadcast(args, paths) -> int:
 def cmd_receive(args, paths) -> int:
     ws = Workspace(paths)
     ws.require_writable("receive a broadcast")
+    if args.service:
+        _address(args.listen)
+        set_service_listen(ws, args.listen if args.service == "on" else None, args.interface)
+        print(f"the sync service listens on {args.listen}" if args.service == "on"
+              else "the sync service does not listen to a broadcast")
+        return 0
     if args.minutes is not None and args.minutes <= 0:
         raise UsageError("--minutes must be positive")
     limits = SpoolLimits(max_objects=max(1, args.max_partial),
