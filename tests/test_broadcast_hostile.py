@@ -23,11 +23,8 @@ from teachpoint.testing.udp_relay import ChannelModel, UdpRelay
 from teachpoint.transport.broadcast_packet import KIND_BLOB, KIND_ROOT, ObjectId, channel_tag, encode_packet
 from teachpoint.transport.broadcast_send import CarouselSender, SenderSettings
 
-from helpers import assert_installed_lessons_play
+from helpers import assert_installed_lessons_play, make_versions
 from test_broadcast import Carousel, new_receiver
-
-TSI_OF = {}
-
 
 def trusted_tsi(repo: Path) -> str:
     return json.loads(json.loads((repo / ROOT_NAME).read_text("utf-8"))["payload"])["key_id"]
@@ -125,6 +122,23 @@ def test_forged_and_rolled_back_roots_do_not_displace_the_good_one(
     rx.close()
     assert workspace.catalogue.repository("county").key_id == tsi
     assert_installed_lessons_play(workspace, 3)
+
+
+def test_a_replayed_older_root_is_refused(tmp_path, workspace, source_dir, publisher_key):
+    """After version 2 is installed from the air, version 1's (validly signed) root comes again."""
+    v1, v2 = make_versions(tmp_path / "versions", source_dir, publisher_key)
+    install_first(workspace, v2)
+    old = (v1 / ROOT_NAME).read_bytes()
+    rx = new_receiver(workspace)
+    obj = ObjectId(trusted_tsi(v2), channel_tag("county"), KIND_ROOT,
+                   hashlib.sha256(old).hexdigest(), len(old), 1320)
+    for datagram in forged_datagrams(obj, old):
+        rx.handle(datagram)
+    rx.import_now()
+    assert any("older" in p for p in rx.report.problems)
+    assert workspace.catalogue.repository("county").version == 2
+    rx.close()
+    assert_installed_lessons_play(workspace, 4)
 
 
 def test_another_repository_on_the_same_channel_is_ignored(
