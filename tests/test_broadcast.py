@@ -73,9 +73,7 @@ def test_lossy_channel_delivers_a_repository_that_plays(workspace, published_rep
 def test_bursty_loss_and_a_receiver_that_tunes_in_mid_pass(workspace, published_repo):
     """The carousel runs before the receiver starts listening: it completes from later passes."""
     slow = SenderSettings(rate_kbit=400, fec_percent=20, meta_every=10)
-    rx_holder = {}
     rx = new_receiver(workspace)
-    rx_holder["port"] = rx.sock.getsockname()
     model = ChannelModel.bursty(0.10, mean_burst=6, seed=5)
     with UdpRelay(rx.sock.getsockname(), model, max_seconds=120) as relay, \
             Carousel(published_repo, relay.address, slow) as carousel:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from teachpoint.errors import RepositoryError
 from teachpoint.transport.broadcast_fec import pass_datagrams, pass_order
 from teachpoint.transport.broadcast_packet import DEFAULT_SYMBOL, is_multicast
 from teachpoint.transport.broadcast_plan import (
@@ -92,11 +93,13 @@ class CarouselSender:
         return self.report
 
     def _load_plan(self, fallback_previous: set[str]) -> CarouselPlan:
-        self._fingerprint = root_fingerprint(self.repo_dir)
+        """Read the folder's current version (new lessons first); remember it as on air."""
+        fingerprint = root_fingerprint(self.repo_dir)
         first = read_plan(self.repo_dir, self.settings.symbol_size, set())
         previous = previous_blobs(self.data_dir, first.repository, first.version) or fallback_previous
         plan = read_plan(self.repo_dir, self.settings.symbol_size, previous) if previous else first
         remember_version(self.data_dir, plan)
+        self._fingerprint = fingerprint
         self.report.version = plan.version
         self._meta = self._metadata_stream(plan)
         log.info("carousel: %s version %d, %d metadata object(s), %d new and %d other file(s), "
@@ -106,17 +109,23 @@ class CarouselSender:
 
     def _send_pass(self, plan: CarouselPlan, pass_no: int, stop) -> CarouselPlan | None:
         """One pass; returns the new plan if the repository was republished meanwhile."""
-        meta = [(p, p.path.read_bytes()) for p in plan.metadata]
+        meta = _readable(plan.metadata)
         self._send_all(pass_order([pass_datagrams(p.obj, d, pass_no, self._fec) for p, d in meta]),
                        stop, with_meta=False)
         for window in _windows(plan.blobs, self.settings.window_bytes):
             if stop.is_set():
                 return None
             if root_fingerprint(self.repo_dir) not in ("", self._fingerprint):
-                self.report.republished += 1
-                log.info("carousel: the repository was republished; new version goes on air")
-                return self._load_plan({p.obj.sha256 for p in plan.blobs})
-            parts = [pass_datagrams(p.obj, p.path.read_bytes(), pass_no, self._fec) for p in window]
+                try:
+                    new_plan = self._load_plan({p.obj.sha256 for p in plan.blobs})
+                except (OSError, RepositoryError) as exc:  # a publish still being written
+                    log.info("carousel: new root, but the repository is not readable yet (%s)", exc)
+                else:
+                    self.report.republished += 1
+                    log.info("carousel: the repository was republished; new version goes on air")
+                    return new_plan
+            parts = [pass_datagrams(p.obj, data, pass_no, self._fec)
+                     for p, data in _readable(window)]
             self._send_all(pass_order(parts), stop, with_meta=True)
         return None
 
@@ -126,9 +135,9 @@ class CarouselSender:
 
     def _metadata_stream(self, plan: CarouselPlan) -> Iterator[bytes]:
         """Endless metadata-group datagrams, fresh symbols on each round."""
-        data = [(p, p.path.read_bytes()) for p in plan.metadata]
+        data = list(_readable(plan.metadata))
         round_no = 1  # round 0 is what each pass opens with
-        while True:
+        while data:
             yield from pass_order([pass_datagrams(p.obj, d, round_no, self._fec) for p, d in data])
             round_no += 1
 
@@ -141,7 +150,9 @@ class CarouselSender:
                 self._sent_since_meta += 1
                 if self._sent_since_meta >= every:
                     self._sent_since_meta = 0
-                    self._send(next(self._meta), stop)
+                    extra = next(self._meta, None)
+                    if extra is not None:
+                        self._send(extra, stop)
             self._send(datagram, stop)
 
     def _send(self, datagram: bytes, stop) -> None:
@@ -153,6 +164,16 @@ class CarouselSender:
             time.sleep(0.001)
         self.report.datagrams += 1
         self.report.bytes_sent += len(datagram)
+
+
+def _readable(objects: list[PlannedObject]) -> Iterator[tuple[PlannedObject, bytes]]:
+    """(object, bytes) for each object whose file can be read now (a publisher's gc may have
+    removed one: the carousel goes on without it)."""
+    for planned in objects:
+        try:
+            yield planned, planned.path.read_bytes()
+        except OSError as exc:
+            log.warning("carousel: skipping %s: %s", planned.path, exc)
 
 
 def _windows(blobs: list[PlannedObject], window_bytes: int) -> Iterator[list[PlannedObject]]:
