@@ -247,9 +247,9 @@ def open_listener(listen: tuple[str, int], interface: str = "0.0.0.0") -> socket
     """A UDP socket bound to ``listen``; a multicast address is joined on ``interface``."""
     host, port = listen
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECV_BUFFER)
-    if is_multicast(host):
+    if is_multicast(host):  # other programs may listen to the same group: share the port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         mreq = struct.pack("4s4s", socket.inet_aton(host), socket.inet_aton(interface))
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
