@@ -167,6 +167,29 @@ def test_the_sync_service_listens_when_the_setting_says_so(workspace, published_
     assert_installed_lessons_play(workspace, 3)
 
 
+def test_broadcast_command_sends_passes_and_says_what_it_sent(tmp_path, workspace, published_repo):
+    import json
+    import subprocess
+    import sys
+
+    rx = new_receiver(workspace)
+    host, port = rx.sock.getsockname()
+    done = subprocess.run(
+        [sys.executable, "-m", "teachpoint", "broadcast", str(published_repo), "--to",
+         f"{host}:{port}", "--passes", "3", "--rate-kbit", "4000", "--json",
+         "--data-dir", str(tmp_path / "sender")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["passes"] == 3
+    report = rx.run(seconds=10, until_complete=True)
+    rx.close()
+    assert report.complete
+    assert_installed_lessons_play(workspace, 3)
+    bad = subprocess.run([sys.executable, "-m", "teachpoint", "broadcast", str(tmp_path), "--to",
+                          "127.0.0.1:9", "--data-dir", str(tmp_path / "sender")],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
+
+
 def test_receiver_default_listen_is_loopback(tmp_path):
     ws = Workspace(DataPaths(tmp_path / "d", explicit=True), install_demo=False)
     assert ReceiverSettings().listen[0] == "127.0.0.1"
