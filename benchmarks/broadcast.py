@@ -112,6 +112,7 @@ def main() -> int:
     ap.add_argument("--rate-kbit", type=float, default=4000.0)
     ap.add_argument("--fec-percent", type=float, default=15.0)
     ap.add_argument("--max-passes", type=float, default=8.0)
+    ap.add_argument("--carousels", default="fec,plain", help="which to run: fec, plain or both")
     args = ap.parse_args()
     top = Path(tempfile.mkdtemp(prefix="tp-bench-broadcast-"))
     try:
@@ -123,8 +124,9 @@ def main() -> int:
               f"air time of the data {air:.1f} s; a pass: FEC {passes[args.fec_percent]:.1f} s, "
               f"plain {passes[0.0]:.1f} s")
         results: dict[tuple[str, float], float | None] = {}
+        kinds = [f for f, k in ((args.fec_percent, "fec"), (0.0, "plain")) if k in args.carousels]
         for name, channel in CHANNELS:
-            for fec in (args.fec_percent, 0.0):
+            for fec in kinds:
                 limit = passes[fec] * args.max_passes + 5
                 results[name, fec] = one_run(repo, prefix, channel, fec, args.rate_kbit, limit, top)
                 shown = "gave up" if results[name, fec] is None else f"{results[name, fec]:.1f} s"
@@ -143,8 +145,10 @@ def _table(results, args, size, air, passes) -> None:
     goals = {"10 %": 1.2, "20 %": 1.5}
     for name, _ in CHANNELS:
         for f in (fec, 0.0):
+            if (name, f) not in results:
+                continue
             t = results[name, f]
-            base = results["0 %", f]
+            base = results.get(("0 %", f))
             label = f"FEC {f:.0f} %" if f else "plain"
             if t is None:
                 print(f"{name:>15} | {label:>9} | {'>' + format(passes[f] * args.max_passes, '.0f'):>7} |"

@@ -31,8 +31,9 @@ from teachpoint.repo.root import parse_root
 from teachpoint.sneakernet.inbox import scan_inbox
 from teachpoint.sync.lock import SyncBusy, SyncLock
 from teachpoint.transport.broadcast_packet import (
-    KIND_BLOB, KIND_ROOT, MAX_DATAGRAM, BadPacket, ObjectId, channel_tag, decode_packet,
+    KIND_BLOB, KIND_ROOT, BadPacket, ObjectId, channel_tag, decode_packet,
     is_multicast)
+from teachpoint.transport.broadcast_reader import DatagramReader
 from teachpoint.transport.broadcast_report import ReceptionReport
 from teachpoint.transport.broadcast_spool import SpoolLimits, SymbolSpool
 
@@ -96,22 +97,19 @@ class BroadcastReceiver:
         """Listen until ``seconds`` pass, everything heard is installed, or ``stop`` is set."""
         stop = stop or threading.Event()
         deadline = None if seconds is None else time.monotonic() + seconds
-        self.sock.settimeout(0.2)
-        while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
-            try:
-                data = self.sock.recv(MAX_DATAGRAM + 1)
-            except socket.timeout:
-                data = None
-            except OSError as exc:
-                log.warning("broadcast: receive failed: %s", exc)
-                data = None
-            if data is not None:
-                self.handle(data)
-            if self._import_due():
-                self.import_now(stop)
-                if until_complete and self.report.complete:
-                    break
-            self.report.save_if_due(self.spool)
+        with DatagramReader(self.sock) as reader:
+            while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+                data = reader.get(0.2)
+                if data is not None:
+                    self.handle(data)
+                if self._import_due():
+                    self.import_now(stop)
+                    if until_complete and self.report.complete:
+                        break
+                self.report.local_drops = reader.dropped
+                self.report.save_if_due(self.spool)
+        for data in reader.leftovers():
+            self.handle(data)
         if self._pending_import:
             self.import_now(stop)
         self.report.save(self.spool)

@@ -53,6 +53,7 @@ class ReceptionReport:
     junk: int = 0
     foreign: int = 0
     duplicates: int = 0
+    local_drops: int = 0  # datagrams this PC could not take in time (reader queue full)
     objects_received: dict[str, int] = field(default_factory=dict)  # kind name → count
     bytes_received: int = 0
     channels: dict[str, ChannelState] = field(default_factory=dict)
@@ -100,7 +101,8 @@ class ReceptionReport:
             "complete": self.complete, "objects_received": self.objects_received,
             "bytes_received": self.bytes_received,
             "packets_dropped": {"junk": self.junk, "foreign": self.foreign,
-                                "duplicate": self.duplicates},
+                                "duplicate": self.duplicates,
+                                "overflow": self.local_drops},
             "repositories": [dict(c.__dict__, channel=t) for t, c in sorted(self.channels.items())],
             "problems": self.problems,
         }
