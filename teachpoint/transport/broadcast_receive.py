@@ -158,7 +158,12 @@ class BroadcastReceiver:
             if not self._root_acceptable(obj, data, folder):
                 return
             self._rooted.add(obj.tag)
-        atomic_write(folder / obj.repo_path(), data, mode=0o644)
+        try:
+            atomic_write(folder / obj.repo_path(), data, mode=0o644)
+        except OSError as exc:  # disk full: say so; the object is collected again later
+            self.done.discard(obj.sha256)
+            self.report.rejected(f"cannot write {obj.repo_path()}: {exc.strerror or exc}")
+            return
         self.report.completed(obj)
         self._pending_import = True
         log.info("broadcast: received %s %s… (%d bytes)", obj.repo_path().split("/")[0],
