@@ -1,11 +1,15 @@
 """The publisher's side of the one-way broadcast: a repository as a RaptorQ data carousel over UDP.
 
 Each pass sends the metadata group (signed root + every metadata node of the current tree), then
-the blobs lesson by lesson, new content first (:mod:`broadcast_plan`). Blobs go on air in windows
-of about :data:`WINDOW_BYTES`; inside a window the symbols of all objects are interleaved so a burst
-of loss costs each object a little. Every ``meta_every``-th datagram is a metadata-group symbol, so a
-receiver that tunes in mid-pass has the root and metadata long before the pass ends. Pacing uses the
-shared token bucket (:class:`RateLimiter`): a steady rate, as a broadcast link needs.
+the blobs lesson by lesson, new content first (:mod:`broadcast_plan`). Blobs go on air in spans of
+up to :data:`REPAIR_SPAN_BYTES`: first their source symbols, in windows of :data:`WINDOW_BYTES`
+interleaved (a loss-free receiver installs lessons window by window, new ones first), then the
+repair symbols of the whole span interleaved — every object gets its repair spread over the whole
+tail, so under loss L all objects of the span complete together as soon as the tail has carried
+L/(1-L) of their size, close to the best a fountain code can do (size ÷ rate ÷ (1-L)). Every
+``meta_every``-th datagram is a metadata-group symbol, so a receiver that tunes in mid-pass has the
+root and metadata long before the pass ends. Pacing uses the shared token bucket
+(:class:`RateLimiter`): a steady rate, as a broadcast link needs.
 
 A republish (root.json changes) is noticed between windows: the carousel restarts with the new
 version, its new lessons first. Blobs the new version shares keep their ids (their SHA-256), so a
@@ -23,7 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 from teachpoint.errors import RepositoryError
-from teachpoint.transport.broadcast_fec import pass_datagrams, pass_order
+from teachpoint.transport.broadcast_fec import interleave, pass_datagrams, pass_order
 from teachpoint.transport.broadcast_packet import DEFAULT_SYMBOL, is_multicast
 from teachpoint.transport.broadcast_plan import (
     CarouselPlan, PlannedObject, previous_blobs, read_plan, remember_version, root_fingerprint)
@@ -31,7 +35,9 @@ from teachpoint.transport.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
-WINDOW_BYTES = 16 << 20  # blob bytes interleaved together (bounds the sender's memory)
+WINDOW_BYTES = 4 << 20  # blobs whose source symbols are interleaved together
+REPAIR_SPAN_BYTES = 256 << 20  # blobs whose repair symbols are interleaved together (memory:
+#                                fec × this), sent after the span's source windows
 UDP_OVERHEAD = 28  # IPv4 + UDP header bytes per datagram, charged to the rate
 
 
@@ -44,6 +50,7 @@ class SenderSettings:
     ttl: int = 4  # multicast hops
     interface: str | None = None  # address of the NIC multicast leaves from (None: the route's)
     window_bytes: int = WINDOW_BYTES
+    repair_span_bytes: int = REPAIR_SPAN_BYTES
 
 
 @dataclass
@@ -112,22 +119,33 @@ class CarouselSender:
         meta = _readable(plan.metadata)
         self._send_all(pass_order([pass_datagrams(p.obj, d, pass_no, self._fec) for p, d in meta]),
                        stop, with_meta=False)
-        for window in _windows(plan.blobs, self.settings.window_bytes):
-            if stop.is_set():
-                return None
-            if root_fingerprint(self.repo_dir) not in ("", self._fingerprint):
-                try:
-                    new_plan = self._load_plan({p.obj.sha256 for p in plan.blobs})
-                except (OSError, RepositoryError) as exc:  # a publish still being written
-                    log.info("carousel: new root, but the repository is not readable yet (%s)", exc)
-                else:
-                    self.report.republished += 1
-                    log.info("carousel: the repository was republished; new version goes on air")
+        for span in _windows(plan.blobs, self.settings.repair_span_bytes):
+            repairs: list[list[bytes]] = []
+            for window in _windows(span, self.settings.window_bytes):
+                if stop.is_set():
+                    return None
+                new_plan = self._republished(plan)
+                if new_plan is not None:
                     return new_plan
-            parts = [pass_datagrams(p.obj, data, pass_no, self._fec)
-                     for p, data in _readable(window)]
-            self._send_all(pass_order(parts), stop, with_meta=True)
+                parts = [pass_datagrams(p.obj, data, pass_no, self._fec)
+                         for p, data in _readable(window)]
+                self._send_all(interleave([source for source, _ in parts]), stop, with_meta=True)
+                repairs.extend(repair for _, repair in parts)
+            self._send_all(interleave(repairs), stop, with_meta=True)
         return None
+
+    def _republished(self, plan: CarouselPlan) -> CarouselPlan | None:
+        """The new version's plan if root.json changed and the folder reads whole; else None."""
+        if root_fingerprint(self.repo_dir) in ("", self._fingerprint):
+            return None
+        try:
+            new_plan = self._load_plan({p.obj.sha256 for p in plan.blobs})
+        except (OSError, RepositoryError) as exc:  # a publish still being written
+            log.info("carousel: new root, but the repository is not readable yet (%s)", exc)
+            return None
+        self.report.republished += 1
+        log.info("carousel: the repository was republished; new version goes on air")
+        return new_plan
 
     @property
     def _fec(self) -> float:
