@@ -194,3 +194,35 @@ def test_receiver_default_listen_is_loopback(tmp_path):
     ws = Workspace(DataPaths(tmp_path / "d", explicit=True), install_demo=False)
     assert ReceiverSettings().listen[0] == "127.0.0.1"
     ws.close()
+
+
+def test_every_pass_brings_fresh_symbols_and_any_k_decode():
+    """The fountain property the carousel relies on: passes 0, 1, 2 carry disjoint symbols; an
+    object decodes from every other symbol of pass 0 plus pass 1's, and from pass 1 alone (repair
+    symbols only)."""
+    import hashlib
+    import os
+
+    import raptorq
+
+    from teachpoint.transport.broadcast_fec import pass_datagrams
+    from teachpoint.transport.broadcast_packet import KIND_BLOB, ObjectId, decode_packet
+
+    data = os.urandom(200_000)
+    obj = ObjectId("0" * 16, "1" * 16, KIND_BLOB, hashlib.sha256(data).hexdigest(), len(data), 1320)
+    passes = [sum(pass_datagrams(obj, data, n, 0.3), []) for n in range(3)]
+    ids = [{decode_packet(d, 1 << 30).esi for d in p} for p in passes]
+    assert not (ids[0] & ids[1]) and not (ids[1] & ids[2]) and not (ids[0] & ids[2])
+    k = obj.source_symbols
+    mixed = passes[0][1::2][: k // 2 + 2] + passes[1][: k - k // 2 + 2]
+    decoder = raptorq.Decoder.with_defaults(obj.length, obj.symbol_size)
+    out = None
+    for datagram in mixed:
+        out = out or decoder.decode(decode_packet(datagram, 1 << 30).fec_packet)
+    assert out is not None and bytes(out) == data
+    decoder, out = raptorq.Decoder.with_defaults(obj.length, obj.symbol_size), None
+    for datagram in passes[1]:
+        out = out or decoder.decode(decode_packet(datagram, 1 << 30).fec_packet)
+    assert out is not None and bytes(out) == data
+    plain = sum(pass_datagrams(obj, data, 1, 0.0), [])
+    assert len(plain) == k  # no FEC: every pass repeats the k source symbols
