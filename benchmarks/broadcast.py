@@ -1,6 +1,6 @@
 """Broadcast carousel (issue 16): time to receive a repository over a lossy one-way channel.
 
-    .venv/bin/python benchmarks/broadcast.py [--mb 5] [--rate-kbit 4000] [--fec-percent 30] [--carousels fec,plain]
+    .venv/bin/python benchmarks/broadcast.py [--mb 5] [--rate-kbit 4000] [--fec-percent 40] [--carousels fec,plain]
 
 A repository of real lessons (ffmpeg-made H.264 videos, published by the project's publisher) is
 sent by ``teachpoint broadcast --forever`` (a subprocess) through the lossy UDP relay
@@ -110,7 +110,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mb", type=float, default=5.0)
     ap.add_argument("--rate-kbit", type=float, default=4000.0)
-    ap.add_argument("--fec-percent", type=float, default=30.0)
+    ap.add_argument("--fec-percent", type=float, default=40.0)
     ap.add_argument("--max-passes", type=float, default=8.0)
     ap.add_argument("--carousels", default="fec,plain", help="which to run: fec, plain or both")
     args = ap.parse_args()

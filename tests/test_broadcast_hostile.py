@@ -159,7 +159,7 @@ def test_another_repository_on_the_same_channel_is_ignored(
 
 
 def test_receiver_killed_with_sigkill_completes_after_restart(tmp_path, publisher_key, published_repo):
-    """Pass 1 through 30 % loss into a receiver process that is then SIGKILLed; a new receiver
+    """Pass 1 (15 % FEC) through 35 % loss into a receiver process that is then SIGKILLed; a new receiver
     process keeps pass 1's symbols from disk and completes from pass 2's fresh symbols."""
     data = tmp_path / "data"
     env = dict(os.environ, TEACHPOINT_DATA_DIR=str(data))
@@ -171,9 +171,10 @@ def test_receiver_killed_with_sigkill_completes_after_restart(tmp_path, publishe
     first = subprocess.Popen([*tp, "receive", *listen, "--minutes", "2"], env=env)
     report = data / "broadcast" / "reception.json"
     _wait_for(report.exists, 30)
-    model = ChannelModel(loss=0.30, seed=21)
+    model = ChannelModel(loss=0.35, seed=21)
     with UdpRelay(("127.0.0.1", port), model, max_seconds=60) as relay:
-        sender = CarouselSender(published_repo, relay.address, SenderSettings(rate_kbit=3000))
+        sender = CarouselSender(published_repo, relay.address,
+                                SenderSettings(rate_kbit=3000, fec_percent=15))
         sender.run(passes=1)
         time.sleep(1.0)
         first.send_signal(signal.SIGKILL)

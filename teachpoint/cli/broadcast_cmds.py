@@ -24,8 +24,8 @@ def register(sub, common) -> None:
     p.add_argument("repo_dir", metavar="REPO_DIR")
     p.add_argument("--to", required=True, metavar="ADDR:PORT", help="unicast or multicast address")
     p.add_argument("--rate-kbit", type=float, default=2000.0, help="steady send rate (default 2000)")
-    p.add_argument("--fec-percent", type=float, default=30.0,
-                   help="repair symbols per pass, in %% of the data (default 30; 0 = plain carousel)")
+    p.add_argument("--fec-percent", type=float, default=40.0,
+                   help="repair symbols per pass, in %% of the data (default 40; 0 = plain carousel)")
     p.add_argument("--ttl", type=int, default=4, help="multicast hops (default 4)")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--passes", type=int, default=1, help="passes to send (default 1)")

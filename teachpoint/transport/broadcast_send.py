@@ -44,7 +44,7 @@ UDP_OVERHEAD = 28  # IPv4 + UDP header bytes per datagram, charged to the rate
 @dataclass
 class SenderSettings:
     rate_kbit: float = 2000.0
-    fec_percent: float = 30.0
+    fec_percent: float = 40.0
     symbol_size: int = DEFAULT_SYMBOL
     meta_every: int = 40  # one metadata-group datagram per this many datagrams
     ttl: int = 4  # multicast hops

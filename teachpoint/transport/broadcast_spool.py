@@ -8,8 +8,11 @@ its id, and a spool that decodes to the wrong bytes (junk symbols under a real i
 
 Bounds (:class:`SpoolLimits`): at most ``max_objects`` partial objects and ``max_bytes`` of symbols;
 over either, the objects heard least recently are evicted first. One object keeps at most
-``K * MAX_OVERHEAD + 16`` symbols. Duplicate symbols are dropped by (SBN, ESI); the sets of seen
-ids are held in memory for at most :data:`HOT_OBJECTS` objects (re-read from disk when needed).
+``K * MAX_OVERHEAD + 16`` symbols. Duplicate symbols are dropped by (SBN, ESI): the set of seen
+ids of every partial object is kept in memory (read from disk once after a restart), about 60
+bytes a stored symbol, so the byte limit bounds it too (~50 MB for the default 1 GiB). A carousel
+interleaves a hundred objects symbol by symbol: re-reading sets from disk would cost a whole
+object's read per datagram.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import json
 import logging
 import os
 import time
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,7 +34,6 @@ from teachpoint.transport.broadcast_packet import (
 
 log = logging.getLogger(__name__)
 
-HOT_OBJECTS = 16
 MAX_OVERHEAD = 1.3  # beyond K * this (+16) symbols without a decode, the spool is junk
 RETRY_STEP = 0.01  # after a failed decode, wait for 1% more symbols (at least 2) before the next
 
@@ -40,7 +41,7 @@ RETRY_STEP = 0.01  # after a failed decode, wait for 1% more symbols (at least 2
 @dataclass
 class SpoolLimits:
     max_objects: int = 512
-    max_bytes: int = 4 << 30
+    max_bytes: int = 1 << 30
     max_object_bytes: int = 2 << 30  # decoding holds an object in memory
 
 
@@ -69,7 +70,6 @@ class SymbolSpool:
         self.limits = limits or SpoolLimits()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.entries: dict[str, _Entry] = {}
-        self.hot: OrderedDict[str, None] = OrderedDict()
         self.evicted = 0
         self.discarded = 0
         self._load()
@@ -142,23 +142,14 @@ class SymbolSpool:
         atomic_write(self.folder / f"{obj.sha256}.json", json.dumps(asdict(obj)).encode("utf-8"))
         entry = _Entry(obj, 0, now, next_try=obj.source_symbols, esis=set())
         self.entries[obj.sha256] = entry
-        self._touch_hot(obj.sha256)
         return entry
 
     def _esis(self, entry: _Entry) -> set[int]:
+        """The (SBN, ESI) keys stored for ``entry`` (read from its file the first time)."""
         if entry.esis is None:
             entry.esis = {int.from_bytes(rec[:PAYLOAD_ID_BYTES], "big")
                           for rec in self._records(entry)}
-        self._touch_hot(entry.obj.sha256)
         return entry.esis
-
-    def _touch_hot(self, sha: str) -> None:
-        self.hot[sha] = None
-        self.hot.move_to_end(sha)
-        while len(self.hot) > HOT_OBJECTS:
-            cold, _ = self.hot.popitem(last=False)
-            if cold in self.entries:
-                self.entries[cold].esis = None
 
     def _records(self, entry: _Entry):
         record = entry.record
@@ -219,5 +210,4 @@ class SymbolSpool:
     def drop(self, sha: str) -> None:
         """Forget an object (completed, evicted or junk)."""
         self.entries.pop(sha, None)
-        self.hot.pop(sha, None)
         self._remove_files(sha)
