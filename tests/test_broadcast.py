@@ -147,13 +147,13 @@ def test_the_sync_service_listens_when_the_setting_says_so(workspace, published_
     from teachpoint.transport.broadcast_service import service_listener, set_service_listen
 
     stop = threading.Event()
-    assert service_listener(workspace.paths, stop) is None  # off by default
+    assert service_listener(workspace, stop) is None  # off by default
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()
     set_service_listen(workspace, f"127.0.0.1:{port}")
-    thread = service_listener(workspace.paths, stop)
+    thread = service_listener(workspace, stop)
     try:
         with Carousel(published_repo, ("127.0.0.1", port), delay=0.5):
             for _ in range(300):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 
-from teachpoint.cli.broadcast_cmds import print_reception
 from teachpoint.cli.output import human_size, print_json, progress_done, progress_line
 from teachpoint.library import search as search_mod
 from teachpoint.library.browse import browse_tree
@@ -79,6 +78,8 @@ def cmd_status(args, paths) -> int:
     if ws.demo_error:
         print(f"warning:    demo channel not installed: {ws.demo_error}")
     if reception is not None:
+        from teachpoint.cli.broadcast_cmds import print_reception  # noqa: PLC0415 (only then)
+
         print_reception(reception)
     return 0
 

@@ -57,7 +57,7 @@ def scan_inbox_once(engine: SyncEngine) -> None:
 def run_service(engine: SyncEngine, stop, times: ServiceTimes = ServiceTimes(),
                 clock=time.monotonic, rng: random.Random | None = None, max_rounds: int | None = None) -> int:
     """Run until ``stop`` is set (or ``max_rounds`` loop turns, for tests); returns rounds run."""
-    listener = start_broadcast_listener(engine.ws.paths, stop)
+    listener = start_broadcast_listener(engine.ws, stop)
     try:
         return _run_rounds(engine, stop, times, clock, rng, max_rounds)
     finally:
@@ -108,9 +108,9 @@ def _run_rounds(engine, stop, times, clock, rng, max_rounds) -> int:
 # ---- broadcast listening (issue 16) -------------------------------------------------------------
 
 
-def start_broadcast_listener(paths, stop):
+def start_broadcast_listener(ws, stop):
     """If ``teachpoint receive --service`` configured it, receive the broadcast carousel in a
     thread (its own Workspace / SQLite connection) until ``stop`` is set; else None."""
     from teachpoint.transport.broadcast_service import service_listener  # noqa: PLC0415
 
-    return service_listener(paths, stop)
+    return service_listener(ws, stop)

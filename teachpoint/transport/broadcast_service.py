@@ -41,18 +41,12 @@ def set_service_listen(ws, listen: str | None, interface: str = "0.0.0.0") -> No
     ws.set_setting(SETTING_BROADCAST, json.dumps({"listen": listen, "interface": interface}))
 
 
-def service_listener(paths, stop: threading.Event) -> threading.Thread | None:
-    """Start the listener thread if the setting is on; None otherwise."""
-    from teachpoint.workspace import Workspace  # noqa: PLC0415  (workspace imports transport)
-
-    ws = Workspace(paths, install_demo=False, apply_site=False)
-    try:
-        where = get_service_listen(ws)
-    finally:
-        ws.close()
+def service_listener(ws, stop: threading.Event) -> threading.Thread | None:
+    """Start the listener thread if the setting of ``ws`` is on; None otherwise."""
+    where = get_service_listen(ws)
     if where is None:
         return None
-    thread = threading.Thread(target=_listen, args=(paths, where, stop), name="broadcast",
+    thread = threading.Thread(target=_listen, args=(ws.paths, where, stop), name="broadcast",
                               daemon=True)
     thread.start()
     return thread
