@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 from teachpoint.reports import collect, outbox, summary
-from teachpoint.reports import format as fmt
 
 from helpers import assert_installed_lessons_play
 from reports_helpers import county_usage, play_days, school_pc

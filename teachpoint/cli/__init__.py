@@ -7,10 +7,9 @@ Every subcommand takes ``--data-dir`` (or ``TEACHPOINT_DATA_DIR``).
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-
-import importlib
 
 from teachpoint import __version__
 from teachpoint.errors import TeachPointError
@@ -32,6 +31,7 @@ COMMAND_MODULES = {
     "inbox": "inbox_cmd", "inventory": "stick_cmds", "export": "stick_cmds", "serve": "serve_cmd",
     "diagnose": "diagnose_cmd", "preseed": "preseed_cmd", "upload": "upload_cmd",
     "play": "play_cmd", "report": "report_cmds", "reports": "report_cmds",
+    "broadcast": "broadcast_cmds", "receive": "broadcast_cmds",
 }
 _HELP_FLAGS = ("-h", "--help")
 

@@ -10,6 +10,7 @@ from teachpoint.library.browse import browse_tree
 from teachpoint.library.curriculum import grade_name
 from teachpoint.repo.root import days_since
 from teachpoint.library.lesson_files import check_stored_files
+from teachpoint.transport.broadcast_report import load_reception
 from teachpoint.workspace import Workspace
 
 STATE_ZH = {"installed": "已下载", "not_downloaded": "未下载", "damaged": "已损坏"}
@@ -58,6 +59,9 @@ def cmd_status(args, paths) -> int:
            "repositories": repos}
     if ws.demo_error:
         out["demo_error"] = ws.demo_error
+    reception = load_reception(paths.root)  # the broadcast receiver's report (issue 16)
+    if reception is not None:
+        out["broadcast"] = reception
     if args.json:
         print_json(out)
         return 0
@@ -74,6 +78,10 @@ def cmd_status(args, paths) -> int:
         print(f"repository: {repo['id']} v{repo['version']} ({repo['title']}){stale}")
     if ws.demo_error:
         print(f"warning:    demo channel not installed: {ws.demo_error}")
+    if reception is not None:
+        from teachpoint.cli.broadcast_cmds import print_reception  # noqa: PLC0415 (only then)
+
+        print_reception(reception)
     return 0
 
 

@@ -58,6 +58,16 @@ def scan_inbox_once(engine: SyncEngine) -> None:
 def run_service(engine: SyncEngine, stop, times: ServiceTimes = ServiceTimes(),
                 clock=time.monotonic, rng: random.Random | None = None, max_rounds: int | None = None) -> int:
     """Run until ``stop`` is set (or ``max_rounds`` loop turns, for tests); returns rounds run."""
+    listener = start_broadcast_listener(engine.ws, stop)
+    try:
+        return _run_rounds(engine, stop, times, clock, rng, max_rounds)
+    finally:
+        if listener is not None:  # the service is over: so is its listening
+            stop.set()
+            listener.join(10)
+
+
+def _run_rounds(engine, stop, times, clock, rng, max_rounds) -> int:
     rng = rng or random.Random()
     due: dict[str, float] = {}
     failures: dict[str, int] = {}
@@ -95,3 +105,14 @@ def run_service(engine: SyncEngine, stop, times: ServiceTimes = ServiceTimes(),
         wait = min([times.tick] + [max(0.0, t - clock()) for t in due.values()])
         stop.wait(max(0.05, wait))
     return rounds
+
+
+# ---- broadcast listening (issue 16) -------------------------------------------------------------
+
+
+def start_broadcast_listener(ws, stop):
+    """If ``teachpoint receive --service`` configured it, receive the broadcast carousel in a
+    thread (its own Workspace / SQLite connection) until ``stop`` is set; else None."""
+    from teachpoint.transport.broadcast_service import service_listener  # noqa: PLC0415
+
+    return service_listener(ws, stop)
