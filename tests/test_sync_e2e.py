@@ -266,3 +266,52 @@ def test_a_paused_round_is_not_counted_as_a_failure(served, workspace):
     assert stop.is_set()
     entry = get_source(workspace.catalogue, "county")
     assert entry.failures == 0 and entry.last_error == ""
+
+
+def peak_open(connections, close_latency: float) -> int:
+    """The most connections the client held open at the same moment, from the emulator's records.
+
+    The emulator marks a connection closed when the close has crossed the link both ways (the
+    client's FIN one way, the server's the other): ``close_latency`` takes that back off, so a
+    connection the client closed before opening the next one is not counted twice."""
+    edges = sorted([(c.opened, 1) for c in connections]
+                   + [(c.closed - close_latency if c.closed is not None else float("inf"), -1)
+                      for c in connections])
+    peak = now = 0
+    for _, step in edges:
+        now += step
+        peak = max(peak, now)
+    return peak
+
+
+GRADES = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"]
+WIDE_ROWS = [f"{subject}/{grade}.mp4,{grade}{subject}第一课,{grade},{subject},{edition},上册,第一单元,1,,,,"
+             for grade in GRADES for subject, edition in (("语文", "统编版"), ("数学", "人教版"))]
+
+
+def test_a_slow_link_carries_no_more_connections_than_the_streams_asked_for(tmp_path, workspace,
+                                                                          publisher_key):
+    """Issue 17, link (c): metadata reads hold at most four connections and close them before
+    the files come, so the downloader's streams are the only ones open while files arrive.
+    Twelve classes in six grades: each level of the tree has more nodes than streams."""
+    from teachpoint.sync.pipeline import PREFETCH_STREAMS, import_repository
+    from teachpoint.transport.http_source import HttpSource
+
+    src, www = tmp_path / "wide", tmp_path / "www"
+    for i, row in enumerate(WIDE_ROWS):
+        noisy_video(src / row.split(",")[0], 0.5, seed=i + 1)
+    write_csv(src, WIDE_ROWS)
+    publish(src, publisher_key.with_suffix(".key"), www / "county", name="county",
+            progress=lambda *_: None)
+    with NginxServer(www) as nginx, LinkEmulator(
+            ("127.0.0.1", nginx.port), rate_bps=4_000_000, delay_s=0.03) as link:  # 60 ms round trip
+        outcome = import_repository(workspace, HttpSource(link.url + "/county/"),
+                                    transfer_options={"max_streams": 4})
+        deadline = time.monotonic() + 10
+        while link.open_connections and time.monotonic() < deadline:
+            time.sleep(0.05)  # the last streams close after the import returns
+        records = list(link.connections)
+    assert outcome.status == "installed", outcome.problem
+    assert len(records) > 4, "the import should have used several connections in turn"
+    assert PREFETCH_STREAMS <= 4 and peak_open(records, close_latency=2 * 0.03) <= 4
+    assert_installed_lessons_play(workspace, len(WIDE_ROWS))

@@ -177,6 +177,7 @@ def import_repository(ws, source, policy: ImportPolicy = FILES_TOO, *, progress=
             return _failed(outcome, exc)
         if policy.files:
             outcome.stage = FILES
+            source.release_connections()  # while files arrive, only the downloader's streams
             _fetch_files(ws, source, policy, outcome, progress, cancel, on_stored,
                          transfer_options or {})
             if outcome.files.files_copied and outcome.status == UP_TO_DATE:
@@ -256,7 +257,9 @@ def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutco
     return True
 
 
-PREFETCH_STREAMS = 8
+# Four requests in flight hide most of a satellite round trip and stay within the four
+# connections a slow link should carry (issue 17: eight prefetch connections peaked at 10 open).
+PREFETCH_STREAMS = 4
 _CHILD_TYPE = {GRADE: SUBJECT, SUBJECT: LEAF}
 
 
@@ -271,6 +274,7 @@ def _prefetch(source, root, old: dict | None, cache) -> int:
     old = old or {}
     level = [(pin, GRADE) for g, pin in root.grades.items() if pin != old.get(g)]
     total = 0
+    source.release_connections()  # the root's idle connection: at most PREFETCH_STREAMS open
     with ThreadPoolExecutor(PREFETCH_STREAMS) as pool:
         while level:
             missing = [(pin, kind) for pin, kind in level if cache.get(pin) is None]

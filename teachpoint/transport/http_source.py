@@ -30,6 +30,8 @@ class HttpSource:
         self.described_as = f"the server {self.base}'s"
         self._given = session
         self._local = threading.local()  # requests sessions are not shared between threads
+        self._sessions: list = []  # every session this source used, closed by release_connections
+        self._sessions_lock = threading.Lock()
 
     @property
     def session(self) -> "requests.Session":
@@ -39,7 +41,20 @@ class HttpSource:
                 threading.main_thread() else http_get.new_session()
             session.headers.update(http_get.SESSION_HEADERS)
             self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
         return session
+
+    def release_connections(self) -> None:
+        """Close the keep-alive connections the metadata reads opened (the main thread's and the
+        parallel prefetch's), so that while files arrive only the downloader's streams are open
+        to the server: on a slow link each idle connection holds a server slot. A session used
+        again later simply opens a new connection."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+            self._local = threading.local()  # every thread makes (and tracks) a new one if asked
+        for session in sessions:
+            session.close()
 
     def _get(self, rel: str, limit: int) -> bytes:
         """A whole metadata file, raw, retried (:func:`http_get.fetch_bytes`); the root and the

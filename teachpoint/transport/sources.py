@@ -10,6 +10,8 @@ Every transport is a *source* with one small interface, which is all the import 
   wanted files into the store, each verified by hash before it counts, most wanted first;
 * ``boost(sha256)`` — fetch this file next (a teacher pressed 立即下载);
 * ``expand()`` — the repositories at this place (itself, or each of a collection);
+* ``release_connections()`` — close the idle connections the metadata reads left open, so
+  only the file downloader's streams stay open while files arrive;
 * ``described_as`` and ``key_folder`` — for the message when the publisher is not trusted.
 
 A source hands out untrusted bytes; callers verify everything.
@@ -117,6 +119,9 @@ class FolderSource:
     def boost(self, sha256: str) -> None:
         """Copy this file before the others still waiting (thread-safe enough: a set add)."""
         self._boosted.add(sha256)
+
+    def release_connections(self) -> None:
+        """Nothing to release: a folder holds no connections (see HttpSource.release_connections)."""
 
     def boosted_first(self, todo: list) -> list:
         return sorted(todo, key=lambda b: b.sha256 not in self._boosted)
