@@ -1273,6 +1273,37 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
     </message>
 </context>
 <context>
+    <name>ReceptionPanel</name>
+    <message>
+        <source>Satellite broadcast</source>
+        <translation>卫星广播</translation>
+    </message>
+    <message>
+        <source>Listening for the broadcast; nothing heard yet.</source>
+        <translation>正在接收卫星广播，还没有收到内容。</translation>
+    </message>
+    <message>
+        <source>Last heard {ago} · {n} files received ({size})</source>
+        <translation>最近收到：{ago} · 已收到 {n} 个文件（{size}）</translation>
+    </message>
+    <message>
+        <source>a channel not yet identified</source>
+        <translation>尚未识别的频道</translation>
+    </message>
+    <message>
+        <source>{name}: everything has arrived</source>
+        <translation>{name}：已全部收到</translation>
+    </message>
+    <message>
+        <source>{name}: {n} files still missing — they come in the next broadcast passes, or bring them by USB stick</source>
+        <translation>{name}：还缺 {n} 个文件 — 下一轮广播会补上，也可以用U盘带来</translation>
+    </message>
+    <message>
+        <source>{name}: waiting for the lesson list</source>
+        <translation>{name}：正在等待课程目录</translation>
+    </message>
+</context>
+<context>
     <name>ScreenChooser</name>
     <message>
         <source>Which screen full screen uses, e.g. the projector</source>

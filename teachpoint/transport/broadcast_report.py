@@ -35,6 +35,7 @@ class ChannelState:
     """One repository heard on the channel, as the last import saw it."""
 
     repository: str = ""
+    title: str = ""  # the repository's own name from its signed root, for people
     version: int = 0
     state: str = "waiting"
     reason: str = "no signed root received yet"
@@ -84,6 +85,8 @@ class ReceptionReport:
                 continue  # root not (re)received: after cleanup the last state stands
             state.repository, state.version, state.state = repo.repository, repo.version, repo.state
             state.reason = repo.reason
+            if repo.report is not None and repo.report.title:
+                state.title = repo.report.title
             state.files_waiting = repo.files_waiting
             state.files_installed += repo.files_installed
         for problem in result.problems:

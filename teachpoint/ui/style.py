@@ -110,6 +110,7 @@ QLabel#SyncStatus[connection="online"] {{ color: {ACCENT}; }}
 QLabel#SyncStatus[connection="offline"] {{ color: {DANGER}; }}
 QLabel#SyncOverall {{ font-size: 16pt; color: {INK}; }}
 QLabel#SyncFileTitle {{ font-size: 14pt; color: {INK}; }}
+QLabel#SyncSectionTitle {{ font-size: 18pt; font-weight: bold; color: {ACCENT_DARK}; }}
 QLabel#SyncNewLessons {{ font-size: 18pt; font-weight: bold; color: {ACCENT}; }}
 QPushButton#SyncPauseButton {{
     font-size: 20pt; font-weight: bold; border-radius: 10px; padding: 12px 32px; min-height: 52px;

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget)
 
 from teachpoint.ui.formatting import format_duration, format_size
+from teachpoint.ui.reception_panel import ReceptionPanel
 from teachpoint.ui.sync_controller import OFFLINE_STATE, ONLINE, SyncController, SyncState
 from teachpoint.ui.sync_round import MAX_FILE_ROWS
 from teachpoint.ui.widgets import make_label, set_bar_value
@@ -85,6 +86,7 @@ class SyncPanel(QWidget):
         self.details.setMaximumHeight(160)
         self.details.hide()
         self.no_source = _label("Hint", wrap=True)
+        self.reception = ReceptionPanel(controller, self.ago)
         for widget in (self.note, self.no_source, self.overall, self.overall_bar, *self.file_rows,
                        self.new_lessons, self.seen_button, self.problems, self.details_button):
             widget.hide()  # shown by show_state when the state calls for them
@@ -117,6 +119,7 @@ class SyncPanel(QWidget):
         for row in self.file_rows:
             layout.addWidget(row)
         layout.addLayout(new_row)
+        layout.addWidget(self.reception)
         layout.addWidget(self.problems)
         layout.addLayout(details_row)
         layout.addWidget(self.details)
@@ -267,6 +270,7 @@ class SyncPanel(QWidget):
         if self._stale:
             self.show_state(self.controller.state)
         super().showEvent(event)
+        self.reception.refresh()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
