@@ -12,6 +12,8 @@ import contextlib
 import hashlib
 import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -100,3 +102,15 @@ def _check_size(size: object) -> None:
     """A declared size must be a non-negative int."""
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise StoreError(f"invalid declared size {size!r}")
+
+_WRITERS: list[ThreadPoolExecutor] = []
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer_pool() -> ThreadPoolExecutor:
+    """The threads that read and write the store's incoming files (made on first use, shared;
+    a job only waits for I/O, never for another job, so sharing cannot deadlock)."""
+    with _WRITERS_LOCK:
+        if not _WRITERS:
+            _WRITERS.append(ThreadPoolExecutor(4, thread_name_prefix="store-io"))
+        return _WRITERS[0]
