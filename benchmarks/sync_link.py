@@ -259,18 +259,14 @@ def run_teachpoint(repo: Repo, link: LinkEmulator, work: Path, deadline: float, 
     data = work / f"tp-data-{time.monotonic_ns()}"
     ws = Workspace(DataPaths(data, explicit=True), install_demo=False)
     samples: list[tuple[float, int]] = []  # (time, bytes_done) from progress events
-    seen: dict = {}
+    transfers = []  # each round's TransferResult (what the downloader received and wasted)
     try:
         ws.trust.add(repo.pub)
         add_source(ws.catalogue, link.url + "/county/", "county")
-        engine = None
 
         def on_event(kind, **d):
             if kind == "progress":
                 samples.append((time.monotonic(), d["progress"].bytes_done, d["progress"].streams))
-                dl = getattr(getattr(engine, "_current", None), "_downloader", None)  # the HTTP source's
-                if dl is not None:
-                    seen[id(dl)] = dl
 
         engine = eng.SyncEngine(ws, limit_kbit=limit_kbit, on_event=on_event, max_streams=max_streams)
         t0 = time.monotonic()
@@ -278,6 +274,7 @@ def run_teachpoint(repo: Repo, link: LinkEmulator, work: Path, deadline: float, 
         while time.monotonic() < deadline and syncs < 50:
             syncs += 1
             result = engine.sync_once()
+            transfers += [i.files for src in result.sources for i in src.imports]
             st = ws.catalogue.status()["resources"]
             if st["installed"] >= repo.resources and st["not_downloaded"] == 0:
                 break
@@ -288,14 +285,13 @@ def run_teachpoint(repo: Repo, link: LinkEmulator, work: Path, deadline: float, 
         st = ws.catalogue.status()
         ok = st["resources"]["installed"] >= repo.resources and st["resources"]["not_downloaded"] == 0
         ok = ok and all(ws.store.has(sha) for sha, _, _ in repo.blobs)
-        dls = list(seen.values())
         run = Run("teachpoint", ok, seconds, repo.payload if ok else st["blob_bytes"], 0, syncs=syncs,
-                  wasted=sum(d.stats.bytes_wasted for d in dls) if dls else None,
-                  received=sum(d.stats.bytes_received for d in dls) if dls else None,
-                  streams_max=max((d.stats.streams_max for d in dls), default=None),
+                  wasted=sum(t.bytes_wasted for t in transfers) if transfers else None,
+                  received=sum(t.bytes_received for t in transfers) if transfers else None,
+                  streams_max=max((t.streams_max for t in transfers), default=None),
                   note=note if syncs > 1 else "",
                   command=f"SyncEngine(ws, limit_kbit={limit_kbit}, max_streams={max_streams}).sync_once()")
-        run.extra["dl_elapsed"] = sum(d.stats.elapsed for d in dls)
+        run.extra["dl_elapsed"] = sum(t.seconds for t in transfers)
         if samples:  # how the stream pool behaved: metadata phase, ramp-up, mean streams in flight
             run.extra["first_progress_s"] = samples[0][0] - t0
             peak = max(s[2] for s in samples)

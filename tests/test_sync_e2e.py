@@ -83,6 +83,9 @@ def test_fresh_sync_installs_everything_and_lessons_play(served, workspace):
     assert result.outcome == eng.UPDATED
     res = result.sources[0]
     assert res.files_fetched > 0 and res.bytes_fetched == payload_bytes(repo)
+    wire = res.install.files  # what it cost on the wire, for benchmarks and diagnostics
+    assert wire.bytes_received >= res.bytes_fetched and wire.bytes_wasted >= 0
+    assert 1 <= wire.streams_max <= 16 and wire.seconds > 0
     assert workspace.catalogue.status()["resources"]["installed"] == 4
     assert {"source", "metadata", "progress", "file", "source_done"} <= set(events)
     assert_installed_lessons_play(workspace, 4)

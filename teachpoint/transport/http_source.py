@@ -135,6 +135,8 @@ class HttpSource:
             stats = self._downloader.run(jobs, cancel=cancel)
         finally:
             self._downloader = None
+        res.bytes_received, res.bytes_wasted = stats.bytes_received, stats.bytes_wasted
+        res.streams_max, res.seconds = stats.streams_max, stats.elapsed
         for sha, failure in stats.blobs_failed.items():
             if isinstance(failure, NotOnSource):
                 res.files_missing += 1

@@ -36,6 +36,11 @@ class TransferResult:
     problems: list[Exception] = field(default_factory=list)  # typed, one per file that failed
     source_lost: bool = False  # the source disappeared part way (stick removed)
     cancelled: bool = False
+    # What it cost on the wire (HTTP sources; a folder copy reads exactly what it stores):
+    bytes_received: int = 0  # body bytes read, including re-fetches
+    bytes_wasted: int = 0  # received but not kept (Range ignored, a failed hash, had it already)
+    streams_max: int = 0  # the most parallel streams the downloader ran
+    seconds: float = 0.0  # time spent bringing the files
 
     def add(self, other: "TransferResult") -> None:
         """Fold another result (of the same import) into this one."""
@@ -47,3 +52,7 @@ class TransferResult:
         self.problems += other.problems
         self.source_lost |= other.source_lost
         self.cancelled |= other.cancelled
+        self.bytes_received += other.bytes_received
+        self.bytes_wasted += other.bytes_wasted
+        self.streams_max = max(self.streams_max, other.streams_max)
+        self.seconds += other.seconds
