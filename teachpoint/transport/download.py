@@ -48,7 +48,7 @@ from teachpoint.library.partial import load_ranges
 from teachpoint.library.store import Cancelled, ContentStore, check_sha
 from teachpoint.transport.download_queue import BlobJob, PieceQueue, _Blob
 from teachpoint.transport.http_range import (
-    CHUNK, NET_ERRORS, NOT_ON_SOURCE, RangeFetcher, _BlobFailed, _default_session, _RetryLater, origin,
+    CHUNK, NET_ERRORS, NOT_ON_SOURCE, RangeFetcher, _BlobFailed, new_stream_session, _RetryLater, origin,
     parse_retry_after)
 from teachpoint.transport.ratelimit import RateLimiter
 from teachpoint.transport.stream_sizer import StreamSizer
@@ -96,7 +96,7 @@ class Downloader:
         self.store, self.max_streams, self.piece_bytes = store, max_streams, piece_bytes
         self.stall_s, self.give_up_s, self.max_blob_attempts = stall_s, give_up_s, max_blob_attempts
         self.limiter = limiter or RateLimiter(None)
-        self.session_factory = session_factory or _default_session
+        self.session_factory = session_factory or new_stream_session
         self.on_progress, self.on_blob_done = on_progress, on_blob_done
         self.stats = DownloadStats()
         self._cv = threading.Condition()

@@ -63,7 +63,9 @@ class _RetryLater(Exception):
         self.seconds = seconds
 
 
-def _default_session() -> requests.Session:
+def new_stream_session() -> requests.Session:
+    """A session for one download stream: one connection, no retries of its own (the downloader
+    decides)."""
     s = requests.Session()
     s.headers["User-Agent"] = USER_AGENT
     adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)

@@ -20,6 +20,9 @@ from teachpoint.transport.transfer import TransferProgress, TransferResult
 
 
 
+WARM_SESSIONS = 4  # as many as the downloader's first streams (stream_sizer.START_STREAMS)
+
+
 class HttpSource:
     """A repository on a web server. (The resumable parallel downloader builds on this.)"""
 
@@ -30,30 +33,46 @@ class HttpSource:
         self.described_as = f"the server {self.base}'s"
         self._given = session
         self._local = threading.local()  # requests sessions are not shared between threads
-        self._sessions: list = []  # every session this source used, closed by release_connections
+        self._sessions: list = []  # sessions threads are using (handed back by release_connections)
+        self._warm: list = []  # idle sessions with a connection open, for the next reads/streams
         self._sessions_lock = threading.Lock()
 
     @property
     def session(self) -> "requests.Session":
+        """This thread's session: a warm one (a connection already open) if any is idle."""
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._given if self._given is not None and threading.current_thread() is \
-                threading.main_thread() else http_get.new_session()
-            session.headers.update(http_get.SESSION_HEADERS)
+            session = self._take_warm()
+            if session is None:
+                session = self._given if self._given is not None and \
+                    threading.current_thread() is threading.main_thread() else http_get.new_session()
+                session.headers.update(http_get.SESSION_HEADERS)
             self._local.session = session
             with self._sessions_lock:
                 self._sessions.append(session)
         return session
 
     def release_connections(self) -> None:
-        """Close the keep-alive connections the metadata reads opened (the main thread's and the
-        parallel prefetch's), so that while files arrive only the downloader's streams are open
-        to the server: on a slow link each idle connection holds a server slot. A session used
-        again later simply opens a new connection."""
+        """Metadata reads are done for now: keep up to :data:`WARM_SESSIONS` of their sessions
+        warm and close the rest. The next reads and the file downloader's first streams take the
+        warm ones, so their keep-alive connections carry on with no new handshake (a satellite
+        round trip or two each) and the server never sees the old and new connections at once."""
         with self._sessions_lock:
             sessions, self._sessions = self._sessions, []
-            self._local = threading.local()  # every thread makes (and tracks) a new one if asked
-        for session in sessions:
+            self._local = threading.local()  # every thread takes (and tracks) one afresh if asked
+            pool = self._warm + [s for s in sessions if s not in self._warm]
+            self._warm, extra = pool[:WARM_SESSIONS], pool[WARM_SESSIONS:]
+        for session in extra:
+            session.close()
+
+    def _take_warm(self) -> "requests.Session | None":
+        with self._sessions_lock:
+            return self._warm.pop() if self._warm else None
+
+    def _close_warm(self) -> None:
+        with self._sessions_lock:
+            warm, self._warm = self._warm, []
+        for session in warm:
             session.close()
 
     def _get(self, rel: str, limit: int) -> bytes:
@@ -112,6 +131,7 @@ class HttpSource:
         :class:`Cancelled` when ``cancel`` is set (partial files are kept for the next round).
         """
         from teachpoint.transport.download import BlobJob, Downloader
+        from teachpoint.transport.http_range import new_stream_session
 
         res = TransferResult()
         jobs = [BlobJob(b.sha256, b.size, self.base + blob_path(b.sha256), priority=i)
@@ -129,12 +149,17 @@ class HttpSource:
                                           total, p.speed_bps, p.eta_s, p.streams, p.current,
                                           downloader.active_blobs()))
 
+        def stream_session():
+            return self._take_warm() or new_stream_session()
+
         downloader = self._downloader = Downloader(store, max_streams=max_streams, limiter=limiter,
-                                                   on_progress=report, on_blob_done=stored)
+                                                   on_progress=report, on_blob_done=stored,
+                                                   session_factory=stream_session)
         try:
             stats = self._downloader.run(jobs, cancel=cancel)
         finally:
             self._downloader = None
+            self._close_warm()  # warm sessions no stream took
         res.bytes_received, res.bytes_wasted = stats.bytes_received, stats.bytes_wasted
         res.streams_max, res.seconds = stats.streams_max, stats.elapsed
         for sha, failure in stats.blobs_failed.items():
