@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from uihelpers import rid
+from uihelpers import open_lesson, rid
 from teachpoint.paths import DataPaths
 from teachpoint.ui.main_window import (
     PAGE_HOME, PAGE_LIBRARY, PAGE_OPENING, PAGE_PLAYER, PAGE_PROBLEM, PAGE_SETTINGS, MainWindow)
@@ -42,7 +42,7 @@ def test_typing_in_the_search_box_anywhere_goes_to_the_library(qtbot, window):
 
 def test_a_lesson_opened_from_home_returns_to_home(qtbot, window):
     window.go("home")
-    window.play(rid("m-3-2-4"))
+    open_lesson(qtbot, window, rid("m-3-2-4"))
     assert window.pages.currentIndex() == PAGE_PLAYER and window.top_bar.isHidden()
     qtbot.waitUntil(lambda: window.player_view.player is not None
                     and window.player_view.player.state == "playing", timeout=10_000)
@@ -89,8 +89,9 @@ def test_not_downloaded_and_damaged_lessons_cannot_be_played(qtbot, window):
     qtbot.waitUntil(lambda: panel.info.title == "认识时间", timeout=5000)
     assert not panel.play_button.isEnabled()
     assert "已损坏" in panel.warning.text()
-    window.play(rid("s-3-1-1"))  # double-click on it: nothing opens, the reason stays shown
-    assert window.pages.currentIndex() == PAGE_LIBRARY
+    with qtbot.waitSignal(window.lessons.details_shown, timeout=5000):
+        window.play(rid("s-3-1-1"))  # double-click on it: nothing opens, the reason stays shown
+    assert window.pages.currentIndex() == PAGE_LIBRARY and "已损坏" in panel.warning.text()
 
 
 def type_chinese(widget, text: str) -> None:
