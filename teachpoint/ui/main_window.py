@@ -178,22 +178,24 @@ class MainWindow(QMainWindow):
         self.paths = paths
         self.top_bar.set_ready(False)
         self.pages.setCurrentIndex(PAGE_OPENING)
-        self.tasks.run(lambda: Workspace(paths, install_demo=install_demo),
-                       on_done=self.set_workspace, on_error=self.show_open_error, name="open-workspace")
+        self.tasks.run(lambda: _open_library(paths, install_demo),
+                       on_done=lambda opened: self.set_workspace(*opened),
+                       on_error=self.show_open_error, name="open-workspace")
 
     def show_open_error(self, exc: BaseException) -> None:
         log.error("cannot open the library: %s", exc, exc_info=exc)
         self.problem_page.show_error(exc)
         self.pages.setCurrentIndex(PAGE_PROBLEM)
 
-    def set_workspace(self, ws: Workspace) -> None:
-        """Use an opened workspace: saved look and language, then every place reads its part."""
+    def set_workspace(self, ws: Workspace, language: str | None = None, large_text: bool = False) -> None:
+        """Use an opened workspace with its saved language and 大字体 (read with it in the
+        worker), then every place reads its part."""
         self.ws = ws
         app = QApplication.instance()
-        wanted = i18n.choose_language(ws.setting(i18n.SETTING_LANG))
+        wanted = i18n.choose_language(language)
         if wanted != i18n.current_language():  # a saved choice; the env var still wins
             i18n.install_translators(app, wanted)
-        if ws.setting(SETTING_LARGE_TEXT) == "1":
+        if large_text:
             style.apply_look(app, large_text=True)
         if ws.demo_error:
             log.warning("demo channel not installed: %s", ws.demo_error)
@@ -376,6 +378,12 @@ class MainWindow(QMainWindow):
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # large text
             QTimer.singleShot(0, self.fit_to_screen)
         super().changeEvent(event)
+
+
+def _open_library(paths: DataPaths, install_demo: bool) -> tuple[Workspace, str | None, bool]:
+    """Worker: open the data folder and read the look it was left with (language, 大字体)."""
+    ws = Workspace(paths, install_demo=install_demo)
+    return ws, ws.setting(i18n.SETTING_LANG), ws.setting(SETTING_LARGE_TEXT) == "1"
 
 
 def _warm_up_player() -> None:
