@@ -50,6 +50,22 @@ def test_a_lesson_opened_from_home_returns_to_home(qtbot, window):
     assert window.pages.currentIndex() == PAGE_HOME and window.top_bar.isVisible()
 
 
+def test_a_lesson_is_read_in_a_worker_and_the_latest_click_wins(qtbot, window):
+    """播放 returns before the lesson is read (the GUI thread never waits on SQLite); two quick
+    clicks open only the second lesson."""
+    opened: list[str] = []
+    window.lessons.opened.connect(opened.append)
+    window.go("home")
+    window.play(rid("m-3-2-4"))
+    assert window.pages.currentIndex() == PAGE_HOME  # not yet: the read is in a worker
+    open_lesson(qtbot, window, rid("m-3-2-5"))
+    qtbot.wait(300)  # the first read has long finished: its answer was dropped
+    assert opened == [rid("m-3-2-5")]
+    assert window.player_view.info.resource_id == rid("m-3-2-5")
+    window.player_view.close_lesson()
+    assert window.pages.currentIndex() == PAGE_HOME
+
+
 def test_status_bar_counts_lessons_and_store_size(window):
     text = window.status_label.text()
     assert "共 5 节课" in text and "3 节可以播放" in text
