@@ -316,6 +316,7 @@ SLOTS = [  # GUI-thread handlers that run for sync, import and playing (module, 
     ("teachpoint.ui.main_window", "MainWindow", "_tree_loaded"),
     ("teachpoint.ui.main_window", "MainWindow", "_summary_loaded"),
     ("teachpoint.ui.main_window", "MainWindow", "play"),
+    ("teachpoint.ui.lesson_opener", "LessonOpener", "_open"),  # the lesson read, now shown
     ("teachpoint.ui.library_pane", "LibraryPane", "set_tree"),
     ("teachpoint.ui.home_page", "HomeScreen", "refresh"),
     ("teachpoint.ui.lesson_panel", "LessonPanel", "show_lesson"),

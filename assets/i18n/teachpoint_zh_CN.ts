@@ -496,7 +496,7 @@ Give this file to the school&apos;s IT teacher.</source>
         <translation>导出诊断信息（给学校信息老师）</translation>
     </message>
     <message>
-        <source>If something does not work, this saves a file that tells the the school&apos;s IT teacher what happened.</source>
+        <source>If something does not work, this saves a file that tells the school&apos;s IT teacher what happened.</source>
         <translation>遇到问题时，点这里保存一个文件，学校信息老师看了就知道出了什么事。</translation>
     </message>
 </context>
@@ -585,7 +585,7 @@ Give this file to the school&apos;s IT teacher.</source>
         <translation>这节课的文件还没有下载到这台电脑，或者已经损坏。请重新下载。</translation>
     </message>
     <message>
-        <source>This is Flash courseware. Flash has been switched off everywhere since 2021, so no program on this computer can play it; please ask the IT teacher for this lesson as a video.</source>
+        <source>This is Flash courseware. Flash has been switched off everywhere since 2021, so no program on this computer can play it; please ask the school&apos;s IT teacher for this lesson as a video.</source>
         <translation>这是Flash课件。Flash从2021年起已全面停用，这台电脑上没有任何程序能播放它；请向学校信息老师要这节课的视频版本。</translation>
     </message>
     <message>
@@ -989,17 +989,7 @@ or type its name in the search box above.</source>
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
-    <message>
-        <source>TeachPoint — classroom lessons</source>
-        <translation>TeachPoint 教学点课堂</translation>
-    </message>
-    <message>
-        <source>There are no lessons on this computer yet.
-They arrive with an update from the county resource centre (network or USB stick).</source>
-        <translation>这台电脑上还没有课程。
-从县资源中心更新（联网或用U盘）后就会有。</translation>
-    </message>
+    <name>LibraryStatus</name>
     <message>
         <source>{n} lessons, {ok} ready to play</source>
         <translation>共 {n} 节课，{ok} 节可以播放</translation>
@@ -1018,6 +1008,19 @@ They arrive with an update from the county resource centre (network or USB stick
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>TeachPoint — classroom lessons</source>
+        <translation>TeachPoint 教学点课堂</translation>
+    </message>
+    <message>
+        <source>There are no lessons on this computer yet.
+They arrive with an update from the county resource centre (network or USB stick).</source>
+        <translation>这台电脑上还没有课程。
+从县资源中心更新（联网或用U盘）后就会有。</translation>
+    </message>
+</context>
+<context>
     <name>MessagePage</name>
     <message>
         <source>← Back to the lessons</source>
@@ -1028,7 +1031,7 @@ They arrive with an update from the county resource centre (network or USB stick
         <translation>下次同步时（或从U盘）重新取一份这节课</translation>
     </message>
     <message>
-        <source>The copy on this computer is exactly as it was sent, so the file itself is faulty. Please tell the school&apos;s IT contact which lesson this is.</source>
+        <source>The copy on this computer is exactly as it was sent, so the file itself is faulty. Please tell the school&apos;s IT teacher which lesson this is.</source>
         <translation>这台电脑上的文件和发来时完全一样，是文件本身有问题。请告诉学校信息老师是哪一节课。</translation>
     </message>
     <message>
@@ -1064,6 +1067,29 @@ They arrive with an update from the county resource centre (network or USB stick
     <message>
         <source>Opening the lesson library…</source>
         <translation>正在打开课程库…</translation>
+    </message>
+</context>
+<context>
+    <name>Places</name>
+    <message>
+        <source>Home</source>
+        <translation>首页</translation>
+    </message>
+    <message>
+        <source>All lessons</source>
+        <translation>全部课程</translation>
+    </message>
+    <message>
+        <source>Updates</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>使用情况</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
     </message>
 </context>
 <context>
@@ -1131,7 +1157,7 @@ They arrive with an update from the county resource centre (network or USB stick
     <name>PlayerView</name>
     <message>
         <source>This computer is missing the video player component (VLC), so lessons cannot be played yet.
-Please ask the school&apos;s IT contact to install VLC.</source>
+Please ask the school&apos;s IT teacher to install VLC.</source>
         <translation>这台电脑缺少视频播放组件（VLC），暂时不能播放课程。
 请学校信息老师安装 VLC。</translation>
     </message>
@@ -1142,7 +1168,7 @@ Please ask the school&apos;s IT contact to install VLC.</source>
     <message>
         <source>This lesson cannot be played.
 The file may be damaged or in a format this computer cannot play.
-Please choose another lesson, or ask the school&apos;s IT contact to check this one.</source>
+Please choose another lesson, or ask the school&apos;s IT teacher to check this one.</source>
         <translation>该课程无法播放。
 文件可能已损坏，或者这台电脑不支持它的格式。
 请先换一节课，或请学校信息老师检查这节课。</translation>
@@ -1172,32 +1198,12 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
         <translation>后台同步服务正在更新课程。</translation>
     </message>
     <message>
-        <source>The lesson folder on this computer cannot be written, so no updates can be installed. Please tell the IT staff.</source>
-        <translation>这台电脑上的课程文件夹不能写入，所以无法安装更新。请告诉学校信息老师。</translation>
-    </message>
-    <message>
-        <source>The disk is almost full, so no more lessons can be downloaded. Please ask the IT staff to free some space.</source>
-        <translation>硬盘快满了，不能再下载课程。请学校信息老师清理出一些空间。</translation>
-    </message>
-    <message>
         <source>Cannot reach {name} right now (no network?). TeachPoint will try again by itself.</source>
         <translation>现在连不上 {name}（可能没有网络）。教学点课堂会自动再试。</translation>
     </message>
     <message>
-        <source>The lessons offered by {name} do not carry a trusted signature, so nothing was taken from it. Please tell the IT staff.</source>
-        <translation>{name} 提供的课程没有可信的签名，所以没有从那里取任何东西。请告诉学校信息老师。</translation>
-    </message>
-    <message>
-        <source>{name} offers lessons that do not match the ones this computer already has; they were ignored. Please tell the IT staff.</source>
-        <translation>{name} 提供的课程与这台电脑上已有的对不上，已忽略。请告诉学校信息老师。</translation>
-    </message>
-    <message>
         <source>Some lesson files from {name} arrived damaged and were thrown away. The lessons you already have are not affected.</source>
         <translation>从 {name} 下载的部分课程文件在路上损坏了，已经丢弃。已有的课程不受影响。</translation>
-    </message>
-    <message>
-        <source>{name} does not look like a lesson source. Please ask the IT staff to check its address in Settings.</source>
-        <translation>{name} 看起来不是课程来源。请学校信息老师在“设置”里检查它的地址。</translation>
     </message>
     <message>
         <source>Updating from {name} did not work this time. The lessons you already have are not affected.</source>
@@ -1232,7 +1238,27 @@ Please choose another lesson, or ask the school&apos;s IT contact to check this 
         <translation>这台电脑的硬盘满了。请删掉一些不用的文件后再试。</translation>
     </message>
     <message>
-        <source>This computer&apos;s lesson folder cannot be written. Please ask the IT teacher.</source>
+        <source>The lesson folder on this computer cannot be written, so no updates can be installed. Please tell the school&apos;s IT teacher.</source>
+        <translation>这台电脑上的课程文件夹不能写入，所以无法安装更新。请告诉学校信息老师。</translation>
+    </message>
+    <message>
+        <source>The disk is almost full, so no more lessons can be downloaded. Please ask the school&apos;s IT teacher to free some space.</source>
+        <translation>硬盘快满了，不能再下载课程。请学校信息老师清理出一些空间。</translation>
+    </message>
+    <message>
+        <source>The lessons offered by {name} do not carry a trusted signature, so nothing was taken from it. Please tell the school&apos;s IT teacher.</source>
+        <translation>{name} 提供的课程没有可信的签名，所以没有从那里取任何东西。请告诉学校信息老师。</translation>
+    </message>
+    <message>
+        <source>{name} offers lessons that do not match the ones this computer already has; they were ignored. Please tell the school&apos;s IT teacher.</source>
+        <translation>{name} 提供的课程与这台电脑上已有的对不上，已忽略。请告诉学校信息老师。</translation>
+    </message>
+    <message>
+        <source>{name} does not look like a lesson source. Please ask the school&apos;s IT teacher to check its address in Settings.</source>
+        <translation>{name} 看起来不是课程来源。请学校信息老师在“设置”里检查它的地址。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s lesson folder cannot be written. Please ask the school&apos;s IT teacher.</source>
         <translation>这台电脑的课程文件夹不能写入，请找学校信息老师。</translation>
     </message>
     <message>
@@ -1661,11 +1687,11 @@ Lessons already on this computer stay.</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <source>Technical details (for IT staff)</source>
+        <source>Technical details (for the school&apos;s IT teacher)</source>
         <translation>技术详情（给学校信息老师看）</translation>
     </message>
     <message>
-        <source>This computer has no update source yet. New lessons can come on a USB stick: plug it in and TeachPoint offers to copy them. If the school has a network connection, the IT staff can add a source in Settings.</source>
+        <source>This computer has no update source yet. New lessons can come on a USB stick: plug it in and TeachPoint offers to copy them. If the school has a network connection, the school&apos;s IT teacher can add a source in Settings.</source>
         <translation>这台电脑还没有设置更新来源。新课程可以用U盘带来：插上U盘，教学点课堂会提示复制课程。如果学校能上网，学校信息老师可以在“设置”里添加来源。</translation>
     </message>
     <message>
@@ -1792,28 +1818,8 @@ Lessons already on this computer stay.</source>
         <translation>搜索：课名、拼音或首字母</translation>
     </message>
     <message>
-        <source>Home</source>
-        <translation>首页</translation>
-    </message>
-    <message>
-        <source>All lessons</source>
-        <translation>全部课程</translation>
-    </message>
-    <message>
-        <source>Usage</source>
-        <translation>使用情况</translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>设置</translation>
-    </message>
-    <message>
         <source>Alt+{n}</source>
         <translation>Alt+{n}</translation>
-    </message>
-    <message>
-        <source>Updates</source>
-        <translation>同步</translation>
     </message>
 </context>
 <context>
@@ -2056,7 +2062,7 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
         <translation>（没有名称）</translation>
     </message>
     <message>
-        <source>The lessons “{title}” come from a publisher this computer does not know. For safety they are not imported. Ask the IT teacher to check the publisher&apos;s fingerprint: {key}</source>
+        <source>The lessons “{title}” come from a publisher this computer does not know. For safety they are not imported. Ask the school&apos;s IT teacher to check the publisher&apos;s fingerprint: {key}</source>
         <translation>课程“{title}”来自本机不认识的发布者，为了安全，不能导入。请学校信息老师核对发布者的指纹：{key}</translation>
     </message>
     <message>

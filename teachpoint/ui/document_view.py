@@ -242,7 +242,7 @@ class DocumentView(QWidget):
         elif prepared.kind == FLASH:
             self._show_message(self.tr("This is Flash courseware. Flash has been switched off "
                                        "everywhere since 2021, so no program on this computer can "
-                                       "play it; please ask the IT teacher for this lesson as a "
+                                       "play it; please ask the school's IT teacher for this lesson as a "
                                        "video."), "Flash (.swf) is not played")
         else:
             self._show_external(prepared)

@@ -86,7 +86,7 @@ def save_classes(ws: Workspace, wanted: list[tuple[int, str, str]]) -> list[Teac
     classes or the data directory is read-only.
     """
     if ws.is_locked(LOCK_CLASSES):
-        raise UsageError("the school's IT staff set the classes on this computer")
+        raise UsageError("the school's IT teacher set the classes on this computer")
     if ws.read_only:
         raise DataDirError("the lesson library on this computer is read-only")
     cat = ws.catalogue

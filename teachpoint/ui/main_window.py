@@ -1,53 +1,57 @@
-"""The main window: the green top bar with four places, and one page at a time below it.
+"""The main window: the green top bar with its places, and one page at a time below it.
 
-Places (top bar): 首页 *home* (each class's next lesson, what is new; the first-run class
-picker), 全部课程 *library* (curriculum tree or search results + the lesson's details), 同步
-*sync* (what is downloading, pause/resume) and 设置 *settings*. A lesson opens the *player* (or
-the *document* view for PDFs and pictures), which hides the bar; leaving it returns to the place
-the teacher came from. Before the library is usable the window shows *opening* or *problem*.
+Places (:data:`teachpoint.ui.places.PLACES`, one row each): 首页 *home* (each class's next
+lesson, what is new; the first-run class picker), 全部课程 *library* (curriculum tree or search
+results + the lesson's details), 同步 *sync* (what is downloading, pause/resume), 使用情况
+*usage* and 设置 *settings*. A lesson opens the *player* (or the *document* view for PDFs and
+pictures), which hides the bar; leaving it returns to the place the teacher came from. Before the
+library is usable the window shows *opening* or *problem*.
 
 Everything slow runs through the one :class:`TaskManager`; this class only routes signals.
-Background parts: :class:`SyncController` (network sync rounds) and :class:`UsbController`
-(removable drives → the USB dialog).
+Parts: :class:`LessonOpener` (reads and opens lessons off the GUI thread), :class:`SyncController`
+(network sync rounds) and :class:`UsbController` (removable drives → the USB dialog).
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from teachpoint.library.settings import SETTING_LARGE_TEXT
 from teachpoint.paths import DataPaths
-from teachpoint.ui import i18n, queries, style, top_bar
+from teachpoint.ui import i18n, queries, style
 from teachpoint.ui.disk_banner import DiskBanner
-from teachpoint.ui.document_view import DocumentView, opens_in_document_view
+from teachpoint.ui.document_view import DocumentView
 from teachpoint.ui.download_requests import DownloadRequests
-from teachpoint.ui.formatting import format_size
 from teachpoint.ui.home_screen import HomeScreen
-from teachpoint.ui.lesson_panel import LessonPanel
-from teachpoint.ui.library_pane import LibraryPane
+from teachpoint.ui.lesson_opener import LessonOpener
+from teachpoint.ui.library_page import LibraryPage
+from teachpoint.ui.library_status import LibraryStatus
+from teachpoint.ui.places import HOME, LIBRARY, PLACES, SETTINGS, SYNC, USAGE
 from teachpoint.ui.player.player_window import PlayerView
 from teachpoint.ui.player.screens import FullScreenPlacer
+from teachpoint.ui.search_box_flow import SearchBoxFlow
 from teachpoint.ui.search_controller import SearchController
 from teachpoint.ui.settings_page import SettingsPage
 from teachpoint.ui.state_pages import NoticeBar, OpeningPage, ProblemPage
 from teachpoint.ui.sync_controller import SyncController
 from teachpoint.ui.sync_panel import SyncPanel
 from teachpoint.ui.tasks import TaskManager
+from teachpoint.ui.top_bar import TopBar
 from teachpoint.ui.usage_page import UsagePage
 from teachpoint.ui.usb import UsbController
-from teachpoint.library.settings import SETTING_LARGE_TEXT
 from teachpoint.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-(PAGE_OPENING, PAGE_PROBLEM, PAGE_LIBRARY, PAGE_PLAYER, PAGE_HOME, PAGE_SYNC, PAGE_SETTINGS,
- PAGE_DOCUMENT, PAGE_USAGE) = range(9)
-PLACE_PAGES = {top_bar.HOME: PAGE_HOME, top_bar.LIBRARY: PAGE_LIBRARY, top_bar.SYNC: PAGE_SYNC,
-               top_bar.USAGE: PAGE_USAGE, top_bar.SETTINGS: PAGE_SETTINGS}
+# The pages: four that are no place, then one per place in table order (a new place adds one).
+PAGE_OPENING, PAGE_PROBLEM, PAGE_PLAYER, PAGE_DOCUMENT = range(4)
+PLACE_PAGES = {place.name: index for index, place in enumerate(PLACES, start=4)}
+PAGE_HOME, PAGE_LIBRARY, PAGE_SYNC, PAGE_USAGE, PAGE_SETTINGS = (
+    PLACE_PAGES[name] for name in (HOME, LIBRARY, SYNC, USAGE, SETTINGS))
 
 
 class MainWindow(QMainWindow):
@@ -59,20 +63,18 @@ class MainWindow(QMainWindow):
         self.tasks = tasks
         self.ws: Workspace | None = None
         self.paths: DataPaths | None = None
-        self.summary: queries.LibrarySummary | None = None
         self.tree_loaded = False
-        self._play_first_result = False
-        self._came_from = PAGE_HOME
         self._play_on_open: tuple[str, bool] | None = None
 
-        self.top_bar = top_bar.TopBar()
+        self.top_bar = TopBar(PLACES)
         self.notice = NoticeBar()
         self.disk_banner = DiskBanner(tasks)
         self.search_box = self.top_bar.search_box
         self.opening_page = OpeningPage()
         self.problem_page = ProblemPage()
-        self.library_pane = LibraryPane()
-        self.lesson_panel = LessonPanel()
+        self.library_page = LibraryPage()
+        self.library_pane = self.library_page.pane
+        self.lesson_panel = self.library_page.lesson_panel
         kwargs = {"player_factory": player_factory} if player_factory else {}
         self.player_view = PlayerView(tasks=tasks, **kwargs)
         self.home = HomeScreen(tasks)
@@ -83,55 +85,40 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(tasks)
         self.document_view = DocumentView(tasks)
         self.usage_page = UsagePage(tasks)
+        self.lessons = LessonOpener(self)
         self.pages = QStackedWidget()
-        for page in (self.opening_page, self.problem_page, self._library_page(), self.player_view,
-                     self.home, self.sync_panel, self.settings_page, self.document_view, self.usage_page):
+        for page in (self.opening_page, self.problem_page, self.player_view, self.document_view):
+            self.pages.addWidget(page)
+        self.place_pages = {place.name: place.page(self) for place in PLACES}
+        for page in self.place_pages.values():
             self.pages.addWidget(page)
         central = QWidget()
         cl = QVBoxLayout(central)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
-        cl.addWidget(self.top_bar)
-        cl.addWidget(self.notice)
-        cl.addWidget(self.disk_banner)
+        for part in (self.top_bar, self.notice, self.disk_banner):
+            cl.addWidget(part)
         cl.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.status_label = QLabel()
-        self.statusBar().addPermanentWidget(self.status_label)
+        self.status_label = LibraryStatus()
+        self.statusBar().addPermanentWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
         self.placer = FullScreenPlacer()
-        self.usb = UsbController(tasks, lambda: self.ws, self, busy=self._busy_with_lesson)
+        self.usb = UsbController(tasks, lambda: self.ws, self, busy=self.showing_lesson)
         self._watch_drives = watch_drives
         self._connect()
         self.retranslate()
         self.fit_to_screen(initial=True)
         self.pages.setCurrentIndex(PAGE_OPENING)
 
-    def _library_page(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("LibraryPage")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.library_pane)
-        self.splitter.addWidget(self.lesson_panel)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([560, 640])
-        self.splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(12, 12, 12, 6)
-        layout.addWidget(self.splitter)
-        return page
-
     def _connect(self) -> None:
         self.top_bar.place_chosen.connect(self.go)
         self.problem_page.retry_requested.connect(lambda: self.paths and self.open_workspace(self.paths))
         self.search = SearchController(self.search_box, self.tasks, lambda: self.ws, self)
-        self.search.results_ready.connect(self._results_ready)
-        self.search.cleared.connect(self.library_pane.show_tree)
-        self.library_pane.filters_changed.connect(self.search.set_filters)
-        self.search_box.textEdited.connect(lambda text: text.strip() and self.go(top_bar.LIBRARY))
-        self.search_box.returnPressed.connect(self._search_enter)
-        self.search_box.installEventFilter(self)
+        self.search_flow = SearchBoxFlow(self.search_box, self.search, self.library_pane,
+                                         self.lesson_panel, self)
+        self.search_flow.library_wanted.connect(lambda: self.go(LIBRARY))
+        self.search_flow.play_requested.connect(self.play)
         self.library_pane.resource_selected.connect(self.show_lesson)
         self.library_pane.resource_activated.connect(self.play)
         self.library_pane.selection_cleared.connect(lambda: self.lesson_panel.show_empty())
@@ -154,8 +141,6 @@ class MainWindow(QMainWindow):
         self.settings_page.setting_changed.connect(self._setting_changed)
         self.settings_page.back_button.hide()  # the top bar is always there to go elsewhere
         self.usb.library_changed.connect(self.refresh_library)
-        focus = QShortcut(QKeySequence("Ctrl+F"), self)
-        focus.activated.connect(lambda: (self.search_box.setFocus(), self.search_box.selectAll()))
 
     # names the tests and older code use
     @property
@@ -174,10 +159,17 @@ class MainWindow(QMainWindow):
     def retry_button(self):
         return self.problem_page.retry_button
 
+    @property
+    def splitter(self):
+        return self.library_page.splitter
+
+    @property
+    def summary(self) -> queries.LibrarySummary | None:
+        return self.status_label.summary
+
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("TeachPoint — classroom lessons"))
         self.top_bar.set_sync_state(self.sync.short_text(self.sync.state))  # in the new language
-        self._show_summary()
 
     # ---- opening the workspace --------------------------------------------------------------
 
@@ -186,22 +178,24 @@ class MainWindow(QMainWindow):
         self.paths = paths
         self.top_bar.set_ready(False)
         self.pages.setCurrentIndex(PAGE_OPENING)
-        self.tasks.run(lambda: Workspace(paths, install_demo=install_demo),
-                       on_done=self.set_workspace, on_error=self.show_open_error, name="open-workspace")
+        self.tasks.run(lambda: _open_library(paths, install_demo),
+                       on_done=lambda opened: self.set_workspace(*opened),
+                       on_error=self.show_open_error, name="open-workspace")
 
     def show_open_error(self, exc: BaseException) -> None:
         log.error("cannot open the library: %s", exc, exc_info=exc)
         self.problem_page.show_error(exc)
         self.pages.setCurrentIndex(PAGE_PROBLEM)
 
-    def set_workspace(self, ws: Workspace) -> None:
-        """Use an opened workspace: saved look and language, then every place reads its part."""
+    def set_workspace(self, ws: Workspace, language: str | None = None, large_text: bool = False) -> None:
+        """Use an opened workspace with its saved language and 大字体 (read with it in the
+        worker), then every place reads its part."""
         self.ws = ws
         app = QApplication.instance()
-        wanted = i18n.choose_language(ws.setting(i18n.SETTING_LANG))
+        wanted = i18n.choose_language(language)
         if wanted != i18n.current_language():  # a saved choice; the env var still wins
             i18n.install_translators(app, wanted)
-        if ws.setting(SETTING_LARGE_TEXT) == "1":
+        if large_text:
             style.apply_look(app, large_text=True)
         if ws.demo_error:
             log.warning("demo channel not installed: %s", ws.demo_error)
@@ -210,26 +204,29 @@ class MainWindow(QMainWindow):
         if ws.catalogue.set_aside:
             log.warning("an unreadable catalogue was moved aside to %s", ws.catalogue.set_aside)
         self.top_bar.set_ready(True)
-        self.home.set_workspace(ws)
-        self.player_view.set_workspace(ws)
-        self.disk_banner.set_workspace(ws)
-        self.settings_page.set_workspace(ws)
-        self.sync.set_workspace(ws)
+        for part in (self.home, self.player_view, self.disk_banner, self.settings_page, self.sync):
+            part.set_workspace(ws)
         self.usb.workspace_changed()
         if self._watch_drives:
             self.usb.start()
-        self.go(top_bar.HOME)
+        self._ask_which_places(ws)
+        self.go(HOME)
         self.refresh_library()
         self.search_box.setFocus()
         if self._play_on_open is not None:
             resource_id, fullscreen = self._play_on_open
             self._play_on_open = None
-            self.play(resource_id)
-            if fullscreen:
-                self.player_view.set_fullscreen(True)
+            self.play(resource_id, fullscreen)
         # import python-vlc and load libvlc now, in a worker, not on the teacher's first click
         self.tasks.run(_warm_up_player, on_error=lambda exc: log.info("player warm-up: %s", exc),
                        name="warm-up-player")
+
+    def _ask_which_places(self, ws: Workspace) -> None:
+        """Places only some PCs have (:attr:`Place.offered`) are asked about in a worker."""
+        for place in PLACES:
+            if place.offered is not None:
+                self.tasks.run(lambda p=place: p.offered(ws), name=f"offer-{place.name}",
+                               on_done=lambda ok, p=place: self.top_bar.set_offered(p.name, bool(ok)))
 
     def refresh_library(self) -> None:
         """Read the tree, the status line and the home page again (after a sync or an import)."""
@@ -240,16 +237,7 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda: queries.library_summary(ws), on_done=self._summary_loaded, name="summary")
         if self.pages.currentIndex() == PAGE_HOME:
             self.home.refresh()
-        shown = self.lesson_panel.info
-        if shown is not None:  # the details change with the tree (damaged, arrived)
-            rid = shown.resource_id
-            self.tasks.run(lambda: queries.load_lesson(ws, rid), name="reload-lesson",
-                           on_done=lambda info: self._lesson_reloaded(rid, info))
-
-    def _lesson_reloaded(self, resource_id: str, info) -> None:
-        current = self.lesson_panel.info
-        if info is not None and current is not None and current.resource_id == resource_id:
-            self.lesson_panel.show_lesson(info)
+        self.lessons.reload_details()  # the details change with the tree (damaged, arrived)
 
     def _tree_loaded(self, tree: list[dict]) -> None:
         self.library_pane.set_tree(tree)
@@ -260,137 +248,70 @@ class MainWindow(QMainWindow):
                 "county resource centre (network or USB stick)."))
 
     def _summary_loaded(self, summary: queries.LibrarySummary) -> None:
-        self.summary = summary
-        self._show_summary()
-
-    def _show_summary(self) -> None:
-        s = self.summary
-        if s is None:
-            self.status_label.setText("")
-            return
-        text = self.tr("{n} lessons, {ok} ready to play").format(n=s.lessons, ok=s.installed)
-        if s.not_downloaded:
-            text += self.tr(", {n} not downloaded").format(n=s.not_downloaded)
-        if s.damaged:
-            text += self.tr(", {n} damaged").format(n=s.damaged)
-        text += self.tr("  ·  lesson files use {size}").format(size=format_size(s.store_bytes))
-        self.status_label.setText(text)
+        self.status_label.show_summary(summary)
 
     # ---- places -----------------------------------------------------------------------------
 
     def go(self, place: str) -> None:
-        """Show one of the places (:data:`teachpoint.ui.top_bar.PLACES`)."""
+        """Show one of the places (:data:`teachpoint.ui.places.PLACES`)."""
         if self.ws is None or place not in PLACE_PAGES:
             return
-        page = PLACE_PAGES[place]
-        if self.pages.currentIndex() != page:
-            self.pages.setCurrentIndex(page)
+        page = self.place_pages[place]
+        if self.pages.currentWidget() is not page:
+            self.pages.setCurrentWidget(page)
         self.top_bar.mark(place)
-        if page == PAGE_SETTINGS:
-            self.settings_page.refresh()
-        elif page == PAGE_USAGE:
-            self.usage_page.set_workspace(self.ws)  # reads the numbers again in a worker
-        elif page == PAGE_SYNC:
-            self.sync.mark_seen()
+        next(p for p in PLACES if p.name == place).shown(self, page)
 
-    def reveal_lesson(self, resource_id: str) -> None:
-        """Show a lesson in the library place, selected, with its details."""
-        self.go(top_bar.LIBRARY)
+    def reveal_lesson(self, resource_id: str, info: queries.LessonInfo | None = None) -> None:
+        """Show a lesson in the library place, selected, with its details (read unless given)."""
+        self.go(LIBRARY)
         self.library_pane.clear_filters()
         if self.search_box.text():
             self.search_box.clear()
             self.library_pane.show_tree()
         self.library_pane.select_resource(resource_id)
-        self.show_lesson(resource_id)
+        if info is not None:
+            self.lesson_panel.show_lesson(info)
+        else:
+            self.show_lesson(resource_id)
 
     def _setting_changed(self, name: str) -> None:
         if name in ("subscriptions", "classes"):
             self.home.refresh()
 
-    # ---- search -----------------------------------------------------------------------------
-
-    def _results_ready(self, query: str, rows: list) -> None:
-        """Show the hits with the best one highlighted, so 播放 is one click (or Enter) away."""
-        self.library_pane.show_results(query, rows)
-        if not self.library_pane.select_first_result():
-            self.lesson_panel.show_empty()
-        elif self._play_first_result:
-            self.play(self.library_pane.current_result())
-        self._play_first_result = False
-
-    def _search_enter(self) -> None:
-        """Enter in the box plays the highlighted result (searching first if still typing)."""
-        current = self.library_pane.current_result()
-        if (current and self.library_pane.showing_results and not self.search.timer.isActive()
-                and self.search.last_query == self.search.query):
-            self.play(current)
-        elif self.search.query:
-            self.go(top_bar.LIBRARY)
-            self._play_first_result = True
-            self.search.run_now()
-
-    def eventFilter(self, watched, event) -> bool:
-        """↓ in the search box moves into the list, so the keyboard alone is enough."""
-        if (watched is self.search_box and event.type() == QEvent.Type.KeyPress
-                and event.key() == Qt.Key.Key_Down):
-            self.go(top_bar.LIBRARY)
-            self.library_pane.focus_list()
-            return True
-        return super().eventFilter(watched, event)
-
-    # ---- lessons ----------------------------------------------------------------------------
+    # ---- lessons (read and opened by self.lessons) --------------------------------------------
 
     def show_lesson(self, resource_id: str) -> None:
-        if self.ws is None:
-            return
-        info = queries.load_lesson(self.ws, resource_id)
-        if info is None:
-            self.lesson_panel.show_empty()
-        else:
-            self.lesson_panel.show_lesson(info)
+        """The lesson's details in the panel (read in a worker: ``lessons.details_shown``)."""
+        self.lessons.show_details(resource_id)
 
     def play_full_screen(self, resource_id: str) -> None:
         """播放 on a home card: the lesson opens straight in full screen (one click, not two)."""
         self.play(resource_id, fullscreen=True)
 
     def play(self, resource_id: str, fullscreen: bool = False) -> None:
-        """Open ``resource_id`` in the player (or the document view); one that cannot open shows why."""
-        if self.ws is None:
-            return
-        info = queries.load_lesson(self.ws, resource_id)
-        if info is None:
-            return
-        self.library_pane.select_resource(resource_id)  # highlighted when the teacher comes back
-        self.lesson_panel.show_lesson(info)
-        if not LessonPanel.can_play(info):
-            self.reveal_lesson(resource_id)  # the details say why, with "download now"
-            return
-        current = self.pages.currentIndex()
-        if current not in (PAGE_PLAYER, PAGE_DOCUMENT):
-            self._came_from = current
-        self.top_bar.hide()
-        self.statusBar().hide()  # every pixel for the lesson
-        self.disk_banner.set_suppressed(True)
-        if opens_in_document_view(info):
-            if self.player_view.info is not None:  # 下一课 from the player to a worksheet
-                self.player_view.close_lesson(emit=False)
-            self.pages.setCurrentIndex(PAGE_DOCUMENT)
-            self.document_view.open_lesson(self.ws, info)
-        else:
-            self.pages.setCurrentIndex(PAGE_PLAYER)
-            if self.player_view.open_lesson(self.ws, info) and fullscreen:
-                self.player_view.set_fullscreen(True)
+        """Open ``resource_id`` in the player or the document view (read in a worker, then
+        ``lessons.opened``); one that cannot open shows why in the library place."""
+        self.lessons.play(resource_id, fullscreen)
 
     def play_when_open(self, resource_id: str, fullscreen: bool = False) -> None:
         """Open ``resource_id`` as soon as the library is open (``teachpoint play``)."""
         self._play_on_open = (resource_id, fullscreen)
 
+    def showing_lesson(self) -> bool:
+        """Whether the player or the document view fills the window."""
+        return self.pages.currentIndex() in (PAGE_PLAYER, PAGE_DOCUMENT)
+
+    def enter_lesson_page(self) -> None:
+        """Every pixel for the lesson: no top bar, status line or banner."""
+        self.top_bar.hide()
+        self.statusBar().hide()
+        self.disk_banner.set_suppressed(True)
+
     def _lesson_closed(self) -> None:
         self.top_bar.show()
         self.statusBar().show()
-        back = self._came_from if self._came_from in PLACE_PAGES.values() else PAGE_LIBRARY
-        place = next(p for p, page in PLACE_PAGES.items() if page == back)
-        self.go(place)
+        self.go(self.lessons.came_from if self.lessons.came_from in PLACE_PAGES else LIBRARY)
         self.usb.open_pending()  # a stick that came in during the lesson
         self.disk_banner.set_suppressed(False)
 
@@ -398,13 +319,8 @@ class MainWindow(QMainWindow):
         """Show where the closed lesson stopped: home's "continue" moves on, the details too."""
         if self.pages.currentIndex() == PAGE_HOME:
             self.home.refresh()
-        if self.lesson_panel.info is not None:
-            self.show_lesson(self.lesson_panel.info.resource_id)  # shows the new resume point
         self.disk_banner.check(write_probe=True)  # were the positions saved?
-        self.refresh_library()  # a lesson found damaged shows so everywhere
-
-    def _busy_with_lesson(self) -> bool:
-        return self.pages.currentIndex() in (PAGE_PLAYER, PAGE_DOCUMENT)
+        self.refresh_library()  # a lesson found damaged shows so everywhere; details reread
 
     def request_download(self, resource_id: str) -> None:
         """下载 / 重新下载 on any page: sync fetches it first, and every view says so at once."""
@@ -413,7 +329,7 @@ class MainWindow(QMainWindow):
 
     def _lesson_ready(self, resource_id: str) -> None:
         if self.lesson_panel.info is not None and self.lesson_panel.info.resource_id == resource_id:
-            self.show_lesson(resource_id)  # "download now" finished: 播放 lights up
+            self.lessons.reload_details()  # "download now" finished: 播放 lights up
 
     def fit_to_screen(self, initial: bool = False) -> None:
         """Keep the window inside its screen's free area (a 1024×768 projector is common, and
@@ -462,6 +378,12 @@ class MainWindow(QMainWindow):
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # large text
             QTimer.singleShot(0, self.fit_to_screen)
         super().changeEvent(event)
+
+
+def _open_library(paths: DataPaths, install_demo: bool) -> tuple[Workspace, str | None, bool]:
+    """Worker: open the data folder and read the look it was left with (language, 大字体)."""
+    ws = Workspace(paths, install_demo=install_demo)
+    return ws, ws.setting(i18n.SETTING_LANG), ws.setting(SETTING_LARGE_TEXT) == "1"
 
 
 def _warm_up_player() -> None:

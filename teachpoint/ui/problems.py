@@ -112,24 +112,24 @@ class ProblemTexts(QObject):
             return self.tr("The background sync service is updating the lessons.")
         if kind == PC_READ_ONLY:
             return self.tr("The lesson folder on this computer cannot be written, so no updates can "
-                           "be installed. Please tell the IT staff.")
+                           "be installed. Please tell the school's IT teacher.")
         if kind == PC_FULL:
             return self.tr("The disk is almost full, so no more lessons can be downloaded. "
-                           "Please ask the IT staff to free some space.")
+                           "Please ask the school's IT teacher to free some space.")
         if kind == OFFLINE:
             return self.tr("Cannot reach {name} right now (no network?). TeachPoint will try again "
                            "by itself.").format(name=name)
         if kind in (UNTRUSTED, TAMPERED):
             return self.tr("The lessons offered by {name} do not carry a trusted signature, so "
-                           "nothing was taken from it. Please tell the IT staff.").format(name=name)
+                           "nothing was taken from it. Please tell the school's IT teacher.").format(name=name)
         if kind == CONFLICT:
             return self.tr("{name} offers lessons that do not match the ones this computer already "
-                           "has; they were ignored. Please tell the IT staff.").format(name=name)
+                           "has; they were ignored. Please tell the school's IT teacher.").format(name=name)
         if kind == DAMAGED_FILES:
             return self.tr("Some lesson files from {name} arrived damaged and were thrown away. "
                            "The lessons you already have are not affected.").format(name=name)
         if kind == NOT_A_SOURCE:
-            return self.tr("{name} does not look like a lesson source. Please ask the IT staff to "
+            return self.tr("{name} does not look like a lesson source. Please ask the school's IT teacher to "
                            "check its address in Settings.").format(name=name)
         if name:
             return self.tr("Updating from {name} did not work this time. The lessons you already "
@@ -158,8 +158,8 @@ class ProblemTexts(QObject):
             return self.tr("This computer's disk is full. Delete some files you do not need and try "
                            "again.")
         if kind == PC_READ_ONLY:
-            return self.tr("This computer's lesson folder cannot be written. Please ask the IT "
-                           "teacher.")
+            return self.tr("This computer's lesson folder cannot be written. Please ask the "
+                           "school's IT teacher.")
         if kind == UNTRUSTED:
             return self.tr("The lessons on the stick come from a publisher this computer does not "
                            "know; for safety nothing was imported.")

@@ -90,7 +90,7 @@ QSlider::handle:horizontal {{
 }}
 QStatusBar {{ font-size: 13pt; color: {MUTED}; }}
 QProgressBar {{ min-height: 14px; max-height: 14px; }}
-/* top_bar: the four places */
+/* top_bar: the places (widths computed in top_bar.py from these paddings) */
 QPushButton#NavButton {{
     font-size: 15pt; color: white; background: transparent; border: 2px solid transparent;
     border-radius: 8px; padding: 6px 14px;
@@ -99,6 +99,7 @@ QPushButton#NavButton:hover {{ background: {ACCENT_DARK}; }}
 QPushButton#NavButton:checked {{ background: white; color: {ACCENT_DARK}; font-weight: bold; }}
 QPushButton#NavButton:focus {{ border: 2px solid #ffe9a8; }}
 QPushButton#NavButton:disabled {{ color: #a9c7b5; }}
+QPushButton#NavButton[compact="true"] {{ padding: 6px 6px; }}
 /* state_pages: the notice bar */
 QWidget#NoticeBar {{ background: #fff4c2; border-bottom: 1px solid #e0c96a; }}
 QLabel#NoticeText {{ font-size: 14pt; color: {INK}; }}

@@ -277,11 +277,12 @@ class SyncController(QObject):
         problems, details = [], []
         if not outcome.cancelled:
             for r in results:
+                label = outcome.labels.get(r.name, r.name)  # the repository's title, not "repo"
                 if r.problem is not None:
-                    problems.append(self.problem_texts.for_sync(kind_of(r.problem), r.name))
+                    problems.append(self.problem_texts.for_sync(kind_of(r.problem), label))
                     details.append(f"{r.name} ({r.location}): {r.outcome}: {detail_of(r.problem)}")
                 elif r.older:
-                    problems.append(self.problem_texts.older_source(r.name))
+                    problems.append(self.problem_texts.older_source(label))
                     details.append(f"{r.name} ({r.location}): " + "; ".join(
                         f"{o.repository} v{o.version} < installed v{o.installed_version}"
                         for o in r.older))

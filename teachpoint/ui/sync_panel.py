@@ -143,11 +143,11 @@ class SyncPanel(QWidget):
         self.title.setText(self.tr("Lesson updates"))
         self.sync_button.setText(self.tr("Sync now"))
         self.seen_button.setText(self.tr("OK, seen"))
-        self.details_button.setText(self.tr("Technical details (for IT staff)"))
+        self.details_button.setText(self.tr("Technical details (for the school's IT teacher)"))
         self.no_source.setText(self.tr(
             "This computer has no update source yet. New lessons can come on a USB stick: plug it "
-            "in and TeachPoint offers to copy them. If the school has a network connection, the IT "
-            "staff can add a source in Settings."))
+            "in and TeachPoint offers to copy them. If the school has a network connection, the school's "
+            "IT teacher can add a source in Settings."))
         self.show_state(self.controller.state)
 
     # ---- drawing the state ------------------------------------------------------------------------

@@ -11,13 +11,14 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from teachpoint.transport.transfer import TransferProgress
 from teachpoint.library.lesson_files import lesson_of_file, newly_playable, stored_sizes
 from teachpoint.sync.engine import SyncEngine, SyncResult
 from teachpoint.sneakernet.inbox_config import get_inbox
 from teachpoint.sneakernet.inbox import scan_inbox
-from teachpoint.library.source_list import SourceEntry, list_sources
+from teachpoint.library.source_list import SourceEntry, default_name, list_sources
 
 REPORT_INTERVAL_S = 0.2  # at most 5 progress updates a second reach the GUI
 MAX_FILE_ROWS = 6  # lessons in flight shown on the sync page
@@ -51,6 +52,7 @@ class RoundOutcome:
     inbox_problems: list[str]
     cancelled: bool
     final: RoundReport
+    labels: dict[str, str] = field(default_factory=dict)  # source name -> what a teacher reads
 
 
 class EngineBox:
@@ -85,6 +87,7 @@ class RoundWatcher:
         self.lock = threading.Lock()
         self.engine: SyncEngine | None = None
         self.source, self.progress = "", None
+        self.labels: dict[str, str] = {}  # source name -> what a teacher reads (source_labels)
         self.ready: list[str] = []
         self.changed = False
         self.announced: set[str] = set()
@@ -98,7 +101,7 @@ class RoundWatcher:
         ready = self._lessons_completed(data["sha256"]) if kind == "file" else []
         with self.lock:
             if kind == "source":
-                self.source, self.progress = data["name"], None
+                self.source, self.progress = self.labels.get(data["name"], data["name"]), None
             elif kind == "metadata":
                 self.changed = True
             elif kind == "progress":
@@ -171,14 +174,37 @@ def run_round(ws, cancel: threading.Event, boosted: set[str], box: EngineBox, re
             watcher.changed |= scanned.changed
         with ws.catalogue.write_lock:
             sources = list_sources(ws.catalogue)
+            watcher.labels = source_labels(ws, sources)
         result = engine.sync_once() if sources else None
         with ws.catalogue.write_lock:
             sources = list_sources(ws.catalogue)
+            labels = source_labels(ws, sources)  # a root accepted in this round brings its title
     finally:
         box.set(None)
         watcher.closed = True
     return RoundOutcome(result, sources, inbox is not None, inbox_problems, cancel.is_set(),
-                         watcher.take())
+                        watcher.take(), labels)
+
+
+def source_labels(ws, sources: list[SourceEntry]) -> dict[str, str]:
+    """Source name -> what a teacher reads for it (:func:`source_label`); reads the catalogue."""
+    repositories = [(r.source, r.title) for r in ws.catalogue.repositories() if r.source and r.title]
+    return {s.name: source_label(s, repositories) for s in sources}
+
+
+def source_label(source: SourceEntry, repositories: list[tuple[str, str]]) -> str:
+    """A source as a teacher reads it: the own name of each repository accepted from there, from
+    its signed root (``repositories``: (location, title); a collection's repositories sit below
+    its location); else the name IT gave it; else — the name was only derived from the location,
+    like "repo" for a folder …/repo — the web server's host or the whole folder path."""
+    inside = source.location if source.location.endswith("/") else source.location + "/"
+    titles = sorted({title for location, title in repositories
+                     if location == source.location or location.startswith(inside)})
+    if titles:
+        return "、".join(titles)
+    if source.name != default_name(source.location):
+        return source.name
+    return urlsplit(source.location).netloc if source.is_http else source.location
 
 
 def read_sources(ws) -> tuple[bool, datetime | None]:

@@ -117,7 +117,7 @@ class UsagePage(QWidget):
     def _chart_view() -> QChartView:
         view = QChartView()
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumHeight(320)
+        view.setMinimumHeight(220)  # the page fits 768 lines with 大字体 and a two-row top bar
         return view
 
     def set_workspace(self, ws) -> None:

@@ -3,8 +3,9 @@
     DISPLAY=:N QT_QPA_PLATFORM=xcb python classroom_scenario.py DATA_DIR ARTIFACTS NAME LARGE WALK
 
 ``NAME`` prefixes the pictures; ``LARGE`` is 1 for 大字体; ``WALK`` is "full" (full screen going
-idle, the OSD, the end card and 下一课, a damaged file, an audio lesson) or "layout" (the player's
-layout only). libvlc draws into its own X window, so pictures are screen grabs. Every wait is
+idle, the OSD, the end card and 下一课, a damaged file, an audio lesson), "layout" (the player's
+layout only) or "places" (every place of the top bar, with the sync place saying "downloading",
+each photographed). The language is the environment's (``TEACHPOINT_LANG``). libvlc draws into its own X window, so pictures are screen grabs. Every wait is
 bounded. Prints one ``RESULT {json}`` line.
 """
 
@@ -14,16 +15,17 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtTest import QTest
 
 from teachpoint.paths import DataPaths
 from teachpoint.ui import style
+from teachpoint.ui.places import PLACES
 from teachpoint.ui.app import create_application
 from teachpoint.ui.main_window import MainWindow
 from teachpoint.ui.tasks import TaskManager
-from xvfb_scenario import global_rect, grab, region_stats, settle, wait_until
+from xvfb_scenario import global_rect, grab, play_and_wait, region_stats, settle, wait_until
 
 LONG = "county:m-3-2-4"  # 30 s, subtitles; the next lesson of its unit is m-3-2-5
 NEXT = "county:m-3-2-5"
@@ -44,6 +46,35 @@ def layout_facts(app, win, view) -> dict:
             "compact_controls": view.controls.compact,
             "window_inside": screen.contains(win.frameGeometry()),
             "fullscreen_button_inside": screen.contains(global_rect(view.controls.fullscreen))}
+
+
+def place_facts(app, win) -> dict:
+    """Whether the window, every top-bar button and the search box are whole on the screen."""
+    screen = app.primaryScreen().geometry()
+    bar = win.top_bar
+    shown = [b for b in bar.buttons.values() if b.isVisible()]
+    search = global_rect(bar.search_box)
+    return {"window": rect(win.frameGeometry()), "minimum_width": win.minimumSizeHint().width(),
+            "minimum_height": win.minimumSizeHint().height(),
+            "window_inside": screen.contains(win.frameGeometry()),
+            "buttons_inside": all(screen.contains(global_rect(b)) for b in shown),
+            "buttons_apart": all(global_rect(a).right() < global_rect(b).left()
+                                 for a, b in zip(shown, shown[1:])),
+            "search_inside": screen.contains(search), "search_width": search.width(),
+            "search_min_width": bar.search_min_width(), "arrangement": repr(bar.arrangement),
+            "labels": [b.text() for b in shown]}
+
+
+def walk_places(app, win, out: Path, name: str, result: dict) -> None:
+    """Every place in turn, the sync place saying it is downloading (its longest label)."""
+    downloading = QCoreApplication.translate("SyncController", "Downloading {p}%").format(p=45)
+    win.top_bar.set_sync_state(downloading)
+    result["places"] = {}
+    for place in PLACES:
+        win.go(place.name)
+        settle(app, 600)
+        result["places"][place.name] = place_facts(app, win)
+        grab(app).save(str(out / f"{name}-{place.name}.png"))
 
 
 def walk_fullscreen(app, win, view, out: Path, name: str, result: dict) -> None:
@@ -87,7 +118,7 @@ def walk_fullscreen(app, win, view, out: Path, name: str, result: dict) -> None:
 
 
 def walk_damaged_and_audio(app, win, view, out: Path, name: str, result: dict) -> None:
-    win.play(DAMAGED)
+    play_and_wait(app, win, DAMAGED)
     result["damaged_message"] = wait_until(app, lambda: view.showing_message, 25_000)
     settle(app, 300)
     grab(app).save(str(out / f"{name}-damaged.png"))
@@ -100,7 +131,7 @@ def walk_damaged_and_audio(app, win, view, out: Path, name: str, result: dict) -
     grab(app).save(str(out / f"{name}-damaged-asked.png"))
     view.close_lesson()
     wait_until(app, lambda: not view.isVisible(), 5000)
-    win.play(AUDIO)
+    play_and_wait(app, win, AUDIO)
     result["audio_playing"] = wait_until(
         app, lambda: view.player.state == "playing" and view.player.position_ms() > 500, 15_000)
     result["audio_view"] = view.video_stack.currentWidget() is view.audio_view
@@ -128,7 +159,7 @@ def main(data_dir: str, artifacts: str, name: str, large: str, walk: str) -> int
     result["home"] = layout_facts(app, win, win.player_view)["window_inside"]
     grab(app).save(str(out / f"{name}-home.png"))
     view = win.player_view
-    win.play(LONG)
+    play_and_wait(app, win, LONG)
     wait_until(app, win.isActiveWindow, 3000)
     result["playing"] = wait_until(
         app, lambda: view.player is not None and view.player.state == "playing"
@@ -139,6 +170,10 @@ def main(data_dir: str, artifacts: str, name: str, large: str, walk: str) -> int
     if walk == "full":
         walk_fullscreen(app, win, view, out, name, result)
         walk_damaged_and_audio(app, win, view, out, name, result)
+    elif walk == "places":
+        view.close_lesson()
+        wait_until(app, lambda: not view.isVisible(), 5000)
+        walk_places(app, win, out, name, result)
     win.shutdown()
     print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
     return 0

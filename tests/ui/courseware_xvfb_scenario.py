@@ -23,7 +23,7 @@ from teachpoint.ui.main_window import MainWindow
 from teachpoint.ui.player import vlc_backend
 from teachpoint.ui.tasks import TaskManager
 from courseware_library import white_box
-from xvfb_scenario import global_rect, grab, region_stats, settle, wait_until
+from xvfb_scenario import global_rect, grab, play_and_wait, region_stats, settle, wait_until
 
 
 def bright_mask(image: QImage, step: int = 2) -> set[tuple[int, int]]:
@@ -34,7 +34,7 @@ def bright_mask(image: QImage, step: int = 2) -> set[tuple[int, int]]:
 
 def subtitle_frame(app, win, rid: str, out: Path, name: str) -> QImage:
     """Play ``rid``, pause on the first cue, and return (and save) the video area's picture."""
-    win.play(rid)
+    play_and_wait(app, win, rid)
     view = win.player_view
     wait_until(app, lambda: view.player is not None and view.player.state == "playing"
                and view.player.position_ms() > 2500, 20_000)
@@ -77,7 +77,7 @@ def main(data_dir: str, artifacts: str, ids_json: str) -> int:
     result["raw_vs_utf8"] = len(masks["raw"] ^ masks["utf8"]) / max(1, len(masks["utf8"]))
     result["same_size"] = utf8.size() == gbk.size() == raw.size()
 
-    win.play(ids["rmvb"])
+    play_and_wait(app, win, ids["rmvb"])
     view = win.player_view
     result["rmvb_playing"] = wait_until(app, lambda: view.player is not None and view.player.state == "playing"
                                         and view.player.position_ms() > 1500, 20_000)
@@ -89,7 +89,7 @@ def main(data_dir: str, artifacts: str, ids_json: str) -> int:
     view.close_lesson()
     settle(app, 300)
 
-    win.play(ids["pal"])  # libvlc's own window output shapes the pixels itself
+    play_and_wait(app, win, ids["pal"])  # libvlc's own window output shapes the pixels itself
     view = win.player_view
     wait_until(app, lambda: view.player is not None and view.player.state == "playing"
                and view.player.position_ms() > 1000, 20_000)
@@ -103,7 +103,7 @@ def main(data_dir: str, artifacts: str, ids_json: str) -> int:
     view.close_lesson()
     settle(app, 300)
 
-    win.play(ids["pptx"])
+    play_and_wait(app, win, ids["pptx"])
     doc = win.document_view
     result["pptx_state_ok"] = wait_until(app, lambda: doc.state == "pdf", 20_000)
     result["pptx_pages"] = doc.pdf.pageCount()

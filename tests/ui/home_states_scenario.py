@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 from teachpoint.paths import DataPaths
-from teachpoint.ui import top_bar
+from teachpoint.ui import places
 from teachpoint.ui.app import create_application
 from teachpoint.ui.main_window import PAGE_HOME, MainWindow
 from teachpoint.ui.tasks import TaskManager
@@ -61,7 +61,7 @@ def run(app, win, out: Path, suffix: str, result: dict) -> None:
     result["card_warnings"] = [c.warning.text() for c in home.cards]
     grab(app).save(str(out / f"disk-banner-{suffix}.png"))
 
-    win.go(top_bar.SETTINGS)
+    win.go(places.SETTINGS)
     page = win.settings_page
     if not wait_until(app, lambda: page.it_lock.loaded, WAIT_MS):
         raise TimeoutError("settings")

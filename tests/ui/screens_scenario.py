@@ -24,11 +24,11 @@ from PySide6.QtGui import QImage
 
 from teachpoint.paths import DataPaths
 from teachpoint.sync.schedule import SETTING_BANDWIDTH
-from teachpoint.ui import top_bar
+from teachpoint.ui import places
 from teachpoint.ui.app import create_application
 from teachpoint.ui.main_window import PAGE_LIBRARY, PAGE_PLAYER, MainWindow
 from teachpoint.ui.tasks import TaskManager
-from xvfb_scenario import global_rect, grab, region_stats, settle, wait_until
+from xvfb_scenario import global_rect, grab, play_and_wait, region_stats, settle, wait_until
 
 SUBTITLED = "county:m-3-2-4"  # 小雨沙沙: the Chinese .srt covers its whole first minute
 WAIT_MS = 20_000
@@ -89,7 +89,7 @@ class Screens:
     def home_shown(self) -> None:
         """Go to 首页 and wait for the read that the teacher then sees."""
         before = self.home_loads
-        self.win.go(top_bar.HOME)
+        self.win.go(places.HOME)
         self.wait("home_loaded", lambda: self.home_loads > before)
 
     # ---- the steps --------------------------------------------------------------------------
@@ -122,7 +122,7 @@ class Screens:
     def play_with_subtitles(self) -> None:
         """小雨沙沙 full screen: the video lit, the subtitle as bright pixels at the bottom."""
         win = self.win
-        win.play(SUBTITLED)
+        play_and_wait(self.app, win, SUBTITLED)
         view = win.player_view
         self.wait("playing", lambda: view.player is not None and view.player.state == "playing"
                   and view.player.position_ms() > 1500)
@@ -156,13 +156,13 @@ class Screens:
     def sync(self) -> None:
         """Add the update source in 设置 as IT staff would, then watch 同步 download (capped)."""
         win = self.win
-        win.go(top_bar.SETTINGS)
+        win.go(places.SETTINGS)
         sources = win.settings_page.sources
         win.settings_page.scroll.ensureWidgetVisible(sources)
         sources.location_box.setText(self.sync_url)
         sources.add_location(sources.location_box.text())
         self.wait("source_added", lambda: win.sync.running or bool(self.ready))
-        win.go(top_bar.SYNC)
+        win.go(places.SYNC)
         panel = win.sync_panel
         self.wait("downloading", lambda: panel.overall_bar.isVisible()
                   and 100 <= panel.overall_bar.value() <= 850
@@ -176,7 +176,7 @@ class Screens:
         self.result["sync_bar_at_shot"] = [before, after, panel.overall_bar.isVisible()]
         self.result["sync_file_rows"] = sum(r.isVisible() for r in panel.file_rows)
         self.result["sync_overall_text"] = panel.overall.text()
-        self.result["sync_top_bar"] = win.top_bar.buttons[top_bar.SYNC].text()
+        self.result["sync_top_bar"] = win.top_bar.buttons[places.SYNC].text()
         ws = win.ws
         win.tasks.run(lambda: ws.set_setting(SETTING_BANDWIDTH, json.dumps(
             {"limit_kbit": None, "windows": []})), name="lift the cap")  # the rest at full speed
@@ -200,7 +200,7 @@ class Screens:
         self.result["played_synced"] = new[:1]
         if new:  # a lesson that came with the sync plays
             view = win.player_view
-            win.play(new[0])
+            play_and_wait(self.app, win, new[0])
             self.wait("synced_lesson_plays", lambda: win.pages.currentIndex() == PAGE_PLAYER
                       and view.player is not None and view.player.state in ("playing", "ended")
                       and (view.player.position_ms() > 0 or view.player.state == "ended"))
@@ -223,7 +223,7 @@ class Screens:
 
     def settings(self) -> None:
         win = self.win
-        win.go(top_bar.SETTINGS)
+        win.go(places.SETTINGS)
         page = win.settings_page
         page.scroll.verticalScrollBar().setValue(0)
         self.shot("settings.png", 1200)
@@ -235,7 +235,7 @@ class Screens:
         self.shot("settings-large-text.png", 900)
         self.home_shown()
         self.shot("home-large-text.png")
-        win.go(top_bar.SETTINGS)
+        win.go(places.SETTINGS)
         display.set_large_text(False)
 
     def english(self) -> None:
@@ -245,7 +245,7 @@ class Screens:
         page = win.home.home
         self.result["english"] = {
             "home_title": page.title.text(),
-            "home_button": win.top_bar.buttons[top_bar.HOME].text(),
+            "home_button": win.top_bar.buttons[places.HOME].text(),
             "change": page.change_button.text(), "new_heading": page.new_heading.text(),
             "cards": [c.title.text() for c in page.cards]}
         self.shot("english-home.png")

@@ -17,13 +17,11 @@ from teachpoint.library import home, teaching
 from teachpoint.library.teaching import TeachingClass
 from teachpoint.ui.main_window import PAGE_HOME, PAGE_PLAYER, MainWindow
 from teachpoint.ui.player.base import ENDED, PLAYING
-from uihelpers import rid
+from uihelpers import open_lesson, rid
 
 
 def _play(qtbot, window, resource_id):
-    window.play(resource_id)
-    view = window.player_view
-    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_PLAYER, timeout=5000)
+    view = open_lesson(qtbot, window, resource_id)
     return view
 
 

@@ -56,14 +56,15 @@ def assert_good_lessons_play(ws: Workspace) -> None:
         decode_frames(ws.store.path_of(main.sha256))
 
 
-def run_scenario(data: Path, screen: str, name: str, large: bool, walk: str) -> dict:
+def run_scenario(data: Path, screen: str, name: str, large: bool, walk: str, lang: str = "zh_CN") -> dict:
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed")
     with xvfb.xvfb_display(f"{screen}x24") as display:
         proc = subprocess.run(
             [sys.executable, str(HERE / "classroom_scenario.py"), str(data), str(ARTIFACTS), name,
              "1" if large else "0", walk],
-            env=xvfb.app_env(display), cwd=HERE, capture_output=True, text=True, timeout=240)
+            env=xvfb.app_env(display, TEACHPOINT_LANG=lang), cwd=HERE, capture_output=True,
+            text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-4000:]
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
     assert line, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -79,10 +80,7 @@ def assert_fits(layout: dict) -> None:
 
 
 @pytest.mark.xvfb
-@pytest.mark.parametrize("large", [False, pytest.param(True, marks=pytest.mark.xfail(
-    reason="known defect after the merges: with the fifth top-bar place (使用情况) and 大字体 the "
-           "main window is wider than a 1024x768 screen (home does not fit); see the closing note",
-    strict=False))], ids=["normal-text", "large-text"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal-text", "large-text"])
 def test_full_screen_end_card_damaged_file_and_audio_at_1024x768(classroom_data, large):
     name = "classroom-1024" + ("-large" if large else "")
     ws = open_ws(classroom_data)
@@ -131,6 +129,24 @@ def test_player_layout_fits_1366x768(classroom_data, large):
     r = run_scenario(classroom_data, "1366x768", name, large, "layout")
     assert r["opened"] and r["home"] and r["playing"], r
     assert_fits(r["layout"])
+
+
+@pytest.mark.xvfb
+@pytest.mark.parametrize("screen,lang", [("1024x768", "zh_CN"), ("1024x768", "en"), ("1366x768", "en")])
+def test_every_place_fits_the_screen_with_large_text(classroom_data, screen, lang):
+    """大字体 on a projector: each place (the sync place saying "downloading 45%") within the
+    screen, every top-bar button whole and apart, the search box wide enough to type in."""
+    name = f"places-{screen.split('x')[0]}-large-{lang}"
+    r = run_scenario(classroom_data, screen, name, True, "places", lang)
+    assert r["opened"] and r["playing"], r
+    width, height = (int(n) for n in screen.split("x"))
+    for place, facts in r["places"].items():
+        assert facts["window_inside"], (place, facts)
+        assert facts["minimum_width"] <= width and facts["minimum_height"] <= height, (place, facts)
+        assert facts["buttons_inside"] and facts["buttons_apart"], (place, facts)
+        assert facts["search_inside"], (place, facts)
+        assert facts["search_width"] >= facts["search_min_width"], (place, facts)
+        assert (ARTIFACTS / f"{name}-{place}.png").stat().st_size > 5_000, place
 
 
 GRAB = ("import sys; from PySide6.QtGui import QGuiApplication; app = QGuiApplication([]); "

@@ -20,13 +20,20 @@ QM = i18n.qm_path("zh_CN")
 
 
 def source_strings() -> set[tuple[str, str]]:
-    """(context, text) of every ``self.tr("…")`` (context = enclosing class, as lupdate does)
-    and ``QCoreApplication.translate("ctx", "…")`` in teachpoint/ui."""
+    """(context, text) of every ``self.tr("…")`` (context = enclosing class, as lupdate does),
+    ``QCoreApplication.translate("ctx", "…")`` and ``QT_TRANSLATE_NOOP("ctx", "…")`` in
+    teachpoint/ui. ``translate("ctx", variable)`` is allowed only in a module that declares that
+    context's strings with QT_TRANSLATE_NOOP (a table of labels, as places.py has)."""
     found: set[tuple[str, str]] = set()
 
-    def visit(node: ast.AST, cls: str | None) -> None:
+    def visit(node: ast.AST, cls: str | None, dynamic: list, declared: set) -> None:
         if isinstance(node, ast.ClassDef):
             cls = node.name
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "QT_TRANSLATE_NOOP":
+            assert all(isinstance(a, ast.Constant) for a in node.args[:2]), node.lineno
+            found.add((node.args[0].value, node.args[1].value))
+            declared.add(node.args[0].value)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             args = node.args
             if (node.func.attr == "tr" and isinstance(node.func.value, ast.Name)
@@ -36,14 +43,22 @@ def source_strings() -> set[tuple[str, str]]:
                 assert cls, f"self.tr() outside a class (line {node.lineno})"
                 found.add((cls, args[0].value))
             elif node.func.attr == "translate" and len(args) >= 2:
-                assert all(isinstance(a, ast.Constant) for a in args[:2]), \
-                    f"translate() needs literal context and text (line {node.lineno})"
-                found.add((args[0].value, args[1].value))
+                assert isinstance(args[0], ast.Constant), \
+                    f"translate() needs a literal context (line {node.lineno})"
+                if isinstance(args[1], ast.Constant):
+                    found.add((args[0].value, args[1].value))
+                else:
+                    dynamic.append((args[0].value, node.lineno))
         for child in ast.iter_child_nodes(node):
-            visit(child, cls)
+            visit(child, cls, dynamic, declared)
 
     for path in sorted(UI_DIR.rglob("*.py")):
-        visit(ast.parse(path.read_text(encoding="utf-8"), str(path)), None)
+        dynamic: list[tuple[str, int]] = []
+        declared: set[str] = set()
+        visit(ast.parse(path.read_text(encoding="utf-8"), str(path)), None, dynamic, declared)
+        for context, line in dynamic:
+            assert context in declared, \
+                f"{path.name}:{line}: translate() of a variable needs QT_TRANSLATE_NOOP({context!r}, …)"
     return found
 
 

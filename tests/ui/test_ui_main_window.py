@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from uihelpers import rid
+from uihelpers import open_lesson, rid
 from teachpoint.paths import DataPaths
 from teachpoint.ui.main_window import (
     PAGE_HOME, PAGE_LIBRARY, PAGE_OPENING, PAGE_PLAYER, PAGE_PROBLEM, PAGE_SETTINGS, MainWindow)
@@ -42,12 +42,28 @@ def test_typing_in_the_search_box_anywhere_goes_to_the_library(qtbot, window):
 
 def test_a_lesson_opened_from_home_returns_to_home(qtbot, window):
     window.go("home")
-    window.play(rid("m-3-2-4"))
+    open_lesson(qtbot, window, rid("m-3-2-4"))
     assert window.pages.currentIndex() == PAGE_PLAYER and window.top_bar.isHidden()
     qtbot.waitUntil(lambda: window.player_view.player is not None
                     and window.player_view.player.state == "playing", timeout=10_000)
     window.player_view.close_lesson()
     assert window.pages.currentIndex() == PAGE_HOME and window.top_bar.isVisible()
+
+
+def test_a_lesson_is_read_in_a_worker_and_the_latest_click_wins(qtbot, window):
+    """播放 returns before the lesson is read (the GUI thread never waits on SQLite); two quick
+    clicks open only the second lesson."""
+    opened: list[str] = []
+    window.lessons.opened.connect(opened.append)
+    window.go("home")
+    window.play(rid("m-3-2-4"))
+    assert window.pages.currentIndex() == PAGE_HOME  # not yet: the read is in a worker
+    open_lesson(qtbot, window, rid("m-3-2-5"))
+    qtbot.wait(300)  # the first read has long finished: its answer was dropped
+    assert opened == [rid("m-3-2-5")]
+    assert window.player_view.info.resource_id == rid("m-3-2-5")
+    window.player_view.close_lesson()
+    assert window.pages.currentIndex() == PAGE_HOME
 
 
 def test_status_bar_counts_lessons_and_store_size(window):
@@ -89,8 +105,9 @@ def test_not_downloaded_and_damaged_lessons_cannot_be_played(qtbot, window):
     qtbot.waitUntil(lambda: panel.info.title == "认识时间", timeout=5000)
     assert not panel.play_button.isEnabled()
     assert "已损坏" in panel.warning.text()
-    window.play(rid("s-3-1-1"))  # double-click on it: nothing opens, the reason stays shown
-    assert window.pages.currentIndex() == PAGE_LIBRARY
+    with qtbot.waitSignal(window.lessons.details_shown, timeout=5000):
+        window.play(rid("s-3-1-1"))  # double-click on it: nothing opens, the reason stays shown
+    assert window.pages.currentIndex() == PAGE_LIBRARY and "已损坏" in panel.warning.text()
 
 
 def type_chinese(widget, text: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from uihelpers import REPO, make_mp4, rid, sha256_of
+from uihelpers import REPO, make_mp4, open_lesson, rid, sha256_of
 from teachpoint.library import teaching
 from teachpoint.library.home import RESUME_MIN_MS
 from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
@@ -106,9 +106,7 @@ def test_missing_libvlc_is_a_clear_error(qapp, monkeypatch):
 # ---- the player page inside the main window -------------------------------------------------
 
 def _play(qtbot, window, resource_id):
-    window.play(resource_id)
-    view = window.player_view
-    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_PLAYER, timeout=5000)
+    view = open_lesson(qtbot, window, resource_id)
     return view
 
 
@@ -243,7 +241,7 @@ def test_no_player_engine_shows_a_message(qtbot, tasks, library):
     qtbot.addWidget(win)
     win.open_workspace(library.paths, install_demo=False)
     qtbot.waitUntil(lambda: win.tree_loaded, timeout=10_000)
-    win.play(rid("m-3-2-4"))
+    open_lesson(qtbot, win, rid("m-3-2-4"))
     assert win.player_view.showing_message
     assert "VLC" in win.player_view.message.text() and "缺少" in win.player_view.message.text()
     qtbot.mouseClick(win.player_view.message_back, Qt.MouseButton.LeftButton)

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from uihelpers import rid
+from uihelpers import open_lesson, rid
 from teachpoint.library import teaching
 from teachpoint.ui import queries
 from teachpoint.ui.main_window import PAGE_PLAYER
@@ -33,9 +33,7 @@ def vlc_player(qapp):
 
 
 def _play(qtbot, window, resource_id):
-    window.play(resource_id)
-    view = window.player_view
-    qtbot.waitUntil(lambda: window.pages.currentIndex() == PAGE_PLAYER, timeout=5000)
+    view = open_lesson(qtbot, window, resource_id)
     qtbot.waitUntil(lambda: view.player.state == PLAYING, timeout=15_000)
     return view
 
@@ -214,11 +212,13 @@ def test_screen_choice_is_saved_and_returned(qtbot, window, library):
     assert view.fullscreen_screen() is None
     name = screen_key(QGuiApplication.primaryScreen())
     assert chooser.choose(name)
-    assert library.setting(SETTING_FULLSCREEN_SCREEN) == name
-    assert view.fullscreen_screen() is QGuiApplication.primaryScreen()
+    assert view.fullscreen_screen() is QGuiApplication.primaryScreen()  # at once
+    qtbot.waitUntil(lambda: library.setting(SETTING_FULLSCREEN_SCREEN) == name, timeout=5000)  # a worker
     library.set_setting(SETTING_FULLSCREEN_SCREEN, "HDMI-9 (unplugged)")
-    chooser.set_workspace(library)
+    chooser.set_workspace(library)  # another data folder: its choice is read in a worker
     assert view.fullscreen_screen() is None  # a projector that is not connected: the window's own
+    qtbot.wait(200)  # the read arrives; still not connected
+    assert view.fullscreen_screen() is None
 
 
 SCREEN_SCRIPT = textwrap.dedent("""
@@ -238,6 +238,8 @@ SCREEN_SCRIPT = textwrap.dedent("""
     actions = {a.text(): a for a in chooser.menu_.actions()}
     out["menu"] = sorted(actions)
     next(a for t, a in actions.items() if t.startswith("Projector")).trigger()
+    chooser.tasks.wait(10_000)  # the choice is written in a worker
+    app.processEvents()
     out["setting"] = ws.setting(SETTING_FULLSCREEN_SCREEN)
     out["label"] = chooser.text()
     win = QMainWindow()
@@ -283,8 +285,7 @@ def test_fullscreen_goes_to_the_chosen_screen_of_two(tmp_path):
 # ---- a file that will not play ---------------------------------------------------------------
 
 def test_broken_file_offers_redownload_and_other_lessons_still_play(qtbot, window):
-    window.play(rid("e-4-1-1"))
-    view = window.player_view
+    view = open_lesson(qtbot, window, rid("e-4-1-1"))
     qtbot.waitUntil(lambda: view.showing_message, timeout=20_000)
     assert view.redownload_button.isVisible() and view.tools.isHidden()
     qtbot.keyClick(view, Qt.Key.Key_L)  # no A–B or bookmarks over an error

@@ -8,7 +8,7 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 
-from uihelpers import rid
+from uihelpers import open_lesson, rid
 from teachpoint.ui.main_window import PAGE_LIBRARY, PAGE_PLAYER, MainWindow
 from teachpoint.ui.player import ENV_PLAYER, PlayerUnavailable, chosen_backends, create_player
 from teachpoint.ui.player.base import ENDED, ERROR, PAUSED, PLAYING
@@ -120,9 +120,7 @@ def test_player_page_on_qtmultimedia(qtbot, tasks, library, monkeypatch):
     qtbot.waitUntil(lambda: win.tree_loaded, timeout=10_000)
     win.go("library")  # it opens on 首页; a lesson goes back to where it was opened from
     try:
-        win.play(rid("m-3-2-4"))
-        view = win.player_view
-        qtbot.waitUntil(lambda: win.pages.currentIndex() == PAGE_PLAYER, timeout=5000)
+        view = open_lesson(qtbot, win, rid("m-3-2-4"))
         qtbot.waitUntil(lambda: view.player.state == PLAYING and view.player.position_ms() > 500,
                         timeout=15_000)
         assert isinstance(view.player, QtMediaPlayer)
@@ -135,7 +133,7 @@ def test_player_page_on_qtmultimedia(qtbot, tasks, library, monkeypatch):
         qtbot.waitUntil(lambda: view.player.state == PAUSED, timeout=5000)
         view.seek(3000)
         qtbot.waitUntil(lambda: abs(view.player.position_ms() - 3000) < 600, timeout=5000)
-        win.play(rid("e-4-1-1"))  # the text file named .mp4
+        open_lesson(qtbot, win, rid("e-4-1-1"))  # the text file named .mp4
         qtbot.waitUntil(lambda: view.showing_message, timeout=20_000)
         assert view.redownload_button.isVisible()
         qtbot.mouseClick(view.message_back, Qt.MouseButton.LeftButton)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uihelpers import rid
+from uihelpers import open_lesson, rid
 from teachpoint.library import teaching
 from teachpoint.ui.main_window import PAGE_HOME, MainWindow
 
@@ -35,7 +35,7 @@ def test_bad_site_file_is_reported_and_the_valid_part_applies(qtbot, tasks, libr
         win.notice.close_button.click()
         assert win.notice.isHidden()
         # and the lessons already here still play
-        win.play(rid("m-3-2-4"))
+        open_lesson(qtbot, win, rid("m-3-2-4"))
         qtbot.waitUntil(lambda: win.player_view.player is not None
                         and win.player_view.player.state == "playing", timeout=15_000)
     finally:

@@ -12,7 +12,7 @@ from teachpoint.ui.main_window import PAGE_HOME, MainWindow
 from teachpoint.ui.models.curriculum_model import ROLE_STATE
 from test_disk_health import fill_catalogue
 from test_ui_class_picker import assert_good_lessons_play
-from uihelpers import rid, sha256_of
+from uihelpers import open_lesson, rid, sha256_of, show_details
 
 TIMEOUT = 15_000
 
@@ -59,7 +59,7 @@ def test_a_small_disk_says_why_download_cannot_work_right_there(qtbot, tasks, li
 def test_positions_that_cannot_be_saved_show_a_banner(qtbot, tasks, library):
     win = _open(qtbot, tasks, library)
     assert win.disk_banner.isHidden()
-    win.play(rid("m-3-2-4"))
+    open_lesson(qtbot, win, rid("m-3-2-4"))
     qtbot.waitUntil(lambda: win.player_view.player is not None
                     and win.player_view.player.state == "playing", timeout=TIMEOUT)
     with win.ws.catalogue.write_lock:
@@ -80,7 +80,7 @@ def test_a_lesson_set_aside_as_damaged_shows_everywhere_at_once(qtbot, tasks, li
     win = _open(qtbot, tasks, library)
     qtbot.waitUntil(lambda: bool(win.home.home.cards), timeout=TIMEOUT)
     assert not _card(win, "音乐").play_button.isHidden()
-    win.show_lesson(rid("m-3-2-4"))  # the details are open too
+    show_details(qtbot, win, rid("m-3-2-4"))  # the details are open too
     sha = sha256_of(media["video"])
     win.ws.catalogue.mark_blobs_checked([], [sha], [])  # a sync round's check set it aside
     with qtbot.waitSignal(win.home.home.loaded, timeout=TIMEOUT):

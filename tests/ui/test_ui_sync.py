@@ -34,7 +34,8 @@ from teachpoint.ui.formatting import format_size
 from teachpoint.ui.sync_controller import (
     OFFLINE_STATE, ONLINE, SETTING_PAUSED, SyncController, SyncState)
 from teachpoint.ui.sync_panel import SyncPanel
-from teachpoint.ui.sync_round import FileProgress
+from teachpoint.library.source_list import SourceEntry
+from teachpoint.ui.sync_round import FileProgress, source_label
 
 pytestmark = pytest.mark.nginx
 
@@ -402,12 +403,14 @@ def test_hostile_sources_give_plain_problems_and_lessons_still_play(qtbot, www, 
     s = controller.state
     assert len(s.problems) == 2, s.problems
     damaged, untrusted = s.problems
+    # the source is named by its repository's own title (from the signed root), not "county"
+    county = next(r.title for r in workspace.catalogue.repositories() if r.source.endswith("/county/"))
     assert damaged == controller.problem_texts.tr(
         "Some lesson files from {name} arrived damaged and were thrown away. "
-        "The lessons you already have are not affected.").format(name="county")
+        "The lessons you already have are not affected.").format(name=county)
     assert untrusted == controller.problem_texts.tr(
         "The lessons offered by {name} do not carry a trusted signature, so nothing was taken "
-        "from it. Please tell the IT staff.").format(name="evil")
+        "from it. Please tell the school's IT teacher.").format(name="evil")  # the name IT gave
     assert "Traceback" not in panel.problems.text() and panel.problems.isVisible()
     assert "failed verification" in s.details and "trust" in s.details
     assert not panel.details.isVisible()
@@ -424,7 +427,7 @@ def test_full_disk_says_so_in_plain_words(qtbot, nginx, controller, panel, works
     qtbot.waitUntil(lambda: controller.rounds >= 1 and not controller.running, timeout=60_000)
     assert controller.state.problems == (controller.problem_texts.tr(
         "The disk is almost full, so no more lessons can be downloaded. "
-        "Please ask the IT staff to free some space."),)
+        "Please ask the school's IT teacher to free some space."),)
     assert "not enough disk space" in controller.state.details
     assert controller.failures == 1 and controller.state.next_round_at is not None
     assert panel.problems.isVisible() and not any(workspace.store.root.rglob("*.tmp"))
@@ -461,3 +464,21 @@ def test_background_service_holding_the_lock_is_respected(qtbot, nginx, controll
     qtbot.waitUntil(lambda: installed(workspace) == N and not controller.running, timeout=60_000)
     assert not controller.state.service_busy
     assert_installed_lessons_play(workspace, N)
+
+
+def test_a_source_is_named_as_a_teacher_understands_it():
+    """Not "repo" (the name derived from a folder …/repo): the repository's own title from its
+    signed root when one came from there (a collection's below it), else the name IT gave it,
+    else the web host or the whole folder path."""
+    folder = SourceEntry("repo", "/media/usb/repo", "2026-01-01T00:00:00Z")
+    web = SourceEntry("10.0.0.5:8080", "http://10.0.0.5:8080/county/", "2026-01-01T00:00:00Z")
+    named = SourceEntry("县资源中心", "http://10.0.0.5:8080/county/", "2026-01-01T00:00:00Z")
+    assert source_label(folder, []) == "/media/usb/repo"
+    assert source_label(web, []) == "10.0.0.5:8080"
+    assert source_label(named, []) == "县资源中心"
+    accepted = [("/media/usb/repo", "某某县教学资源"), ("http://10.0.0.5:8080/county/", "某某县同步课堂")]
+    assert source_label(folder, accepted) == "某某县教学资源"
+    assert source_label(named, accepted) == "某某县同步课堂"
+    stick = SourceEntry("usb", "/media/usb", "2026-01-01T00:00:00Z")  # a collection of two
+    both = [("/media/usb/music", "音乐"), ("/media/usb/art", "美术"), ("/media/usb2/x", "别的")]
+    assert source_label(stick, both) == "美术、音乐"

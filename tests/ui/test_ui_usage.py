@@ -30,12 +30,12 @@ def bar_values(view) -> dict[str, list[float]]:
 
 
 def test_usage_place_shows_classes_and_the_quiet_one(qtbot, window, library):
-    from teachpoint.ui import top_bar
+    from teachpoint.ui import places
     from teachpoint.ui.main_window import PAGE_USAGE
 
     add_usage(library)
-    assert window.top_bar.buttons[top_bar.USAGE].text() == "使用情况"
-    window.go(top_bar.USAGE)
+    assert window.top_bar.buttons[places.USAGE].text() == "使用情况"
+    window.go(places.USAGE)
     page = window.usage_page
     assert window.pages.currentIndex() == PAGE_USAGE
     qtbot.waitUntil(lambda: page.data is not None, timeout=10_000)

@@ -290,8 +290,8 @@ def test_untrusted_stick_is_explained_and_not_importable(qtbot, tmp_path, tasks,
     warning = dialog.import_warning.text()
     assert pair.public.key_id in warning and str(stick / "mallory.pub") in warning
     assert warning.startswith(t("The lessons “{title}” come from a publisher this computer does not "
-                                "know. For safety they are not imported. Ask the IT teacher to check "
-                                "the publisher's fingerprint: {key}").split("“")[0])
+                                "know. For safety they are not imported. Ask the school's IT "
+                                "teacher to check the publisher's fingerprint: {key}").split("“")[0])
     assert not dialog.import_button.isVisible()
     assert "春晓" not in installed_titles(workspace)
     assert_installed_lessons_play(workspace, 3)

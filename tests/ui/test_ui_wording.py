@@ -27,3 +27,16 @@ def test_one_name_for_the_it_staff():
 def test_no_internal_words_in_chinese_text():
     for t in _translations():
         assert not any(word in t for word in INTERNAL_WORDS), t
+
+
+def _english_sources() -> list[str]:
+    text = TS.read_text(encoding="utf-8")
+    return [re.sub(r"\s+", " ", s) for s in re.findall(r"<source>([^<]*)</source>", text)]
+
+
+def test_english_names_the_it_staff_as_the_chinese_does():
+    """学校信息老师 is "the school's IT teacher" in English too: not "IT staff" or "IT contact"."""
+    sources = _english_sources()
+    assert sum("the school&apos;s IT teacher" in s or "the school's IT teacher" in s for s in sources) >= 20
+    for s in sources:
+        assert not re.search(r"IT (staff|contact)|(?<!school&apos;s )(?<!school's )IT teacher", s), s

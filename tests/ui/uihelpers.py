@@ -95,3 +95,22 @@ def build_library(root: Path, media: dict[str, Path]) -> Workspace:
 def rid(local: str) -> str:
     """Catalogue id of one of the test lessons."""
     return f"{REPO}:{local}"
+
+
+LESSON_TIMEOUT_MS = 10_000  # a lesson is read in a worker before it opens (issue 11)
+
+
+def open_lesson(qtbot, window, resource_id: str, fullscreen: bool = False):
+    """``window.play(resource_id)`` and wait until the lesson page shows that lesson (the
+    opener's ``opened`` signal: the page index alone may still be the previous lesson's)."""
+    with qtbot.waitSignal(window.lessons.opened, timeout=LESSON_TIMEOUT_MS,
+                          check_params_cb=lambda opened: opened == resource_id):
+        window.play(resource_id, fullscreen)
+    return window.player_view
+
+
+def show_details(qtbot, window, resource_id: str) -> None:
+    """``window.show_lesson(resource_id)`` and wait until the details panel shows it."""
+    with qtbot.waitSignal(window.lessons.details_shown, timeout=LESSON_TIMEOUT_MS,
+                          check_params_cb=lambda shown: shown == resource_id):
+        window.show_lesson(resource_id)

@@ -38,6 +38,18 @@ def wait_until(app, condition, timeout_ms: int) -> bool:
     return True
 
 
+def play_and_wait(app, win, resource_id: str, timeout_ms: int = 10_000) -> bool:
+    """``win.play(resource_id)`` and wait until the lesson page shows it (the lesson is read in a
+    worker first; ``win.lessons.opened`` says when it is on the page)."""
+    opened: list[str] = []
+    connection = win.lessons.opened.connect(opened.append)
+    try:
+        win.play(resource_id)
+        return wait_until(app, lambda: resource_id in opened, timeout_ms)
+    finally:
+        win.lessons.opened.disconnect(connection)
+
+
 def settle(app, ms: int = 400) -> None:
     wait_until(app, lambda: False, ms)
 
@@ -87,7 +99,7 @@ def main(data_dir: str, artifacts: str) -> int:
     grab(app).save(str(out / "search.png"))
     win.search_box.clear()
 
-    win.play(LESSON)
+    play_and_wait(app, win, LESSON)
     view = win.player_view
     result["player_mode"] = getattr(view.player, "mode", None)
     result["playing"] = wait_until(
@@ -130,7 +142,7 @@ def main(data_dir: str, artifacts: str) -> int:
     result["changed"] = changed_pixels(first, second, video)
     result["fullscreen_lit_share"], _ = region_stats(full, full_rect)
 
-    win.play(BROKEN)
+    play_and_wait(app, win, BROKEN)
     result["broken_message"] = wait_until(app, lambda: view.showing_message, 20_000)
     settle(app)
     grab(app).save(str(out / "player-error.png"))

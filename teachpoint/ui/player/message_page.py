@@ -86,7 +86,7 @@ class MessagePage(QWidget):
         if damaged is False and resource_id == self.resource_id:
             self.redownload_asked(self.tr(
                 "The copy on this computer is exactly as it was sent, so the file itself is faulty. "
-                "Please tell the school's IT contact which lesson this is."))
+                "Please tell the school's IT teacher which lesson this is."))
 
     def offer_redownload(self, resource_id: str) -> None:
         self.resource_id = resource_id

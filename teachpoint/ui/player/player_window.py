@@ -100,7 +100,7 @@ class PlayerView(QWidget):
 
         self.controls = ControlBar()
         self.ab_repeat = ABRepeat(self)
-        self.tools = PlayerToolRow(self.ab_repeat)
+        self.tools = PlayerToolRow(self.ab_repeat, self.tasks)
         self.bookmarks_panel = BookmarksPanel()
         self.bookmarks_panel.hide()
         self.bookmarks_panel.position_source = lambda: self.player.position_ms() if self.player else 0
@@ -191,7 +191,7 @@ class PlayerView(QWidget):
         if player is None:
             self._show_message(self.tr(
                 "This computer is missing the video player component (VLC), so lessons cannot "
-                "be played yet.\nPlease ask the school's IT contact to install VLC."), self.unavailable)
+                "be played yet.\nPlease ask the school's IT teacher to install VLC."), self.unavailable)
             return False
         if info.main_path is None:
             self._failed("the lesson file is not in the store")
@@ -384,7 +384,7 @@ class PlayerView(QWidget):
         self._show_message(self.tr(
             "This lesson cannot be played.\nThe file may be damaged or in a format this "
             "computer cannot play.\nPlease choose another lesson, or ask the school's "
-            "IT contact to check this one."), detail)
+            "IT teacher to check this one."), detail)
         if self.ws is not None and not self.ws.read_only and self.info is not None:
             self.message_page.offer_redownload(self.info.resource_id)
 

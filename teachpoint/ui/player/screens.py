@@ -2,8 +2,8 @@
 
 With a projector plugged in a classroom PC has two screens; the teacher picks the one that full
 screen should fill, and the choice is remembered in the setting :data:`SETTING_FULLSCREEN_SCREEN`
-(the screen's name). :class:`ScreenChooser` is the button (shown only while there is more than
-one screen); :class:`FullScreenPlacer` moves a window to a screen, makes it full screen, and puts
+(the screen's name), read and written through the task helper (the GUI thread never waits on
+SQLite). :class:`ScreenChooser` is the button (shown only while there is more than one screen); :class:`FullScreenPlacer` moves a window to a screen, makes it full screen, and puts
 it back where it was afterwards.
 """
 
@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QActionGroup, QGuiApplication, QScreen
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
+from teachpoint.ui.tasks import TaskManager
 from teachpoint.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -38,13 +39,15 @@ class ScreenChooser(QPushButton):
 
     screen_chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, tasks: TaskManager | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.tasks = tasks or TaskManager(self)
         self.setObjectName("ScreenChooser")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.ws: Workspace | None = None
         self._session_choice: str | None = None  # kept for this run even if it cannot be saved
+        self._saved: str | None = None  # the workspace's setting, once read in a worker
         self._last_ws: Workspace | None = None
         self.menu_ = QMenu(self)
         self.menu_.aboutToShow.connect(self._fill_menu)
@@ -59,38 +62,42 @@ class ScreenChooser(QPushButton):
         self.refresh()
 
     def set_workspace(self, ws: Workspace | None) -> None:
+        """Use ``ws``'s saved choice; another data folder's is read in a worker (until it
+        arrives, full screen uses the window's own screen)."""
         if ws is not None and ws is not self._last_ws:  # another data folder: its own choice
-            self._session_choice = None
-            self._last_ws = ws
+            self._session_choice, self._saved, self._last_ws = None, None, ws
+            self.tasks.run(lambda: ws.setting(SETTING_FULLSCREEN_SCREEN), name="read-fullscreen-screen",
+                           on_done=lambda name: self._saved_read(ws, name),
+                           on_error=lambda exc: log.warning("full-screen screen not read: %s", exc))
         self.ws = ws
         self.refresh()
 
+    def _saved_read(self, ws: Workspace, name: str | None) -> None:
+        if ws is self._last_ws:
+            self._saved = name
+            self.refresh()
+
     def saved_name(self) -> str | None:
-        if self.ws is None:
-            return None
-        try:
-            return self.ws.setting(SETTING_FULLSCREEN_SCREEN)
-        except Exception:
-            log.exception("could not read the full-screen screen setting")
-            return None
+        return self._saved
 
     def chosen_screen(self) -> QScreen | None:
         """The chosen screen if it is connected now, else None (use the window's own screen)."""
         return screen_named(self._session_choice) or screen_named(self.saved_name())
 
     def choose(self, name: str) -> bool:
-        """Use screen ``name`` for full screen from now on; False if it could not be saved."""
-        saved = False
-        if self.ws is not None and not self.ws.read_only:
-            try:
-                self.ws.set_setting(SETTING_FULLSCREEN_SCREEN, name)
-                saved = True
-            except Exception:
-                log.exception("could not save the full-screen screen")
+        """Use screen ``name`` for full screen from now on; False if it cannot be saved (a
+        read-only library: it holds for this run only). The setting is written in a worker."""
+        ws = self.ws
+        saving = ws is not None and not ws.read_only
+        if saving:
+            self._saved = name
+            self.tasks.run(lambda: ws.set_setting(SETTING_FULLSCREEN_SCREEN, name),
+                           name="save-fullscreen-screen",
+                           on_error=lambda exc: log.warning("full-screen screen not saved: %s", exc))
         self._session_choice = name
         self.refresh()
         self.screen_chosen.emit(name)
-        return saved
+        return saving
 
     def refresh(self) -> None:
         screens = QGuiApplication.screens()

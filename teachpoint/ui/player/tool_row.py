@@ -15,6 +15,7 @@ from teachpoint.ui.player.ab_repeat import ABButton, ABRepeat
 from teachpoint.ui.player.base import Player
 from teachpoint.ui.player.screens import ScreenChooser
 from teachpoint.ui.player.speed_volume import VOLUME_STEP, SpeedButton, VolumeControl, next_rate
+from teachpoint.ui.tasks import TaskManager
 
 
 class PlayerToolRow(QWidget):
@@ -23,7 +24,8 @@ class PlayerToolRow(QWidget):
     add_bookmark_clicked = Signal()
     bookmarks_toggled = Signal(bool)
 
-    def __init__(self, repeat: ABRepeat, parent: QWidget | None = None):
+    def __init__(self, repeat: ABRepeat, tasks: TaskManager | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("PlayerTools")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -39,7 +41,7 @@ class PlayerToolRow(QWidget):
         for button in (self.add_bookmark, self.show_bookmarks):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.screen_chooser = ScreenChooser()
+        self.screen_chooser = ScreenChooser(tasks)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 0, 16, 10)
         layout.setSpacing(10)

@@ -85,5 +85,5 @@ class DiagnoseSection(SettingsSection):
         super().retranslate()
         self.heading.setText(self.tr("Diagnostics"))
         self.export_button.setText(self.tr("Export diagnostic information (for the school's IT teacher)"))
-        self.hint.setText(self.tr("If something does not work, this saves a file that tells the "
+        self.hint.setText(self.tr("If something does not work, this saves a file that tells "
                                   "the school's IT teacher what happened."))

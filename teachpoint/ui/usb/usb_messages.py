@@ -61,8 +61,8 @@ class UsbMessages(QObject):
             title = r.title or r.repository or self.tr("(no name)")
             if r.status == "untrusted":
                 text = self.tr("The lessons “{title}” come from a publisher this computer does not know. "
-                               "For safety they are not imported. Ask the IT teacher to check the "
-                               "publisher's fingerprint: {key}").format(title=title, key=r.key_id or "?")
+                               "For safety they are not imported. Ask the school's IT teacher to "
+                               "check the publisher's fingerprint: {key}").format(title=title, key=r.key_id or "?")
                 if r.key_file:
                     text += "\n" + self.tr("The publisher's key file is on the stick: {file}").format(
                         file=r.key_file)
