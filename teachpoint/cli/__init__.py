@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     "inbox": "inbox_cmd", "inventory": "stick_cmds", "export": "stick_cmds", "serve": "serve_cmd",
     "diagnose": "diagnose_cmd", "preseed": "preseed_cmd", "upload": "upload_cmd",
     "play": "play_cmd", "report": "report_cmds", "reports": "report_cmds",
+    "contribute": "contribute_cmds", "review": "review_cmds",
 }
 _HELP_FLAGS = ("-h", "--help")
 

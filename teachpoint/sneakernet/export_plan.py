@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from teachpoint.errors import RepositoryError
 from teachpoint.resources import DEMO_REPOSITORY_ID
 from teachpoint.sneakernet.inventory import Inventory
-from teachpoint.repo.format import Pin
+from teachpoint.repo.format import REVIEWS, Pin
 from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.tree import diff_trees
 from teachpoint.repo.root import parse_root
@@ -111,6 +111,8 @@ def _repo_plan(ws, info, targets: list[Inventory], selection: Subscriptions, not
         return None
     reader = NodeReader(ws.cache)  # the cache only: we export what this PC accepted
     resources = diff_trees(None, root.grades, reader).upserts
+    if root.reviews:
+        reader(root.reviews, REVIEWS)  # the signed review decisions travel with the tree
     nodes = reader.pins
     wanted: dict[str, int] = {}
     names: dict[str, str] = {}
