@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 from teachpoint.errors import StoreError
-from teachpoint.fsutil import copy_verified, make_dirs
+from teachpoint.fsutil import link_or_copy, make_dirs
 from teachpoint.library.contributions import CONTRIB_PREFIX
 from teachpoint.publish.catalogue_csv import CsvRow
 from teachpoint.publish.publisher import publish
@@ -100,13 +100,8 @@ def link_blob(ws, sha256: str, size: int) -> Path | None:
     target = repo_dir(ws) / blob_path(sha256)
     if target.exists():
         return None
-    make_dirs(target.parent)
-    source = ws.store.path_of(sha256)
-    try:
-        os.link(source, target)
-    except OSError:
-        if not copy_verified(source, target, sha256, size):
-            raise StoreError(f"the stored file {sha256[:12]}… is damaged; add the lesson again") from None
+    if not link_or_copy(ws.store.path_of(sha256), target, sha256, size):
+        raise StoreError(f"the stored file {sha256[:12]}… is damaged; add the lesson again")
     return target
 
 
@@ -121,10 +116,6 @@ def scratch_folder(ws, name: str) -> Path:
 def place_source(ws, src: Path, sha256: str, size: int, name: str) -> str:
     """Put the stored blob under ``src/<sha256>/<name>`` for the publisher; its relative path."""
     rel = f"{sha256}/{name}"
-    target = src / rel
-    make_dirs(target.parent)
-    try:
-        os.link(ws.store.path_of(sha256), target)
-    except OSError:
-        copy_verified(ws.store.path_of(sha256), target, sha256, size)
+    if not link_or_copy(ws.store.path_of(sha256), src / rel, sha256, size):
+        raise StoreError(f"the stored file {sha256[:12]}… is damaged; add the lesson again")
     return rel
