@@ -81,17 +81,17 @@ def ensure_tables(conn: sqlite3.Connection) -> None:
 
 def add_entry(conn, pc_id: str, contribution_id: str, version: int, resources_json: str, title: str,
               main_sha256: str, at: str, source: str) -> str:
-    """Queue a contribution: ``"new"``, ``"updated"`` (a newer version of a pending one) or
-    ``"known"`` (already queued or decided: unchanged)."""
-    row = conn.execute("SELECT id, state, repo_version FROM review_entries WHERE pc_id = ? AND "
-                       "contribution_id = ?", [pc_id, contribution_id]).fetchone()
+    """Queue a contribution: ``"new"``, ``"updated"`` (a pending one whose resources a newer
+    version changed) or ``"known"`` (already queued or decided: unchanged)."""
+    row = conn.execute("SELECT id, state, repo_version, resources FROM review_entries WHERE pc_id = ? "
+                       "AND contribution_id = ?", [pc_id, contribution_id]).fetchone()
     if row is None:
         conn.execute(
             "INSERT INTO review_entries (pc_id, contribution_id, repo_version, resources, title, "
             "main_sha256, collected_at, source) VALUES (?,?,?,?,?,?,?,?)",
             [pc_id, contribution_id, version, resources_json, title, main_sha256, at, source[:500]])
         return "new"
-    if row[1] == "pending" and row[2] < version:
+    if row[1] == "pending" and row[2] < version and row[3] != resources_json:
         conn.execute("UPDATE review_entries SET resources = ?, title = ?, repo_version = ?, "
                      "main_sha256 = ?, source = ? WHERE id = ?",
                      [resources_json, title, version, main_sha256, source[:500], row[0]])
