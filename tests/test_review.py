@@ -1,0 +1,188 @@
+"""The county's review (issue 15): hostile packages refused with a reason while everything
+collected before stays; conversion to the county profile only when needed; decisions recorded
+and reversible; the county repository's signed decisions reach the school by a stick too."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from teachpoint import review
+from teachpoint.contrib import ACCEPTED, PENDING, REJECTED, add_contribution, list_contributions
+from teachpoint.contrib.share import export_contributions
+from teachpoint.errors import ReviewError, UsageError
+from teachpoint.library import county
+from teachpoint.publish import media as probe_media
+from teachpoint.repo import keys
+from teachpoint.review.collect import open_queue
+from teachpoint.review.transcode import Profile, bitrate_of
+from teachpoint.sync.pipeline import import_repository
+from teachpoint.testing import media
+from teachpoint.transport.sources import FolderSource
+
+from helpers import assert_installed_lessons_play
+
+
+@pytest.fixture
+def school(workspace, repo_copy):
+    import_repository(workspace, FolderSource(repo_copy)).raise_problem()
+    workspace.county_repo = repo_copy
+    return workspace
+
+
+@pytest.fixture(scope="module")
+def videos(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("phone")
+    return {"fits": media.make_video(folder / "春天在哪里.mp4", seconds=2.0, pattern="rgbtestsrc"),
+            "other": media.make_video(folder / "小燕子.mp4", seconds=2.0, pattern="smptebars"),
+            "heavy": media.make_video(folder / "课堂实录.mp4", seconds=3.0, size="320x240",
+                                      noise_seed=5, bitrate="4M")}
+
+
+def contribute(ws, path, title, **extra):
+    return add_contribution(ws, [path], title=title, grade="三年级", subject="音乐", **extra)
+
+
+def stick_of(ws, tmp_path, name="stick"):
+    export_contributions(ws, tmp_path / name)
+    return tmp_path / name
+
+
+def package(stick):
+    return next((stick / "TeachPoint" / "contributions").iterdir())
+
+
+def test_a_tampered_package_is_refused_and_what_came_before_stays(school, videos, tmp_path):
+    contribute(school, videos["fits"], "春天在哪里")
+    good = stick_of(school, tmp_path, "good")
+    db = tmp_path / "county.db"
+    assert review.collect(db, [good]).new == 1
+    second = contribute(school, videos["other"], "小燕子")
+    bad = stick_of(school, tmp_path, "bad")
+    sha = second.files[0][1]
+    blob = package(bad) / "blobs" / "sha256" / sha[:2] / sha
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    blob.write_bytes(bytes(data))
+    got = review.collect(db, [bad])
+    assert got.new == 0 and len(got.refused) == 1 and got.refused[0]["kind"] == "BlobMismatch"
+    assert [e.title for e in review.list_entries(db)] == ["春天在哪里"]
+    conn = open_queue(db)
+    assert conn.execute("SELECT kind FROM refused").fetchall() == [("BlobMismatch",)]
+    conn.close()
+    assert_installed_lessons_play(school, expect_at_least=4)
+
+
+def test_a_package_signed_by_another_key_than_the_pinned_one_is_refused(school, videos, tmp_path):
+    contribute(school, videos["fits"], "春天在哪里")
+    stick = stick_of(school, tmp_path)
+    db = tmp_path / "county.db"
+    assert review.collect(db, [stick]).new == 1
+    pc_dir = package(stick)
+    # A stranger re-signs the PC's package with a key of their own and ships that key.
+    stranger = keys.generate_keypair(tmp_path / "stranger", name="stranger")
+    envelope = json.loads((pc_dir / "root.json").read_text("utf-8"))
+    payload = json.loads(envelope["payload"])
+    payload["key_id"], payload["version"] = stranger.public.key_id, payload["version"] + 1
+    text = json.dumps(payload, ensure_ascii=False)
+    (pc_dir / "root.json").write_text(json.dumps({"payload": text, "signatures": [
+        {"key_id": stranger.public.key_id, "sig": keys.sign(stranger.private_key, text.encode())}]}))
+    (pc_dir / "pc.pub").write_text(stranger.public.to_text())
+    got = review.collect(db, [stick])
+    assert got.refused and "pinned to another key" in got.refused[0]["reason"]
+    assert len(review.list_entries(db)) == 1
+    # A package whose root is not signed by the key it carries (an unknown PC's claim) is refused.
+    (pc_dir / "pc.pub").write_text(keys.generate_keypair(tmp_path / "other").public.to_text())
+    conn = open_queue(db)
+    conn.execute("DELETE FROM pcs")  # the county never saw this PC: nothing pinned
+    conn.close()
+    assert review.collect(db, [stick]).refused[0]["kind"] in ("SignatureError", "UntrustedPublisher")
+    assert_installed_lessons_play(school, expect_at_least=4)
+
+
+def test_the_pin_is_shared_with_the_usage_reports(school, videos, tmp_path):
+    contribute(school, videos["fits"], "春天在哪里")
+    db = tmp_path / "county.db"
+    review.collect(db, [stick_of(school, tmp_path)])
+    conn = open_queue(db)
+    pc_id = review.list_entries(db)[0].pc_id
+    pinned = county.pinned_pc(conn, pc_id)
+    conn.close()
+    from teachpoint.reports.identity import load_identity
+
+    assert pinned[1] == load_identity(school).public.b64
+
+
+def test_accept_converts_only_what_does_not_fit_and_the_school_fetches_the_new_file(school, videos, tmp_path,
+                                                                                   publisher_key):
+    light = contribute(school, videos["fits"], "春天在哪里")
+    heavy = contribute(school, videos["heavy"], "课堂实录", teacher="张老师")  # name not shared
+    db = tmp_path / "county.db"
+    review.collect(db, [stick_of(school, tmp_path)])
+    entries = {e.contribution_id: e for e in review.list_entries(db)}
+    shown = review.show(db, entries[heavy.id].id, county_repo=school.county_repo)
+    assert any("Mbit/s" in why for why in shown["checks"]["files"][0]["transcode"])
+    assert shown["teacher"] == ""
+    key, out = publisher_key.with_suffix(".key"), school.county_repo
+    done = review.accept(db, entries[heavy.id].id, key, out)
+    kept = review.accept(db, entries[light.id].id, key, out)
+    outcome = import_repository(school, FolderSource(out)).raise_problem()
+    assert outcome.files.files_copied >= 1  # the converted video is a new file
+    county_heavy = school.catalogue.resource(f"county:{done.county_resource}")
+    path = school.store.path_of(county_heavy.main.sha256)
+    info = probe_media.probe(path)
+    assert (info.video_codec, info.audio_codec) == ("h264", "aac")
+    assert bitrate_of(path, info) <= Profile().max_bitrate
+    assert county_heavy.main.sha256 != heavy.files[0][1]
+    county_light = school.catalogue.resource(f"county:{kept.county_resource}")
+    assert county_light.main.sha256 == light.files[0][1]  # it fits: the school's own bytes
+    states = {c.id: c.state for c in list_contributions(school)}
+    assert states == {light.id: ACCEPTED, heavy.id: ACCEPTED}
+    assert own_count(school) == 0
+    # A duplicate shows in the checks once the county holds the lesson.
+    again = review.show(db, entries[light.id].id, county_repo=out)
+    assert again["checks"]["duplicates"]["county"]
+    assert_installed_lessons_play(school, expect_at_least=5)
+
+
+def own_count(ws) -> int:
+    from teachpoint.library.contributions import own_resource_ids
+
+    return len(own_resource_ids(ws.catalogue))
+
+
+def test_decisions_are_recorded_and_reversible_and_travel_on_a_stick(school, videos, tmp_path, publisher_key):
+    c = contribute(school, videos["fits"], "春天在哪里")
+    db = tmp_path / "county.db"
+    review.collect(db, [stick_of(school, tmp_path)])
+    entry = review.list_entries(db)[0]
+    key, out = publisher_key.with_suffix(".key"), school.county_repo
+    with pytest.raises(UsageError, match="say why"):
+        review.reject(db, entry.id, "  ")
+    review.reject(db, entry.id, "声音太小", by="甲")  # recorded; travels with the next publish
+    with pytest.raises(UsageError):
+        review.undo(db, 999)
+    review.accept(db, entry.id, key, out, by="乙")  # accept after reject
+    review.undo(db, entry.id, by="丙", key=key, out=out)  # and back out of the county repository
+    assert review.list_entries(db)[0].state == "pending"
+    with pytest.raises(ReviewError):
+        review.undo(db, entry.id)
+    final = review.reject(db, entry.id, "请补充字幕", by="丁", key=key, out=out)
+    history = review.show(db, final.id)["history"]
+    assert [(h["action"], h["by"]) for h in history] == [("reject", "甲"), ("accept", "乙"),
+                                                         ("undo", "丙"), ("reject", "丁")]
+    # The county's signed repository goes to the school on a stick (the export of any PC).
+    carried = tmp_path / "county-stick"
+    shutil.copytree(out, carried)
+    import_repository(school, FolderSource(carried)).raise_problem()
+    mine = list_contributions(school)[0]
+    assert (mine.id, mine.state, mine.reason) == (c.id, REJECTED, "请补充字幕")
+    assert own_count(school) == 1  # never replaced: the local copy still plays
+    assert_installed_lessons_play(school, expect_at_least=4)
+
+
+def test_list_without_decisions_is_pending(school, videos):
+    c = contribute(school, videos["fits"], "春天在哪里")
+    assert [(x.id, x.state) for x in list_contributions(school)] == [(c.id, PENDING)]
