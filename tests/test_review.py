@@ -186,3 +186,25 @@ def test_decisions_are_recorded_and_reversible_and_travel_on_a_stick(school, vid
 def test_list_without_decisions_is_pending(school, videos):
     c = contribute(school, videos["fits"], "春天在哪里")
     assert [(x.id, x.state) for x in list_contributions(school)] == [(c.id, PENDING)]
+
+
+def test_a_tampered_decision_list_is_refused_and_nothing_changes(school, videos, tmp_path, publisher_key):
+    from teachpoint.repo.root import parse_root
+    from teachpoint.repo.format import meta_path
+    from teachpoint.repo.verify import verify_repository
+
+    c = contribute(school, videos["fits"], "春天在哪里")
+    db = tmp_path / "county.db"
+    review.collect(db, [stick_of(school, tmp_path)])
+    out = school.county_repo
+    review.reject(db, review.list_entries(db)[0].id, "声音太小", key=publisher_key.with_suffix(".key"), out=out)
+    carried = tmp_path / "county-stick"
+    shutil.copytree(out, carried)
+    root = parse_root((carried / "root.json").read_bytes(), school.trust)
+    node = carried / meta_path(root.reviews.sha256)
+    node.write_bytes(node.read_bytes()[:-4] + b"\0\0\0\0")
+    assert any(p.startswith("reviews:") for p in verify_repository(FolderSource(carried), school.trust).problems)
+    outcome = import_repository(school, FolderSource(carried))
+    assert outcome.status == "failed"
+    assert [(x.id, x.state) for x in list_contributions(school)] == [(c.id, PENDING)]
+    assert_installed_lessons_play(school, expect_at_least=4)
