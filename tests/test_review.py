@@ -165,7 +165,13 @@ def test_decisions_are_recorded_and_reversible_and_travel_on_a_stick(school, vid
     with pytest.raises(UsageError):
         review.undo(db, 999)
     review.accept(db, entry.id, key, out, by="乙")  # accept after reject
+    import_repository(school, FolderSource(out)).raise_problem()
+    assert list_contributions(school)[0].replaced and own_count(school) == 0
     review.undo(db, entry.id, by="丙", key=key, out=out)  # and back out of the county repository
+    import_repository(school, FolderSource(out)).raise_problem()
+    back = list_contributions(school)[0]  # the local copy is back, playable
+    assert back.state == PENDING and not back.replaced and own_count(school) == 1
+    assert school.catalogue.state_of(back.resource_ids[0]) == "installed"
     assert review.list_entries(db)[0].state == "pending"
     with pytest.raises(ReviewError):
         review.undo(db, entry.id)
@@ -208,3 +214,28 @@ def test_a_tampered_decision_list_is_refused_and_nothing_changes(school, videos,
     assert outcome.status == "failed"
     assert [(x.id, x.state) for x in list_contributions(school)] == [(c.id, PENDING)]
     assert_installed_lessons_play(school, expect_at_least=4)
+
+
+def test_a_schools_stick_export_carries_the_decisions_to_another_pc(school, videos, tmp_path, publisher_key):
+    from teachpoint.paths import DataPaths
+    from teachpoint.sneakernet.export import export, give_plan
+    from teachpoint.transport.sources import expand_sources
+    from teachpoint.workspace import Workspace
+
+    contribute(school, videos["fits"], "春天在哪里")
+    db = tmp_path / "county.db"
+    review.collect(db, [stick_of(school, tmp_path)])
+    review.reject(db, review.list_entries(db)[0].id, "声音太小", key=publisher_key.with_suffix(".key"),
+                  out=school.county_repo)
+    import_repository(school, FolderSource(school.county_repo)).raise_problem()
+    stick = tmp_path / "carried"
+    export(school, give_plan(school), stick)
+    other = Workspace(DataPaths(tmp_path / "other", explicit=True), install_demo=False)
+    other.trust.add(publisher_key.with_suffix(".pub"))
+    for source in expand_sources(str(stick)):
+        if source.folder.name == "county":
+            import_repository(other, source).raise_problem()
+    rows = other.catalogue.db.execute("SELECT decision, reason FROM review_decisions").fetchall()
+    assert rows == [("rejected", "声音太小")]
+    assert_installed_lessons_play(other, expect_at_least=3)
+    other.close()

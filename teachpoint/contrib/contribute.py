@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import logging
 import shutil
+from pathlib import Path
 
 from teachpoint.contrib import checks, repository
 from teachpoint.contrib.model import ACCEPTED, PENDING, REJECTED, Contribution
 from teachpoint.errors import DuplicateContribution, UsageError
 from teachpoint.library import contributions as rows_db
 from teachpoint.library.catalogue import now_iso
-from teachpoint.library.model import Origin
+from teachpoint.library.model import Origin, Position
 from teachpoint.library.store_io import hash_file
 from teachpoint.publish.catalogue_csv import CsvRow
 
@@ -73,7 +74,8 @@ def add_contribution(ws, files, *, title, grade, subject, edition=None, volume=N
         id=cid, repo_id=repo_id, title=title, grade=place.grade, subject=place.subject,
         edition=place.edition, volume=place.volume, unit=place.unit, lesson=place.lesson,
         teacher=teacher, share_name=bool(share_name), main_sha256=main,
-        main_size=hashed[0][0].size, files=[[f.role, sha, f.size, f.path.name] for f, sha in hashed],
+        main_size=hashed[0][0].size,
+        files=[[f.role, sha, f.size, f.path.name, f.kind] for f, sha in hashed],
         added_at=now_iso(), replaced_by=""))
     log.info("contribution %s added: %s (%s)", cid, title, place)
     return get_contribution(ws, cid)
@@ -171,9 +173,14 @@ def remove_contribution(ws, contribution_id: str) -> Contribution:
 def replace_accepted(ws) -> list[str]:
     """Let the county's signed copy stand for each accepted lesson whose copy is installed: the
     local resources leave the ``contrib-`` repository; blobs this PC already holds (the same
-    bytes) are marked present, so nothing is downloaded again. Returns the ids replaced."""
+    bytes) are marked present, so nothing is downloaded again. A lesson whose county copy is gone
+    again (the county took its decision back) gets its local copy back. Returns the ids changed."""
     done = []
     for row in _rows_of(ws):
+        if row.replaced_by and not rows_db.resource_exists(ws.catalogue, row.replaced_by):
+            if _restore(ws, row):
+                done.append(row.id)
+            continue
         if row.decision != ACCEPTED or row.replaced_by or not row.county_resource:
             continue
         if not rows_db.resource_exists(ws.catalogue, row.county_resource):
@@ -188,6 +195,28 @@ def replace_accepted(ws) -> list[str]:
         log.info("contribution %s: the county's copy %s replaces the local one", row.id,
                  row.county_resource)
     return done
+
+
+def _restore(ws, row) -> bool:
+    """Publish a replaced contribution's local copy again from the store (False if a file is
+    no longer there: the lesson then shows without a copy to play)."""
+    if not all(ws.store.has(f[1]) for f in row.files):
+        log.warning("contribution %s: the county's copy is gone and the local files too", row.id)
+        return False
+    ident, _ = repository.identity(ws)
+    kinds = [f[4] if len(f) > 4 else "video" for f in row.files]
+    hashed = [(checks.OfferedFile(Path(f[3]), f[2], kind, f[0]), f[1]) for f, kind in zip(row.files, kinds)]
+    place = Position(row.grade, row.subject, row.edition, row.volume, row.unit, row.lesson)
+    scratch = repository.scratch_folder(ws, row.id + "-back")
+    try:
+        rows = _rows(ws, scratch, hashed, row.id, row.title, place,
+                     Origin(ident.pc_id, row.id, row.teacher if row.share_name else ""))
+        repository.republish(ws, rows, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    rows_db.mark_replaced(ws.catalogue, row.id, "")
+    log.info("contribution %s: the county's copy is gone; the local copy is back", row.id)
+    return True
 
 
 def _drop_local(ws, contribution_id: str) -> None:
@@ -220,6 +249,6 @@ def _contribution(ws, r) -> Contribution:
     return Contribution(
         id=r.id, title=r.title, grade=r.grade, subject=r.subject, edition=r.edition,
         volume=r.volume, unit=r.unit, lesson=r.lesson, teacher=r.teacher, share_name=r.share_name,
-        files=tuple(tuple(f) for f in r.files), added_at=r.added_at, state=state,
+        files=tuple(tuple(f[:4]) for f in r.files), added_at=r.added_at, state=state,
         decided_at=r.decided_at, reason=r.reason, resource_ids=resource_ids,
         replaced=bool(r.replaced_by))
