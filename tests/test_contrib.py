@@ -74,6 +74,8 @@ def test_remove_takes_the_lesson_out(school, lesson_video):
     assert school.catalogue.resource(c.resource_ids[0]).origin.teacher == "李老师"
     remove_contribution(school, c.id)
     assert list_contributions(school) == []
+    # Nothing of it is left to travel to the county.
+    assert not list((repo_dir(school) / "blobs").rglob(c.files[0][1]))
     assert school.catalogue.resource(c.resource_ids[0]) is None
     with pytest.raises(UsageError):
         get_contribution(school, c.id)
