@@ -182,3 +182,21 @@ def test_pictures_and_pdfs_are_lessons_too(school, tmp_path):
                     str(pic)], check=True, timeout=60)
     c = add_contribution(school, [pic], title="板书", grade=3, subject="美术")
     assert school.catalogue.resource(c.resource_ids[0]).kind == "image"
+
+
+def test_a_cancelled_add_leaves_nothing(school, big_video):
+    import threading
+
+    from teachpoint.library.store import Cancelled
+
+    cancel = threading.Event()
+    count = school.store.stats().count
+
+    def progress(stage, done, total):
+        if stage == "copy":
+            cancel.set()  # the teacher pressed 取消 while the file was being copied
+
+    with pytest.raises(Cancelled):
+        _add(school, big_video, progress=progress, cancel=cancel)
+    assert school.store.stats().count == count and list_contributions(school) == []
+    assert_installed_lessons_play(school, expect_at_least=3)
