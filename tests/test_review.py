@@ -239,3 +239,14 @@ def test_a_schools_stick_export_carries_the_decisions_to_another_pc(school, vide
     assert rows == [("rejected", "声音太小")]
     assert_installed_lessons_play(other, expect_at_least=3)
     other.close()
+
+
+def test_a_stick_with_lessons_and_contributions_yields_only_the_contributions(school, videos, tmp_path):
+    from teachpoint.sneakernet.export import export, give_plan
+
+    contribute(school, videos["fits"], "春天在哪里")
+    stick = stick_of(school, tmp_path)
+    export(school, give_plan(school), stick)  # the same stick also carries the county's lessons
+    got = review.collect(tmp_path / "county.db", [stick])
+    assert (got.new, got.refused) == (1, [])
+    assert not any(p.name.startswith("contrib-") for p in stick.iterdir())  # not given to other PCs

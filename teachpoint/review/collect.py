@@ -153,8 +153,8 @@ def packages(source) -> list:
     found = []
     for parent in (folder.joinpath(*STICK_PATH), folder):
         if parent.is_dir():
-            found += [_FolderPackage(p) for p in sorted(parent.iterdir())
-                      if not p.is_symlink() and (p / ROOT_NAME).is_file()]
+            found += [_FolderPackage(p) for p in sorted(parent.iterdir())  # not the lessons' repos
+                      if not p.is_symlink() and (p / ROOT_NAME).is_file() and (p / PUB_NAME).is_file()]
     if not folder.is_dir():
         raise ReviewError(f"{folder} is not there (stick not inserted?)")
     return found

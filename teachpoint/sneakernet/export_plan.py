@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from teachpoint.errors import RepositoryError
+from teachpoint.library.contributions import CONTRIB_PREFIX
 from teachpoint.resources import DEMO_REPOSITORY_ID
 from teachpoint.sneakernet.inventory import Inventory
 from teachpoint.repo.format import REVIEWS, Pin
@@ -82,6 +83,8 @@ def give_plan(ws, inventory: Inventory | list[Inventory] | None = None, grades=(
     for info in ws.catalogue.repositories():
         if info.id == DEMO_REPOSITORY_ID and not targets:
             continue  # built into every TeachPoint; with --for it is given only if a PC lacks it
+        if info.id.startswith(CONTRIB_PREFIX):
+            continue  # the school's own lessons go to the county only ('contribute export')
         try:
             repo = _repo_plan(ws, info, targets, selection, plan.notes)
         except RepositoryError as exc:
