@@ -250,3 +250,12 @@ def test_a_stick_with_lessons_and_contributions_yields_only_the_contributions(sc
     got = review.collect(tmp_path / "county.db", [stick])
     assert (got.new, got.refused) == (1, [])
     assert not any(p.name.startswith("contrib-") for p in stick.iterdir())  # not given to other PCs
+
+
+def test_a_lan_peer_never_serves_the_schools_own_lessons(school, videos):
+    from teachpoint.testing.daemon import free_port
+    from teachpoint.transport.serve import Peer
+
+    contribute(school, videos["fits"], "春天在哪里")
+    with Peer(school, port=free_port()) as peer:
+        assert peer.repositories() == ["county"]

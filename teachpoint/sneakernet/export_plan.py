@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from teachpoint.errors import RepositoryError
-from teachpoint.library.contributions import CONTRIB_PREFIX
 from teachpoint.resources import DEMO_REPOSITORY_ID
 from teachpoint.sneakernet.inventory import Inventory
-from teachpoint.repo.format import REVIEWS, Pin
+from teachpoint.repo.format import CONTRIB_PREFIX, REVIEWS, Pin
 from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.tree import diff_trees
 from teachpoint.repo.root import parse_root
