@@ -259,3 +259,18 @@ def test_a_lan_peer_never_serves_the_schools_own_lessons(school, videos):
     contribute(school, videos["fits"], "春天在哪里")
     with Peer(school, port=free_port()) as peer:
         assert peer.repositories() == ["county"]
+
+
+def test_the_countys_csv_publish_keeps_accepted_lessons(school, videos, tmp_path, publisher_key, source_dir):
+    from teachpoint.publish.publisher import publish
+
+    c = contribute(school, videos["fits"], "春天在哪里")
+    db = tmp_path / "county.db"
+    review.collect(db, [stick_of(school, tmp_path)])
+    key, out = publisher_key.with_suffix(".key"), school.county_repo
+    done = review.accept(db, review.list_entries(db)[0].id, key, out)
+    publish(source_dir, key, out, progress=lambda *_: None)  # the county's usual publish
+    import_repository(school, FolderSource(out)).raise_problem()
+    assert school.catalogue.state_of(f"county:{done.county_resource}") == "installed"
+    assert list_contributions(school)[0].state == ACCEPTED
+    assert c.id == list_contributions(school)[0].id
