@@ -200,3 +200,12 @@ def test_a_cancelled_add_leaves_nothing(school, big_video):
         _add(school, big_video, progress=progress, cancel=cancel)
     assert school.store.stats().count == count and list_contributions(school) == []
     assert_installed_lessons_play(school, expect_at_least=3)
+
+
+def test_the_new_core_packages_import_no_qt_and_no_vlc():
+    import sys
+
+    code = ("import sys, teachpoint.contrib, teachpoint.contrib.share, teachpoint.review, "
+            "teachpoint.cli.contribute_cmds, teachpoint.cli.review_cmds; "
+            "bad = [m for m in ('PySide6', 'vlc') if m in sys.modules]; assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
