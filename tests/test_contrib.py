@@ -209,3 +209,20 @@ def test_the_new_core_packages_import_no_qt_and_no_vlc():
             "teachpoint.cli.contribute_cmds, teachpoint.cli.review_cmds; "
             "bad = [m for m in ('PySide6', 'vlc') if m in sys.modules]; assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_export_refuses_a_stick_without_room_before_copying(school, lesson_video, tmp_path, monkeypatch):
+    from teachpoint.contrib import share
+
+    _add(school, lesson_video)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    monkeypatch.setattr(share, "free_space", lambda path: 1000)
+    with pytest.raises(NotEnoughSpace):
+        share.export_contributions(school, stick)
+    assert not any(stick.rglob("*.json*"))  # nothing half-written: no root, no node
+    monkeypatch.undo()
+    done = share.export_contributions(school, stick)
+    assert done.files_copied >= 4 and share.export_contributions(school, stick).files_copied == 0
+    with pytest.raises(share.ExportError, match="not there"):
+        share.export_contributions(school, tmp_path / "no-such-mount" / "stick")
