@@ -274,3 +274,22 @@ def test_the_countys_csv_publish_keeps_accepted_lessons(school, videos, tmp_path
     assert school.catalogue.state_of(f"county:{done.county_resource}") == "installed"
     assert list_contributions(school)[0].state == ACCEPTED
     assert c.id == list_contributions(school)[0].id
+
+
+def test_a_lesson_the_school_removed_before_review_is_withdrawn(school, videos, tmp_path, publisher_key):
+    from teachpoint.contrib import remove_contribution
+
+    keep = contribute(school, videos["fits"], "春天在哪里")
+    gone = contribute(school, videos["other"], "小燕子")
+    db = tmp_path / "county.db"
+    assert review.collect(db, [stick_of(school, tmp_path, "first")]).new == 2
+    remove_contribution(school, gone.id)
+    got = review.collect(db, [stick_of(school, tmp_path, "second")])
+    assert (got.new, got.withdrawn) == (0, 1)
+    states = {e.contribution_id: e for e in review.list_entries(db)}
+    assert (states[keep.id].state, states[gone.id].state_zh) == ("pending", "已撤回")
+    with pytest.raises(ReviewError, match="withdrawn"):
+        review.accept(db, states[gone.id].id, publisher_key.with_suffix(".key"), school.county_repo)
+    again = contribute(school, videos["other"], "小燕子")  # added back: pending again
+    assert review.collect(db, [stick_of(school, tmp_path, "third")]).updated == 1
+    assert {e.contribution_id: e.state for e in review.list_entries(db)}[again.id] == "pending"
