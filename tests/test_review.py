@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 import pytest
 
@@ -18,6 +19,7 @@ from teachpoint.publish import media as probe_media
 from teachpoint.repo import keys
 from teachpoint.review.collect import open_queue
 from teachpoint.review.transcode import Profile, bitrate_of
+from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.pipeline import import_repository
 from teachpoint.testing import media
 from teachpoint.transport.sources import FolderSource
@@ -166,6 +168,12 @@ def test_decisions_are_recorded_and_reversible_and_travel_on_a_stick(school, vid
         review.undo(db, 999)
     review.accept(db, entry.id, key, out, by="乙")  # accept after reject
     import_repository(school, FolderSource(out)).raise_problem()
+    listed: list = []
+    with SyncLock(school.paths.root):  # a sync runs in this thread: listing elsewhere still works
+        lister = threading.Thread(target=lambda: listed.append(list_contributions(school)))
+        lister.start()
+        lister.join(30)
+    assert listed and listed[0][0].state == ACCEPTED and not listed[0][0].replaced
     assert list_contributions(school)[0].replaced and own_count(school) == 0
     review.undo(db, entry.id, by="丙", key=key, out=out)  # and back out of the county repository
     import_repository(school, FolderSource(out)).raise_problem()
