@@ -43,6 +43,7 @@ def add_contribution(ws, files, *, title, grade, subject, edition=None, volume=N
     :class:`FileTooLarge` (over the cap or the free space, before copying),
     :class:`DuplicateContribution`, :class:`NotEnoughSpace` (the disk filled while copying; nothing
     is left behind), :class:`Cancelled` (``cancel.is_set()`` while hashing or copying; nothing is
+    left behind), :class:`SyncBusy` (a sync is installing lessons right now: try again; nothing is
     left behind). ``teacher`` is kept on this PC; it travels only when ``share_name``.
     """
     ws.require_writable("add a lesson")
