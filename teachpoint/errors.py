@@ -172,3 +172,23 @@ class ReportVersionUnknown(ReportError):
 
 class ReportSignatureError(ReportError):
     """A report's signature does not verify, or it is signed by another key than its PC's pinned one."""
+
+
+class ContributionError(TeachPointError):
+    """A teacher's own lesson cannot be added, removed or shared (issue 15); nothing was changed."""
+
+
+class NotMediaFile(ContributionError):
+    """A file offered as a lesson is not something a classroom PC can show (video, PDF, …)."""
+
+
+class FileTooLarge(ContributionError):
+    """A file is larger than the contribution cap or the free disk space; refused before copying."""
+
+
+class DuplicateContribution(ContributionError):
+    """The same file (same SHA-256) was contributed before."""
+
+
+class ReviewError(TeachPointError):
+    """The county's review queue refused an action or a contribution package (with the reason)."""

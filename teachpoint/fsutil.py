@@ -202,3 +202,15 @@ def _unlink_quietly(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def link_or_copy(src: Path, target: Path, sha256: str, size: int) -> bool:
+    """Make ``target`` the same bytes as the verified file ``src``: a hard link where the file
+    system allows (one copy on disk; both are immutable, named by hash), else a verified copy.
+    False (nothing left) if a copy does not match ``sha256``/``size``."""
+    make_dirs(Path(target).parent)
+    try:
+        os.link(src, target)
+        return True
+    except OSError:
+        return copy_verified(Path(src), Path(target), sha256, size)

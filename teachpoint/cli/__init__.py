@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     "diagnose": "diagnose_cmd", "preseed": "preseed_cmd", "upload": "upload_cmd",
     "play": "play_cmd", "report": "report_cmds", "reports": "report_cmds",
     "broadcast": "broadcast_cmds", "receive": "broadcast_cmds",
+    "contribute": "contribute_cmds", "review": "review_cmds",
 }
 _HELP_FLAGS = ("-h", "--help")
 

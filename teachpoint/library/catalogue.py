@@ -8,6 +8,7 @@ classes) lives in :mod:`teachpoint.library.teaching`.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import datetime, timezone
@@ -19,6 +20,7 @@ from teachpoint.library import search_index
 from teachpoint.library.curriculum import unit_order
 from teachpoint.library.db import open_database
 from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
+from teachpoint.repo.format import origin_from_json, origin_to_json
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,15 @@ STATE_SQL = """(SELECT CASE
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with a Z suffix (seconds precision)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _replace_decisions(conn, repo_id: str, decisions: list) -> None:
+    """The review decisions a repository's accepted root carries (inside the caller's transaction)."""
+    conn.execute("DELETE FROM review_decisions WHERE repo_id = ?", [repo_id])
+    conn.executemany(
+        "INSERT OR REPLACE INTO review_decisions (repo_id, pc_id, contribution_id, decision, "
+        "decided_at, reason, resource) VALUES (?,?,?,?,?,?,?)",
+        [(repo_id, d.pc, d.contribution, d.decision, d.at, d.reason, d.resource) for d in decisions])
 
 
 class Catalogue:
@@ -84,7 +95,8 @@ class Catalogue:
         return {r[0][len(prefix):] for r in rows}
 
     def apply_repository(
-        self, info: RepositoryInfo, upserts: list[Resource], removed: list[str]
+        self, info: RepositoryInfo, upserts: list[Resource], removed: list[str],
+        decisions: list | None = None,
     ) -> None:
         """Record a verified repository state: add/replace ``upserts``, delete ``removed`` rids.
 
@@ -101,6 +113,9 @@ class Catalogue:
         leave a mix that no signed root describes. Staging the slices in other tables would not
         shorten the last step, which writes the same index entries again. Readers never wait
         (WAL); a writer in another process waits for this one transaction (measured).
+
+        ``decisions`` (the root's signed review decisions, issue 15) replace the ones this
+        repository carried before; None leaves them as they are.
         """
         search_rows = search_index.rows_for(info.id, upserts)
         # Sorted by id: the primary-key index is then written in order (~2x faster for a first install).
@@ -126,11 +141,11 @@ class Catalogue:
             had = self.resource_ids(info.id)  # only these can have files to replace (none at first)
             conn.executemany(
                 "INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords, "
-                "duration, language, repo_version, sort_key) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                "duration, language, repo_version, sort_key, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET lesson_id=excluded.lesson_id, kind=excluded.kind, "
                 "title=excluded.title, description=excluded.description, keywords=excluded.keywords, "
                 "duration=excluded.duration, language=excluded.language, "
-                "repo_version=excluded.repo_version, sort_key=excluded.sort_key",
+                "repo_version=excluded.repo_version, sort_key=excluded.sort_key, origin=excluded.origin",
                 [(rid, info.id, lesson_ids[pos], *rest) for rid, pos, *rest in resource_rows])
             conn.executemany("DELETE FROM files WHERE resource_id = ?",
                              [(row[0],) for row in resource_rows if row[0][len(info.id) + 1:] in had])
@@ -138,6 +153,8 @@ class Catalogue:
                 "INSERT OR IGNORE INTO files (resource_id, role, sha256, size, media_type, language, name) "
                 "VALUES (?,?,?,?,?,?,?)", file_rows)
             search_index.write_rows(conn, search_rows)
+            if decisions is not None:
+                _replace_decisions(conn, info.id, decisions)
             conn.execute(
                 "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)"
             )
@@ -148,7 +165,8 @@ class Catalogue:
     def _resource_params(info: RepositoryInfo, res: Resource) -> tuple:
         """``(catalogue id, position, kind, …, sort_key)``: a resources row, its lesson still a position."""
         return (f"{info.id}:{res.rid}", res.position, res.kind, res.title, res.description,
-                ";".join(res.keywords), res.duration, res.language, info.version, res.sort_key)
+                ";".join(res.keywords), res.duration, res.language, info.version, res.sort_key,
+                json.dumps(origin_to_json(res.origin), ensure_ascii=False) if res.origin else "")
 
     @staticmethod
     def _lesson_ids(conn, positions: list[Position]) -> dict[Position, int]:
@@ -212,7 +230,7 @@ class Catalogue:
         """One resource as a :class:`Resource` (its ``rid`` is the catalogue id), or None."""
         row = self.db.execute(
             "SELECT r.id, r.kind, r.title, l.grade, l.subject, l.edition, l.volume, l.unit, l.lesson, "
-            "r.description, r.keywords, r.duration, r.language, r.sort_key "
+            "r.description, r.keywords, r.duration, r.language, r.sort_key, r.origin "
             "FROM resources r JOIN lessons l ON l.id = r.lesson_id WHERE r.id = ?",
             [resource_id],
         ).fetchone()
@@ -227,6 +245,7 @@ class Catalogue:
             rid=row[0], kind=row[1], title=row[2], position=Position(*row[3:9]), files=files,
             description=row[9], keywords=tuple(k for k in row[10].split(";") if k),
             duration=row[11], language=row[12], sort_key=row[13],
+            origin=origin_from_json(json.loads(row[14]), row[0]) if row[14] else None,
         )
 
     def state_of(self, resource_id: str) -> str | None:

@@ -131,6 +131,13 @@ def pinned_pc(conn: sqlite3.Connection, pc_id: str) -> tuple[int, str] | None:
     return conn.execute("SELECT id, key_b64 FROM pcs WHERE pc_id = ?", [pc_id]).fetchone()
 
 
+def pin_pc(conn: sqlite3.Connection, pc_id: str, key_b64: str, key_id: str, at: str) -> None:
+    """Pin a PC's key on first sight when something other than a report (a contribution, issue
+    15) is the first thing the county receives from it; a pinned key is never replaced here."""
+    conn.execute("INSERT OR IGNORE INTO pcs (pc_id, key_b64, key_id, first_seen) VALUES (?,?,?,?)",
+                 [pc_id, key_b64, key_id, at])
+
+
 def record_refusal(conn: sqlite3.Connection, at: str, source: str, kind: str, reason: str,
                    pc_id: str = "", seq: int | None = None, offered_key_id: str = "") -> None:
     """Remember a refused report (its own small transaction)."""

@@ -278,6 +278,43 @@ SCHEMA_6 = [
     "CREATE INDEX usage_daily_pending ON usage_daily(reported_seq) WHERE reported_seq IS NULL",
 ]
 
+# Schema 7 (issue 15): teachers' own lessons. ``resources.origin`` holds the JSON origin of a county
+# resource that came from a contribution (attribution); ``review_decisions`` the county's signed
+# decisions as the last accepted root of each repository carried them; ``contributions`` this PC's
+# own lessons (their resources live in the ``contrib-<pc>`` repository until the county's copy
+# replaces them: ``replaced_by``).
+SCHEMA_7 = [
+    "ALTER TABLE resources ADD COLUMN origin TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE review_decisions (
+        repo_id TEXT NOT NULL,           -- the repository whose signed root carried the decision
+        pc_id TEXT NOT NULL,
+        contribution_id TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('accepted','rejected')),
+        decided_at TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        resource TEXT NOT NULL DEFAULT '',  -- the county's resource id of an accepted one
+        PRIMARY KEY (repo_id, pc_id, contribution_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE contributions (
+        id TEXT PRIMARY KEY,             -- resource id in the contrib-<pc> repository
+        repo_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        grade INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        edition TEXT NOT NULL DEFAULT '',
+        volume TEXT NOT NULL DEFAULT '',
+        unit TEXT NOT NULL DEFAULT '',
+        lesson INTEGER NOT NULL DEFAULT 0,
+        teacher TEXT NOT NULL DEFAULT '',
+        share_name INTEGER NOT NULL DEFAULT 0,
+        main_sha256 TEXT NOT NULL UNIQUE,
+        main_size INTEGER NOT NULL,
+        files TEXT NOT NULL DEFAULT '[]', -- JSON [[role, sha256, size, name], ...] as added
+        added_at TEXT NOT NULL,
+        replaced_by TEXT NOT NULL DEFAULT ''  -- catalogue id of the county's copy, once imported
+    )""",
+]
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(SCHEMA_1),
     _run(SCHEMA_2),
@@ -285,4 +322,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(SCHEMA_4),
     _run(SCHEMA_5),
     _run(SCHEMA_6),
+    _run(SCHEMA_7),
 ]

@@ -38,6 +38,35 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a county resource came from: a teacher's contribution (issue 15).
+
+    ``pc`` is the contributing PC's id, ``contribution`` the resource id in its ``contrib-<pc>``
+    repository, ``teacher`` the teacher's name only when the teacher agreed to share it.
+    """
+
+    pc: str
+    contribution: str
+    teacher: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """The county's decision on one contribution, signed into its repository (issue 15).
+
+    ``decision`` is ``accepted`` or ``rejected``; ``at`` is ISO 8601 UTC; ``reason`` is the
+    reviewer's reason for a rejection; ``resource`` the county's resource id of an accepted one.
+    """
+
+    pc: str
+    contribution: str
+    decision: str
+    at: str
+    reason: str = ""
+    resource: str = ""
+
+
+@dataclass(frozen=True)
 class Resource:
     """A piece of courseware as a publisher describes it."""
 
@@ -51,6 +80,7 @@ class Resource:
     duration: float | None = None
     language: str = "zh"
     sort_key: int = 0  # order among the resources of one lesson
+    origin: Origin | None = None  # a contribution the county accepted (attribution)
 
     @property
     def main(self) -> FileRef | None:

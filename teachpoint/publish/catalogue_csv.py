@@ -41,7 +41,7 @@ from pathlib import Path
 
 from teachpoint.errors import UnknownCurriculumValue, UsageError
 from teachpoint.library.curriculum import chinese_number, parse_edition, parse_grade, parse_subject, parse_volume
-from teachpoint.library.model import KINDS
+from teachpoint.library.model import KINDS, Origin
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,7 @@ class CsvRow:
     description: str = ""
     keywords: list[str] = field(default_factory=list)
     explicit_id: bool = False
+    origin: Origin | None = None  # rows made by the review of a contribution (never from a CSV)
 
 
 @dataclass

@@ -24,10 +24,10 @@ from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import FileRef, Position, Resource
 from teachpoint.repo import keys
 from teachpoint.publish import media, row_files
-from teachpoint.publish.catalogue_csv import CsvRow, read_catalogue_csv
+from teachpoint.publish.catalogue_csv import CsvResult, CsvRow, read_catalogue_csv
 from teachpoint.repo.format import REPO_ID_RE, ROOT_NAME, blob_path
 from teachpoint.repo.node_reader import NodeReader
-from teachpoint.repo.tree import build_tree, diff_trees
+from teachpoint.repo.tree import build_tree, diff_trees, write_reviews
 from teachpoint.transport.sources import FolderSource
 from teachpoint.repo.root import build_root, parse_root
 
@@ -65,10 +65,19 @@ class _SingleKey:
 
 
 def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = None,
-            title: str | None = None, expires_days: int = 365, progress=print) -> PublishReport:
-    """Publish ``src_dir`` into ``out_dir``; see the module docstring."""
+            title: str | None = None, expires_days: int = 365, progress=print, *,
+            rows: list[CsvRow] | None = None, keep_previous: bool = False, drop=(),
+            decisions: list | None = None) -> PublishReport:
+    """Publish ``src_dir`` into ``out_dir``; see the module docstring.
+
+    For the review of contributions (issue 15) the rows may be given instead of ``catalogue.csv``
+    (paths still relative to ``src_dir``); ``keep_previous`` keeps every resource of the previous
+    version that the rows do not replace and ``drop`` does not name (a CSV publish keeps those
+    with an ``origin``: accepted contributions); ``decisions`` (a list of
+    :class:`ReviewDecision`) is written as the signed reviews node (None keeps the previous one).
+    """
     src_dir, out_dir = Path(src_dir), Path(out_dir)
-    if not (src_dir / CSV_NAME).is_file():
+    if rows is None and not (src_dir / CSV_NAME).is_file():
         raise UsageError(f"{src_dir} has no {CSV_NAME}")
     if not 1 <= expires_days <= 3650:
         raise UsageError("--expires must be between 1 and 3650 days")
@@ -76,7 +85,7 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
     public = keys.public_key_of(private)
     previous = _previous_root(out_dir, public)
     repo_id = _repository_name(name, previous, src_dir)
-    csv = read_catalogue_csv(src_dir / CSV_NAME)
+    csv = read_catalogue_csv(src_dir / CSV_NAME) if rows is None else CsvResult(rows, "given")
     progress(f"read {CSV_NAME} as {csv.encoding}: {len(csv.rows)} row(s)")
     for note in csv.notes:
         progress(f"note: {note}")
@@ -87,6 +96,11 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
         problems = csv.problems + problems
         if problems:
             raise PublishError(problems)
+        given = {r.rid for r in resources} | set(drop)
+        # Lessons the county accepted from teachers (origin) are managed by 'review', not by
+        # catalogue.csv: a CSV publish keeps them.
+        resources += [r for rid, r in old.items()
+                      if rid not in given and (keep_previous or r.origin is not None)]
         version = previous.version + 1 if previous else 1
         report = PublishReport(repo_id, version, csv.encoding, resources=len(resources),
                                notes=list(csv.notes))
@@ -95,10 +109,13 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
         try:
             _write_blobs(out_dir, sources, report, written)
             grades, totals = build_tree(out_dir, resources, report, written)
+            reviews = previous.reviews if previous and decisions is None else None
+            if decisions is not None:
+                reviews = write_reviews(out_dir, decisions, report, written)
             now = datetime.now(timezone.utc)
             root = build_root(private, public.key_id, repo_id,
                               title or (previous.title if previous else repo_id), version, now,
-                              now + timedelta(days=expires_days), grades, totals)
+                              now + timedelta(days=expires_days), grades, totals, reviews)
             atomic_write(out_dir / ROOT_NAME, root)
         except BaseException:
             for path in reversed(written):
@@ -177,7 +194,7 @@ def _check_rows(src_dir, rows: list[CsvRow], old: dict, scratch: Path, progress)
             rid=row.id, kind=kind, title=row.title,
             position=Position(row.grade, row.subject, row.edition, row.volume, row.unit, row.lesson),
             files=tuple(files), description=row.description, keywords=tuple(row.keywords),
-            duration=duration, sort_key=lesson_counts[key] - 1))
+            duration=duration, sort_key=lesson_counts[key] - 1, origin=row.origin))
         if len(resources) % 1000 == 0:
             progress(f"checked {len(resources)} of {len(rows)} rows")
     if pdfs.wanted:

@@ -25,7 +25,8 @@ import zlib
 from dataclasses import dataclass
 
 from teachpoint.errors import RepositoryError, UnsafePath
-from teachpoint.library.model import FILE_ROLES, KINDS, FileRef, Position, Resource
+from teachpoint.library.model import (
+    FILE_ROLES, KINDS, FileRef, Origin, Position, Resource, ReviewDecision)
 
 FORMAT = 1
 ROOT_NAME = "root.json"
@@ -121,6 +122,45 @@ def leaf_resources(node: dict) -> list[Resource]:
     return [resource_from_json(r) for r in items]
 
 
+CONTRIB_PREFIX = "contrib-"  # a school PC's own lessons: repository contrib-<pc_id> (issue 15)
+REVIEWS = "reviews"  # the node type of the county's signed review decisions (issue 15)
+DECISIONS = ("accepted", "rejected")
+MAX_DECISIONS = 200_000
+
+
+def reviews_node(decisions: list[ReviewDecision]) -> dict:
+    """The node listing review decisions (sorted, so an unchanged list keeps its hash)."""
+    items = []
+    for d in sorted(decisions, key=lambda d: (d.pc, d.contribution)):
+        item = {"pc": d.pc, "contribution": d.contribution, "decision": d.decision, "at": d.at}
+        if d.reason:
+            item["reason"] = d.reason
+        if d.resource:
+            item["resource"] = d.resource
+        items.append(item)
+    return {"_type": REVIEWS, "decisions": items}
+
+
+def review_decisions(node: dict) -> list[ReviewDecision]:
+    """The checked decisions of a reviews node."""
+    items = node.get("decisions")
+    if not isinstance(items, list) or len(items) > MAX_DECISIONS:
+        raise RepositoryError("malformed reviews node")
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("decision") not in DECISIONS:
+            raise RepositoryError("malformed review decision")
+        contribution, resource = item.get("contribution"), item.get("resource", "")
+        if not isinstance(contribution, str) or not RID_RE.match(contribution) or not (
+                resource == "" or isinstance(resource, str) and RID_RE.match(resource)):
+            raise RepositoryError("malformed review decision id")
+        out.append(ReviewDecision(
+            _text(item.get("pc"), "review pc", 64), contribution, item["decision"],
+            _text(item.get("at"), "review time", 40), _text(item.get("reason", ""), "review reason", MAX_TEXT),
+            resource))
+    return out
+
+
 # ---- resources ----------------------------------------------------------------------------------
 
 
@@ -146,7 +186,30 @@ def resource_to_json(res: Resource) -> dict:
         out["language"] = res.language
     if res.sort_key:
         out["sort"] = res.sort_key
+    if res.origin is not None:
+        out["origin"] = origin_to_json(res.origin)
     return out
+
+
+def origin_to_json(origin: Origin) -> dict:
+    """``{"pc", "contribution"[, "teacher"]}`` of a resource that came from a contribution."""
+    out = {"pc": origin.pc, "contribution": origin.contribution}
+    if origin.teacher:
+        out["teacher"] = origin.teacher
+    return out
+
+
+def origin_from_json(value, rid: str) -> Origin | None:
+    """The checked origin of a resource (None when absent)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise RepositoryError(f"resource {rid}: malformed origin")
+    pc = _text(value.get("pc"), "origin pc", 64)
+    contribution = value.get("contribution")
+    if not isinstance(contribution, str) or not RID_RE.match(contribution):
+        raise RepositoryError(f"resource {rid}: malformed origin contribution")
+    return Origin(pc, contribution, _text(value.get("teacher", ""), "origin teacher", 80))
 
 
 def resource_from_json(obj) -> Resource:
@@ -191,6 +254,7 @@ def resource_from_json(obj) -> Resource:
         duration=float(duration) if duration is not None else None,
         language=_text(obj.get("language", "zh"), "language", 16),
         sort_key=sort_key,
+        origin=origin_from_json(obj.get("origin"), rid),
     )
 
 

@@ -34,6 +34,7 @@ class SignedRoot:
     totals: dict
     sha256: str  # of the root.json bytes
     raw: bytes
+    reviews: Pin | None = None  # the county's signed review decisions (issue 15), if any
 
     def info(self, source: str = "") -> RepositoryInfo:
         return RepositoryInfo(self.repository, self.title, self.key_id, self.version, self.sha256,
@@ -45,14 +46,17 @@ class SignedRoot:
 
 
 def build_root(private_key, key_id: str, repository: str, title: str, version: int,
-               published: datetime, expires: datetime, grades: dict[int, Pin], totals: dict) -> bytes:
-    """The bytes of a signed ``root.json``."""
+               published: datetime, expires: datetime, grades: dict[int, Pin], totals: dict,
+               reviews: Pin | None = None) -> bytes:
+    """The bytes of a signed ``root.json`` (``reviews``: pin of the review decisions node)."""
     payload = {
         "_type": ROOT_TYPE, "format": FORMAT, "repository": repository, "title": title,
         "version": version, "published": iso(published), "expires": iso(expires),
         "key_id": key_id, "grades": {str(g): p.to_json() for g, p in sorted(grades.items())},
         "totals": totals,
     }
+    if reviews is not None:
+        payload["reviews"] = reviews.to_json()
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1)
     envelope = {"payload": text, "signatures": [
         {"key_id": key_id, "sig": keys.sign(private_key, text.encode("utf-8"))}]}
@@ -112,10 +116,12 @@ def _content(payload: dict, data: bytes) -> SignedRoot:
     published, expires = payload.get("published"), payload.get("expires")
     parse_time(published), parse_time(expires)
     totals = payload.get("totals") if isinstance(payload.get("totals"), dict) else {}
+    reviews = parse_pin(payload["reviews"]) if payload.get("reviews") is not None else None
     return SignedRoot(
         repository=payload["repository"], title=_text(payload.get("title", ""), "title", 200),
         version=version, published=published, expires=expires, key_id=payload["key_id"],
-        grades=grades, totals=totals, sha256=hashlib.sha256(data).hexdigest(), raw=data)
+        grades=grades, totals=totals, sha256=hashlib.sha256(data).hexdigest(), raw=data,
+        reviews=reviews)
 
 
 # How an offered root relates to the one this PC accepted for the same repository.

@@ -16,7 +16,7 @@ from typing import Callable
 from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import Resource
 from teachpoint.repo.format import (
-    Pin, encode_node, index_children, leaf_resources, meta_path, resource_to_json)
+    Pin, encode_node, index_children, leaf_resources, meta_path, resource_to_json, reviews_node)
 
 GRADE, SUBJECT, LEAF = "grade", "subject", "leaf"
 LEAF_KEY_SEP = "\t"
@@ -51,6 +51,11 @@ def build_tree(out_dir: Path, resources: list[Resource], report=None, written=No
     totals = {"resources": len(resources),
               "bytes": sum(f.size for f in {f.sha256: f for r in resources for f in r.files}.values())}
     return grades, totals
+
+
+def write_reviews(out_dir: Path, decisions: list, report=None, written=None) -> Pin:
+    """Write the node of the review decisions (see :func:`reviews_node`); its pin for the root."""
+    return _write_node(out_dir, reviews_node(decisions), report, written)
 
 
 def _pins_json(pins: dict[str, Pin]) -> dict:

@@ -11,7 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from teachpoint.errors import RepositoryError
-from teachpoint.repo.format import Pin, decode_node, index_children, leaf_resources
+from teachpoint.repo.format import (
+    REVIEWS, Pin, decode_node, index_children, leaf_resources, review_decisions)
 from teachpoint.repo.tree import GRADE, LEAF, SUBJECT
 from teachpoint.repo.root import parse_root
 
@@ -46,6 +47,7 @@ def verify_repository(source, trust, progress=None) -> VerifyResult:
     if result.expired_days > 0:
         result.problems.append(f"root.json: metadata expired {result.expired_days:.0f} day(s) ago "
                                f"({root.expires}); republish to renew it")
+    _check_reviews(source, root, result)
     blobs: dict[str, tuple[int, str]] = {}
     for grade, pin in sorted(root.grades.items()):
         for subject, spin in _children(source, pin, GRADE, f"grade {grade}", result):
@@ -72,6 +74,16 @@ def verify_repository(source, trust, progress=None) -> VerifyResult:
         if progress:
             progress(n + 1, len(blobs))
     return result
+
+
+def _check_reviews(source, root, result: VerifyResult) -> None:
+    """The signed review decisions (issue 15), if the root pins them."""
+    node = _node(source, root.reviews, REVIEWS, "reviews", result) if root.reviews else None
+    if node is not None:
+        try:
+            review_decisions(node)
+        except RepositoryError as exc:
+            result.problems.append(f"reviews: {exc}")
 
 
 def _node(source, pin: Pin, node_type: str, where: str, result: VerifyResult) -> dict | None:

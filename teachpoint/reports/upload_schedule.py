@@ -1,5 +1,5 @@
 """When the sync service uploads usage reports: every :data:`INTERVAL_S` while the bucket is
-reachable; after a failure again in :data:`FIRST_BACKOFF_S`, doubling up to :data:`MAX_BACKOFF_S`
+reachable (and the school's own lessons with them); after a failure again in :data:`FIRST_BACKOFF_S`, doubling up to :data:`MAX_BACKOFF_S`
 (with jitter), so a satellite link that comes and goes is used when it is up and not hammered
 when it is down. Nothing happens unless ``report_to`` is configured."""
 
@@ -31,10 +31,12 @@ class ReportUploadSchedule:
         """Upload if due; True = uploaded, False = failed (backing off), None = nothing to do."""
         if now < self.due or ws.read_only or not ws.setting(SETTING_REPORT_TO):
             return None
+        from teachpoint.contrib.share import upload_if_any
         from teachpoint.reports.upload import upload_pending
 
         try:
             (self._upload or upload_pending)(ws, attempts=1)
+            upload_if_any(ws)  # teachers' own lessons go to the same bucket (issue 15)
         except TeachPointError as exc:
             self.failures += 1
             delay = min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** (self.failures - 1)) * self.rng.uniform(0.75, 1.25)

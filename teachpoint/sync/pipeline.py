@@ -31,7 +31,7 @@ from teachpoint.errors import (
     NotYetArrived, RepositoryError, SignatureError, SourceUnreachable, UntrustedPublisher)
 from teachpoint.library.store import Cancelled
 from teachpoint.repo import root as roots
-from teachpoint.repo.format import Pin, index_children
+from teachpoint.repo.format import REVIEWS, Pin, index_children, review_decisions
 from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.tree import GRADE, LEAF, SUBJECT, diff_trees
 from teachpoint.repo.untrusted import peek_payload, untrusted_message
@@ -235,6 +235,8 @@ def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutco
     if policy.wait_for_metadata:
         look = NodeReader(ws.cache, source, wait_for_missing=True)
         diff_trees(old, root.grades, look)
+        if root.reviews:
+            look(root.reviews, REVIEWS)
         outcome.metadata_bytes += look.bytes_read
         if look.missing:
             outcome.status, outcome.missing_nodes = WAITING, look.missing
@@ -251,7 +253,8 @@ def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutco
     outcome.added = sum(1 for r in diff.upserts if r.rid not in known)
     outcome.updated = len(diff.upserts) - outcome.added
     outcome.removed = len(removed)
-    ws.catalogue.apply_repository(root.info(source.location), diff.upserts, removed)
+    decisions = review_decisions(reader(root.reviews, REVIEWS)) if root.reviews else []
+    ws.catalogue.apply_repository(root.info(source.location), diff.upserts, removed, decisions)
     ws.cache.accept(root)
     outcome.metadata_applied = True
     return True
