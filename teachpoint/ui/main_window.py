@@ -29,8 +29,10 @@ from teachpoint.ui.formatting import format_size
 from teachpoint.ui.home_screen import HomeScreen
 from teachpoint.ui.lesson_panel import LessonPanel
 from teachpoint.ui.library_pane import LibraryPane
+from teachpoint.ui.own_lessons_bar import OwnLessonsBar
 from teachpoint.ui.player.player_window import PlayerView
 from teachpoint.ui.player.screens import FullScreenPlacer
+from teachpoint.ui.review_page import ReviewPage
 from teachpoint.ui.search_controller import SearchController
 from teachpoint.ui.settings_page import SettingsPage
 from teachpoint.ui.state_pages import NoticeBar, OpeningPage, ProblemPage
@@ -45,9 +47,10 @@ from teachpoint.workspace import Workspace
 log = logging.getLogger(__name__)
 
 (PAGE_OPENING, PAGE_PROBLEM, PAGE_LIBRARY, PAGE_PLAYER, PAGE_HOME, PAGE_SYNC, PAGE_SETTINGS,
- PAGE_DOCUMENT, PAGE_USAGE) = range(9)
+ PAGE_DOCUMENT, PAGE_USAGE, PAGE_REVIEW) = range(10)
 PLACE_PAGES = {top_bar.HOME: PAGE_HOME, top_bar.LIBRARY: PAGE_LIBRARY, top_bar.SYNC: PAGE_SYNC,
-               top_bar.USAGE: PAGE_USAGE, top_bar.SETTINGS: PAGE_SETTINGS}
+               top_bar.USAGE: PAGE_USAGE, top_bar.SETTINGS: PAGE_SETTINGS,
+               top_bar.REVIEW: PAGE_REVIEW}
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +67,7 @@ class MainWindow(QMainWindow):
         self._play_first_result = False
         self._came_from = PAGE_HOME
         self._play_on_open: tuple[str, bool] | None = None
+        self._reveal_after_load: str | None = None  # a lesson just added (本校): shown once loaded
 
         self.top_bar = top_bar.TopBar()
         self.notice = NoticeBar()
@@ -73,6 +77,7 @@ class MainWindow(QMainWindow):
         self.problem_page = ProblemPage()
         self.library_pane = LibraryPane()
         self.lesson_panel = LessonPanel()
+        self.own_bar = OwnLessonsBar(tasks, lambda: self.ws)
         kwargs = {"player_factory": player_factory} if player_factory else {}
         self.player_view = PlayerView(tasks=tasks, **kwargs)
         self.home = HomeScreen(tasks)
@@ -83,9 +88,11 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(tasks)
         self.document_view = DocumentView(tasks)
         self.usage_page = UsagePage(tasks)
+        self.review_page = ReviewPage(tasks, **kwargs)  # a top-bar place only with a publisher key
         self.pages = QStackedWidget()
         for page in (self.opening_page, self.problem_page, self._library_page(), self.player_view,
-                     self.home, self.sync_panel, self.settings_page, self.document_view, self.usage_page):
+                     self.home, self.sync_panel, self.settings_page, self.document_view, self.usage_page,
+                     self.review_page):
             self.pages.addWidget(page)
         central = QWidget()
         cl = QVBoxLayout(central)
@@ -119,6 +126,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 12, 12, 6)
+        layout.addWidget(self.own_bar)
         layout.addWidget(self.splitter)
         return page
 
@@ -154,6 +162,10 @@ class MainWindow(QMainWindow):
         self.settings_page.setting_changed.connect(self._setting_changed)
         self.settings_page.back_button.hide()  # the top bar is always there to go elsewhere
         self.usb.library_changed.connect(self.refresh_library)
+        self.own_bar.lesson_added.connect(lambda rid: (setattr(self, "_reveal_after_load", rid),
+                                                       self.refresh_library()))
+        self.own_bar.show_requested.connect(self.reveal_lesson)
+        self.own_bar.library_changed.connect(self.refresh_library)
         focus = QShortcut(QKeySequence("Ctrl+F"), self)
         focus.activated.connect(lambda: (self.search_box.setFocus(), self.search_box.selectAll()))
 
@@ -216,6 +228,9 @@ class MainWindow(QMainWindow):
         self.settings_page.set_workspace(ws)
         self.sync.set_workspace(ws)
         self.usb.workspace_changed()
+        self.review_page.set_workspace(ws)
+        if self.review_page.config is not None:  # a county reviewer's PC (issue 15)
+            self.top_bar.add_place(top_bar.REVIEW)
         if self._watch_drives:
             self.usb.start()
         self.go(top_bar.HOME)
@@ -254,6 +269,9 @@ class MainWindow(QMainWindow):
     def _tree_loaded(self, tree: list[dict]) -> None:
         self.library_pane.set_tree(tree)
         self.tree_loaded = True
+        if self._reveal_after_load is not None:
+            self.reveal_lesson(self._reveal_after_load)
+            self._reveal_after_load = None
         if not tree:
             self.lesson_panel.show_empty(self.tr(
                 "There are no lessons on this computer yet.\nThey arrive with an update from the "
@@ -280,7 +298,7 @@ class MainWindow(QMainWindow):
 
     def go(self, place: str) -> None:
         """Show one of the places (:data:`teachpoint.ui.top_bar.PLACES`)."""
-        if self.ws is None or place not in PLACE_PAGES:
+        if self.ws is None or place not in self.top_bar.buttons:
             return
         page = PLACE_PAGES[place]
         if self.pages.currentIndex() != page:
@@ -292,6 +310,8 @@ class MainWindow(QMainWindow):
             self.usage_page.set_workspace(self.ws)  # reads the numbers again in a worker
         elif page == PAGE_SYNC:
             self.sync.mark_seen()
+        elif page == PAGE_REVIEW:
+            self.review_page.refresh()
 
     def reveal_lesson(self, resource_id: str) -> None:
         """Show a lesson in the library place, selected, with its details."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QPus
 
 HOME, LIBRARY, SYNC, USAGE, SETTINGS = "home", "library", "sync", "usage", "settings"
 PLACES = (HOME, LIBRARY, SYNC, USAGE, SETTINGS)
+REVIEW = "review"  # 审核: only on a county reviewer's PC (add_place), never on a teacher's
 
 
 class TopBar(QWidget):
@@ -59,9 +60,25 @@ class TopBar(QWidget):
         self.buttons[LIBRARY].setText(self.tr("All lessons"))
         self.buttons[USAGE].setText(self.tr("Usage"))
         self.buttons[SETTINGS].setText(self.tr("Settings"))
+        if REVIEW in self.buttons:
+            self.buttons[REVIEW].setText(self.tr("Review"))
         self._show_sync_text()
         for number, place in enumerate(PLACES, start=1):
             self.buttons[place].setToolTip(self.tr("Alt+{n}").format(n=number))
+
+    def add_place(self, place: str) -> None:
+        """One more place after the others (the 审核 place where a publisher key is configured)."""
+        if place in self.buttons:
+            return
+        button = QPushButton()
+        button.setObjectName("NavButton")
+        button.setCheckable(True)
+        button.setShortcut(QKeySequence(f"Alt+{len(self.buttons) + 1}"))
+        button.clicked.connect(lambda _=False: self.place_chosen.emit(place))
+        self.group.addButton(button)
+        self.buttons[place] = button
+        self.layout().insertWidget(len(self.buttons), button)
+        self.retranslate()
 
     def set_ready(self, ready: bool) -> None:
         """Enable the places and the search box once the library is open."""

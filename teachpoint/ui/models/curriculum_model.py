@@ -109,6 +109,8 @@ class CurriculumModel(QStandardItemModel):
         resources = lesson["resources"]
         first = resources[0]
         label = lesson_label(lesson["lesson"], lesson["title"])
+        if first.get("own"):  # a teacher of this school made it (issue 15)
+            label = self.tr("{label}  · this school's").format(label=label)
         item = self._leaf(parent, label, NodeKind.LESSON, first, grade, subject)
         self.lesson_count += 1
         if len(resources) > 1:
