@@ -157,3 +157,29 @@ def test_the_list_shows_the_state_and_removes_a_lesson(qtbot, monkeypatch, windo
     qtbot.waitUntil(lambda: not lessons.contributions and not lessons.remove_buttons, timeout=10_000)
     assert not own.own_resource_ids(library.catalogue)
     assert_installed_lessons_play(library)
+
+
+def test_the_usb_dialog_takes_this_schools_lessons_to_the_county(qtbot, tasks, library, phone_video,
+                                                                 tmp_path):
+    """An empty stick is worth the dialog once the school has lessons of its own; 拷到U盘 writes
+    the signed contribution repository the county collects."""
+    from teachpoint import review
+    from teachpoint.contrib import add_contribution
+    from teachpoint.ui.usb import UsbDialog, inspect_drive
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    assert not inspect_drive(library, stick).is_teachpoint  # nothing of ours yet: no pop-up
+    add_contribution(library, [phone_video], title="春天在哪里", grade=3, subject="音乐")
+    offer = inspect_drive(library, stick)
+    assert offer.is_teachpoint and offer.own_lessons
+    dialog = UsbDialog(tasks, library, offer)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.county_box.isVisible() and dialog.county_heading.text() == "把本校课程带给县里"
+    with qtbot.waitSignal(dialog.job_finished, timeout=60_000) as finished:
+        qtbot.mouseClick(dialog.county_button, Qt.MouseButton.LeftButton)
+    assert finished.args == ["county", True]
+    assert "可以安全拔出U盘" in dialog.result.text()
+    qtbot.waitUntil(lambda: tasks.active == 0, timeout=10_000)
+    assert review.collect(tmp_path / "county.db", [stick]).new == 1  # the county can take it

@@ -1,0 +1,107 @@
+"""The 审核 screen (issue 15): a top-bar place only where a publisher key is configured; with a
+queue collected from a school's stick (real media, real signatures) the reviewer sees the checks,
+watches the video in the app's own player, accepts one lesson and rejects one with a reason, and
+takes a decision back — every step through the widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from teachpoint import review
+from teachpoint.contrib import add_contribution
+from teachpoint.contrib.share import export_contributions
+from teachpoint.testing import media as test_media
+from teachpoint.ui import review_setup, top_bar
+from teachpoint.ui.main_window import PAGE_HOME, PAGE_REVIEW, MainWindow
+from teachpoint.ui.player.base import PLAYING
+from uihelpers import build_library
+
+
+@pytest.fixture
+def collected(tmp_path, media) -> Path:
+    """A school adds two lessons (one with GBK subtitles), carries them on a stick; the county
+    collects the stick into its queue. Returns the county database."""
+    school = build_library(tmp_path / "school", media)
+    phone = tmp_path / "phone"
+    spring = test_media.make_video(phone / "春天在哪里.mp4", 2.0, pattern="rgbtestsrc")
+    swallow = test_media.make_video(phone / "小燕子.mp4", 2.0, pattern="smptebars")
+    subs = phone / "春天在哪里.srt"
+    subs.write_bytes("1\n00:00:00,000 --> 00:00:02,000\n春天在哪里呀\n".encode("gb18030"))
+    add_contribution(school, [spring], title="春天在哪里", grade="三年级", subject="音乐",
+                     edition="人音版", volume="上册", unit="第二单元 春天", lesson=6,
+                     subtitles=[subs], teacher="李老师", share_name=True)
+    add_contribution(school, [swallow], title="小燕子", grade="三年级", subject="音乐")
+    export_contributions(school, tmp_path / "school-stick")
+    school.close()
+    db = tmp_path / "county" / "county.db"
+    db.parent.mkdir()
+    assert review.collect(db, [tmp_path / "school-stick"]).new == 2
+    return db
+
+
+def open_window(qtbot, tasks, ws) -> MainWindow:
+    win = MainWindow(tasks)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_workspace(ws.paths, install_demo=False)
+    qtbot.waitUntil(lambda: win.pages.currentIndex() == PAGE_HOME and win.tree_loaded, timeout=10_000)
+    return win
+
+
+def test_no_review_place_without_a_publisher_key(qtbot, window, library, tmp_path):
+    assert top_bar.REVIEW not in window.top_bar.buttons
+    review_setup.configure(library, tmp_path / "missing.key")  # named but not there: still none
+    assert review_setup.review_config(library) is None
+
+
+def test_the_reviewer_accepts_one_rejects_one_and_takes_a_decision_back(
+        qtbot, tasks, library, collected, publisher_key, repo_copy):
+    review_setup.configure(library, publisher_key.with_suffix(".key"), collected, str(repo_copy))
+    win = open_window(qtbot, tasks, library)
+    assert win.top_bar.buttons[top_bar.REVIEW].text() == "审核"
+    qtbot.mouseClick(win.top_bar.buttons[top_bar.REVIEW], Qt.MouseButton.LeftButton)
+    assert win.pages.currentIndex() == PAGE_REVIEW
+    page = win.review_page
+    qtbot.waitUntil(lambda: page.queue.count() == 2, timeout=10_000)
+    assert "2 节课等待审核" in page.summary.text()
+    ids = {e.title: e.id for e in page.entries}
+
+    page.select(ids["春天在哪里"])
+    qtbot.waitUntil(lambda: page.details.details is not None, timeout=30_000)
+    checks = page.details.checks.text()
+    assert "160×120" in checks and "字幕 春天在哪里.srt：编码" in checks and "没有重复" in checks
+    assert "李老师" in page.details.sender.text()
+    assert "三年级 音乐 人音版 上册 第二单元 春天 第6课" == page.details.where.text()
+    assert not page.reject_button.isEnabled()  # not without a reason
+
+    qtbot.mouseClick(page.play_button, Qt.MouseButton.LeftButton)  # the app's own player
+    player = page.player.view
+    qtbot.waitUntil(lambda: player.player is not None and player.player.state == PLAYING
+                    and player.player.position_ms() > 200, timeout=15_000)
+    qtbot.mouseClick(player.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.player.isVisible(), timeout=5000)
+    assert library.catalogue.db.execute("SELECT COUNT(*) FROM progress").fetchone()[0] == 0
+
+    qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy and "已通过并发布" in page.message.text(), timeout=120_000)
+    qtbot.waitUntil(lambda: page.details.details is not None
+                    and page.details.details.entry.state == "accepted", timeout=30_000)
+    assert page.undo_button.isVisible() and not page.accept_button.isEnabled()
+
+    page.select(ids["小燕子"])
+    qtbot.waitUntil(lambda: page.details.details is not None
+                    and page.details.details.entry.id == ids["小燕子"], timeout=30_000)
+    page.reason_edit.insert("画面太暗，请重新录制")  # typed (QtTest cannot type Chinese)
+    qtbot.mouseClick(page.reject_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy and "未通过" in page.message.text(), timeout=60_000)
+    states = {e.title: (e.state, e.reason) for e in review.list_entries(collected)}
+    assert states == {"春天在哪里": ("accepted", ""), "小燕子": ("rejected", "画面太暗，请重新录制")}
+    qtbot.waitUntil(lambda: "画面太暗" in page.details.state.text(), timeout=30_000)
+
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)  # 撤销 the rejection
+    qtbot.waitUntil(lambda: not page.busy and "已撤销" in page.message.text(), timeout=60_000)
+    assert {e.title: e.state for e in review.list_entries(collected)}["小燕子"] == "pending"
+    win.shutdown()
