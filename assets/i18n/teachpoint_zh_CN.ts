@@ -409,10 +409,6 @@
         <translation>重新选择</translation>
     </message>
     <message>
-        <source>2. Where it belongs: grade, subject and textbook</source>
-        <translation>第二步：放在哪里（年级、学科、教材）</translation>
-    </message>
-    <message>
         <source>Volume</source>
         <translation>册</translation>
     </message>
@@ -437,8 +433,12 @@
         <translation>无</translation>
     </message>
     <message>
-        <source>3. The lesson&apos;s title</source>
-        <translation>第三步：课程名称</translation>
+        <source>3. Where it belongs: grade, subject and textbook</source>
+        <translation>第三步：放在哪里（年级、学科、教材）</translation>
+    </message>
+    <message>
+        <source>2. The lesson&apos;s title</source>
+        <translation>第二步：课程名称</translation>
     </message>
     <message>
         <source>e.g. 春天在哪里</source>
@@ -493,12 +493,12 @@
         <translation>请先选择课程文件（第一步）。</translation>
     </message>
     <message>
-        <source>Choose the grade and the subject (step 2).</source>
-        <translation>请选择年级和学科（第二步）。</translation>
+        <source>Choose the grade and the subject (step 3).</source>
+        <translation>请选择年级和学科（第三步）。</translation>
     </message>
     <message>
-        <source>Give the lesson a title (step 3).</source>
-        <translation>请填写课程名称（第三步）。</translation>
+        <source>Give the lesson a title (step 2).</source>
+        <translation>请填写课程名称（第二步）。</translation>
     </message>
 </context>
 <context>
@@ -567,8 +567,8 @@
         <translation>状态</translation>
     </message>
     <message>
-        <source>{label}  · this school&apos;s</source>
-        <translation>{label}  · 本校</translation>
+        <source>this school&apos;s</source>
+        <translation>本校</translation>
     </message>
     <message>
         <source>Lesson {n}  {title}</source>
@@ -1215,24 +1215,24 @@ They arrive with an update from the county resource centre (network or USB stick
         <translation>关闭</translation>
     </message>
     <message>
-        <source>Accepted by the county: every school receives it (since {date}).</source>
-        <translation>县里已审核通过：每所学校都能收到（自 {date} 起）。</translation>
-    </message>
-    <message>
-        <source>Not accepted by the county. Reason: {reason}</source>
-        <translation>县里审核未通过。原因：{reason}</translation>
-    </message>
-    <message>
         <source>none given</source>
         <translation>没有写原因</translation>
     </message>
     <message>
-        <source>Waiting for the county&apos;s review. Take it to the county with a USB stick, or it goes by itself when the network is up.</source>
-        <translation>等待县里审核。可以用U盘带给县里；有网络时也会自动送到县里。</translation>
+        <source>Accepted: every school receives it (since {date}).</source>
+        <translation>每所学校都能收到（自 {date} 起）。</translation>
     </message>
     <message>
-        <source>Lessons that teachers of this school added on this computer, and what the county&apos;s review said.</source>
-        <translation>本校老师在这台电脑上添加的课程，以及县里的审核结果。</translation>
+        <source>Not accepted. Reason: {reason}</source>
+        <translation>原因：{reason}</translation>
+    </message>
+    <message>
+        <source>Waiting for the county&apos;s review.</source>
+        <translation>等待县里审核。</translation>
+    </message>
+    <message>
+        <source>Lessons that teachers of this school added on this computer, and what the county&apos;s review said. They reach the county on a USB stick, or by themselves when the network is up.</source>
+        <translation>本校老师在这台电脑上添加的课程，以及县里的审核结果。课程可以用U盘带给县里；有网络时也会自动送到县里。</translation>
     </message>
     <message>
         <source>No lessons of this school yet. Press “Add a lesson of this school” to add a video, PDF, slides or pictures you made.</source>

@@ -1,9 +1,10 @@
 """添加本校课程: a teacher adds a lesson of their own (video, PDF, slides, pictures; issue 15).
 
-Four steps on one page, top to bottom: the files (from a phone or a stick, QFileDialog), where
-the lesson belongs in the curriculum — the very grade / subject / edition buttons of 我的班级
+Four steps on one page, top to bottom: the files (from a phone or a stick, QFileDialog), the
+title (the first file's name until the teacher types one), where the lesson belongs in the
+curriculum — the very grade / subject / edition buttons of 我的班级
 (:class:`~teachpoint.ui.class_picker.ClassPicker`'s chooser, with every grade and subject of the
-national curriculum offered) plus 册, unit and lesson number —, the title, and the teacher's name
+national curriculum offered) plus 册, unit and lesson number —, and the teacher's name
 with a separate opt-in box to let it travel with the lesson. 添加 runs
 :func:`teachpoint.contrib.add_contribution` in the one task helper with a progress bar; 取消 stops
 it while the files are checked and copied (nothing is kept then). A refusal is one plain sentence
@@ -93,12 +94,12 @@ class ContributeDialog(QDialog):
         layout.addWidget(self.files_heading)
         layout.addWidget(self.files_text)
         layout.addLayout(_row(self.pick_files_button, self.pick_subtitles_button, self.clear_files_button))
+        layout.addWidget(self.name_heading)
+        layout.addWidget(self.title_edit)
         layout.addWidget(self.place_heading)
         layout.addWidget(self.chooser)
         layout.addLayout(_row(self.volume_label, self.volume_box, self.unit_label, self.unit_edit,
                               self.lesson_label, self.lesson_spin, stretch_at=3))
-        layout.addWidget(self.name_heading)
-        layout.addWidget(self.title_edit)
         layout.addWidget(self.teacher_heading)
         layout.addWidget(self.teacher_edit)
         layout.addWidget(self.share_name)
@@ -138,7 +139,7 @@ class ContributeDialog(QDialog):
         self.pick_files_button.setText(self.tr("Choose files…"))
         self.pick_subtitles_button.setText(self.tr("Add subtitles…"))
         self.clear_files_button.setText(self.tr("Start again"))
-        self.place_heading.setText(self.tr("2. Where it belongs: grade, subject and textbook"))
+        self.place_heading.setText(self.tr("3. Where it belongs: grade, subject and textbook"))
         self.volume_label.setText(self.tr("Volume"))
         self.volume_box.clear()
         self.volume_box.addItem(self.tr("Not sure"), "")
@@ -148,7 +149,7 @@ class ContributeDialog(QDialog):
         self.unit_edit.setPlaceholderText(self.tr("e.g. 第二单元 春天 (may stay empty)"))
         self.lesson_label.setText(self.tr("Lesson no."))
         self.lesson_spin.setSpecialValueText(self.tr("none"))
-        self.name_heading.setText(self.tr("3. The lesson's title"))
+        self.name_heading.setText(self.tr("2. The lesson's title"))
         self.title_edit.setPlaceholderText(self.tr("e.g. 春天在哪里"))
         self.teacher_heading.setText(self.tr("4. Your name (may stay empty; it stays on this computer)"))
         self.share_name.setText(self.tr("Show my name with this lesson at the county and at other "
@@ -225,9 +226,9 @@ class ContributeDialog(QDialog):
         if not self.files:
             return self.tr("Choose the lesson's files first (step 1).")
         if place["grade"] is None or place["subject"] is None:
-            return self.tr("Choose the grade and the subject (step 2).")
+            return self.tr("Choose the grade and the subject (step 3).")
         if not self.title_edit.text().strip():
-            return self.tr("Give the lesson a title (step 3).")
+            return self.tr("Give the lesson a title (step 2).")
         return ""
 
     def _update_enabled(self) -> None:

@@ -118,7 +118,12 @@ class MainWindow(QMainWindow):
         page = QWidget()
         page.setObjectName("LibraryPage")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.library_pane)
+        left = QWidget()  # 添加本校课程 / 本校课程 above the filters: the tree's column can shrink
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.own_bar)
+        left_layout.addWidget(self.library_pane)
+        self.splitter.addWidget(left)
         self.splitter.addWidget(self.lesson_panel)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
@@ -126,7 +131,6 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 12, 12, 6)
-        layout.addWidget(self.own_bar)
         layout.addWidget(self.splitter)
         return page
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from teachpoint.contrib import ACCEPTED, REJECTED, list_contributions, remove_contribution
-from teachpoint.ui import problems
+from teachpoint.ui import problems, style
 from teachpoint.ui.tasks import TaskManager
 from teachpoint.ui.widgets import make_label, scroll_area
 
@@ -66,7 +66,7 @@ class OwnLessonsDialog(QDialog):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll_area(body), 1)
         outer.addLayout(bottom)
-        self.resize(900, 620)
+        self.resize(900, 700)
         self.retranslate()
         self.reload()
 
@@ -95,15 +95,14 @@ class OwnLessonsDialog(QDialog):
         self.message.show()
 
     def state_text(self, c) -> str:
-        """待审核 / 已通过 (since …) / 未通过 and why."""
+        """待审核 / 已通过 (since …) / 未通过 and why — one short line."""
         if c.state == ACCEPTED:
-            return self.tr("Accepted by the county: every school receives it (since {date}).").format(
+            return self.tr("Accepted: every school receives it (since {date}).").format(
                 date=c.decided_at[:10] or "?")
         if c.state == REJECTED:
-            return self.tr("Not accepted by the county. Reason: {reason}").format(
+            return self.tr("Not accepted. Reason: {reason}").format(
                 reason=c.reason or self.tr("none given"))
-        return self.tr("Waiting for the county's review. Take it to the county with a USB stick, "
-                       "or it goes by itself when the network is up.")
+        return self.tr("Waiting for the county's review.")
 
     def _show_rows(self) -> None:
         while self.rows.count():
@@ -112,7 +111,9 @@ class OwnLessonsDialog(QDialog):
                 item.widget().deleteLater()
         self.remove_buttons = {}
         self.hint.setText(self.tr("Lessons that teachers of this school added on this computer, "
-                                  "and what the county's review said.") if self.contributions else
+                                  "and what the county's review said. They reach the county on a "
+                                  "USB stick, or by themselves when the network is up.")
+                          if self.contributions else
                           self.tr("No lessons of this school yet. Press “Add a lesson of this "
                                   "school” to add a video, PDF, slides or pictures you made."))
         for c in self.contributions:
@@ -122,14 +123,16 @@ class OwnLessonsDialog(QDialog):
         row = QFrame()
         row.setObjectName("ClassPickerRow")
         layout = QHBoxLayout(row)
-        layout.setContentsMargins(14, 10, 10, 10)
+        layout.setContentsMargins(14, 6, 10, 6)
         text = QVBoxLayout()
+        text.setSpacing(2)
         text.addWidget(make_label("ClassPickerClass", text=c.title))
         where = c.place_zh + (("  ·  " + self.tr("by {name}").format(name=c.teacher))
                               if c.teacher else "")
         text.addWidget(make_label("LessonWhere", text=where))
-        state = make_label("StateWarning" if c.state == REJECTED else "UsbText", selectable=True,
-                           text=f"{c.state_zh}  ·  {self.state_text(c)}")
+        state = make_label("UsbText", selectable=True, text=f"{c.state_zh}：{self.state_text(c)}")
+        colour = {ACCEPTED: style.ACCENT, REJECTED: style.DANGER}.get(c.state, style.MUTED)
+        state.setStyleSheet(f"color: {colour}; font-weight: bold;")
         text.addWidget(state)
         layout.addLayout(text, 1)
         if c.resource_ids:

@@ -16,7 +16,7 @@ from teachpoint.ui.formatting import format_duration, format_size
 from teachpoint.ui.review_setup import EntryDetails
 from teachpoint.ui.widgets import make_label
 
-THUMB_WIDTH = 320
+THUMB_WIDTH = 240
 
 
 class ReviewDetails(QWidget):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 from helpers import decode_frames
 from teachpoint.library import contributions as own
 from teachpoint.testing import media as test_media
+from teachpoint.ui.models.curriculum_model import COL_STATE
 from teachpoint.ui.main_window import PAGE_LIBRARY, PAGE_PLAYER
 from teachpoint.ui.player.base import PLAYING
 from uihelpers import rid as county_rid
@@ -87,7 +88,7 @@ def test_a_lesson_added_through_the_dialog_is_in_the_library_at_once_marked_and_
     mark = window.lesson_panel.own.text()
     assert "本校课程" in mark and "等待县里审核" in mark and "李老师" in mark
     index = window.library_pane.tree.currentIndex()
-    assert "春天在哪里" in index.data() and "本校" in index.data()
+    assert "春天在哪里" in index.data() and index.siblingAtColumn(COL_STATE).data() == "本校"
     assert "三年级" in window.lesson_panel.where.text() and "第二单元 春天" in window.lesson_panel.where.text()
     # and it plays like any other lesson
     qtbot.mouseClick(window.lesson_panel.play_button, Qt.MouseButton.LeftButton)

@@ -37,6 +37,7 @@ ROLE_LESSON_COUNT = Qt.ItemDataRole.UserRole + 7
 
 MUTED = QColor("#7a7a7a")
 DAMAGED = QColor("#b3261e")
+OWN = QColor("#1f6f43")  # 本校: the app's green
 
 
 class NodeKind(IntEnum):
@@ -109,8 +110,6 @@ class CurriculumModel(QStandardItemModel):
         resources = lesson["resources"]
         first = resources[0]
         label = lesson_label(lesson["lesson"], lesson["title"])
-        if first.get("own"):  # a teacher of this school made it (issue 15)
-            label = self.tr("{label}  · this school's").format(label=label)
         item = self._leaf(parent, label, NodeKind.LESSON, first, grade, subject)
         self.lesson_count += 1
         if len(resources) > 1:
@@ -133,6 +132,9 @@ class CurriculumModel(QStandardItemModel):
             item.setForeground(QBrush(MUTED))
             state.setForeground(QBrush(DAMAGED if res["state"] == STATE_DAMAGED else MUTED))
             item.setToolTip(state.text())
+        if res.get("own") and res["state"] == STATE_INSTALLED:  # a teacher here made it (issue 15)
+            state.setText(self.tr("this school's"))
+            state.setForeground(QBrush(OWN))
         parent.appendRow([item, state])
         if kind == NodeKind.RESOURCE:
             self._by_resource.setdefault(res["id"], item)
