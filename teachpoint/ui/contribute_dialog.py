@@ -58,6 +58,7 @@ class ContributeDialog(QDialog):
         self.picker.hide()
         self.picker.loaded.connect(self._picker_loaded)
         self._build()
+        self.setStyleSheet("QLineEdit, QComboBox, QSpinBox { font-size: 16pt; padding: 4px; }")
         self.retranslate()
         self.resize(980, 720)
         self.picker.set_workspace(ws)

@@ -66,8 +66,11 @@ def own_mark(ws, resource_id: str) -> OwnMark | None:
 def mark_own_lessons(ws, tree: list[dict]) -> None:
     """Give every 本校 resource of a :func:`~teachpoint.library.browse.browse_tree` tree an
     ``"own"`` entry: its review state (pending / accepted / rejected), for the tree's mark."""
+    pc_id = _pc_id(ws)
     with ws.catalogue.write_lock:
         ids = own.own_resource_ids(ws.catalogue)
+        if pc_id:  # accepted ones whose county copy replaced the local one are 本校 too
+            ids |= {r.replaced_by for r in own.contribution_rows(ws.catalogue, pc_id) if r.replaced_by}
     for res in _tree_resources(tree):
         if res["id"] in ids:
             mark = own_mark(ws, res["id"])

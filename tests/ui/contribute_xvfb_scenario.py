@@ -96,7 +96,14 @@ class Walk:
         self.wait("list", lambda: len(lessons.remove_buttons) >= 3)
         self.result["states"] = [c.state_zh for c in lessons.contributions]
         self.shot("own-lessons.png", lessons)
+        rejected = next(c for c in lessons.contributions if c.state == "rejected")
+        lessons.show_requested.emit(rejected.resource_ids[0])  # 在课程里看
         lessons.close()
+        win = self.win
+        self.wait("rejected shown", lambda: win.lesson_panel.info is not None
+                  and win.lesson_panel.info.resource_id == rejected.resource_ids[0])
+        self.result["rejected_mark"] = win.lesson_panel.own.text()
+        self.shot("own-rejected-details.png", win)
 
     # ---- county -----------------------------------------------------------------------------------
 

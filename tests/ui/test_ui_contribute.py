@@ -184,3 +184,35 @@ def test_the_usb_dialog_takes_this_schools_lessons_to_the_county(qtbot, tasks, l
     assert "可以安全拔出U盘" in dialog.result.text()
     qtbot.waitUntil(lambda: tasks.active == 0, timeout=10_000)
     assert review.collect(tmp_path / "county.db", [stick]).new == 1  # the county can take it
+
+
+def test_cancel_while_the_files_are_checked_keeps_nothing(qtbot, monkeypatch, window, library, phone_video):
+    """取消 while the files are checked: the core's own progress report stops it; no lesson and
+    no stored file are left (the copy stage stops the same way)."""
+    import threading
+
+    from teachpoint.ui import contribute_dialog
+
+    real, reported, go_on = contribute_dialog.add_contribution, threading.Event(), threading.Event()
+
+    def held(ws, files, progress, **kwargs):  # the real core, held at its first progress report
+        def hold(stage, done, total):
+            reported.set()
+            go_on.wait(10)
+            progress(stage, done, total)
+        return real(ws, files, progress=hold, **kwargs)
+
+    monkeypatch.setattr(contribute_dialog, "add_contribution", held)
+    blobs_before = set(library.store.iter_blobs())
+    dialog = open_dialog(qtbot, window)
+    fill(qtbot, monkeypatch, dialog, [phone_video])
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reported.is_set() and dialog.cancel_button.isVisible(), timeout=10_000)
+    assert not dialog.close_button.isEnabled()  # not closed under a running copy
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    go_on.set()
+    qtbot.waitUntil(lambda: not dialog.running and dialog.message.isVisible(), timeout=30_000)
+    assert dialog.message.text() == "已取消，没有添加任何内容。"
+    assert not own.own_resource_ids(library.catalogue)
+    assert set(library.store.iter_blobs()) == blobs_before
+    assert_installed_lessons_play(library)

@@ -1,6 +1,7 @@
 """Teachers' own lessons and the county's review on a real X server at 1024×768 (a classroom
 projector), photographed into test-artifacts/ for people to look at: contribute-dialog.png,
-contribute-added.png, contribute-refused.png, own-lessons.png (school) and review.png,
+contribute-added.png, contribute-refused.png, own-lessons.png,
+own-rejected-details.png (school) and review.png,
 review-rejected.png (county). The app runs contribute_xvfb_scenario.py in a subprocess on its own
 Xvfb (one QApplication per process); the round trip before it is the real one (stick, collect,
 accept/reject into a signed county repository, the school imports the decisions)."""
@@ -29,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
 SCREEN = "1024x768x24"
 SHOTS = {"school": ("contribute-dialog.png", "contribute-added.png", "contribute-refused.png",
-                    "own-lessons.png"),
+                    "own-lessons.png", "own-rejected-details.png"),
          "county": ("review.png", "review-rejected.png")}
 
 
@@ -91,6 +92,7 @@ def test_own_lessons_and_review_photographed_at_1024x768(tmp_path, round_trip, m
     assert "本校课程" in school["mark"] and "李老师" in school["mark"]
     assert school["tree_mark"] == "本校"
     assert "不是这台电脑能打开" in school["refused"]
+    assert "未通过" in school["rejected_mark"] and "声音太小，听不清歌词" in school["rejected_mark"]
     assert sorted(school["states"]) == sorted(["待审核", "待审核", "已通过", "未通过"])
     for name in SHOTS["school"]:
         assert school[name]["fits"], (name, school[name])  # on the projector's screen, whole
