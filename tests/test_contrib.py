@@ -74,6 +74,8 @@ def test_remove_takes_the_lesson_out(school, lesson_video):
     assert school.catalogue.resource(c.resource_ids[0]).origin.teacher == "李老师"
     remove_contribution(school, c.id)
     assert list_contributions(school) == []
+    # Nothing of it is left to travel to the county.
+    assert not list((repo_dir(school) / "blobs").rglob(c.files[0][1]))
     assert school.catalogue.resource(c.resource_ids[0]) is None
     with pytest.raises(UsageError):
         get_contribution(school, c.id)
@@ -180,3 +182,47 @@ def test_pictures_and_pdfs_are_lessons_too(school, tmp_path):
                     str(pic)], check=True, timeout=60)
     c = add_contribution(school, [pic], title="板书", grade=3, subject="美术")
     assert school.catalogue.resource(c.resource_ids[0]).kind == "image"
+
+
+def test_a_cancelled_add_leaves_nothing(school, big_video):
+    import threading
+
+    from teachpoint.library.store import Cancelled
+
+    cancel = threading.Event()
+    count = school.store.stats().count
+
+    def progress(stage, done, total):
+        if stage == "copy":
+            cancel.set()  # the teacher pressed 取消 while the file was being copied
+
+    with pytest.raises(Cancelled):
+        _add(school, big_video, progress=progress, cancel=cancel)
+    assert school.store.stats().count == count and list_contributions(school) == []
+    assert_installed_lessons_play(school, expect_at_least=3)
+
+
+def test_the_new_core_packages_import_no_qt_and_no_vlc():
+    import sys
+
+    code = ("import sys, teachpoint.contrib, teachpoint.contrib.share, teachpoint.review, "
+            "teachpoint.cli.contribute_cmds, teachpoint.cli.review_cmds; "
+            "bad = [m for m in ('PySide6', 'vlc') if m in sys.modules]; assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_export_refuses_a_stick_without_room_before_copying(school, lesson_video, tmp_path, monkeypatch):
+    from teachpoint.contrib import share
+
+    _add(school, lesson_video)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    monkeypatch.setattr(share, "free_space", lambda path: 1000)
+    with pytest.raises(NotEnoughSpace):
+        share.export_contributions(school, stick)
+    assert not any(stick.rglob("*.json*"))  # nothing half-written: no root, no node
+    monkeypatch.undo()
+    done = share.export_contributions(school, stick)
+    assert done.files_copied >= 4 and share.export_contributions(school, stick).files_copied == 0
+    with pytest.raises(share.ExportError, match="not there"):
+        share.export_contributions(school, tmp_path / "no-such-mount" / "stick")

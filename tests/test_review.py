@@ -239,3 +239,38 @@ def test_a_schools_stick_export_carries_the_decisions_to_another_pc(school, vide
     assert rows == [("rejected", "声音太小")]
     assert_installed_lessons_play(other, expect_at_least=3)
     other.close()
+
+
+def test_a_stick_with_lessons_and_contributions_yields_only_the_contributions(school, videos, tmp_path):
+    from teachpoint.sneakernet.export import export, give_plan
+
+    contribute(school, videos["fits"], "春天在哪里")
+    stick = stick_of(school, tmp_path)
+    export(school, give_plan(school), stick)  # the same stick also carries the county's lessons
+    got = review.collect(tmp_path / "county.db", [stick])
+    assert (got.new, got.refused) == (1, [])
+    assert not any(p.name.startswith("contrib-") for p in stick.iterdir())  # not given to other PCs
+
+
+def test_a_lan_peer_never_serves_the_schools_own_lessons(school, videos):
+    from teachpoint.testing.daemon import free_port
+    from teachpoint.transport.serve import Peer
+
+    contribute(school, videos["fits"], "春天在哪里")
+    with Peer(school, port=free_port()) as peer:
+        assert peer.repositories() == ["county"]
+
+
+def test_the_countys_csv_publish_keeps_accepted_lessons(school, videos, tmp_path, publisher_key, source_dir):
+    from teachpoint.publish.publisher import publish
+
+    c = contribute(school, videos["fits"], "春天在哪里")
+    db = tmp_path / "county.db"
+    review.collect(db, [stick_of(school, tmp_path)])
+    key, out = publisher_key.with_suffix(".key"), school.county_repo
+    done = review.accept(db, review.list_entries(db)[0].id, key, out)
+    publish(source_dir, key, out, progress=lambda *_: None)  # the county's usual publish
+    import_repository(school, FolderSource(out)).raise_problem()
+    assert school.catalogue.state_of(f"county:{done.county_resource}") == "installed"
+    assert list_contributions(school)[0].state == ACCEPTED
+    assert c.id == list_contributions(school)[0].id

@@ -109,3 +109,27 @@ def test_teacher_to_county_to_every_school_and_back(tmp_path, weed, bucket, aws_
     assert_installed_lessons_play(a, expect_at_least=5)
     a.close()
     b.close()
+
+
+def test_a_tampered_package_in_the_bucket_is_refused(tmp_path, weed, bucket, aws_env, published_repo,
+                                                     publisher_key):
+    from teachpoint.contrib.share import upload_contributions
+    from teachpoint.transport.sources import FolderSource
+
+    a = school(tmp_path / "school-a", publisher_key)
+    import_repository(a, FolderSource(published_repo)).raise_problem()
+    c = add_contribution(a, [media.make_video(tmp_path / "v.mp4", seconds=2.0)], title="春天", grade=3,
+                         subject="音乐")
+    upload_contributions(a, f"s3://{bucket}", weed.endpoint)
+    store = folder(weed, bucket, "contributions/")
+    sha = c.files[0][1]
+    name = next(n for n in store.list_objects() if n.endswith(sha))
+    data = bytearray(store.get_bytes(name, 1 << 30))
+    data[-100] ^= 0xFF
+    store.put_bytes(name, bytes(data), "application/octet-stream", "")
+    db = tmp_path / "county.db"
+    got = review.collect(db, [f"s3://{bucket}/contributions/"], endpoint_url=weed.endpoint)
+    assert got.new == 0 and [r["kind"] for r in got.refused] == ["BlobMismatch"]
+    assert review.list_entries(db) == []
+    assert_installed_lessons_play(a, expect_at_least=4)
+    a.close()

@@ -4,10 +4,12 @@ The API the app and the command line use::
 
     add_contribution(ws, files, *, title, grade, subject, edition=None, volume=None, unit=None,
                      lesson=None, subtitles=None, teacher=None, share_name=False,
-                     progress=None) -> Contribution
+                     progress=None, cancel=None) -> Contribution
+        progress(stage "hash"|"copy", bytes_done, bytes_total); cancel: anything with is_set()
     list_contributions(ws) -> list[Contribution]
     get_contribution(ws, id) -> Contribution
     remove_contribution(ws, id) -> Contribution
+    replace_accepted(ws) -> list[str]       (list_contributions calls it: county copies stand in)
     export_contributions(ws, stick_dir) -> ExportResult      (teachpoint.contrib.share)
     upload_contributions(ws, url=None, endpoint_url=None)    (teachpoint.contrib.share)
 

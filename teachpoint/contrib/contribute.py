@@ -34,14 +34,15 @@ log = logging.getLogger(__name__)
 
 def add_contribution(ws, files, *, title, grade, subject, edition=None, volume=None, unit=None,
                      lesson=None, subtitles=None, teacher=None, share_name=False,
-                     progress=None) -> Contribution:
+                     progress=None, cancel=None) -> Contribution:
     """Add a teacher's lesson (files: video, PDF, slides, pictures; optional subtitles).
 
     Raises :class:`UnknownCurriculumValue` (its message lists the valid grades/subjects),
     :class:`UsageError` (a name with a path separator or control character), :class:`NotMediaFile`,
     :class:`FileTooLarge` (over the cap or the free space, before copying),
     :class:`DuplicateContribution`, :class:`NotEnoughSpace` (the disk filled while copying; nothing
-    is left behind). ``teacher`` is kept on this PC; it travels only when ``share_name``.
+    is left behind), :class:`Cancelled` (``cancel.is_set()`` while hashing or copying; nothing is
+    left behind). ``teacher`` is kept on this PC; it travels only when ``share_name``.
     """
     ws.require_writable("add a lesson")
     title = checks.clean_text(title, "title", checks.MAX_TITLE)
@@ -50,10 +51,10 @@ def add_contribution(ws, files, *, title, grade, subject, edition=None, volume=N
     offered = checks.offered_files(files, subtitles)
     checks.check_space(ws.store, offered)
     ident, repo_id = repository.identity(ws)
-    hashed = _hash_all(offered, progress)
+    hashed = _hash_all(offered, progress, cancel)
     _refuse_duplicates(ws, repo_id, hashed)
     cid = "c" + hashed[0][1][:15]
-    added = _store_all(ws, hashed, progress)
+    added = _store_all(ws, hashed, progress, cancel)
     scratch = repository.scratch_folder(ws, cid)
     linked = []
     try:
@@ -81,11 +82,12 @@ def add_contribution(ws, files, *, title, grade, subject, edition=None, volume=N
     return get_contribution(ws, cid)
 
 
-def _hash_all(offered, progress) -> list:
+def _hash_all(offered, progress, cancel) -> list:
     """(file, sha256) of every offered file (the same file picked twice counts once)."""
     out, seen = [], set()
     for f in offered:
-        sha = hash_file(f.path, (lambda done, f=f: progress("hash", done, f.size)) if progress else None)
+        sha = hash_file(f.path, (lambda done, f=f: progress("hash", done, f.size)) if progress else None,
+                        cancel)
         if sha not in seen:
             seen.add(sha)
             out.append((f, sha))
@@ -101,7 +103,7 @@ def _refuse_duplicates(ws, repo_id: str, hashed) -> None:
                 f"{known[sha]}); it is not added twice")
 
 
-def _store_all(ws, hashed, progress) -> list[str]:
+def _store_all(ws, hashed, progress, cancel) -> list[str]:
     """Copy each file into the store (verified); the hashes this call newly stored."""
     added = []
     try:
@@ -109,7 +111,7 @@ def _store_all(ws, hashed, progress) -> list[str]:
             if ws.store.has(sha):
                 continue
             report = (lambda done, f=f: progress("copy", done, f.size)) if progress else None
-            ws.store.add_file(f.path, sha, f.size, progress=report)
+            ws.store.add_file(f.path, sha, f.size, progress=report, cancel=cancel)
             added.append(sha)
     except BaseException:
         _unstore(ws, added)

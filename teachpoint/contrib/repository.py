@@ -20,12 +20,17 @@ from teachpoint.fsutil import link_or_copy, make_dirs
 from teachpoint.library.contributions import CONTRIB_PREFIX
 from teachpoint.publish.catalogue_csv import CsvRow
 from teachpoint.publish.publisher import publish
-from teachpoint.repo.format import blob_path
+from teachpoint.publish.bucket import repository_objects
+from teachpoint.repo.format import MAX_ROOT_BYTES, ROOT_NAME, blob_path, meta_path
+from teachpoint.repo.node_reader import NodeReader
+from teachpoint.repo.root import parse_root
+from teachpoint.repo.tree import diff_trees
 from teachpoint.reports.health import reports_dir
 from teachpoint.reports.identity import KEY_PREFIX, load_identity
 from teachpoint.repo import keys
+from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.pipeline import METADATA_ONLY, ImportPolicy, import_repository
-from teachpoint.transport.sources import FolderSource
+from teachpoint.transport.sources import FolderSource, read_bounded
 
 log = logging.getLogger(__name__)
 
@@ -74,18 +79,42 @@ def republish(ws, rows: list[CsvRow], src: Path, drop=()) -> None:
     withdrawn again by a next version without them, so no half-added lesson is left."""
     ident, repo_id = identity(ws)
     out = repo_dir(ws)
-    _publish(ws, ident, repo_id, rows, src, drop)
-    boosted = frozenset(f"{repo_id}:{r.id}" for r in rows)
+    with SyncLock(ws.paths.root):  # SyncBusy before anything is written while a sync runs
+        _publish(ws, ident, repo_id, rows, src, drop)
+        boosted = frozenset(f"{repo_id}:{r.id}" for r in rows)
+        try:
+            import_repository(ws, FolderSource(out), ImportPolicy(boosted=boosted)).raise_problem()
+        except BaseException:
+            if rows:
+                _withdraw(ws, ident, repo_id, rows, src)
+            raise
+        prune(ws)
+
+
+def prune(ws) -> int:
+    """Delete the repository's files the current root no longer reaches: a removed lesson must
+    not travel to the county on the next stick or upload (this PC is the repository's only
+    reader, so nothing mid-update needs them). Returns the files removed."""
+    out = repo_dir(ws)
+    root = parse_root(read_bounded(out / ROOT_NAME, MAX_ROOT_BYTES), ws.trust)
+    reader = NodeReader(source=FolderSource(out), keep=False)
+    resources = diff_trees(None, root.grades, reader).upserts
+    keep = {meta_path(p.sha256) for p in reader.pins} | {blob_path(f.sha256) for r in resources for f in r.files}
+    blobs, nodes = repository_objects(out)
+    gone = [path for rel, path in {**blobs, **nodes}.items() if rel not in keep]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return len(gone)
+
+
+def _withdraw(ws, ident, repo_id: str, rows: list[CsvRow], src: Path) -> None:
+    """Publish and install the next version without ``rows`` (a failed add leaves nothing)."""
     try:
-        import_repository(ws, FolderSource(out), ImportPolicy(boosted=boosted)).raise_problem()
-    except BaseException:
-        if rows:
-            try:
-                _publish(ws, ident, repo_id, [], src, [r.id for r in rows])
-                import_repository(ws, FolderSource(out), METADATA_ONLY).raise_problem()
-            except Exception:  # the first problem is the one to tell; this one is logged
-                log.exception("could not withdraw the half-added contribution %s", rows[0].id)
-        raise
+        _publish(ws, ident, repo_id, [], src, [r.id for r in rows])
+        import_repository(ws, FolderSource(repo_dir(ws)), METADATA_ONLY).raise_problem()
+        prune(ws)
+    except Exception:  # the first problem is the one to tell; this one is logged
+        log.exception("could not withdraw the half-added contribution %s", rows[0].id)
 
 
 def _publish(ws, ident, repo_id: str, rows: list[CsvRow], src: Path, drop) -> None:

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from teachpoint.contrib import repository
-from teachpoint.errors import ContributionError
-from teachpoint.fsutil import atomic_write, copy_verified
+from teachpoint.errors import ContributionError, NotEnoughSpace
+from teachpoint.fsutil import atomic_write, copy_verified, make_dirs
 from teachpoint.library.settings import SETTING_REPORT_TO
 from teachpoint.publish.bucket import repository_objects, upload_repository
 from teachpoint.repo.format import MAX_ROOT_BYTES, ROOT_NAME
-from teachpoint.sneakernet.export import ExportError, _os_error
+from teachpoint.sneakernet.export import SPACE_MARGIN, ExportError, _os_error, free_space
+from teachpoint.sneakernet.export_checks import FAT_MAX_FILE, may_be_fat, present
 from teachpoint.transport.sources import read_bounded
 
 log = logging.getLogger(__name__)
@@ -62,18 +63,17 @@ def export_contributions(ws, stick_dir, progress=None) -> ShareResult:
     dest = Path(stick_dir).joinpath(*STICK_PATH, ident.pc_id)
     result = ShareResult(str(dest))
     blobs, nodes = repository_objects(repository.repo_dir(ws))
-    todo = {**blobs, **nodes}
+    todo = {rel: path for rel, path in sorted({**blobs, **nodes}.items())
+            if not present(dest / rel, path.stat().st_size)}
+    result.skipped = len(blobs) + len(nodes) - len(todo)  # named by hash: the same bytes
+    _check_stick(Path(stick_dir), todo)
     try:
-        for n, (rel, path) in enumerate(sorted(todo.items())):
-            target = dest / rel
+        for n, (rel, path) in enumerate(todo.items()):
             size = path.stat().st_size
-            if target.is_file() and target.stat().st_size == size:
-                result.skipped += 1  # named by hash: the same bytes
-            elif copy_verified(path, target, Path(rel).name[:64], size):
-                result.files_copied += 1
-                result.bytes_copied += size
-            else:
+            if not copy_verified(path, dest / rel, Path(rel).name[:64], size):
                 raise ExportError(f"{path} does not match its name (damaged?); nothing exported")
+            result.files_copied += 1
+            result.bytes_copied += size
             if progress:
                 progress(n + 1, len(todo))
         atomic_write(dest / repository.PUB_NAME, repository.public_key_text(ident))
@@ -82,6 +82,21 @@ def export_contributions(ws, stick_dir, progress=None) -> ShareResult:
         raise _os_error(exc, dest) from exc
     log.info("contributions exported to %s: %s", dest, result.to_json())
     return result
+
+
+def _check_stick(stick: Path, todo: dict) -> None:
+    """Refuse before copying: a file FAT32 cannot hold, or more bytes than the stick has free."""
+    if not stick.is_dir():
+        if not stick.parent.is_dir():
+            raise ExportError(f"{stick} is not there (stick not inserted?)")
+        make_dirs(stick)  # a new folder on a mounted stick
+    sizes = {rel: path.stat().st_size for rel, path in todo.items()}
+    if may_be_fat(stick) and any(n > FAT_MAX_FILE for n in sizes.values()):
+        raise ExportError("a lesson file is larger than 4 GiB, too big for a FAT32 stick; use an "
+                          "exFAT/NTFS stick or the county's bucket (contribute upload)")
+    needed, free = sum(sizes.values()) + SPACE_MARGIN, free_space(stick)
+    if needed > free:
+        raise NotEnoughSpace(needed, free, 0, where=str(stick))
 
 
 def bucket_url(ws, url: str | None = None) -> str:

@@ -14,8 +14,11 @@ import json
 from dataclasses import dataclass
 
 from teachpoint.library.catalogue import now_iso
+from teachpoint.repo.format import CONTRIB_PREFIX  # repository id of a PC's own lessons
 
-CONTRIB_PREFIX = "contrib-"  # repository id of a PC's own lessons: contrib-<pc_id>
+__all__ = ["CONTRIB_PREFIX", "ContributionRow", "add_contribution_row", "attribution",
+           "contribution_rows", "contribution_shas", "delete_contribution_row", "is_own_lesson",
+           "mark_replaced", "own_resource_ids", "resource_exists"]
 
 
 @dataclass(frozen=True)

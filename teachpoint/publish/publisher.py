@@ -72,7 +72,8 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
 
     For the review of contributions (issue 15) the rows may be given instead of ``catalogue.csv``
     (paths still relative to ``src_dir``); ``keep_previous`` keeps every resource of the previous
-    version that the rows do not replace and ``drop`` does not name; ``decisions`` (a list of
+    version that the rows do not replace and ``drop`` does not name (a CSV publish keeps those
+    with an ``origin``: accepted contributions); ``decisions`` (a list of
     :class:`ReviewDecision`) is written as the signed reviews node (None keeps the previous one).
     """
     src_dir, out_dir = Path(src_dir), Path(out_dir)
@@ -95,9 +96,11 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
         problems = csv.problems + problems
         if problems:
             raise PublishError(problems)
-        if keep_previous:
-            given = {r.rid for r in resources} | set(drop)
-            resources += [r for rid, r in old.items() if rid not in given]
+        given = {r.rid for r in resources} | set(drop)
+        # Lessons the county accepted from teachers (origin) are managed by 'review', not by
+        # catalogue.csv: a CSV publish keeps them.
+        resources += [r for rid, r in old.items()
+                      if rid not in given and (keep_previous or r.origin is not None)]
         version = previous.version + 1 if previous else 1
         report = PublishReport(repo_id, version, csv.encoding, resources=len(resources),
                                notes=list(csv.notes))

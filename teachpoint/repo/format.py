@@ -122,6 +122,7 @@ def leaf_resources(node: dict) -> list[Resource]:
     return [resource_from_json(r) for r in items]
 
 
+CONTRIB_PREFIX = "contrib-"  # a school PC's own lessons: repository contrib-<pc_id> (issue 15)
 REVIEWS = "reviews"  # the node type of the county's signed review decisions (issue 15)
 DECISIONS = ("accepted", "rejected")
 MAX_DECISIONS = 200_000

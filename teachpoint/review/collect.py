@@ -17,7 +17,7 @@ in the result) and nothing of that package is queued; what was collected before 
 
 from __future__ import annotations
 
-import io
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -106,10 +106,8 @@ class _FolderPackage(FolderSource):
 
 
 class _BucketPackage:
-    """A contribution repository in a bucket folder, every object read with a bounded GET.
-
-    A blob is read into memory (contributions are lessons of at most a few GB; the county's
-    collector runs on a server)."""
+    """A contribution repository in a bucket folder, every object read with a bounded GET;
+    blobs stream into the store (which reads at most the declared size + 1 and checks the hash)."""
 
     def __init__(self, folder):
         self.folder = folder
@@ -131,7 +129,20 @@ class _BucketPackage:
         return self._get(meta_path(sha256), size)
 
     def fetch_blob(self, sha256: str, size: int, store, progress=None, cancel=None) -> None:
-        store.add_stream(io.BytesIO(self._get(blob_path(sha256), size)), sha256, size)
+        from botocore.exceptions import ClientError
+
+        from teachpoint.transport.s3 import MISSING_KEY_CODES, error_code, translated_errors
+
+        rel, where = blob_path(sha256), self.folder.location
+        with translated_errors(f"reading {rel}", where):
+            try:
+                resp = self.folder.client.get_object(Bucket=where.bucket, Key=where.key(rel))
+            except ClientError as exc:
+                if error_code(exc) in MISSING_KEY_CODES:  # the package's fault, not the bucket's
+                    raise RepositoryError(f"{self.location}{rel} is missing") from exc
+                raise
+            with contextlib.closing(resp["Body"]) as body:
+                store.add_stream(body, sha256, size, progress=progress, cancel=cancel)
 
 
 def packages(source) -> list:
@@ -142,8 +153,8 @@ def packages(source) -> list:
     found = []
     for parent in (folder.joinpath(*STICK_PATH), folder):
         if parent.is_dir():
-            found += [_FolderPackage(p) for p in sorted(parent.iterdir())
-                      if not p.is_symlink() and (p / ROOT_NAME).is_file()]
+            found += [_FolderPackage(p) for p in sorted(parent.iterdir())  # not the lessons' repos
+                      if not p.is_symlink() and (p / ROOT_NAME).is_file() and (p / PUB_NAME).is_file()]
     if not folder.is_dir():
         raise ReviewError(f"{folder} is not there (stick not inserted?)")
     return found

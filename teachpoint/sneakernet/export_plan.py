@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from teachpoint.errors import RepositoryError
 from teachpoint.resources import DEMO_REPOSITORY_ID
 from teachpoint.sneakernet.inventory import Inventory
-from teachpoint.repo.format import REVIEWS, Pin
+from teachpoint.repo.format import CONTRIB_PREFIX, REVIEWS, Pin
 from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.tree import diff_trees
 from teachpoint.repo.root import parse_root
@@ -82,6 +82,8 @@ def give_plan(ws, inventory: Inventory | list[Inventory] | None = None, grades=(
     for info in ws.catalogue.repositories():
         if info.id == DEMO_REPOSITORY_ID and not targets:
             continue  # built into every TeachPoint; with --for it is given only if a PC lacks it
+        if info.id.startswith(CONTRIB_PREFIX):
+            continue  # the school's own lessons go to the county only ('contribute export')
         try:
             repo = _repo_plan(ws, info, targets, selection, plan.notes)
         except RepositoryError as exc:

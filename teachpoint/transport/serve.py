@@ -30,7 +30,7 @@ import threading
 
 from teachpoint.library.readonly_catalogue import ReadOnlyCatalogue
 from teachpoint.errors import TeachPointError
-from teachpoint.repo.format import MAX_ROOT_BYTES
+from teachpoint.repo.format import CONTRIB_PREFIX, MAX_ROOT_BYTES
 from teachpoint.transport.serve_http import _Handler, _Server, _Server6, parse_range
 from teachpoint.transport.serve_limits import ConnectionLimits
 from teachpoint.transport.sources import collection_bytes
@@ -139,10 +139,12 @@ class Peer:
     # ---- what is served -------------------------------------------------------------------------
 
     def repositories(self) -> list[str]:
-        """Repositories this PC accepted whose accepted root it still holds unchanged."""
+        """Repositories this PC accepted whose accepted root it still holds unchanged (not the
+        school's own lessons: those go to the county for review, never to peers)."""
         with self.catalogue.connect() as conn:
             rows = self.catalogue.accepted_roots(conn)
-        return [repo for repo, sha in rows if self._root_bytes(repo, sha) is not None]
+        return [repo for repo, sha in rows if not repo.startswith(CONTRIB_PREFIX)
+                and self._root_bytes(repo, sha) is not None]
 
     def _root_bytes(self, repo: str, want_sha: str | None) -> tuple[bytes, float] | None:
         fh = _open_regular(self.roots_dir, f"{repo}.root.json")
