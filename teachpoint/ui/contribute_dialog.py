@@ -7,8 +7,9 @@ curriculum — the very grade / subject / edition buttons of 我的班级
 national curriculum offered) plus 册, unit and lesson number —, and the teacher's name
 with a separate opt-in box to let it travel with the lesson. 添加 runs
 :func:`teachpoint.contrib.add_contribution` in the one task helper with a progress bar; 取消 stops
-it while the files are checked and copied (nothing is kept then). A refusal is one plain sentence
-from :mod:`teachpoint.ui.problems`, the technical line behind 技术详情; the choices stay.
+it while the files are checked and copied (the core's cancel token; nothing is kept then).
+A refusal is one plain sentence from :mod:`teachpoint.ui.problems`, the technical line behind
+技术详情; the choices stay.
 ``added(Contribution)`` when the lesson is in the library.
 """
 
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from teachpoint.contrib import add_contribution
-from teachpoint.library.store import Cancelled
 from teachpoint.ui import problems
 from teachpoint.ui.class_picker import ANY_EDITION, ClassPicker
 from teachpoint.ui.details_toggle import DetailsToggle
@@ -259,11 +259,7 @@ class ContributeDialog(QDialog):
         self._update_enabled()
 
         def work(report):
-            def progress(stage, done, total):
-                if cancel.is_set():
-                    raise Cancelled("the teacher pressed 取消")
-                report((stage, done, total))
-            return add_contribution(ws, files, progress=progress, **args)
+            return add_contribution(ws, files, progress=lambda *p: report(p), cancel=cancel, **args)
 
         self.tasks.run(work, on_done=self._done, on_error=self._failed,
                        on_progress=self._progressed, name="add contribution")

@@ -187,7 +187,7 @@ def test_the_usb_dialog_takes_this_schools_lessons_to_the_county(qtbot, tasks, l
 
 
 def test_cancel_while_the_files_are_checked_keeps_nothing(qtbot, monkeypatch, window, library, phone_video):
-    """取消 while the files are checked: the core's own progress report stops it; no lesson and
+    """取消 while the files are checked: the core's cancel token stops it; no lesson and
     no stored file are left (the copy stage stops the same way)."""
     import threading
 
@@ -196,10 +196,10 @@ def test_cancel_while_the_files_are_checked_keeps_nothing(qtbot, monkeypatch, wi
     real, reported, go_on = contribute_dialog.add_contribution, threading.Event(), threading.Event()
 
     def held(ws, files, progress, **kwargs):  # the real core, held at its first progress report
-        def hold(stage, done, total):
+        def hold(*report):
             reported.set()
             go_on.wait(10)
-            progress(stage, done, total)
+            progress(*report)
         return real(ws, files, progress=hold, **kwargs)
 
     monkeypatch.setattr(contribute_dialog, "add_contribution", held)
