@@ -1,7 +1,8 @@
 """The 审核 screen (issue 15): a top-bar place only where a publisher key is configured; with a
 queue collected from a school's stick (real media, real signatures) the reviewer sees the checks,
 watches the video in the app's own player, accepts one lesson and rejects one with a reason, and
-takes a decision back — every step through the widgets."""
+takes a decision back — every step through the widgets; a second school that syncs the county's
+repository sees the accepted lesson with the teacher's shared name."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from teachpoint import review
 from teachpoint.contrib import add_contribution
 from teachpoint.contrib.share import export_contributions
 from teachpoint.testing import media as test_media
-from teachpoint.ui import review_setup, top_bar
+from teachpoint.paths import DataPaths
+from teachpoint.sync.pipeline import import_repository
+from teachpoint.transport.sources import FolderSource
+from teachpoint.ui import queries, review_setup, top_bar
+from teachpoint.ui.lesson_panel import LessonPanel
+from teachpoint.workspace import Workspace
 from teachpoint.ui.main_window import PAGE_HOME, PAGE_REVIEW, MainWindow
 from teachpoint.ui.player.base import PLAYING
 from uihelpers import build_library
@@ -58,7 +64,7 @@ def test_no_review_place_without_a_publisher_key(qtbot, window, library, tmp_pat
 
 
 def test_the_reviewer_accepts_one_rejects_one_and_takes_a_decision_back(
-        qtbot, tasks, library, collected, publisher_key, repo_copy):
+        qtbot, tasks, library, collected, publisher_key, repo_copy, tmp_path):
     review_setup.configure(library, publisher_key.with_suffix(".key"), collected, str(repo_copy))
     win = open_window(qtbot, tasks, library)
     assert win.top_bar.buttons[top_bar.REVIEW].text() == "审核"
@@ -105,3 +111,21 @@ def test_the_reviewer_accepts_one_rejects_one_and_takes_a_decision_back(
     qtbot.waitUntil(lambda: not page.busy and "已撤销" in page.message.text(), timeout=60_000)
     assert {e.title: e.state for e in review.list_entries(collected)}["小燕子"] == "pending"
     win.shutdown()
+    second_school_sees_the_teachers_name(qtbot, tmp_path, publisher_key, repo_copy)
+
+
+def second_school_sees_the_teachers_name(qtbot, tmp_path, publisher_key, repo_copy) -> None:
+    """Another school syncs the county repository: the accepted lesson carries the shared name."""
+    other = Workspace(DataPaths(tmp_path / "second-school", explicit=True), install_demo=False)
+    try:
+        other.trust.add(publisher_key.with_suffix(".pub"))
+        import_repository(other, FolderSource(repo_copy)).raise_problem()
+        rid = next(r for r in other.catalogue.resource_ids("county")
+                   if other.catalogue.resource(f"county:{r}").title == "春天在哪里")
+        info = queries.load_lesson(other, f"county:{rid}")
+        panel = LessonPanel()
+        qtbot.addWidget(panel)
+        panel.show_lesson(info)
+        assert panel.own.text() == "其他学校老师制作的课程  ·  制作：李老师"
+    finally:
+        other.close()
