@@ -1,5 +1,5 @@
 """The 审核 screen (issue 15): a top-bar place only where a publisher key is configured; with a
-queue collected from a school's stick (real media, real signatures) the reviewer sees the checks,
+school's stick (real media, real signatures) collected through 收集 the reviewer sees the checks,
 watches the video in the app's own player, accepts one lesson and rejects one with a reason, and
 takes a decision back — every step through the widgets; a second school that syncs the county's
 repository sees the accepted lesson with the teacher's shared name."""
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from teachpoint import review
 from teachpoint.contrib import add_contribution
@@ -27,9 +28,8 @@ from uihelpers import build_library
 
 
 @pytest.fixture
-def collected(tmp_path, media) -> Path:
-    """A school adds two lessons (one with GBK subtitles), carries them on a stick; the county
-    collects the stick into its queue. Returns the county database."""
+def stick(tmp_path, media) -> Path:
+    """A school adds two lessons (one with GBK subtitles) and carries them on a stick."""
     school = build_library(tmp_path / "school", media)
     phone = tmp_path / "phone"
     spring = test_media.make_video(phone / "春天在哪里.mp4", 2.0, pattern="rgbtestsrc")
@@ -42,10 +42,7 @@ def collected(tmp_path, media) -> Path:
     add_contribution(school, [swallow], title="小燕子", grade="三年级", subject="音乐")
     export_contributions(school, tmp_path / "school-stick")
     school.close()
-    db = tmp_path / "county" / "county.db"
-    db.parent.mkdir()
-    assert review.collect(db, [tmp_path / "school-stick"]).new == 2
-    return db
+    return tmp_path / "school-stick"
 
 
 def open_window(qtbot, tasks, ws) -> MainWindow:
@@ -63,15 +60,21 @@ def test_no_review_place_without_a_publisher_key(qtbot, window, library, tmp_pat
     assert review_setup.review_config(library) is None
 
 
-def test_the_reviewer_accepts_one_rejects_one_and_takes_a_decision_back(
-        qtbot, tasks, library, collected, publisher_key, repo_copy, tmp_path):
+def test_the_reviewer_collects_accepts_one_rejects_one_and_takes_a_decision_back(
+        qtbot, monkeypatch, tasks, library, stick, publisher_key, repo_copy, tmp_path):
+    collected = tmp_path / "county" / "county.db"
+    collected.parent.mkdir()
     review_setup.configure(library, publisher_key.with_suffix(".key"), collected, str(repo_copy))
     win = open_window(qtbot, tasks, library)
     assert win.top_bar.buttons[top_bar.REVIEW].text() == "审核"
     qtbot.mouseClick(win.top_bar.buttons[top_bar.REVIEW], Qt.MouseButton.LeftButton)
     assert win.pages.currentIndex() == PAGE_REVIEW
     page = win.review_page
-    qtbot.waitUntil(lambda: page.queue.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: "还没有要审核的课程" in page.summary.text(), timeout=10_000)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(stick)))
+    qtbot.mouseClick(page.collect_button, Qt.MouseButton.LeftButton)  # 从U盘或文件夹收集
+    qtbot.waitUntil(lambda: page.queue.count() == 2, timeout=30_000)
+    assert page.message.text() == "收集到 2 节新课程，0 节以前已经收过。"
     assert "2 节课等待审核" in page.summary.text()
     ids = {e.title: e.id for e in page.entries}
 
@@ -129,3 +132,28 @@ def second_school_sees_the_teachers_name(qtbot, tmp_path, publisher_key, repo_co
         assert panel.own.text() == "其他学校老师制作的课程  ·  制作：李老师"
     finally:
         other.close()
+
+
+def test_a_tampered_stick_is_refused_in_a_sentence_and_the_queue_stays(
+        qtbot, monkeypatch, tasks, library, stick, publisher_key, repo_copy, tmp_path):
+    import shutil
+
+    tampered = tmp_path / "tampered-stick"
+    shutil.copytree(stick, tampered)
+    video = max((p for p in tampered.rglob("*") if p.is_file()), key=lambda p: p.stat().st_size)
+    data = bytearray(video.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte in the biggest file (a video)
+    video.write_bytes(bytes(data))
+    db = tmp_path / "county" / "county.db"
+    db.parent.mkdir()
+    review_setup.configure(library, publisher_key.with_suffix(".key"), db, str(repo_copy))
+    win = open_window(qtbot, tasks, library)
+    qtbot.mouseClick(win.top_bar.buttons[top_bar.REVIEW], Qt.MouseButton.LeftButton)
+    page = win.review_page
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tampered)))
+    qtbot.mouseClick(page.collect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy and page.message.isVisible()
+                    and "没有收下" in page.message.text(), timeout=30_000)
+    assert page.problem_details.isVisibleTo(page)  # which package and why, for IT
+    assert page.queue.count() == 0 and review.list_entries(db) == []
+    win.shutdown()
