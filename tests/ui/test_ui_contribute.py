@@ -118,6 +118,15 @@ def test_a_file_that_is_not_media_is_refused_with_a_sentence(qtbot, monkeypatch,
     assert not own.own_resource_ids(library.catalogue)
 
 
+def test_a_20_gb_file_is_refused_before_anything_is_copied(qtbot, monkeypatch, window, library, tmp_path):
+    huge = tmp_path / "课堂实录.mp4"
+    with open(huge, "wb") as fh:  # sparse: 20 GB on paper, nothing on disk
+        fh.truncate(20 << 30)
+    text = _refused(qtbot, monkeypatch, window, library, [huge])
+    assert text.startswith("文件太大")
+    assert not own.own_resource_ids(library.catalogue)
+
+
 def test_the_same_video_twice_is_refused_once_added(qtbot, monkeypatch, window, library, phone_video):
     dialog = open_dialog(qtbot, window)
     fill(qtbot, monkeypatch, dialog, [phone_video])
