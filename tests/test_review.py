@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 import pytest
 
@@ -18,6 +19,7 @@ from teachpoint.publish import media as probe_media
 from teachpoint.repo import keys
 from teachpoint.review.collect import open_queue
 from teachpoint.review.transcode import Profile, bitrate_of
+from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.pipeline import import_repository
 from teachpoint.testing import media
 from teachpoint.transport.sources import FolderSource
@@ -166,6 +168,12 @@ def test_decisions_are_recorded_and_reversible_and_travel_on_a_stick(school, vid
         review.undo(db, 999)
     review.accept(db, entry.id, key, out, by="乙")  # accept after reject
     import_repository(school, FolderSource(out)).raise_problem()
+    listed: list = []
+    with SyncLock(school.paths.root):  # a sync runs in this thread: listing elsewhere still works
+        lister = threading.Thread(target=lambda: listed.append(list_contributions(school)))
+        lister.start()
+        lister.join(30)
+    assert listed and listed[0][0].state == ACCEPTED and not listed[0][0].replaced
     assert list_contributions(school)[0].replaced and own_count(school) == 0
     review.undo(db, entry.id, by="丙", key=key, out=out)  # and back out of the county repository
     import_repository(school, FolderSource(out)).raise_problem()
@@ -274,3 +282,22 @@ def test_the_countys_csv_publish_keeps_accepted_lessons(school, videos, tmp_path
     assert school.catalogue.state_of(f"county:{done.county_resource}") == "installed"
     assert list_contributions(school)[0].state == ACCEPTED
     assert c.id == list_contributions(school)[0].id
+
+
+def test_a_lesson_the_school_removed_before_review_is_withdrawn(school, videos, tmp_path, publisher_key):
+    from teachpoint.contrib import remove_contribution
+
+    keep = contribute(school, videos["fits"], "春天在哪里")
+    gone = contribute(school, videos["other"], "小燕子")
+    db = tmp_path / "county.db"
+    assert review.collect(db, [stick_of(school, tmp_path, "first")]).new == 2
+    remove_contribution(school, gone.id)
+    got = review.collect(db, [stick_of(school, tmp_path, "second")])
+    assert (got.new, got.withdrawn) == (0, 1)
+    states = {e.contribution_id: e for e in review.list_entries(db)}
+    assert (states[keep.id].state, states[gone.id].state_zh) == ("pending", "已撤回")
+    with pytest.raises(ReviewError, match="withdrawn"):
+        review.accept(db, states[gone.id].id, publisher_key.with_suffix(".key"), school.county_repo)
+    again = contribute(school, videos["other"], "小燕子")  # added back: pending again
+    assert review.collect(db, [stick_of(school, tmp_path, "third")]).updated == 1
+    assert {e.contribution_id: e.state for e in review.list_entries(db)}[again.id] == "pending"

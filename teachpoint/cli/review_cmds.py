@@ -37,7 +37,7 @@ def register(sub, common) -> None:
     c.add_argument("sources", nargs="+", metavar="SOURCE")
     c.add_argument("--endpoint-url", metavar="URL", help="the S3-compatible server")
     ls = action("list", "the review queue", cmd_list, with_id=False)
-    ls.add_argument("--state", choices=("pending", "accepted", "rejected"))
+    ls.add_argument("--state", choices=("pending", "accepted", "rejected", "withdrawn"))
     s = action("show", "one contribution: placement, teacher, checks, history", cmd_show)
     s.add_argument("--repo", metavar="COUNTY_REPO", help="look for duplicates in this repository folder")
     action("accept", "convert if needed and publish into the county repository", cmd_accept,

@@ -10,8 +10,8 @@ The API the app and the command line use::
     get_contribution(ws, id) -> Contribution
     remove_contribution(ws, id) -> Contribution
     replace_accepted(ws) -> list[str]       (list_contributions calls it: county copies stand in)
-    export_contributions(ws, stick_dir) -> ExportResult      (teachpoint.contrib.share)
-    upload_contributions(ws, url=None, endpoint_url=None)    (teachpoint.contrib.share)
+    export_contributions(ws, stick_dir, progress=None) -> ShareResult   (teachpoint.contrib.share)
+    upload_contributions(ws, url=None, endpoint_url=None) -> ShareResult (teachpoint.contrib.share)
 
 Which catalogue resources are 本校: :func:`teachpoint.library.contributions.own_resource_ids`
 and :func:`~teachpoint.library.contributions.is_own_lesson`; the attribution of a county

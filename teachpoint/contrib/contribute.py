@@ -28,6 +28,7 @@ from teachpoint.library.catalogue import now_iso
 from teachpoint.library.model import Origin, Position
 from teachpoint.library.store_io import hash_file
 from teachpoint.publish.catalogue_csv import CsvRow
+from teachpoint.sync.lock import SyncBusy
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def add_contribution(ws, files, *, title, grade, subject, edition=None, volume=N
     :class:`FileTooLarge` (over the cap or the free space, before copying),
     :class:`DuplicateContribution`, :class:`NotEnoughSpace` (the disk filled while copying; nothing
     is left behind), :class:`Cancelled` (``cancel.is_set()`` while hashing or copying; nothing is
+    left behind), :class:`SyncBusy` (a sync is installing lessons right now: try again; nothing is
     left behind). ``teacher`` is kept on this PC; it travels only when ``share_name``.
     """
     ws.require_writable("add a lesson")
@@ -145,7 +147,10 @@ def list_contributions(ws) -> list[Contribution]:
     """This PC's lessons, newest first, each with its review state (after :func:`replace_accepted`
     let the county's copies of accepted lessons stand for the local ones)."""
     if not ws.read_only:
-        replace_accepted(ws)
+        try:
+            replace_accepted(ws)
+        except SyncBusy:  # a sync is running: the states are right, the swap waits for next time
+            log.info("a sync is running; the county's copies replace local ones next time")
     return [_contribution(ws, r) for r in _rows_of(ws)]
 
 

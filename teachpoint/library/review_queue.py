@@ -26,7 +26,8 @@ TABLES = [
         main_sha256 TEXT NOT NULL,
         collected_at TEXT NOT NULL,
         source TEXT NOT NULL DEFAULT '',
-        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','accepted','rejected')),
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending','accepted','rejected','withdrawn')),
         decided_by TEXT NOT NULL DEFAULT '',
         decided_at TEXT NOT NULL DEFAULT '',
         reason TEXT NOT NULL DEFAULT '',
@@ -91,12 +92,24 @@ def add_entry(conn, pc_id: str, contribution_id: str, version: int, resources_js
             "main_sha256, collected_at, source) VALUES (?,?,?,?,?,?,?,?)",
             [pc_id, contribution_id, version, resources_json, title, main_sha256, at, source[:500]])
         return "new"
-    if row[1] == "pending" and row[2] < version and row[3] != resources_json:
+    if row[1] in ("pending", "withdrawn") and row[2] < version and (
+            row[3] != resources_json or row[1] == "withdrawn"):
         conn.execute("UPDATE review_entries SET resources = ?, title = ?, repo_version = ?, "
-                     "main_sha256 = ?, source = ? WHERE id = ?",
+                     "main_sha256 = ?, source = ?, state = 'pending' WHERE id = ?",
                      [resources_json, title, version, main_sha256, source[:500], row[0]])
         return "updated"
     return "known"
+
+
+def withdraw_missing(conn, pc_id: str, version: int, present: set[str], at: str) -> list[int]:
+    """Pending entries of a PC that its newer package no longer carries (the teacher removed
+    the lesson) become ``withdrawn``, so nobody publishes what the school took back."""
+    gone = [r[0] for r in conn.execute(
+        "SELECT id, contribution_id FROM review_entries WHERE pc_id = ? AND state = 'pending' "
+        "AND repo_version < ?", [pc_id, version]) if r[1] not in present]
+    for entry_id in gone:
+        decide(conn, entry_id, "withdrawn", "school", at, "the school removed it", "", "withdrawn")
+    return gone
 
 
 def entries(conn, state: str | None = None) -> list[EntryRow]:
@@ -141,4 +154,4 @@ def history(conn, entry_id: int) -> list[dict]:
 
 def decided(conn) -> list[EntryRow]:
     """Entries with a standing decision (what the county's signed reviews node lists)."""
-    return [e for e in entries(conn) if e.state != "pending"]
+    return [e for e in entries(conn) if e.state in ("accepted", "rejected")]

@@ -71,16 +71,18 @@ class CollectResult:
     new: int = 0
     updated: int = 0
     known: int = 0
+    withdrawn: int = 0  # pending lessons the school removed since
     refused: list[dict] = field(default_factory=list)
     pcs: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict:
         return {"new": self.new, "updated": self.updated, "known": self.known,
-                "refused": self.refused, "pcs": sorted(self.pcs)}
+                "withdrawn": self.withdrawn, "refused": self.refused, "pcs": sorted(self.pcs)}
 
     def describe(self) -> str:
         lines = [f"queued {self.new} new contribution(s) from {len(self.pcs)} PC(s); "
-                 f"{self.updated} updated; {self.known} already known; {len(self.refused)} refused"]
+                 f"{self.updated} updated; {self.known} already known; {self.withdrawn} withdrawn "
+                 f"by their school; {len(self.refused)} refused"]
         lines += [f"refused {r['source']}: {r['reason']}" for r in self.refused]
         return "\n".join(lines)
 
@@ -208,6 +210,7 @@ def collect_package(conn, store, package, result: CollectResult) -> None:
                                                   ensure_ascii=False),
             first.title, first.main.sha256, at, package.location)
         setattr(result, outcome, getattr(result, outcome) + 1)
+    result.withdrawn += len(review_queue.withdraw_missing(conn, pc_id, version, set(groups), at))
     result.pcs.add(pc_id)
 
 

@@ -60,8 +60,8 @@ def accept(db_path, entry_id, key, out, *, by: str | None = None, name: str | No
     conn = open_queue(db_path)
     try:
         entry = load_entry(conn, entry_id)
-        if entry.state == "accepted":
-            raise ReviewError(f"contribution {entry.id} is accepted already")
+        if entry.state in ("accepted", "withdrawn"):
+            raise ReviewError(f"contribution {entry.id} is {entry.state} already")
         at, who = now_iso(), by or _reviewer()
         store = review_store(db_path)
         first = county_ids(entry)[0]
@@ -85,6 +85,8 @@ def reject(db_path, entry_id, reason: str, *, by: str | None = None, key=None, o
     conn = open_queue(db_path)
     try:
         entry = load_entry(conn, entry_id)
+        if entry.state == "withdrawn":
+            raise ReviewError(f"contribution {entry.id} was withdrawn by its school")
         at, who = now_iso(), by or _reviewer()
         drop = county_ids(entry) if entry.state == "accepted" else ()
         if drop and not (key and out):
@@ -106,7 +108,7 @@ def undo(db_path, entry_id, *, by: str | None = None, key=None, out=None, name: 
     conn = open_queue(db_path)
     try:
         entry = load_entry(conn, entry_id)
-        if entry.state == "pending":
+        if entry.state in ("pending", "withdrawn"):
             raise ReviewError(f"contribution {entry.id} has no decision to undo")
         drop = county_ids(entry) if entry.state == "accepted" else ()
         if drop and not (key and out):

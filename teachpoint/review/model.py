@@ -9,7 +9,7 @@ from teachpoint.library.curriculum import grade_name
 from teachpoint.library.model import Resource
 from teachpoint.repo.format import resource_from_json
 
-STATE_ZH = {"pending": "待审核", "accepted": "已通过", "rejected": "未通过"}
+STATE_ZH = {"pending": "待审核", "accepted": "已通过", "rejected": "未通过", "withdrawn": "已撤回"}
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Entry:
     resources: tuple[Resource, ...]
     collected_at: str
     source: str
-    state: str  # pending, accepted, rejected
+    state: str  # pending, accepted, rejected, withdrawn (the school removed it before a decision)
     decided_by: str = ""
     decided_at: str = ""
     reason: str = ""
