@@ -387,6 +387,121 @@
     </message>
 </context>
 <context>
+    <name>ContributeDialog</name>
+    <message>
+        <source>Add a lesson of this school</source>
+        <translation>添加本校课程</translation>
+    </message>
+    <message>
+        <source>1. The lesson&apos;s files (video, PDF, slides or pictures)</source>
+        <translation>第一步：课程文件（视频、PDF、幻灯片或图片）</translation>
+    </message>
+    <message>
+        <source>Choose files…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Add subtitles…</source>
+        <translation>添加字幕…</translation>
+    </message>
+    <message>
+        <source>Start again</source>
+        <translation>重新选择</translation>
+    </message>
+    <message>
+        <source>3. Where it belongs: grade, subject and textbook</source>
+        <translation>第三步：放在哪里（年级、学科、教材）</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>册</translation>
+    </message>
+    <message>
+        <source>Not sure</source>
+        <translation>不确定</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>e.g. 第二单元 春天 (may stay empty)</source>
+        <translation>例如：第二单元 春天（可以不填）</translation>
+    </message>
+    <message>
+        <source>Lesson no.</source>
+        <translation>第几课</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>2. The lesson&apos;s title</source>
+        <translation>第二步：课程名称</translation>
+    </message>
+    <message>
+        <source>e.g. 春天在哪里</source>
+        <translation>例如：春天在哪里</translation>
+    </message>
+    <message>
+        <source>4. Your name (may stay empty; it stays on this computer)</source>
+        <translation>第四步：您的姓名（可以不填；只保存在这台电脑上）</translation>
+    </message>
+    <message>
+        <source>Show my name with this lesson at the county and at other schools</source>
+        <translation>让县里和其他学校看到这节课是我做的（显示我的姓名）</translation>
+    </message>
+    <message>
+        <source>Add the lesson</source>
+        <translation>添加这节课</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Choose the lesson&apos;s files</source>
+        <translation>选择课程文件</translation>
+    </message>
+    <message>
+        <source>Lesson files ({patterns});;All files (*)</source>
+        <translation>课程文件 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose subtitle files</source>
+        <translation>选择字幕文件</translation>
+    </message>
+    <message>
+        <source>Subtitles ({patterns});;All files (*)</source>
+        <translation>字幕 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No file chosen yet.</source>
+        <translation>还没有选择文件。</translation>
+    </message>
+    <message>
+        <source>• {name} (subtitles)</source>
+        <translation>• {name}（字幕）</translation>
+    </message>
+    <message>
+        <source>Choose the lesson&apos;s files first (step 1).</source>
+        <translation>请先选择课程文件（第一步）。</translation>
+    </message>
+    <message>
+        <source>Choose the grade and the subject (step 3).</source>
+        <translation>请选择年级和学科（第三步）。</translation>
+    </message>
+    <message>
+        <source>Give the lesson a title (step 2).</source>
+        <translation>请填写课程名称（第二步）。</translation>
+    </message>
+</context>
+<context>
     <name>ControlBar</name>
     <message>
         <source>Back 10 s</source>
@@ -450,6 +565,10 @@
     <message>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>this school&apos;s</source>
+        <translation>本校</translation>
     </message>
     <message>
         <source>Lesson {n}  {title}</source>
@@ -1070,6 +1189,107 @@ They arrive with an update from the county resource centre (network or USB stick
     </message>
 </context>
 <context>
+    <name>OwnLessonsBar</name>
+    <message>
+        <source>＋  Add a lesson of this school</source>
+        <translation>＋  添加本校课程</translation>
+    </message>
+    <message>
+        <source>Lessons of this school</source>
+        <translation>本校课程</translation>
+    </message>
+    <message>
+        <source>Add a video, PDF, slides or pictures a teacher of this school made; the county reviews it for every school.</source>
+        <translation>添加本校老师自己做的视频、PDF、幻灯片或图片；县里审核通过后，每所学校都能收到。</translation>
+    </message>
+</context>
+<context>
+    <name>OwnLessonsDialog</name>
+    <message>
+        <source>Lessons of this school</source>
+        <translation>本校课程</translation>
+    </message>
+    <message>
+        <source>＋  Add a lesson of this school</source>
+        <translation>＋  添加本校课程</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Accepted: every school receives it (since {date}).</source>
+        <translation>每所学校都能收到（自 {date} 起）。</translation>
+    </message>
+    <message>
+        <source>Not accepted. Reason: {reason}</source>
+        <translation>原因：{reason}</translation>
+    </message>
+    <message>
+        <source>none given</source>
+        <translation>没有写原因</translation>
+    </message>
+    <message>
+        <source>Waiting for the county&apos;s review.</source>
+        <translation>等待县里审核。</translation>
+    </message>
+    <message>
+        <source>Lessons that teachers of this school added on this computer, and what the county&apos;s review said. They reach the county on a USB stick, or by themselves when the network is up.</source>
+        <translation>本校老师在这台电脑上添加的课程，以及县里的审核结果。课程可以用U盘带给县里；有网络时也会自动送到县里。</translation>
+    </message>
+    <message>
+        <source>No lessons of this school yet. Press “Add a lesson of this school” to add a video, PDF, slides or pictures you made.</source>
+        <translation>还没有本校课程。点“添加本校课程”，把您自己做的视频、PDF、幻灯片或图片加进来。</translation>
+    </message>
+    <message>
+        <source>by {name}</source>
+        <translation>制作：{name}</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>在课程里看</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Remove it?</source>
+        <translation>确定删除？</translation>
+    </message>
+</context>
+<context>
+    <name>OwnMarkLabel</name>
+    <message>
+        <source>made by {name}</source>
+        <translation>制作：{name}</translation>
+    </message>
+    <message>
+        <source>A lesson made by a teacher of another school</source>
+        <translation>其他学校老师制作的课程</translation>
+    </message>
+    <message>
+        <source>accepted by the county: every school receives it</source>
+        <translation>县里已审核通过，每所学校都能收到</translation>
+    </message>
+    <message>
+        <source>not accepted by the county: {reason}</source>
+        <translation>县里审核未通过：{reason}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>没有写原因</translation>
+    </message>
+    <message>
+        <source>waiting for the county&apos;s review</source>
+        <translation>等待县里审核</translation>
+    </message>
+    <message>
+        <source>This school&apos;s lesson</source>
+        <translation>本校课程</translation>
+    </message>
+</context>
+<context>
     <name>Places</name>
     <message>
         <source>Home</source>
@@ -1090,6 +1310,10 @@ They arrive with an update from the county resource centre (network or USB stick
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
     </message>
 </context>
 <context>
@@ -1282,6 +1506,10 @@ Please choose another lesson, or ask the school&apos;s IT teacher to check this 
         <translation>已取消。</translation>
     </message>
     <message>
+        <source>This computer has no lessons of its own to take to the county yet.</source>
+        <translation>这台电脑上还没有本校课程，没有可以带给县里的。</translation>
+    </message>
+    <message>
         <source>That did not work: {detail}</source>
         <translation>没有成功：{detail}</translation>
     </message>
@@ -1296,6 +1524,62 @@ Please choose another lesson, or ask the school&apos;s IT teacher to check this 
     <message>
         <source>“{title}” is damaged; not imported.</source>
         <translation>“{title}”已损坏，没有导入。</translation>
+    </message>
+    <message>
+        <source>One of the files is not a video, PDF, slides or picture this computer can show (or it is damaged), so the lesson was not added. Choose the lesson&apos;s files again.</source>
+        <translation>有一个文件不是这台电脑能打开的视频、PDF、幻灯片或图片（也可能已经损坏），所以这节课没有添加。请重新选择课程文件。</translation>
+    </message>
+    <message>
+        <source>The files are too big for this computer (a lesson file may be at most 8 GB, and the disk must have room for it). Nothing was added.</source>
+        <translation>文件太大，这台电脑放不下（一个课程文件最大 8 GB，而且硬盘要有足够的空间）。没有添加任何内容。</translation>
+    </message>
+    <message>
+        <source>This video was added before, so it is not added twice. It is in the list of this school&apos;s lessons.</source>
+        <translation>这段视频以前已经添加过了，不会重复添加。在“本校课程”里可以找到它。</translation>
+    </message>
+    <message>
+        <source>This program does not know “{value}”. Please choose one of: {valid}.</source>
+        <translation>程序不认识“{value}”。请从这些里面选一个：{valid}。</translation>
+    </message>
+    <message>
+        <source>The title, a name or a file name contains a character that cannot be used (such as / or \). Please change it and try again.</source>
+        <translation>课程名称、姓名或文件名里有不能用的字符（例如 / 或 \）。请改一下再试。</translation>
+    </message>
+    <message>
+        <source>The disk of this computer became full while copying. Nothing was added; the lessons already here are not affected.</source>
+        <translation>复制时这台电脑的硬盘满了。没有添加任何内容；已有的课程不受影响。</translation>
+    </message>
+    <message>
+        <source>The lesson folder on this computer cannot be written, so no lesson can be added. Please tell the IT staff.</source>
+        <translation>这台电脑的课程文件夹不能写入，所以不能添加课程。请告诉电教老师。</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was added.</source>
+        <translation>已取消，没有添加任何内容。</translation>
+    </message>
+    <message>
+        <source>The lesson could not be added. The lessons already here are not affected.</source>
+        <translation>这节课没能添加。已有的课程不受影响。</translation>
+    </message>
+    <message>
+        <source>That cannot be done with this lesson now (it may have been decided already).</source>
+        <translation>这节课现在不能这样操作（可能已经审核过了）。</translation>
+    </message>
+    <message>
+        <source>Some lessons on the stick or folder are damaged or not signed by a known school computer; they were not taken.</source>
+        <translation>U盘或文件夹里有些课程已损坏，或者不是已知的学校电脑签名的，没有收下。</translation>
+    </message>
+    <message>
+        <source>The disk of this computer is full. Free some space and try again.</source>
+        <translation>这台电脑的硬盘满了。请腾出一些空间再试。</translation>
+    </message>
+    <message>
+        <source>The review settings of this computer are not complete (publisher key or county repository). Please tell the IT staff.</source>
+        <translation>这台电脑的审核设置不完整（发布者密钥或县资源库）。请告诉电教老师。</translation>
+    </message>
+    <message>
+        <source>That did not work. Nothing was changed; the details are written to the log.</source>
+        <translation>没有成功，什么都没有改变；详细情况已写入日志。</translation>
     </message>
 </context>
 <context>
@@ -1327,6 +1611,168 @@ Please choose another lesson, or ask the school&apos;s IT teacher to check this 
     <message>
         <source>{name}: waiting for the lesson list</source>
         <translation>{name}：正在等待课程目录</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDetails</name>
+    <message>
+        <source>Choose a lesson on the left to see it and decide.</source>
+        <translation>请在左边选一节课，查看后再决定。</translation>
+    </message>
+    <message>
+        <source>Teacher: {name}</source>
+        <translation>老师：{name}</translation>
+    </message>
+    <message>
+        <source>The teacher did not share the name.</source>
+        <translation>老师没有公开姓名。</translation>
+    </message>
+    <message>
+        <source>From school computer {pc}  ·  {teacher}</source>
+        <translation>来自学校电脑 {pc}  ·  {teacher}</translation>
+    </message>
+    <message>
+        <source>⚠ The same video is also in the queue as no. {ids}.</source>
+        <translation>⚠ 同样的视频也在待审列表里（第 {ids} 号）。</translation>
+    </message>
+    <message>
+        <source>⚠ The county&apos;s repository already has the same video.</source>
+        <translation>⚠ 县资源库里已经有同样的视频。</translation>
+    </message>
+    <message>
+        <source>✓ No copy of this video in the queue or the county&apos;s repository.</source>
+        <translation>✓ 待审列表和县资源库里都没有重复的视频。</translation>
+    </message>
+    <message>
+        <source>⚠ Subtitles {name}: cannot be read ({problem})</source>
+        <translation>⚠ 字幕 {name}：无法读取（{problem}）</translation>
+    </message>
+    <message>
+        <source>✓ Subtitles {name}: encoding {encoding}</source>
+        <translation>✓ 字幕 {name}：编码 {encoding}</translation>
+    </message>
+    <message>
+        <source>⚠ {what} {name}: cannot be read ({problem})</source>
+        <translation>⚠ {what} {name}：无法读取（{problem}）</translation>
+    </message>
+    <message>
+        <source>will be converted to the county&apos;s format when accepted: {why}</source>
+        <translation>通过时会转换成县里的格式：{why}</translation>
+    </message>
+    <message>
+        <source>(fits the county&apos;s format)</source>
+        <translation>（符合县里的格式）</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>音频</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Slides</source>
+        <translation>幻灯片</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Accepted by {by} on {at}: published for every school.</source>
+        <translation>{by} 于 {at} 审核通过：已发布给每所学校。</translation>
+    </message>
+    <message>
+        <source>Not accepted by {by} on {at}. Reason: {reason}</source>
+        <translation>{by} 于 {at} 审核未通过。原因：{reason}</translation>
+    </message>
+    <message>
+        <source>Waiting for your decision.</source>
+        <translation>等待您审核。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>Review teachers&apos; lessons</source>
+        <translation>审核老师们的课程</translation>
+    </message>
+    <message>
+        <source>Collect from a USB stick or folder…</source>
+        <translation>从U盘或文件夹收集…</translation>
+    </message>
+    <message>
+        <source>▶  Watch</source>
+        <translation>▶  观看</translation>
+    </message>
+    <message>
+        <source>✓  Accept</source>
+        <translation>✓  通过</translation>
+    </message>
+    <message>
+        <source>Reason for not accepting (the school reads it)</source>
+        <translation>不通过的原因（学校会看到）</translation>
+    </message>
+    <message>
+        <source>✗  Do not accept</source>
+        <translation>✗  不通过</translation>
+    </message>
+    <message>
+        <source>Undo the decision</source>
+        <translation>撤销审核结果</translation>
+    </message>
+    <message>
+        <source>{n} lessons wait for review; {d} decided.</source>
+        <translation>{n} 节课等待审核；{d} 节已审核。</translation>
+    </message>
+    <message>
+        <source>No lessons to review yet. Collect them from a USB stick a school brought, or from a folder.</source>
+        <translation>还没有要审核的课程。请从学校带来的U盘或文件夹收集。</translation>
+    </message>
+    <message>
+        <source>Checking the lesson…</source>
+        <translation>正在检查这节课…</translation>
+    </message>
+    <message>
+        <source>Working… (converting and publishing can take a few minutes)</source>
+        <translation>正在处理…（转换格式和发布可能需要几分钟）</translation>
+    </message>
+    <message>
+        <source>“{title}” is accepted and published: every school receives it with its next update.</source>
+        <translation>“{title}”已通过并发布：每所学校下次更新时都会收到。</translation>
+    </message>
+    <message>
+        <source>“{title}” is not accepted; the school will read your reason.</source>
+        <translation>“{title}”未通过；学校会看到您写的原因。</translation>
+    </message>
+    <message>
+        <source>The decision on “{title}” was taken back; it waits for review again.</source>
+        <translation>“{title}”的审核结果已撤销，重新等待审核。</translation>
+    </message>
+    <message>
+        <source>Choose the USB stick or folder</source>
+        <translation>选择U盘或文件夹</translation>
+    </message>
+    <message>
+        <source>Collecting…</source>
+        <translation>正在收集…</translation>
+    </message>
+    <message>
+        <source>{new} new lessons collected, {known} known already.</source>
+        <translation>收集到 {new} 节新课程，{known} 节以前已经收过。</translation>
+    </message>
+    <message>
+        <source>{n} were refused (damaged, or not signed by a known school computer).</source>
+        <translation>{n} 个没有收下（已损坏，或不是已知的学校电脑签名的）。</translation>
     </message>
 </context>
 <context>
@@ -2011,6 +2457,18 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
         <translation>放到U盘上</translation>
     </message>
     <message>
+        <source>Take this school&apos;s own lessons to the county</source>
+        <translation>把本校课程带给县里</translation>
+    </message>
+    <message>
+        <source>Teachers of this school added lessons of their own. Copy them onto this stick and give it to the county&apos;s resource centre: they review them, and good ones reach every school.</source>
+        <translation>本校老师添加了自己做的课程。把它们拷到这个U盘上，交给县资源中心：县里审核后，好的课程会送到每所学校。</translation>
+    </message>
+    <message>
+        <source>Copy them onto the stick</source>
+        <translation>拷到U盘</translation>
+    </message>
+    <message>
         <source>Importing lessons from the USB stick…</source>
         <translation>正在从U盘导入课程……</translation>
     </message>
@@ -2021,6 +2479,14 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
     <message>
         <source>Writing this computer&apos;s lesson list…</source>
         <translation>正在写入本机的课程清单……</translation>
+    </message>
+    <message>
+        <source>Copying this school&apos;s lessons onto the USB stick…</source>
+        <translation>正在把本校课程拷到U盘…</translation>
+    </message>
+    <message>
+        <source>{done} of {total} files</source>
+        <translation>第 {done} / {total} 个文件</translation>
     </message>
 </context>
 <context>
@@ -2156,6 +2622,10 @@ New lessons signed by it will no longer be accepted; lessons already here stay.<
     <message>
         <source>{files} damaged files of this computer were left out.</source>
         <translation>本机有 {files} 个文件已损坏，没有拷贝。</translation>
+    </message>
+    <message>
+        <source>This school&apos;s own lessons are on the USB stick now. Give it to the county&apos;s resource centre for review.</source>
+        <translation>本校课程已经拷到U盘上了。请把U盘交给县资源中心审核。</translation>
     </message>
     <message>
         <source>This computer&apos;s lesson list is on the USB stick now.</source>

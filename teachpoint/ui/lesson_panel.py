@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 from teachpoint.library.model import STATE_DAMAGED, STATE_NOT_DOWNLOADED
 from teachpoint.ui.document_view import DOCUMENT_KINDS, opens_in_document_view
 from teachpoint.ui.formatting import format_clock, format_duration
+from teachpoint.ui.own_mark_label import OwnMarkLabel
 from teachpoint.ui.queries import LessonInfo
 from teachpoint.ui.widgets import make_label
 
@@ -40,6 +41,7 @@ class LessonPanel(QWidget):
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.title = _label("LessonTitle", wrap=True)
         self.where = _label("LessonWhere", wrap=True)
+        self.own = OwnMarkLabel()  # 本校 and its review state, or another school's teacher
         self.facts = _label("LessonFacts", wrap=True)
         self.progress = _label("LessonProgress", wrap=True)
         self.warning = _label("StateWarning", wrap=True)
@@ -64,6 +66,7 @@ class LessonPanel(QWidget):
         layout.addWidget(self.thumbnail)
         layout.addWidget(self.title)
         layout.addWidget(self.where)
+        layout.addWidget(self.own)
         layout.addWidget(self.facts)
         layout.addWidget(self.progress)
         layout.addWidget(self.warning)
@@ -99,6 +102,7 @@ class LessonPanel(QWidget):
         self.hint.hide()
         self.title.setText(info.title)
         self.where.setText("  ·  ".join(info.breadcrumbs))
+        self.own.show_mark(info.own)
         facts = []
         if info.lesson:
             facts.append(self.tr("Lesson {n}").format(n=info.lesson))
@@ -187,7 +191,7 @@ class LessonPanel(QWidget):
         self.thumbnail.show()
 
     def _detail_widgets(self) -> list[QWidget]:
-        return [self.thumbnail, self.title, self.where, self.facts, self.progress, self.warning,
+        return [self.thumbnail, self.title, self.where, self.own, self.facts, self.progress, self.warning,
                 self.description, self.play_button, self.download_button]
 
     def _play_clicked(self) -> None:

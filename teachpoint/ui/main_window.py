@@ -30,9 +30,11 @@ from teachpoint.ui.home_screen import HomeScreen
 from teachpoint.ui.lesson_opener import LessonOpener
 from teachpoint.ui.library_page import LibraryPage
 from teachpoint.ui.library_status import LibraryStatus
-from teachpoint.ui.places import HOME, LIBRARY, PLACES, SETTINGS, SYNC, USAGE
+from teachpoint.ui.own_lessons_bar import OwnLessonsBar
+from teachpoint.ui.places import HOME, LIBRARY, PLACES, REVIEW, SETTINGS, SYNC, USAGE
 from teachpoint.ui.player.player_window import PlayerView
 from teachpoint.ui.player.screens import FullScreenPlacer
+from teachpoint.ui.review_page import ReviewPage
 from teachpoint.ui.search_box_flow import SearchBoxFlow
 from teachpoint.ui.search_controller import SearchController
 from teachpoint.ui.settings_page import SettingsPage
@@ -50,8 +52,8 @@ log = logging.getLogger(__name__)
 # The pages: four that are no place, then one per place in table order (a new place adds one).
 PAGE_OPENING, PAGE_PROBLEM, PAGE_PLAYER, PAGE_DOCUMENT = range(4)
 PLACE_PAGES = {place.name: index for index, place in enumerate(PLACES, start=4)}
-PAGE_HOME, PAGE_LIBRARY, PAGE_SYNC, PAGE_USAGE, PAGE_SETTINGS = (
-    PLACE_PAGES[name] for name in (HOME, LIBRARY, SYNC, USAGE, SETTINGS))
+PAGE_HOME, PAGE_LIBRARY, PAGE_SYNC, PAGE_USAGE, PAGE_SETTINGS, PAGE_REVIEW = (
+    PLACE_PAGES[name] for name in (HOME, LIBRARY, SYNC, USAGE, SETTINGS, REVIEW))
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self.paths: DataPaths | None = None
         self.tree_loaded = False
         self._play_on_open: tuple[str, bool] | None = None
+        self._reveal_after_load: str | None = None  # a lesson just added (本校): shown once loaded
 
         self.top_bar = TopBar(PLACES)
         self.notice = NoticeBar()
@@ -72,7 +75,8 @@ class MainWindow(QMainWindow):
         self.search_box = self.top_bar.search_box
         self.opening_page = OpeningPage()
         self.problem_page = ProblemPage()
-        self.library_page = LibraryPage()
+        self.own_bar = OwnLessonsBar(tasks, lambda: self.ws)
+        self.library_page = LibraryPage(self.own_bar)
         self.library_pane = self.library_page.pane
         self.lesson_panel = self.library_page.lesson_panel
         kwargs = {"player_factory": player_factory} if player_factory else {}
@@ -85,6 +89,7 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(tasks)
         self.document_view = DocumentView(tasks)
         self.usage_page = UsagePage(tasks)
+        self.review_page = ReviewPage(tasks, **kwargs)  # a place only where a review is configured
         self.lessons = LessonOpener(self)
         self.pages = QStackedWidget()
         for page in (self.opening_page, self.problem_page, self.player_view, self.document_view):
@@ -141,6 +146,10 @@ class MainWindow(QMainWindow):
         self.settings_page.setting_changed.connect(self._setting_changed)
         self.settings_page.back_button.hide()  # the top bar is always there to go elsewhere
         self.usb.library_changed.connect(self.refresh_library)
+        self.own_bar.lesson_added.connect(lambda rid: (setattr(self, "_reveal_after_load", rid),
+                                                       self.refresh_library()))
+        self.own_bar.show_requested.connect(self.reveal_lesson)
+        self.own_bar.library_changed.connect(self.refresh_library)
 
     # names the tests and older code use
     @property
@@ -242,6 +251,9 @@ class MainWindow(QMainWindow):
     def _tree_loaded(self, tree: list[dict]) -> None:
         self.library_pane.set_tree(tree)
         self.tree_loaded = True
+        if self._reveal_after_load is not None:
+            self.reveal_lesson(self._reveal_after_load)
+            self._reveal_after_load = None
         if not tree:
             self.lesson_panel.show_empty(self.tr(
                 "There are no lessons on this computer yet.\nThey arrive with an update from the "

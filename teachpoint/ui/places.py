@@ -19,10 +19,19 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
 HOME, LIBRARY, SYNC, USAGE, SETTINGS = "home", "library", "sync", "usage", "settings"
+REVIEW = "review"  # 审核: only on a county reviewer's PC (a review is configured), never a teacher's
 
 
 def _nothing(_window, _page) -> None:
     """The default ``shown``: the page keeps itself up to date."""
+
+
+def _reviews_here(ws) -> bool:
+    """Whether this PC reviews teachers' lessons for the county (issue 15): a review with its
+    publisher key is configured (:func:`teachpoint.ui.review_setup.review_config`)."""
+    from teachpoint.ui.review_setup import review_config
+
+    return review_config(ws) is not None
 
 
 @dataclass(frozen=True)
@@ -49,4 +58,6 @@ PLACES: tuple[Place, ...] = (
           shown=lambda win, page: page.set_workspace(win.ws)),  # reads the numbers again
     Place(SETTINGS, QT_TRANSLATE_NOOP("Places", "Settings"), lambda win: win.settings_page,
           shown=lambda win, page: page.refresh()),
+    Place(REVIEW, QT_TRANSLATE_NOOP("Places", "Review"), lambda win: win.review_page,
+          shown=lambda win, page: page.set_workspace(win.ws), offered=_reviews_here),
 )

@@ -15,8 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from teachpoint.errors import (
-    BlobMismatch, DataDirError, NotEnoughSpace, NotOnSource, RepositoryError, RollbackError,
-    SignatureError, SourceUnreachable, TeachPointError, UntrustedPublisher)
+    BlobMismatch, ContributionError, DataDirError, DuplicateContribution, FileTooLarge,
+    NotEnoughSpace, NotMediaFile, NotOnSource, RepositoryError, ReviewError, RollbackError,
+    SignatureError, SourceUnreachable, TeachPointError, UnknownCurriculumValue, UntrustedPublisher,
+    UsageError)
 from teachpoint.library.store import Cancelled
 from teachpoint.sneakernet.export_checks import StickReadOnly
 from teachpoint.sneakernet.inventory import InventoryError
@@ -29,6 +31,10 @@ UNTRUSTED, TAMPERED, DAMAGED_FILES, CONFLICT, NOT_A_SOURCE = (
     "untrusted", "tampered", "damaged_files", "conflict", "not_a_source")
 OFFLINE, BAD_INVENTORY, BUSY, CANCELLED, OTHER = (
     "offline", "bad_inventory", "busy", "cancelled", "other")
+# A teacher's own lesson (添加本校课程) and the county's review (审核).
+NOT_MEDIA, TOO_LARGE, DUPLICATE, UNKNOWN_PLACE, BAD_VALUE, NOTHING_TO_SHARE, REVIEW_REFUSED = (
+    "not_media", "too_large", "duplicate", "unknown_place", "bad_value", "nothing_to_share",
+    "review_refused")
 
 
 def kind_of(exc: BaseException | None, drive: str | Path | None = None) -> str:
@@ -68,6 +74,13 @@ _KINDS_BY_TYPE = {
     SourceUnreachable: OFFLINE,
     NotOnSource: NOT_A_SOURCE,
     RepositoryError: TAMPERED,
+    NotMediaFile: NOT_MEDIA,
+    FileTooLarge: TOO_LARGE,
+    DuplicateContribution: DUPLICATE,
+    ContributionError: NOTHING_TO_SHARE,
+    ReviewError: REVIEW_REFUSED,
+    UnknownCurriculumValue: UNKNOWN_PLACE,
+    UsageError: BAD_VALUE,
 }
 
 
@@ -173,6 +186,8 @@ class ProblemTexts(QObject):
                            "moment.")
         if kind == CANCELLED:
             return self.tr("Cancelled.")
+        if kind == NOTHING_TO_SHARE:
+            return self.tr("This computer has no lessons of its own to take to the county yet.")
         if detail:
             return self.tr("That did not work: {detail}").format(detail=detail)
         return self.tr("Something unexpected went wrong; it was written to the log.")
@@ -183,3 +198,49 @@ class ProblemTexts(QObject):
             return self.tr("“{title}” comes from a publisher this computer does not know; "
                            "not imported.").format(title=title)
         return self.tr("“{title}” is damaged; not imported.").format(title=title)
+
+    def for_contribution(self, kind: str, exc: BaseException | None = None) -> str:
+        """A lesson the teacher tried to add (添加本校课程) that was not added."""
+        if kind == NOT_MEDIA:
+            return self.tr("One of the files is not a video, PDF, slides or picture this computer "
+                           "can show (or it is damaged), so the lesson was not added. Choose the "
+                           "lesson's files again.")
+        if kind == TOO_LARGE:
+            return self.tr("The files are too big for this computer (a lesson file may be at most "
+                           "8 GB, and the disk must have room for it). Nothing was added.")
+        if kind == DUPLICATE:
+            return self.tr("This video was added before, so it is not added twice. It is in the "
+                           "list of this school's lessons.")
+        if kind == UNKNOWN_PLACE and isinstance(exc, UnknownCurriculumValue):
+            return self.tr("This program does not know “{value}”. Please choose one of: "
+                           "{valid}.").format(value=exc.value, valid="、".join(exc.valid[:20]))
+        if kind in (UNKNOWN_PLACE, BAD_VALUE):
+            return self.tr("The title, a name or a file name contains a character that cannot be "
+                           "used (such as / or \\). Please change it and try again.")
+        if kind == PC_FULL:
+            return self.tr("The disk of this computer became full while copying. Nothing was "
+                           "added; the lessons already here are not affected.")
+        if kind == PC_READ_ONLY:
+            return self.tr("The lesson folder on this computer cannot be written, so no lesson can "
+                           "be added. Please tell the IT staff.")
+        if kind == BUSY:
+            return self.tr("This computer is updating its lessons right now. Please try again in a "
+                           "moment.")
+        if kind == CANCELLED:
+            return self.tr("Cancelled. Nothing was added.")
+        return self.tr("The lesson could not be added. The lessons already here are not affected.")
+
+    def for_review(self, kind: str) -> str:
+        """A review action (收集, 通过, 不通过, 撤销) that did not work at the county."""
+        if kind == REVIEW_REFUSED:
+            return self.tr("That cannot be done with this lesson now (it may have been decided "
+                           "already).")
+        if kind in (UNTRUSTED, TAMPERED, DAMAGED_FILES):
+            return self.tr("Some lessons on the stick or folder are damaged or not signed by a "
+                           "known school computer; they were not taken.")
+        if kind == PC_FULL:
+            return self.tr("The disk of this computer is full. Free some space and try again.")
+        if kind == BAD_VALUE:
+            return self.tr("The review settings of this computer are not complete (publisher key "
+                           "or county repository). Please tell the IT staff.")
+        return self.tr("That did not work. Nothing was changed; the details are written to the log.")

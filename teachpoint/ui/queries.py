@@ -16,6 +16,7 @@ from teachpoint.library.curriculum import grade_name
 from teachpoint.library.model import STATE_INSTALLED
 from teachpoint.library.teaching import TeachingClass
 from teachpoint.library.lesson_files import check_stored_files
+from teachpoint.ui.own_queries import OwnMark, mark_own_lessons, own_mark
 from teachpoint.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class LessonInfo:
     position_ms: int = 0
     play_count: int = 0
     finished: bool = False
+    own: OwnMark | None = None  # a teacher's lesson: 本校 (with its review state) or another school's
 
     @property
     def playable(self) -> bool:
@@ -70,7 +72,9 @@ class LessonInfo:
 def load_tree(ws: Workspace) -> list[dict]:
     """The whole curriculum tree (see :func:`teachpoint.library.browse.browse_tree`)."""
     with ws.catalogue.write_lock:
-        return browse.browse_tree(ws.catalogue.db)
+        tree = browse.browse_tree(ws.catalogue.db)
+    mark_own_lessons(ws, tree)  # 本校 lessons carry their review state ("own")
+    return tree
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,8 @@ def load_lesson(ws: Workspace, resource_id: str) -> LessonInfo | None:
         grade_label=grade_name(pos.grade), subject=pos.subject, edition=pos.edition,
         volume=pos.volume, unit=pos.unit, lesson=pos.lesson, duration=res.duration, state=state,
         description=res.description, position_ms=progress["position_ms"],
-        play_count=progress["play_count"], finished=progress["finished"])
+        play_count=progress["play_count"], finished=progress["finished"],
+        own=own_mark(ws, resource_id))
     main = res.main
     if main is not None and state == STATE_INSTALLED and ws.store.has(main.sha256):
         info.main_path = ws.store.path_of(main.sha256)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QPushButton, QScrollArea, QWidget
 
 
 def make_label(name: str, wrap: bool = True, selectable: bool = False, text: str = "") -> QLabel:
@@ -18,6 +18,15 @@ def make_label(name: str, wrap: bool = True, selectable: bool = False, text: str
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse if selectable
                                   else Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+def make_button(name: str, slot) -> QPushButton:
+    """A push button styled by its object name (``QPushButton#name``) that calls ``slot()``."""
+    button = QPushButton()
+    button.setObjectName(name)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.clicked.connect(lambda _=False: slot())
+    return button
 
 
 def set_bar_value(bar: QProgressBar, value: int) -> None:

@@ -14,7 +14,7 @@ from teachpoint.library import teaching
 from teachpoint.library.home import RESUME_MIN_MS
 from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
 from teachpoint.ui import queries
-from teachpoint.ui.main_window import PAGE_HOME, PAGE_LIBRARY, PAGE_PLAYER
+from teachpoint.ui.main_window import PAGE_HOME, PAGE_LIBRARY
 from teachpoint.ui.player import PlayerUnavailable
 from teachpoint.ui.player.base import ENDED, ERROR, PAUSED, PLAYING
 from teachpoint.ui.player.vlc_backend import MODE_VMEM, VlcPlayer, vlc_arguments

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from uihelpers import open_lesson, rid
-from teachpoint.ui.main_window import PAGE_LIBRARY, PAGE_PLAYER, MainWindow
+from teachpoint.ui.main_window import PAGE_LIBRARY, MainWindow
 from teachpoint.ui.player import ENV_PLAYER, PlayerUnavailable, chosen_backends, create_player
 from teachpoint.ui.player.base import ENDED, ERROR, PAUSED, PLAYING
 from teachpoint.ui.player.qtmm_backend import QtMediaPlayer

@@ -1,5 +1,6 @@
 """The top bar on narrow screens with 大字体 (issue 13): every place stays whole and apart, the
-search box keeps a usable width, and a sixth place (审核, coming) fits too — in both languages.
+search box keeps a usable width, and the sixth place (审核, on a county reviewer's PC) fits too —
+in both languages.
 
 Offscreen, with the app's real fonts and stylesheet; the Xvfb walk through every place is in
 test_ui_classroom_xvfb.py (test_every_place_fits_the_screen_with_large_text).
@@ -12,10 +13,8 @@ from PySide6.QtCore import QCoreApplication, QRect
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from teachpoint.ui import i18n, style
-from teachpoint.ui.places import PLACES, Place
+from teachpoint.ui.places import PLACES, REVIEW
 from teachpoint.ui.top_bar import TopBar
-
-REVIEW = Place("review", "Review", lambda win: None, offered=lambda ws: True)
 
 
 @pytest.fixture
@@ -72,7 +71,8 @@ def assert_whole(bar: TopBar, width: int) -> None:
 
 @pytest.mark.parametrize("width", [1024, 1366])
 def test_six_places_fit_with_large_text(qtbot, large_text, language, width):
-    bar = show_bar(qtbot, width, PLACES + (REVIEW,))
+    assert len(PLACES) == 6 and REVIEW in [p.name for p in PLACES]  # show_bar offers 审核
+    bar = show_bar(qtbot, width, PLACES)
     assert_whole(bar, width)
     labels = [b.text() for b in bar.buttons.values()]
     assert "…" not in "".join(labels)  # whole words at these widths, not elided
@@ -92,9 +92,9 @@ def test_the_bar_gives_up_the_name_first_and_elides_only_when_nothing_else_helps
 
 
 def test_a_place_only_some_pcs_have_stays_hidden_until_offered(qtbot):
-    bar = TopBar(PLACES + (REVIEW,))
+    bar = TopBar(PLACES)
     qtbot.addWidget(bar)
     bar.show()
-    assert bar.buttons["review"].isHidden() and not bar.buttons["usage"].isHidden()
-    bar.set_offered("review", True)
-    assert not bar.buttons["review"].isHidden()
+    assert bar.buttons[REVIEW].isHidden() and not bar.buttons["usage"].isHidden()
+    bar.set_offered(REVIEW, True)
+    assert not bar.buttons[REVIEW].isHidden()

@@ -37,6 +37,7 @@ ROLE_LESSON_COUNT = Qt.ItemDataRole.UserRole + 7
 
 MUTED = QColor("#7a7a7a")
 DAMAGED = QColor("#b3261e")
+OWN = QColor("#1f6f43")  # 本校: the app's green
 
 
 class NodeKind(IntEnum):
@@ -131,6 +132,9 @@ class CurriculumModel(QStandardItemModel):
             item.setForeground(QBrush(MUTED))
             state.setForeground(QBrush(DAMAGED if res["state"] == STATE_DAMAGED else MUTED))
             item.setToolTip(state.text())
+        if res.get("own") and res["state"] == STATE_INSTALLED:  # a teacher here made it (issue 15)
+            state.setText(self.tr("this school's"))
+            state.setForeground(QBrush(OWN))
         parent.appendRow([item, state])
         if kind == NodeKind.RESOURCE:
             self._by_resource.setdefault(res["id"], item)

@@ -50,6 +50,20 @@ def _section(heading: QLabel) -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
+def _action_section(slot) -> tuple[QLabel, QLabel, QPushButton, QFrame]:
+    """A section with a heading, a text and one action button calling ``slot()``."""
+    heading, text, button = _label("UsbHeading"), _label("UsbText"), QPushButton()
+    button.setObjectName("UsbActionButton")
+    button.clicked.connect(lambda _=False: slot())
+    frame, box = _section(heading)
+    box.addWidget(text)
+    row = QHBoxLayout()
+    row.addWidget(button)
+    row.addStretch(1)
+    box.addLayout(row)
+    return heading, text, button, frame
+
+
 def _height_for_width(layout: QLayout, width: int) -> int:
     """The height ``layout`` wants at ``width`` (wrapped labels grow taller when narrow)."""
     if layout.hasHeightForWidth():
@@ -104,17 +118,11 @@ class UsbDialog(QDialog):
         self.give_box, self.give_layout = _section(self.give_heading)
         self.give_rows: list[tuple[QLabel, QPushButton | None]] = []
 
-        self.own_heading = _label("UsbHeading")
-        self.own_text = _label("UsbText")
-        self.own_button = QPushButton()
-        self.own_button.setObjectName("UsbActionButton")
-        self.own_button.clicked.connect(self.start_write_inventory)
-        self.own_box, box = _section(self.own_heading)
-        box.addWidget(self.own_text)
-        row = QHBoxLayout()
-        row.addWidget(self.own_button)
-        row.addStretch(1)
-        box.addLayout(row)
+        self.own_heading, self.own_text, self.own_button, self.own_box = _action_section(
+            self.start_write_inventory)
+        # 把本校课程带给县里 (issue 15)
+        self.county_heading, self.county_text, self.county_button, self.county_box = _action_section(
+            self.start_county)
 
         self.progress = UsbProgress()
         self.progress.cancel_requested.connect(self.cancel_job)
@@ -127,7 +135,7 @@ class UsbDialog(QDialog):
         body.setObjectName("UsbBody")
         content = QVBoxLayout(body)
         content.setSpacing(14)
-        for widget in (self.import_box, self.give_box, self.own_box):
+        for widget in (self.import_box, self.give_box, self.own_box, self.county_box):
             content.addWidget(widget)
         content.addStretch(1)
         self.scroll = scroll = QScrollArea()
@@ -196,6 +204,12 @@ class UsbDialog(QDialog):
         self.own_text.setText(self.messages.own_inventory_line(offer.own_inventory))
         self.own_button.setText(self.tr("Update the lesson list") if offer.own_inventory
                                 else self.tr("Put it on the stick"))
+        self.county_heading.setText(self.tr("Take this school's own lessons to the county"))
+        self.county_text.setText(self.tr("Teachers of this school added lessons of their own. Copy "
+                                         "them onto this stick and give it to the county's resource "
+                                         "centre: they review them, and good ones reach every school."))
+        self.county_button.setText(self.tr("Copy them onto the stick"))
+        self.county_box.setVisible(offer.own_lessons)
         self._update_enabled()
         self._fit_later()
 
@@ -206,6 +220,7 @@ class UsbDialog(QDialog):
             if button is not None:
                 button.setEnabled(idle and item.fits)
         self.own_button.setEnabled(idle and not (self.ws is not None and self.ws.read_only))
+        self.county_button.setEnabled(idle)
 
     @property
     def busy(self) -> bool:
@@ -247,25 +262,38 @@ class UsbDialog(QDialog):
         self._start("inventory", self.tr("Writing this computer's lesson list…"),
                     lambda report, ws, path, cancel, hook: usb_jobs.write_own_inventory(ws, path))
 
+    def start_county(self) -> None:
+        """把本校课程带给县里: this PC's own lessons onto the stick (not cancellable: it is small
+        and the root goes last, so a pulled stick keeps the old whole version)."""
+        self._start("county", self.tr("Copying this school's lessons onto the USB stick…"),
+                    lambda report, ws, path, cancel, hook: usb_jobs.export_own_lessons(
+                        ws, path, report, hook), on_progress=self._county_progress)
+
+    def _county_progress(self, value) -> None:
+        done, total = value
+        self.progress.bar.setRange(0, max(total, 1))
+        self.progress.bar.setValue(done)
+        self.progress.detail.setText(self.tr("{done} of {total} files").format(done=done, total=total))
+
     def cancel_job(self) -> None:
         """Stop the running job after the current file (what was done is kept)."""
         if self._cancel is not None:
             self._cancel.set()
 
-    def _start(self, job: str, title: str, work) -> None:
+    def _start(self, job: str, title: str, work, on_progress=None) -> None:
         if self.job is not None or self._removed or self.ws is None:
             return
         self.job, self._cancel = job, threading.Event()
         ws, path, cancel, hook = self.ws, self.offer.path, self._cancel, self.worker_hook
         self.result.hide()
         self.progress.begin(title)
-        self.progress.cancel_button.setVisible(job != "inventory")
+        self.progress.cancel_button.setVisible(job not in ("inventory", "county"))
         self._update_enabled()
         self._fit_later()
         self.tasks.run(lambda report: work(report, ws, path, cancel, hook),
                        on_done=lambda value: self._job_done(job, value),
                        on_error=lambda exc: self._job_failed(job, exc),
-                       on_progress=self.progress.update_progress, name=f"usb {job}")
+                       on_progress=on_progress or self.progress.update_progress, name=f"usb {job}")
 
     def _job_done(self, job: str, value) -> None:
         if job == "import":
@@ -274,6 +302,8 @@ class UsbDialog(QDialog):
                 self.library_changed.emit()
         elif job == "export":
             text, problem = self.messages.export_finished(value), bool(value.damaged)
+        elif job == "county":
+            text, problem = self.messages.own_lessons_written(), False
         else:
             text, problem = self.messages.inventory_written(), False
         self._finish(job, text, problem)

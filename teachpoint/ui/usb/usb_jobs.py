@@ -30,6 +30,7 @@ from teachpoint.repo.format import blob_path
 from teachpoint.sneakernet.stick import StickImport, import_stick
 from teachpoint.sneakernet.stick_offer import StickOffer, inspect_stick
 from teachpoint.sneakernet.stick_check import list_inventories
+from teachpoint.ui.own_queries import has_contributions
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class DriveOffer:
     inventories: list[InventoryOffer] = field(default_factory=list)  # of other PCs
     own_inventory: str = ""  # creation time of this PC's inventory on the stick, if there is one
     free_bytes: int | None = None
+    own_lessons: bool = False  # this school has lessons of its own to take to the county
 
     @property
     def has_lessons(self) -> bool:
@@ -79,7 +81,7 @@ class DriveOffer:
     @property
     def is_teachpoint(self) -> bool:
         """Worth showing the teacher: lessons, or an inventory of another school."""
-        return self.has_lessons or bool(self.inventories)
+        return self.has_lessons or bool(self.inventories) or self.own_lessons
 
     @property
     def brings_something(self) -> bool:
@@ -114,6 +116,7 @@ def inspect_drive(ws, path: str | Path, label: str = "", hook: Hook | None = Non
     if _gone(path):
         raise DriveGone(f"{path} went away (stick removed)")
     ours = ws.setting(inventory_mod.SETTING_PC_ID) or ""
+    offer.own_lessons = has_contributions(ws)
     try:
         offer.free_bytes = shutil.disk_usage(path).free
     except OSError:
@@ -198,3 +201,18 @@ def write_own_inventory(ws, path: str | Path) -> Path:
     if _gone(path):
         raise DriveGone(f"{path} went away (stick removed)")
     return inventory_mod.write_inventory(ws, path)
+
+
+def export_own_lessons(ws, path: str | Path, progress=None, hook: Hook | None = None):
+    """把本校课程带给县里: write this PC's contribution repository onto the stick."""
+    from teachpoint.contrib.share import export_contributions  # noqa: PLC0415 - only when used
+
+    def report(done: int, total: int) -> None:  # files written, files in all
+        if hook:
+            hook("progress", (done, total))
+        if progress:
+            progress((done, total))
+
+    if _gone(Path(path)):
+        raise DriveGone(f"{path} went away (stick removed)")
+    return export_contributions(ws, Path(path), progress=report)

@@ -164,6 +164,10 @@ class UsbMessages(QObject):
         lines.append(self.safe_to_remove())
         return "\n".join(lines)
 
+    def own_lessons_written(self) -> str:
+        return "\n".join([self.tr("This school's own lessons are on the USB stick now. Give it to "
+                                  "the county's resource centre for review."), self.safe_to_remove()])
+
     def inventory_written(self) -> str:
         return "\n".join([self.tr("This computer's lesson list is on the USB stick now."),
                           self.safe_to_remove()])
