@@ -265,8 +265,8 @@ class MainWindow(QMainWindow):
     # ---- places -----------------------------------------------------------------------------
 
     def go(self, place: str) -> None:
-        """Show one of the places (:data:`teachpoint.ui.places.PLACES`)."""
-        if self.ws is None or place not in PLACE_PAGES:
+        """Show one of the places (:data:`teachpoint.ui.places.PLACES`) this PC offers."""
+        if self.ws is None or place not in PLACE_PAGES or self.top_bar.buttons[place].isHidden():
             return
         page = self.place_pages[place]
         if self.pages.currentWidget() is not page:

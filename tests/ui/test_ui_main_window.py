@@ -191,7 +191,8 @@ def test_down_arrow_moves_from_search_box_into_results(qtbot, window):
     assert pane.results.hasFocus()
     qtbot.keyClick(pane.results, Qt.Key.Key_Down)
     second = pane.results_model.index(1, 0).data()
-    qtbot.waitUntil(lambda: window.lesson_panel.info.title == second, timeout=5000)
+    qtbot.waitUntil(lambda: window.lesson_panel.info is not None  # details are read in a worker
+                    and window.lesson_panel.info.title == second, timeout=5000)
 
 
 def test_clicking_a_result_shows_details_and_clearing_returns_to_tree(qtbot, window):
