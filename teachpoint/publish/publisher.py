@@ -65,8 +65,13 @@ class _SingleKey:
 
 
 def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = None,
-            title: str | None = None, expires_days: int = 365, progress=print) -> PublishReport:
-    """Publish ``src_dir`` into ``out_dir``; see the module docstring."""
+            title: str | None = None, expires_days: int = 365, progress=print,
+            packs: bool = True) -> PublishReport:
+    """Publish ``src_dir`` into ``out_dir``; see the module docstring.
+
+    ``packs`` also writes each subject's metadata as one pack (few round trips for a first
+    install; :mod:`teachpoint.repo.packs`); False writes a repository as before packs existed.
+    """
     src_dir, out_dir = Path(src_dir), Path(out_dir)
     if not (src_dir / CSV_NAME).is_file():
         raise UsageError(f"{src_dir} has no {CSV_NAME}")
@@ -94,7 +99,7 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
         written: list[Path] = []
         try:
             _write_blobs(out_dir, sources, report, written)
-            grades, totals = build_tree(out_dir, resources, report, written)
+            grades, totals = build_tree(out_dir, resources, report, written, packs=packs)
             now = datetime.now(timezone.utc)
             root = build_root(private, public.key_id, repo_id,
                               title or (previous.title if previous else repo_id), version, now,
