@@ -38,6 +38,7 @@ MAX_TEXT = 4000
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 REPO_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 RID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,6 @@ def _file_from_json(rid: str, f) -> FileRef:
 def _text(value, what: str, limit: int) -> str:
     if not isinstance(value, str):
         raise RepositoryError(f"{what} is not text")
-    if len(value) > limit or any(ord(c) < 32 and c not in "\t\n" for c in value):
+    if len(value) > limit or _CONTROL.search(value):
         raise RepositoryError(f"{what} is too long or has control characters")
     return value

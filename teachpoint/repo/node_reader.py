@@ -83,6 +83,5 @@ class NodeReader:
         members = decode_pack(data, ref)
         self.bytes_read += len(data)
         if self.keep and self.cache is not None:
-            for pin, node in members:
-                self.cache.put(pin, node)
+            self.cache.put_pack(ref, data, members)
         return len(members)

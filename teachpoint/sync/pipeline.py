@@ -230,6 +230,7 @@ def verify_root(trust, data: bytes, source):
 def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutcome) -> bool:
     """Fetch the changed nodes and apply them in one transaction; False = still waiting."""
     old = ws.cache.accepted_grades(root.repository) if outcome.installed_version else None
+    outcome.metadata_bytes += prefetch_tree(source, ws.cache, root.grades, old).bytes_read
     if policy.wait_for_metadata:
         look = NodeReader(ws.cache, source, wait_for_missing=True)
         diff_trees(old, root.grades, look)
@@ -237,8 +238,6 @@ def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutco
         if look.missing:
             outcome.status, outcome.missing_nodes = WAITING, look.missing
             return False
-    else:
-        outcome.metadata_bytes += prefetch_tree(source, ws.cache, root.grades, old).bytes_read
     reader = NodeReader(ws.cache, source)
     diff = diff_trees(old, root.grades, reader)
     outcome.metadata_bytes += reader.bytes_read
