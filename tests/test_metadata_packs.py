@@ -56,12 +56,9 @@ def versions(tmp_path_factory, source_dir, publisher_key):
 
 
 @pytest.fixture
-def ws(tmp_path, publisher_key):
-    """A fresh data dir trusting the publisher, holding lessons of another repository ("other")."""
-    ws = Workspace(DataPaths(tmp_path / "data", explicit=True), install_demo=False)
-    ws.trust.add(publisher_key.with_suffix(".pub"))
-    yield ws
-    ws.close()
+def ws(workspace):
+    """A fresh data dir trusting the publisher (conftest's)."""
+    return workspace
 
 
 @pytest.fixture(scope="module")
