@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,10 +91,11 @@ class Catalogue:
 
         Everything is written in ONE transaction (DESIGN §2): an interruption leaves the previous
         state, and no reader ever sees half an update. Everything that needs no database is done
-        outside it: the parameters of every statement before, the search rows (pinyin: most of
-        the cost) on another thread while the resources are written; inside, each statement runs once per batch (``executemany``) and the search
-        index is updated incrementally (or rewritten in bulk from its own rows when most of it
-        changes). The teacher's progress and bookmarks survive an update of their resource.
+        before it: the search rows (pinyin: most of the cost) and the parameters of every
+        statement (making the search rows on a thread beside the writes was measured: no gain,
+        the two share the GIL); inside, each statement runs once per batch (``executemany``)
+        and the search index is updated incrementally (or rewritten in bulk from its own rows
+        when most of it changes). The teacher's progress and bookmarks survive an update of their resource.
 
         The transaction runs on a connection of its own (:meth:`_writer`), so this process's
         readers — the GUI's queries, which share the catalogue connection under
@@ -107,11 +107,7 @@ class Catalogue:
         the new version without their files or search rows, and a crash between slices would
         leave a mix that no signed root describes.
         """
-        # The search rows (Python, pinyin) are made on another thread while SQLite writes the
-        # resources and files (C, without the GIL): the two overlap on a second core.
-        rows_pool = ThreadPoolExecutor(1, thread_name_prefix="catalogue-search-rows")
-        search_rows = rows_pool.submit(search_index.rows_for, info.id, upserts)
-        rows_pool.shutdown(wait=False)
+        search_rows = search_index.rows_for(info.id, upserts)
         # Sorted by id: the primary-key index is then written in order (~2x faster for a first install).
         resource_rows = sorted(self._resource_params(info, res) for res in upserts)
         file_rows = sorted((f"{info.id}:{res.rid}", f.role, f.sha256, f.size, f.media_type, f.language, f.name)
@@ -122,7 +118,7 @@ class Catalogue:
             with (self.write_lock if writer is self.db.conn else nullcontext()), writer:
                 writer.execute("BEGIN IMMEDIATE")
                 self._write_repository(writer, info, resource_rows, file_rows, positions, removed)
-                search_index.write_rows(writer, search_rows.result())
+                search_index.write_rows(writer, search_rows)
                 writer.execute(
                     "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)")
         finally:
