@@ -96,20 +96,32 @@ def gui_reader(ws, stop, out: dict, every_s: float = 0.02) -> threading.Thread:
         out.update(reads=0, worst_lock_s=0.0, worst_read_s=0.0)
         with ws.catalogue.write_lock:  # warm: the first search loads the pinyin tables (~130 ms)
             search.search(ws.catalogue.db, "春天", limit=50)
+        start = time.perf_counter()
         while not stop.is_set():
-            t0 = time.perf_counter()
+            t0, cpu = time.perf_counter(), time.thread_time()
             with ws.catalogue.write_lock:
                 t1 = time.perf_counter()
                 search.search(ws.catalogue.db, "春天", limit=50)
             t2 = time.perf_counter()
             out["reads"] += 1
             out["worst_lock_s"] = max(out["worst_lock_s"], t1 - t0)
-            out["worst_read_s"] = max(out["worst_read_s"], t2 - t0)
+            if t2 - t0 > out["worst_read_s"]:  # when, and how much of it the reader's own CPU
+                out.update(worst_read_s=t2 - t0, worst_at_s=t0 - start,
+                           worst_cpu_s=time.thread_time() - cpu)
+            out["over_50ms"] = out.get("over_50ms", 0) + (t2 - t0 > 0.05)
             stop.wait(every_s)
 
     thread = threading.Thread(target=run, name="gui-reader-probe", daemon=True)
     thread.start()
     return thread
+
+
+def worst_read(r: dict, prefix: str = "") -> str:
+    """Where the reader's worst read fell and how much of it was its own CPU (the rest: waiting
+    for the GIL or the disk, not for the catalogue lock)."""
+    return (f"the worst {r.get(prefix + 'worst_at_s', 0):.1f} s after the probe started, "
+            f"{r.get(prefix + 'worst_cpu_s', 0) * 1000:.1f} ms of it the reader's CPU; "
+            f"{r.get(prefix + 'over_50ms', 0)} reads over 50 ms")
 
 
 def timed_install(repo: Path, pub: Path, client: Path) -> dict:
@@ -192,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  the GUI's reader (write_lock + a search, every 20 ms; {r['gui_reads']} reads) waited for "
           f"the lock at most {r['gui_worst_lock_s'] * 1000:.1f} ms, lock + query at most "
           f"{r['gui_worst_read_s'] * 1000:.1f} ms (goal <= 50 ms: "
-          f"{'MET' if r['gui_worst_read_s'] <= 0.05 else 'NOT MET'})")
+          f"{'MET' if r['gui_worst_read_s'] <= 0.05 else 'NOT MET'}; {worst_read(r, 'gui_')})")
     print(f"  another process's writer waited at most {r['worst_write_s'] * 1000:.0f} ms "
           f"({r['writes']} commits), its reader {r['worst_read_s'] * 1000:.1f} ms")
     print(f"  peer floor: {args.resources:,} bare rows by executemany {floor:.2f} s; "

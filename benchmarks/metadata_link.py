@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from catalogue_install import gui_reader, load, published  # noqa: E402
+from catalogue_install import gui_reader, load, published, worst_read  # noqa: E402
 from sync_link import SCENARIOS, BenchNginx  # noqa: E402
 from teachpoint.paths import DataPaths  # noqa: E402
 from teachpoint.sync.pipeline import METADATA_ONLY, import_repository  # noqa: E402
@@ -53,7 +53,10 @@ def install_over_link(srv: BenchNginx, folder: str, pub: Path, client: Path) -> 
                                  per_conn_bps=sc["per_conn_bps"], outages=None) as link:
             offset = srv.log_size()
             reader = gui_reader(ws, stop, gui)
+            lead = time.perf_counter()
+            time.sleep(0.5)
             t0 = time.monotonic()
+            lead = time.perf_counter() - lead
             outcome = import_repository(ws, HttpSource(f"{link.url}/{folder}/"), METADATA_ONLY)
             seconds = time.monotonic() - t0
             stop.set()
@@ -64,7 +67,7 @@ def install_over_link(srv: BenchNginx, folder: str, pub: Path, client: Path) -> 
         outcome.raise_problem()
         return {"seconds": seconds, "added": outcome.added, "requests": len(requests),
                 "bodies": sum(body for *_, body in requests), "entered": entered,
-                "bytes_s": entered * 8 / sc["rate_bps"], **gui}
+                "bytes_s": entered * 8 / sc["rate_bps"], "probe_lead_s": lead, **gui}
     finally:
         ws.close()
 
@@ -78,7 +81,8 @@ def report(label: str, r: dict) -> None:
           f"(goal <= {GOAL_RATIO}x: {'MET' if ratio <= GOAL_RATIO else 'NOT MET'})")
     print(f"  the GUI's reader ({r['reads']} reads) waited for the lock at most "
           f"{r['worst_lock_s'] * 1000:.1f} ms, lock + query at most {r['worst_read_s'] * 1000:.1f} ms "
-          f"(goal <= {GOAL_STALL_S * 1000:.0f} ms: {'MET' if r['worst_read_s'] <= GOAL_STALL_S else 'NOT MET'})")
+          f"(goal <= {GOAL_STALL_S * 1000:.0f} ms: {'MET' if r['worst_read_s'] <= GOAL_STALL_S else 'NOT MET'}; "
+          f"{worst_read(r)}; the install began {r['probe_lead_s']:.1f} s after it)")
 
 
 def main(argv: list[str] | None = None) -> int:
