@@ -3,6 +3,7 @@ small update, old and new clients both ways, and the hostile cases (real nginx, 
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import threading
 from pathlib import Path
@@ -12,9 +13,8 @@ import pytest
 from helpers import ROWS, assert_installed_lessons_play, write_csv
 from teachpoint.errors import PackMismatch
 from teachpoint.library import search_index
-from teachpoint.paths import DataPaths
 from teachpoint.publish.publisher import publish
-from teachpoint.repo.format import Pin, decode_node, index_children, meta_path
+from teachpoint.repo.format import Pin, decode_node, encode_node, index_children, meta_path
 from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.packs import decode_pack, encode_pack, grade_packs, pack_ref
 from teachpoint.repo.root import parse_root
@@ -111,13 +111,22 @@ def test_publisher_pins_one_pack_per_subject_holding_its_nodes(ws, versions):
     assert all_meta(versions["plain"]) - plain_grades < all_meta(versions["packed"])  # packs: extra
 
 
-def test_a_node_in_a_pack_that_does_not_match_its_hash_is_refused():
-    good = encode_pack([(Pin("0" * 64, 3), b"abc")])
-    ref = pack_ref(good, 1)
-    with pytest.raises(PackMismatch, match="does not match its hash"):
-        decode_pack(good, ref)
-    with pytest.raises(PackMismatch, match="not the pinned pack"):
-        decode_pack(good[:-1] + b"x", ref)
+def test_a_pack_is_checked_whole_and_must_hold_what_it_declares():
+    nodes = [encode_node({"_type": "leaf", "resources": []}),
+             encode_node({"_type": "subject", "children": {}})]
+    members = [(Pin(hashlib.sha256(n).hexdigest(), len(n)), n) for n in nodes]
+    good = encode_pack(members)
+    assert decode_pack(good, pack_ref(good, 2)) == members
+    with pytest.raises(PackMismatch, match="does not match its pin"):
+        decode_pack(good[:-1] + bytes([good[-1] ^ 1]), pack_ref(good, 2))
+    short = good[:-3]  # signed as it is, but its sizes do not add up
+    with pytest.raises(PackMismatch, match="does not hold the nodes it declares"):
+        decode_pack(short, pack_ref(short, 2))
+    with pytest.raises(PackMismatch, match="does not hold the nodes it declares"):
+        decode_pack(good, pack_ref(good, 3))
+    bomb = encode_node({"_type": "pack", "sizes": [1] * 300_000})
+    with pytest.raises(PackMismatch, match="malformed"):
+        decode_pack(bomb, pack_ref(bomb, 0))
 
 
 # ---- old and new clients, both ways -----------------------------------------------------------

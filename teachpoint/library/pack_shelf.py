@@ -111,7 +111,7 @@ class PackShelf:
         try:
             data = self.path_of(pack_sha256).read_bytes()
             members = {pin.sha256: node for pin, node in decode_pack(
-                data, PackRef(Pin(pack_sha256, len(data)), 1))}
+                data, PackRef(Pin(pack_sha256, len(data)), 0))}  # 0: its node count not known here
         except (OSError, RepositoryError) as exc:
             log.warning("cached metadata pack %s… is unreadable (%s): ignored", pack_sha256[:12], exc)
             members = {}

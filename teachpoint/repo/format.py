@@ -4,6 +4,7 @@ A repository is a folder of static files::
 
     root.json                    the signed root: the only file that ever changes
     meta/<sha256>.json.gz        metadata nodes, named by the SHA-256 of their (gzip) bytes
+                                 (and optional packs of nodes: teachpoint.repo.packs)
     blobs/sha256/<ab>/<sha256>   content files, named by the SHA-256 of their bytes
 
 The root pins one node per grade; a grade node pins one node per subject; a subject node pins

@@ -9,6 +9,7 @@ anything uses it, and kept in the cache only when the reader is told to keep it.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from teachpoint.errors import NotYetArrived, RepositoryError
@@ -16,6 +17,9 @@ from teachpoint.repo.format import Pin, decode_node
 from teachpoint.repo.packs import PackRef, decode_pack
 
 log = logging.getLogger(__name__)
+# One pack unpacked at a time: unpacking is Python work under the GIL, so more threads doing it at
+# once gain nothing and make every other thread (the GUI's) wait behind each of them in turn.
+_UNPACKING = threading.Lock()
 _EMPTY = {"_type": "", "children": {}, "resources": []}
 
 
@@ -80,8 +84,9 @@ class NodeReader:
         """
         self.requests += 1
         data = self.source.read_node(ref.pin.sha256, ref.pin.size)
-        members = decode_pack(data, ref)
-        self.bytes_read += len(data)
-        if self.keep and self.cache is not None:
-            self.cache.put_pack(ref, data, members)
+        with _UNPACKING:
+            members = decode_pack(data, ref)
+            self.bytes_read += len(data)
+            if self.keep and self.cache is not None:
+                self.cache.put_pack(ref, data, members)
         return len(members)

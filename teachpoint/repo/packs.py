@@ -2,32 +2,34 @@
 
 A pack is an optional extra object of a repository (docs/repository-format.md, "Metadata
 packs"). The publisher writes one per subject: the subject node and every leaf under it, each
-as its exact node bytes. It is stored like a node (``meta/<sha256>.json.gz``, named by its
-hash) and pinned from the grade node, beside the pin of the subject node it holds::
+as its exact node bytes, after a small header giving their sizes. It is stored like a node
+(``meta/<sha256>.json.gz``, named by its hash; a multi-member gzip file) and pinned from the
+grade node, beside the pin of the subject node it holds::
 
     {"_type": "grade", "children": {...},
      "packs": {"语文": {"sha256": "…", "size": 123456, "nodes": 81}}}
 
 Old clients read only ``children`` and never ask for a pack; new clients reading an old
 repository find no ``packs`` and fetch single nodes. A client decides per pack with
-:func:`wants_pack`. A pack is checked against its pin and every node in it against its own
-hash before any of it is kept; a mismatch is :class:`PackMismatch`.
+:func:`wants_pack`. A pack is checked against its pin before any of it is kept (a mismatch is
+:class:`PackMismatch`), and each node in it is named by the hash of its own bytes, so the walk
+checks it against the pin pointing at it exactly as if it had come alone.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
+import json
+import zlib
 from dataclasses import dataclass
 
 from teachpoint.errors import PackMismatch, RepositoryError
-from teachpoint.repo.format import (
-    MAX_NODE_BYTES, Pin, check_sha, check_size, decode_node, encode_node, parse_pin)
+from teachpoint.repo.format import MAX_NODE_BYTES, Pin, encode_node, parse_pin
 
 PACK = "pack"
 PACK_MIN_UNKNOWN = 8  # this many unknown nodes cost more round trips than one pack's bytes
 MAX_PACK_NODES = 100_001  # a subject node and at most 100,000 leaves (index_children's bound)
+MAX_HEADER = 1 << 20  # a pack's inflated header: ~7 bytes per node
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,13 @@ class PackRef:
 
 
 def encode_pack(members: list[tuple[Pin, bytes]]) -> bytes:
-    """The bytes of a pack holding these nodes (pin and exact bytes each), in the given order."""
-    return encode_node({"_type": PACK, "nodes": [
-        [pin.sha256, pin.size, base64.b64encode(data).decode("ascii")] for pin, data in members]})
+    """The bytes of a pack holding these nodes (pin and exact bytes each), in the given order.
+
+    A gzip member holding ``{"_type": "pack", "sizes": [...]}``, then each node's own bytes
+    (each a gzip member too, so the whole is one multi-member gzip file like a node).
+    """
+    header = encode_node({"_type": PACK, "sizes": [pin.size for pin, _ in members]})
+    return header + b"".join(data for _, data in members)
 
 
 def pack_ref(data: bytes, nodes: int) -> PackRef:
@@ -53,34 +59,38 @@ def pack_ref(data: bytes, nodes: int) -> PackRef:
 
 
 def decode_pack(data: bytes, ref: PackRef) -> list[tuple[Pin, bytes]]:
-    """Every node of a pack, each checked against its own hash; :class:`PackMismatch` if any is off.
+    """Every node of a pack, each named by its own hash; :class:`PackMismatch` if anything is off.
 
-    The pack itself is checked against its pin first (as a node: bounded inflate, typed).
+    The pack is checked against its pin first; its header is inflated with a bound and checked;
+    the nodes' sizes must add up to the rest exactly. Each node is returned with the pin of its
+    actual bytes (a tree walk then checks it against the pin that points at it).
     """
-    try:
-        obj = decode_node(data, ref.pin, PACK)
-    except RepositoryError as exc:
-        raise PackMismatch(f"metadata pack {ref.pin.sha256[:12]}… is not the pinned pack: {exc}") \
-            from exc
-    items = obj.get("nodes")
-    if not isinstance(items, list) or len(items) > MAX_PACK_NODES:
-        raise PackMismatch(f"metadata pack {ref.pin.sha256[:12]}… is malformed")
-    return [_member(item, ref) for item in items]
+    name = f"metadata pack {ref.pin.sha256[:12]}…"
+    if len(data) != ref.pin.size or hashlib.sha256(data).hexdigest() != ref.pin.sha256:
+        raise PackMismatch(f"{name} does not match its pin (tampered?)")
+    sizes, rest = _header(data, name)
+    if sum(sizes) != len(rest) or (ref.nodes and len(sizes) != ref.nodes):
+        raise PackMismatch(f"{name} does not hold the nodes it declares")
+    members, offset = [], 0
+    for size in sizes:
+        node = rest[offset:offset + size]
+        members.append((Pin(hashlib.sha256(node).hexdigest(), size), node))
+        offset += size
+    return members
 
 
-def _member(item, ref: PackRef) -> tuple[Pin, bytes]:
-    """One ``[sha256, size, base64]`` entry, its bytes checked against its hash."""
-    if not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], str):
-        raise PackMismatch(f"metadata pack {ref.pin.sha256[:12]}… has a malformed entry")
-    pin = Pin(check_sha(item[0]), check_size(item[1], MAX_NODE_BYTES))
+def _header(data: bytes, name: str) -> tuple[list[int], bytes]:
+    """The node sizes a pack declares, and the bytes after its header."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
-        data = base64.b64decode(item[2], validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise PackMismatch(f"metadata pack {ref.pin.sha256[:12]}… has a malformed entry") from exc
-    if len(data) != pin.size or hashlib.sha256(data).hexdigest() != pin.sha256:
-        raise PackMismatch(f"node {pin.sha256[:12]}… in metadata pack {ref.pin.sha256[:12]}… "
-                           f"does not match its hash (tampered?)")
-    return pin, data
+        header = json.loads(inflater.decompress(data, MAX_HEADER).decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise PackMismatch(f"{name} is malformed: {exc}") from exc
+    sizes = header.get("sizes") if isinstance(header, dict) and header.get("_type") == PACK else None
+    if not inflater.eof or not isinstance(sizes, list) or not 1 <= len(sizes) <= MAX_PACK_NODES \
+            or not all(type(n) is int and 0 < n <= MAX_NODE_BYTES for n in sizes):
+        raise PackMismatch(f"{name} is malformed")
+    return sizes, inflater.unused_data
 
 
 def grade_packs(node: dict) -> dict[str, PackRef]:

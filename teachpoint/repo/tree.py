@@ -3,7 +3,9 @@
 :func:`build_tree` writes the nodes for a list of resources (publisher side). :func:`diff_trees`
 walks an old and a new tree side by side and descends only where pins differ, so a client holding
 the previous version fetches just the changed nodes. Nodes come from a ``fetch(pin, type)``
-callable that must return verified node content (see :class:`NodeReader`).
+callable that must return verified node content (see :class:`NodeReader`). The publisher also
+writes one pack per subject (:mod:`teachpoint.repo.packs`), pinned from the grade node; the walk
+itself never needs them (:mod:`teachpoint.repo.prefetch` uses them to fill the cache first).
 """
 
 from __future__ import annotations
