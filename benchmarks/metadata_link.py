@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogue_install import gui_reader, load, published, worst_read  # noqa: E402
 from sync_link import SCENARIOS, BenchNginx  # noqa: E402
 from teachpoint.paths import DataPaths  # noqa: E402
+from teachpoint.repo import prefetch  # noqa: E402
 from teachpoint.sync.pipeline import METADATA_ONLY, import_repository  # noqa: E402
 from teachpoint.testing.linkemu_process import LinkEmulatorProcess  # noqa: E402
 from teachpoint.transport.http_source import HttpSource  # noqa: E402
@@ -91,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="keep the published repository here (and reuse it)")
     ap.add_argument("--without-packs", action="store_true",
                     help="also install the same rows published without packs (slow: round trips)")
+    ap.add_argument("--prefetch-streams", type=int, default=None,
+                    help=f"metadata reads in flight (default teachpoint.repo.prefetch.STREAMS = {prefetch.STREAMS})")
     args = ap.parse_args(argv)
+    if args.prefetch_streams:
+        prefetch.STREAMS = args.prefetch_streams
+    print(f"metadata reads in flight: {prefetch.STREAMS}")
     with tempfile.TemporaryDirectory(prefix="tp-metalink-") as tmp:
         root = args.keep or Path(tmp) / "published"
         repo, pub = published(root, args.resources)

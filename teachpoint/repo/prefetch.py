@@ -61,13 +61,16 @@ class _Item:
 
 
 def prefetch_tree(source, cache, new: dict[int, Pin], old: dict[int, Pin] | None,
-                  streams: int = STREAMS) -> PrefetchStats:
-    """Bring the nodes of the tree ``new`` (grade pins) that ``cache`` lacks; see the module doc."""
+                  streams: int | None = None) -> PrefetchStats:
+    """Bring the nodes of the tree ``new`` (grade pins) that ``cache`` lacks; see the module doc.
+
+    ``streams`` reads at most in flight (default :data:`STREAMS`).
+    """
     old = old or {}
     stats = PrefetchStats()
     level = [_Item(pin, GRADE, old_pin=old.get(g)) for g, pin in sorted(new.items())
              if pin != old.get(g)]
-    with ThreadPoolExecutor(streams) as pool:
+    with ThreadPoolExecutor(streams or STREAMS) as pool:
         while level:
             todo = [item for item in level if item.pack is not None or cache.get(item.pin) is None]
             results = list(pool.map(lambda item: _read(source, cache, item), todo))
