@@ -80,6 +80,12 @@ class NotOnSource(RepositoryError):
 
 class NotYetArrived(RepositoryError):
     """A file is absent or still incomplete on a source that fills over time (the inbox)."""
+
+
+class PackMismatch(RepositoryError):
+    """A metadata pack (or a node inside it) does not hash to its pin: tampered or damaged."""
+
+
 class OversizeResponse(RepositoryError):
     """A source sent (or declared) more bytes than the file may have: a size lie."""
 

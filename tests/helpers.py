@@ -29,6 +29,14 @@ ROWS = [
 ]
 
 
+def is_pack_file(path: Path) -> bool:
+    """A metadata pack (teachpoint.repo.packs: a multi-member gzip file), not a single node."""
+    import zlib
+
+    head = zlib.decompressobj(wbits=31).decompress(path.read_bytes(), 64)
+    return head.startswith(b'{"_type":"pack"')  # keys sorted, no spaces (encode_node)
+
+
 def decode_frames(path: Path, frames: int = 5) -> None:
     """Decode the first frames of a video with ffmpeg: raises if it cannot be played."""
     subprocess.run(["ffmpeg", "-v", "error", "-xerror", "-i", str(path), "-frames:v", str(frames),

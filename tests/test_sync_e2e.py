@@ -297,7 +297,8 @@ def test_a_slow_link_carries_no_more_connections_than_the_streams_asked_for(tmp_
     """Issue 17, link (c): metadata reads hold at most four connections, and the downloader's
     first streams carry on over them: no new handshakes, never more than four open.
     Twelve classes in six grades: each level of the tree has more nodes than streams."""
-    from teachpoint.sync.pipeline import PREFETCH_STREAMS, import_repository
+    from teachpoint.repo.prefetch import NODE_STREAMS
+    from teachpoint.sync.pipeline import import_repository
     from teachpoint.transport.http_source import HttpSource
 
     src, www = tmp_path / "wide", tmp_path / "www"
@@ -315,6 +316,6 @@ def test_a_slow_link_carries_no_more_connections_than_the_streams_asked_for(tmp_
             time.sleep(0.05)  # the last streams close after the import returns
         records = list(link.connections)
     assert outcome.status == "installed", outcome.problem
-    assert PREFETCH_STREAMS <= 4 and peak_open(records, close_latency=0) <= 4  # as the server sees it
+    assert NODE_STREAMS <= 4 and peak_open(records, close_latency=0) <= 4  # as the server sees it
     assert len(records) <= 5, "metadata and files share their connections (one for the root)"
     assert_installed_lessons_play(workspace, len(WIDE_ROWS))

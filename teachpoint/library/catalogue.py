@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -101,12 +102,18 @@ class Catalogue:
         """Record a verified repository state: add/replace ``upserts``, delete ``removed`` rids.
 
         Everything is written in ONE transaction (DESIGN §2): an interruption leaves the previous
-        state, and no reader ever sees half an update. To keep that transaction short, everything
-        that needs no database is done before it: the search rows (pinyin: most of the cost) and
-        the parameters of every statement; inside, each statement runs once per batch
-        (``executemany``) and the search index is updated incrementally (or rewritten in bulk
-        from its own rows when most of it changes). Measured with benchmarks/catalogue_scale.py
-        ``--install``. The teacher's progress and bookmarks survive an update of their resource.
+        state, and no reader ever sees half an update. Everything that needs no database is done
+        before it: the search rows (pinyin: most of the cost) and the parameters of every
+        statement (making the search rows on a thread beside the writes was measured: no gain,
+        the two share the GIL); inside, each statement runs once per batch (``executemany``)
+        and the search index is updated incrementally (or rewritten in bulk from its own rows
+        when most of it changes). The teacher's progress and bookmarks survive an update of their resource.
+
+        The transaction runs on a connection of its own (:meth:`_writer`), so this process's
+        readers — the GUI's queries, which share the catalogue connection under
+        :attr:`write_lock` — go on reading the previous state (WAL) and are not held up by it:
+        the write lock is not taken at all for a file catalogue. Writers wait for the commit (as
+        a writer in another process does). Measured with benchmarks/catalogue_install.py.
 
         Why not slices of short transactions: a reader between two slices would see resources of
         the new version without their files or search rows, and a crash between slices would
@@ -123,43 +130,57 @@ class Catalogue:
         file_rows = sorted((f"{info.id}:{res.rid}", f.role, f.sha256, f.size, f.media_type, f.language, f.name)
                            for res in upserts for f in res.files)
         positions = list(dict.fromkeys(res.position for res in upserts))
-        with self.write_lock, self.db.conn:
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                "INSERT INTO repositories (id, title, key_id, version, root_sha256, published_at, "
-                "expires_at, accepted_at, source) VALUES (?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET title=excluded.title, key_id=excluded.key_id, "
-                "version=excluded.version, root_sha256=excluded.root_sha256, "
-                "published_at=excluded.published_at, expires_at=excluded.expires_at, "
-                "accepted_at=excluded.accepted_at, source=excluded.source",
-                [info.id, info.title, info.key_id, info.version, info.root_sha256,
-                 info.published_at, info.expires_at, now_iso(), info.source],
-            )
-            conn.executemany("DELETE FROM resources WHERE id = ?", [(f"{info.id}:{rid}",) for rid in removed])
-            lesson_ids = self._lesson_ids(conn, positions)
-            had = self.resource_ids(info.id)  # only these can have files to replace (none at first)
-            conn.executemany(
-                "INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords, "
-                "duration, language, repo_version, sort_key, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET lesson_id=excluded.lesson_id, kind=excluded.kind, "
-                "title=excluded.title, description=excluded.description, keywords=excluded.keywords, "
-                "duration=excluded.duration, language=excluded.language, "
-                "repo_version=excluded.repo_version, sort_key=excluded.sort_key, origin=excluded.origin",
-                [(rid, info.id, lesson_ids[pos], *rest) for rid, pos, *rest in resource_rows])
-            conn.executemany("DELETE FROM files WHERE resource_id = ?",
-                             [(row[0],) for row in resource_rows if row[0][len(info.id) + 1:] in had])
-            conn.executemany(
-                "INSERT OR IGNORE INTO files (resource_id, role, sha256, size, media_type, language, name) "
-                "VALUES (?,?,?,?,?,?,?)", file_rows)
-            search_index.write_rows(conn, search_rows)
-            if decisions is not None:
-                _replace_decisions(conn, info.id, decisions)
-            conn.execute(
-                "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)"
-            )
+        writer = self._writer()
+        try:
+            with (self.write_lock if writer is self.db.conn else nullcontext()), writer:
+                writer.execute("BEGIN IMMEDIATE")
+                self._write_repository(writer, info, resource_rows, file_rows, positions, removed)
+                search_index.write_rows(writer, search_rows)
+                if decisions is not None:
+                    _replace_decisions(writer, info.id, decisions)
+                writer.execute(
+                    "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)")
+        finally:
+            if writer is not self.db.conn:
+                writer.close()
         log.info("repository %s v%d applied: %d upserted, %d removed",
                  info.id, info.version, len(upserts), len(removed))
+
+    def _writer(self):
+        """A connection of its own to this catalogue's file; the shared one for one in memory."""
+        name = self.db.execute("PRAGMA database_list").fetchone()[2]
+        return open_database(Path(name)).db.conn if name else self.db.conn
+
+    def _write_repository(self, conn, info: RepositoryInfo, resource_rows: list, file_rows: list,
+                          positions: list, removed: list[str]) -> None:
+        """The repository row, its removed and upserted resources and their files (caller's transaction)."""
+        conn.execute(
+            "INSERT INTO repositories (id, title, key_id, version, root_sha256, published_at, "
+            "expires_at, accepted_at, source) VALUES (?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET title=excluded.title, key_id=excluded.key_id, "
+            "version=excluded.version, root_sha256=excluded.root_sha256, "
+            "published_at=excluded.published_at, expires_at=excluded.expires_at, "
+            "accepted_at=excluded.accepted_at, source=excluded.source",
+            [info.id, info.title, info.key_id, info.version, info.root_sha256,
+             info.published_at, info.expires_at, now_iso(), info.source],
+        )
+        conn.executemany("DELETE FROM resources WHERE id = ?", [(f"{info.id}:{rid}",) for rid in removed])
+        lesson_ids = self._lesson_ids(conn, positions)
+        # only these can have files to replace (none at a first install)
+        had = {r[0] for r in conn.execute("SELECT id FROM resources WHERE repo_id = ?", [info.id])}
+        conn.executemany(
+            "INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords, "
+            "duration, language, repo_version, sort_key, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET lesson_id=excluded.lesson_id, kind=excluded.kind, "
+            "title=excluded.title, description=excluded.description, keywords=excluded.keywords, "
+            "duration=excluded.duration, language=excluded.language, "
+            "repo_version=excluded.repo_version, sort_key=excluded.sort_key, origin=excluded.origin",
+            [(rid, info.id, lesson_ids[pos], *rest) for rid, pos, *rest in resource_rows])
+        conn.executemany("DELETE FROM files WHERE resource_id = ?",
+                         [(row[0],) for row in resource_rows if row[0] in had])
+        conn.executemany(
+            "INSERT OR IGNORE INTO files (resource_id, role, sha256, size, media_type, language, name) "
+            "VALUES (?,?,?,?,?,?,?)", file_rows)
 
     @staticmethod
     def _resource_params(info: RepositoryInfo, res: Resource) -> tuple:

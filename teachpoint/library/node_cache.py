@@ -1,7 +1,8 @@
 """Verified metadata nodes and accepted roots, kept in the data directory for incremental updates.
 
 Layout under ``DATA_DIR/metadata``: ``nodes/<sha256>.json.gz`` (each checked against its pin before
-it was put here) and ``roots/<repository>.json`` + ``roots/<repository>.root.json`` (the root last
+it was put here), ``packs/<sha256>.json.gz`` (metadata packs kept whole, their nodes found through
+:class:`~teachpoint.library.pack_shelf.PackShelf`) and ``roots/<repository>.json`` + ``roots/<repository>.root.json`` (the root last
 applied). Only this module knows the layout.
 """
 
@@ -11,7 +12,9 @@ import json
 from pathlib import Path
 
 from teachpoint.fsutil import atomic_write
+from teachpoint.library.pack_shelf import PackShelf
 from teachpoint.repo.format import Pin
+from teachpoint.repo.packs import PackRef
 from teachpoint.repo.root import SignedRoot
 
 
@@ -20,10 +23,15 @@ class NodeCache:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        self.packs = PackShelf(self.folder / "packs")
 
     @property
     def nodes_dir(self) -> Path:
         return self.folder / "nodes"
+
+    @property
+    def packs_dir(self) -> Path:
+        return self.packs.folder
 
     @property
     def roots_dir(self) -> Path:
@@ -33,14 +41,25 @@ class NodeCache:
         return self.folder / "nodes" / f"{sha256}.json.gz"
 
     def get(self, pin: Pin) -> bytes | None:
+        """The kept bytes of node (or pack) ``pin``: a node file, a node in a pack, a pack; or None."""
         try:
             data = self._node(pin.sha256).read_bytes()
         except OSError:
-            return None
-        return data if len(data) == pin.size else None
+            data = None
+        if data is not None and len(data) == pin.size:
+            return data
+        return self.packs.get(pin.sha256, pin.size) or self.packs.whole(pin)
 
     def put(self, pin: Pin, data: bytes) -> None:
         atomic_write(self._node(pin.sha256), data)
+
+    def put_pack(self, ref: PackRef, data: bytes, members: list[tuple[Pin, bytes]]) -> None:
+        """Keep a verified pack whole (see :mod:`teachpoint.library.pack_shelf`)."""
+        self.packs.put(ref, data, members)
+
+    def packed_node(self, sha256: str) -> bytes | None:
+        """A node kept inside a pack, by its hash alone (a LAN peer serving it), or None."""
+        return self.packs.get(sha256)
 
     def accepted_grades(self, repo_id: str) -> dict[int, Pin] | None:
         """Grade pins of the root last applied for a repository (None if unknown)."""
@@ -51,6 +70,8 @@ class NodeCache:
             return None
 
     def accept(self, root: SignedRoot) -> None:
+        """Record ``root`` as the one last applied (after syncing the packs kept for it)."""
+        self.packs.sync()
         payload = {"version": root.version, "sha256": root.sha256,
                    "grades": {str(g): p.to_json() for g, p in root.grades.items()}}
         atomic_write(self.folder / "roots" / f"{root.repository}.json",

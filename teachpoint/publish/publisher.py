@@ -67,7 +67,7 @@ class _SingleKey:
 def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = None,
             title: str | None = None, expires_days: int = 365, progress=print, *,
             rows: list[CsvRow] | None = None, keep_previous: bool = False, drop=(),
-            decisions: list | None = None) -> PublishReport:
+            decisions: list | None = None, packs: bool = True) -> PublishReport:
     """Publish ``src_dir`` into ``out_dir``; see the module docstring.
 
     For the review of contributions (issue 15) the rows may be given instead of ``catalogue.csv``
@@ -75,6 +75,8 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
     version that the rows do not replace and ``drop`` does not name (a CSV publish keeps those
     with an ``origin``: accepted contributions); ``decisions`` (a list of
     :class:`ReviewDecision`) is written as the signed reviews node (None keeps the previous one).
+    ``packs`` also writes each subject's metadata as one pack (few round trips for a first
+    install; :mod:`teachpoint.repo.packs`); False writes a repository as before packs existed.
     """
     src_dir, out_dir = Path(src_dir), Path(out_dir)
     if rows is None and not (src_dir / CSV_NAME).is_file():
@@ -108,7 +110,7 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
         written: list[Path] = []
         try:
             _write_blobs(out_dir, sources, report, written)
-            grades, totals = build_tree(out_dir, resources, report, written)
+            grades, totals = build_tree(out_dir, resources, report, written, packs=packs)
             reviews = previous.reviews if previous and decisions is None else None
             if decisions is not None:
                 reviews = write_reviews(out_dir, decisions, report, written)

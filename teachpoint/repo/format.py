@@ -4,6 +4,7 @@ A repository is a folder of static files::
 
     root.json                    the signed root: the only file that ever changes
     meta/<sha256>.json.gz        metadata nodes, named by the SHA-256 of their (gzip) bytes
+                                 (and optional packs of nodes: teachpoint.repo.packs)
     blobs/sha256/<ab>/<sha256>   content files, named by the SHA-256 of their bytes
 
 The root pins one node per grade; a grade node pins one node per subject; a subject node pins
@@ -39,6 +40,7 @@ MAX_TEXT = 4000
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 REPO_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 RID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,6 @@ def _file_from_json(rid: str, f) -> FileRef:
 def _text(value, what: str, limit: int) -> str:
     if not isinstance(value, str):
         raise RepositoryError(f"{what} is not text")
-    if len(value) > limit or any(ord(c) < 32 and c not in "\t\n" for c in value):
+    if len(value) > limit or _CONTROL.search(value):
         raise RepositoryError(f"{what} is too long or has control characters")
     return value

@@ -8,11 +8,18 @@ anything uses it, and kept in the cache only when the reader is told to keep it.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 
 from teachpoint.errors import NotYetArrived, RepositoryError
 from teachpoint.repo.format import Pin, decode_node
+from teachpoint.repo.packs import PackRef, decode_pack
 
+log = logging.getLogger(__name__)
+# One pack unpacked at a time: unpacking is Python work under the GIL, so more threads doing it at
+# once gain nothing and make every other thread (the GUI's) wait behind each of them in turn.
+_UNPACKING = threading.Lock()
 _EMPTY = {"_type": "", "children": {}, "resources": []}
 
 
@@ -38,6 +45,7 @@ class NodeReader:
         self.bytes_read = 0  # bytes read from the source (not the cache)
         self.missing = 0  # NotYetArrived nodes (wait_for_missing)
         self.pins: list[Pin] = []  # every pin asked for, in walk order
+        self.requests = 0  # reads from the source (nodes and packs)
 
     def __call__(self, pin: Pin, node_type: str) -> dict:
         self.nodes += 1
@@ -47,10 +55,14 @@ class NodeReader:
         self.pins.append(pin)
         data = self.cache.get(pin) if self.cache is not None else None
         if data is not None:
-            return decode_node(data, pin, node_type)
+            try:
+                return decode_node(data, pin, node_type)
+            except RepositoryError:
+                log.warning("cached metadata node %s… is damaged: reading it again", pin.sha256[:12])
         if self.source is None:
             raise RepositoryError(f"metadata node {pin.sha256[:12]}… is not in the cache")
         try:
+            self.requests += 1
             data = self.source.read_node(pin.sha256, pin.size)
         except NotYetArrived:
             if not self.wait_for_missing:
@@ -62,3 +74,19 @@ class NodeReader:
         if self.keep and self.cache is not None:
             self.cache.put(pin, data)
         return node
+
+    def read_pack(self, ref: PackRef) -> int:
+        """Read a pack from the source and keep every node in it; how many nodes.
+
+        The pack is checked against its pin and each node against its own hash before any is
+        kept (:class:`PackMismatch` otherwise: nothing of it is written). A pack the source lacks
+        raises :class:`NotOnSource` (or :class:`NotYetArrived`) like a node.
+        """
+        self.requests += 1
+        data = self.source.read_node(ref.pin.sha256, ref.pin.size)
+        with _UNPACKING:
+            members = decode_pack(data, ref)
+            self.bytes_read += len(data)
+            if self.keep and self.cache is not None:
+                self.cache.put_pack(ref, data, members)
+        return len(members)

@@ -3,7 +3,9 @@
 :func:`build_tree` writes the nodes for a list of resources (publisher side). :func:`diff_trees`
 walks an old and a new tree side by side and descends only where pins differ, so a client holding
 the previous version fetches just the changed nodes. Nodes come from a ``fetch(pin, type)``
-callable that must return verified node content (see :class:`NodeReader`).
+callable that must return verified node content (see :class:`NodeReader`). The publisher also
+writes one pack per subject (:mod:`teachpoint.repo.packs`), pinned from the grade node; the walk
+itself never needs them (:mod:`teachpoint.repo.prefetch` uses them to fill the cache first).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import Resource
 from teachpoint.repo.format import (
     Pin, encode_node, index_children, leaf_resources, meta_path, resource_to_json, reviews_node)
+from teachpoint.repo.packs import PackRef, encode_pack, pack_ref
 
 GRADE, SUBJECT, LEAF = "grade", "subject", "leaf"
 LEAF_KEY_SEP = "\t"
@@ -29,25 +32,36 @@ def leaf_key(res: Resource) -> str:
     return LEAF_KEY_SEP.join((p.edition, p.volume, p.unit))
 
 
-def build_tree(out_dir: Path, resources: list[Resource], report=None, written=None):
-    """Write every node under ``out_dir/meta`` (skipping existing ones); return grade pins, totals."""
+def build_tree(out_dir: Path, resources: list[Resource], report=None, written=None,
+               packs: bool = True):
+    """Write every node under ``out_dir/meta`` (skipping existing ones); return grade pins, totals.
+
+    With ``packs`` each subject's nodes are also written as one pack, pinned from the grade node
+    (:mod:`teachpoint.repo.packs`); without, the repository is what publishers wrote before packs.
+    """
     tree: dict[int, dict[str, dict[str, list[Resource]]]] = {}
     for res in resources:
         tree.setdefault(res.position.grade, {}).setdefault(res.position.subject, {}) \
             .setdefault(leaf_key(res), []).append(res)
     grades = {}
     for grade, subjects in tree.items():
-        subject_pins = {}
+        subject_pins, subject_packs = {}, {}
         for subject, leaves in subjects.items():
-            leaf_pins = {}
+            leaf_nodes = {}
             for key, items in leaves.items():
                 items.sort(key=lambda r: (r.position.lesson, r.sort_key, r.rid))
                 node = {"_type": LEAF, "resources": [resource_to_json(r) for r in items]}
-                leaf_pins[key] = _write_node(out_dir, node, report, written)
-            subject_pins[subject] = _write_node(
-                out_dir, {"_type": SUBJECT, "children": _pins_json(leaf_pins)}, report, written)
-        grades[grade] = _write_node(
-            out_dir, {"_type": GRADE, "children": _pins_json(subject_pins)}, report, written)
+                leaf_nodes[key] = _write_node(out_dir, node, report, written)
+            subject_node = _write_node(out_dir, {"_type": SUBJECT, "children": _pins_json(
+                {key: pin for key, (pin, _) in leaf_nodes.items()})}, report, written)
+            subject_pins[subject] = subject_node[0]
+            if packs:
+                members = [subject_node] + [leaf_nodes[key] for key in sorted(leaf_nodes)]
+                subject_packs[subject] = _write_pack(out_dir, members, report, written)
+        node = {"_type": GRADE, "children": _pins_json(subject_pins)}
+        if packs:
+            node["packs"] = {k: ref.to_json() for k, ref in sorted(subject_packs.items())}
+        grades[grade] = _write_node(out_dir, node, report, written)[0]
     totals = {"resources": len(resources),
               "bytes": sum(f.size for f in {f.sha256: f for r in resources for f in r.files}.values())}
     return grades, totals
@@ -62,9 +76,23 @@ def _pins_json(pins: dict[str, Pin]) -> dict:
     return {k: p.to_json() for k, p in sorted(pins.items())}
 
 
-def _write_node(out_dir: Path, node: dict, report, written) -> Pin:
+def _write_node(out_dir: Path, node: dict, report, written) -> tuple[Pin, bytes]:
+    """Encode a node and write it unless it is there already; its pin and bytes."""
     data = encode_node(node)
     pin = Pin(hashlib.sha256(data).hexdigest(), len(data))
+    _write_file(out_dir, pin, data, report, written)
+    return pin, data
+
+
+def _write_pack(out_dir: Path, members: list[tuple[Pin, bytes]], report, written) -> PackRef:
+    """Write one subject's pack (its node and its leaves) unless it is there already."""
+    data = encode_pack(members)
+    ref = pack_ref(data, len(members))
+    _write_file(out_dir, ref.pin, data, report, written)
+    return ref
+
+
+def _write_file(out_dir: Path, pin: Pin, data: bytes, report, written) -> None:
     path = out_dir / meta_path(pin.sha256)
     if not path.exists():
         if written is not None:
@@ -73,7 +101,6 @@ def _write_node(out_dir: Path, node: dict, report, written) -> Pin:
         if report is not None:
             report.new_meta_files += 1
             report.new_meta_bytes += len(data)
-    return pin
 
 
 @dataclass

@@ -24,16 +24,16 @@ It never raises for the source's own problems: the typed exception is carried in
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from teachpoint.errors import (
-    NotYetArrived, RepositoryError, SignatureError, SourceUnreachable, UntrustedPublisher)
+    RepositoryError, SignatureError, SourceUnreachable, UntrustedPublisher)
 from teachpoint.library.store import Cancelled
 from teachpoint.repo import root as roots
-from teachpoint.repo.format import REVIEWS, Pin, index_children, review_decisions
+from teachpoint.repo.format import REVIEWS, review_decisions
 from teachpoint.repo.node_reader import NodeReader
-from teachpoint.repo.tree import GRADE, LEAF, SUBJECT, diff_trees
+from teachpoint.repo.prefetch import prefetch_tree
+from teachpoint.repo.tree import diff_trees
 from teachpoint.repo.untrusted import peek_payload, untrusted_message
 from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.priority import wanted_in_order
@@ -232,6 +232,7 @@ def verify_root(trust, data: bytes, source):
 def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutcome) -> bool:
     """Fetch the changed nodes and apply them in one transaction; False = still waiting."""
     old = ws.cache.accepted_grades(root.repository) if outcome.installed_version else None
+    outcome.metadata_bytes += prefetch_tree(source, ws.cache, root.grades, old).bytes_read
     if policy.wait_for_metadata:
         look = NodeReader(ws.cache, source, wait_for_missing=True)
         diff_trees(old, root.grades, look)
@@ -241,8 +242,6 @@ def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutco
         if look.missing:
             outcome.status, outcome.missing_nodes = WAITING, look.missing
             return False
-    else:
-        outcome.metadata_bytes += _prefetch(source, root, old, ws.cache)
     reader = NodeReader(ws.cache, source)
     diff = diff_trees(old, root.grades, reader)
     outcome.metadata_bytes += reader.bytes_read
@@ -258,43 +257,6 @@ def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutco
     ws.cache.accept(root)
     outcome.metadata_applied = True
     return True
-
-
-# Four requests in flight hide most of a satellite round trip and stay within the four
-# connections a slow link should carry (issue 17: eight prefetch connections peaked at 10 open).
-PREFETCH_STREAMS = 4
-_CHILD_TYPE = {GRADE: SUBJECT, SUBJECT: LEAF}
-
-
-def _prefetch(source, root, old: dict | None, cache) -> int:
-    """Fetch the new tree's missing nodes level by level, several at once; the bytes read.
-
-    On a satellite link each request costs a 600 ms round trip; fetching a level's nodes in
-    parallel turns "one round trip per node" into "one per level". Every node is verified against
-    its pin before it is cached; anything missed here is fetched later by the tree walk, which
-    reports the problem properly.
-    """
-    old = old or {}
-    level = [(pin, GRADE) for g, pin in root.grades.items() if pin != old.get(g)]
-    total = 0
-    source.release_connections()  # the root's idle connection: at most PREFETCH_STREAMS open
-    with ThreadPoolExecutor(PREFETCH_STREAMS) as pool:
-        while level:
-            missing = [(pin, kind) for pin, kind in level if cache.get(pin) is None]
-            results = list(pool.map(lambda item: _read_one(source, cache, *item), missing))
-            total += sum(n for _, n in results)
-            level = [(child, _CHILD_TYPE[kind]) for (pin, kind), (node, _) in zip(missing, results)
-                     if node is not None and kind in _CHILD_TYPE
-                     for child in index_children(node).values()]
-    return total
-
-
-def _read_one(source, cache, pin: Pin, kind: str):
-    reader = NodeReader(cache, source)
-    try:
-        return reader(pin, kind), reader.bytes_read
-    except (RepositoryError, NotYetArrived):
-        return None, 0
 
 
 def _fetch_files(ws, source, policy: ImportPolicy, outcome: ImportOutcome, progress, cancel,

@@ -179,8 +179,12 @@ class Peer:
             if kind == "root":
                 return _Item(sha, root[1], "no-cache", len(root[0]), data=root[0],
                              media_type="application/json")
-            if kind == "node":
-                return self._file(self.nodes_dir, f"{m['sha']}.json.gz", m["sha"], None)
+            if kind == "node":  # a node file, a pack kept whole, or a node inside a kept pack
+                name = f"{m['sha']}.json.gz"
+                found = self._file(self.nodes_dir, name, m["sha"], None) or \
+                    self._file(self.ws.cache.packs_dir, name, m["sha"], None)
+                data = None if found else self.ws.cache.packed_node(m["sha"])
+                return found if data is None else _Item(m["sha"], 0, IMMUTABLE, len(data), data=data)
             if m["fan"] != m["sha"][:2]:
                 return None
             size = self.catalogue.stored_size_in(conn, m["sha"], repo)

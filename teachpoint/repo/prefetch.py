@@ -1,0 +1,160 @@
+"""Fetch the nodes a new tree needs, level by level and several at once, packs where they pay.
+
+On a satellite link each request costs a 600 ms round trip. :func:`prefetch_tree` walks the new
+tree breadth first, reading each level's missing nodes in parallel ("one round trip per level",
+not per node), and fetches a subject's whole pack (:mod:`teachpoint.repo.packs`) instead of its
+nodes when :func:`~teachpoint.repo.packs.wants_pack` says so:
+
+* a subject nothing of which is held here (a first install, a new subject, a lost cache): its
+  pack at once, without reading the subject node first;
+* a changed subject: its node alone, then the pack if many of its leaves are unknown, else the
+  unknown leaves alone (+1 lesson stays a few KB).
+
+Every node, alone or from a pack, is verified against its pin before it is cached (through
+:class:`~teachpoint.repo.node_reader.NodeReader`). A pack that does not match its pin is
+:class:`PackMismatch`, raised: the import stops and nothing of that pack is kept. A pack the
+source lacks (a mirror or stick that copied only single nodes) falls back to single nodes: a
+pack is an optional extra, and the nodes themselves are just as verifiable. Any other failure of
+a single node is left to the tree walk that follows, which reports it properly.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from teachpoint.errors import NotYetArrived, PackMismatch, RepositoryError
+from teachpoint.repo.format import Pin, decode_node, index_children
+from teachpoint.repo.node_reader import NodeReader
+from teachpoint.repo.packs import PackRef, grade_packs, wants_pack
+from teachpoint.repo.tree import GRADE, LEAF, SUBJECT
+
+log = logging.getLogger(__name__)
+# Reads in flight at once, sized to the bytes a level reads. Big packs (~75 KB each in a 100k
+# catalogue) are bound by the satellite's per-connection cap (200 kbit/s): 8 streams filled only
+# ~1.4 Mbit/s of link (a) in a 100k first install (1.81x the bytes' time; 4 streams 3.20x), 12
+# keep it full (1.36x, benchmarks/metadata_link.py). Small reads (nodes, a small repository's
+# packs) cost round trips, not bytes: four in flight hide those, and a small install or update
+# never opens more than four connections (link (c): at most 4 open).
+PACK_STREAMS = 12
+NODE_STREAMS = 4
+BYTES_PER_STREAM = 64 * 1024  # a level wider than four streams only past 4 x 64 KB to read
+
+
+@dataclass
+class PrefetchStats:
+    """What a prefetch read from the source."""
+
+    bytes_read: int = 0
+    requests: int = 0  # node and pack reads
+    packs: int = 0  # packs read
+    fallbacks: int = 0  # packs pinned but not on the source: read as single nodes
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One read of a level: a node (``kind``) or a pack (``pack``, with ``fallback`` items)."""
+
+    pin: Pin
+    kind: str = ""
+    pack: PackRef | None = None  # read this pack (``pin`` is its pin)
+    fallback: tuple = ()  # the reads instead of the pack if the source lacks it
+    old_pin: Pin | None = None  # the grade node this one replaces
+    covering: PackRef | None = None  # a subject node's pack, if many of its leaves are unknown
+
+
+def prefetch_tree(source, cache, new: dict[int, Pin], old: dict[int, Pin] | None) -> PrefetchStats:
+    """Bring the nodes of the tree ``new`` (grade pins) that ``cache`` lacks; see the module doc.
+
+    Each level reads :data:`NODE_STREAMS` at once, up to :data:`PACK_STREAMS` when it has many
+    bytes to read (big packs: :func:`_width`); between levels the source's idle connections are handed back (``release_connections``: a
+    few stay warm for the next level and the files), so no more are open than a level reads.
+    """
+    old = old or {}
+    stats = PrefetchStats()
+    level = [_Item(pin, GRADE, old_pin=old.get(g)) for g, pin in sorted(new.items())
+             if pin != old.get(g)]
+    while level:
+        todo = [item for item in level if item.pack is not None or cache.get(item.pin) is None]
+        source.release_connections()
+        with ThreadPoolExecutor(_width(todo)) as pool:
+            results = list(pool.map(lambda item: _read(source, cache, item), todo))
+        level = []
+        for item, (node, reader) in zip(todo, results):
+            stats.bytes_read += reader.bytes_read
+            stats.requests += reader.requests
+            if item.pack is not None:
+                stats.packs += node is not None
+                stats.fallbacks += node is None
+                level += [] if node is not None else list(item.fallback)
+            elif node is not None:
+                level += _children(item, node, cache)
+    return stats
+
+
+def _width(todo: list[_Item]) -> int:
+    """Reads in flight for one level: one stream per :data:`BYTES_PER_STREAM` of pinned bytes,
+    at least :data:`NODE_STREAMS` (round trips) and at most :data:`PACK_STREAMS`, never more
+    than there are reads."""
+    wanted = sum(item.pin.size for item in todo) // BYTES_PER_STREAM
+    return max(1, min(len(todo), max(NODE_STREAMS, min(PACK_STREAMS, wanted))))
+
+
+def _read(source, cache, item: _Item):
+    """``(node or None, reader)``: a node read and verified, or a pack read and kept (True)."""
+    reader = NodeReader(cache, source)
+    try:
+        if item.pack is not None:
+            reader.read_pack(item.pack)
+            return True, reader
+        return reader(item.pin, item.kind), reader
+    except PackMismatch:
+        raise
+    except (RepositoryError, NotYetArrived) as exc:
+        if item.pack is not None:
+            log.info("metadata pack %s… not read (%s): fetching its nodes one by one",
+                     item.pin.sha256[:12], exc)
+        return None, reader
+
+
+def _children(item: _Item, node: dict, cache) -> list[_Item]:
+    """The next level's reads under a grade or subject node."""
+    if item.kind == GRADE:
+        return _under_grade(node, _cached(cache, item.old_pin, GRADE), cache)
+    if item.kind != SUBJECT:
+        return []
+    children = index_children(node)
+    leaves = tuple(_Item(pin, LEAF) for pin in children.values() if cache.get(pin) is None)
+    if item.covering is not None and wants_pack(len(leaves), len(children)):
+        return [_Item(item.covering.pin, pack=item.covering, fallback=leaves)]
+    return list(leaves)
+
+
+def _under_grade(node: dict, old_node: dict | None, cache) -> list[_Item]:
+    """Reads under a changed grade: the pack of a subject nothing of which is held here, else
+    the subject node (whose leaves then decide about its pack)."""
+    packs = grade_packs(node)
+    old_subjects = index_children(old_node) if old_node else {}
+    items = []
+    for subject, pin in index_children(node).items():
+        if cache.get(pin) is not None:
+            continue
+        ref = packs.get(subject)
+        single = _Item(pin, SUBJECT, covering=ref)
+        if ref is not None and _cached(cache, old_subjects.get(subject), SUBJECT) is None:
+            items.append(_Item(ref.pin, pack=ref, fallback=(_Item(pin, SUBJECT),)))
+        else:
+            items.append(single)
+    return items
+
+
+def _cached(cache, pin: Pin | None, kind: str) -> dict | None:
+    """The node ``pin`` from the cache, verified, or None."""
+    data = cache.get(pin) if pin is not None else None
+    if data is None:
+        return None
+    try:
+        return decode_node(data, pin, kind)
+    except RepositoryError:
+        return None
