@@ -116,7 +116,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def plain_repo(root: Path) -> Path:
     """The same rows published without packs into ``root/plain`` (reused)."""
-    import metadata_delta as md
     from teachpoint.publish.publisher import publish
 
     plain = root / "plain"

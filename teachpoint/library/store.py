@@ -230,6 +230,7 @@ class ContentStore:
         writing = None  # the write in flight
         try:
             for turn in itertools.count():
+                check_cancel(cancel, f"adding {label}")
                 n = reading.result()  # a source's OSError propagates unchanged
                 reading = None
                 if not n:
@@ -240,7 +241,6 @@ class ContentStore:
                 chunk = bufs[turn % 2][:n]
                 self._finish_write(writing, fd, done - n, size)  # frees the other buffer
                 writing = pool.submit(write_all, fd, chunk)
-                check_cancel(cancel, f"adding {label}")
                 nxt = bufs[(turn + 1) % 2]
                 reading = pool.submit(fill, nxt[: min(len(nxt), size + 1 - done)])
                 h.update(chunk)

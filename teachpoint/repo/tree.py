@@ -69,7 +69,7 @@ def build_tree(out_dir: Path, resources: list[Resource], report=None, written=No
 
 def write_reviews(out_dir: Path, decisions: list, report=None, written=None) -> Pin:
     """Write the node of the review decisions (see :func:`reviews_node`); its pin for the root."""
-    return _write_node(out_dir, reviews_node(decisions), report, written)
+    return _write_node(out_dir, reviews_node(decisions), report, written)[0]
 
 
 def _pins_json(pins: dict[str, Pin]) -> dict:
