@@ -70,3 +70,31 @@ def test_contribute_and_review_from_the_command_line(tmp_path, lesson, published
     tp(data, "contribute", "remove", mine[0]["id"])
     assert json.loads(tp(data, "contribute", "list", "--json").stdout) == []
     tp(data, "contribute", "remove", "nonesuch", expect=2)
+
+
+def test_review_setup_makes_this_pc_the_reviewer_and_off_takes_it_back(tmp_path, publisher_key):
+    """IT's one command for the app's 审核 place; a wrong key is a clear error that changes nothing."""
+    from teachpoint.paths import DataPaths
+    from teachpoint.review.config import review_config
+    from teachpoint.workspace import Workspace
+
+    data = tmp_path / "data"
+
+    def config():
+        ws = Workspace(DataPaths(data, explicit=True), install_demo=False)
+        try:
+            return review_config(ws)
+        finally:
+            ws.close()
+
+    out = tp(data, "review", "setup", "--key", tmp_path / "no such.key", expect=2)
+    assert "is not a file" in out.stderr and config() is None
+    tp(data, "review", "setup", expect=2)  # neither --key nor --off
+    out = tp(data, "review", "setup", "--key", publisher_key.with_suffix(".key"),
+             "--out", tmp_path / "县 repo")
+    assert "审核" in out.stdout
+    got = config()
+    assert got.key == publisher_key.with_suffix(".key").resolve()
+    assert got.db == got.key.with_name("county.db") and got.out == str((tmp_path / "县 repo").resolve())
+    tp(data, "review", "setup", "--off")
+    assert config() is None

@@ -2,7 +2,8 @@
 
 ``collect SOURCE… --db county.db`` (sticks, folders, ``s3://`` prefixes), ``list [--json]``,
 ``show ID [--repo COUNTY_REPO] [--json]``, ``accept ID --key PUBLISHER.key --out REPO_DIR_OR_S3``,
-``reject ID --reason TEXT [--key … --out …]`` and ``undo ID [--key … --out …]``. The queue lives
+``reject ID --reason TEXT [--key … --out …]``, ``undo ID [--key … --out …]`` and ``setup --key …
+[--db …] [--out …] | --off`` (the app's 审核 place on this PC). The queue lives
 in the county database (``--db``, the same as ``reports``) and ``<db>.review/``.
 """
 
@@ -45,6 +46,43 @@ def register(sub, common) -> None:
     r = action("reject", "refuse with a reason the school will read", cmd_reject, publishes=True)
     r.add_argument("--reason", required=True)
     action("undo", "take back the decision (the entry is pending again)", cmd_undo, publishes=True)
+    setup = rsub.add_parser("setup", parents=[common],
+                            help="make this PC the county's reviewer: the app shows 审核 (or --off)")
+    setup.add_argument("--key", metavar="PUBLISHER.key", help="the county's publisher key")
+    setup.add_argument("--db", metavar="FILE", help="the county database (default: county.db beside the key)")
+    setup.add_argument("--out", metavar="REPO_DIR_OR_S3", help="the county repository (default: repo/ beside the key)")
+    setup.add_argument("--endpoint-url", metavar="URL", help="the S3-compatible server")
+    setup.add_argument("--off", action="store_true", help="this PC no longer reviews")
+    setup.set_defaults(run=cmd_setup)
+
+
+def cmd_setup(args, paths) -> int:
+    """Write (or clear) the review setting the app's 审核 place reads (:mod:`teachpoint.review.config`)."""
+    from teachpoint.errors import UsageError
+    from teachpoint.review.config import clear, configure, review_config
+    from teachpoint.workspace import Workspace
+
+    ws = Workspace(paths)
+    try:
+        if args.off:
+            clear(ws)
+            print("this PC no longer reviews teachers' lessons (no 审核 place)")
+            return 0
+        if not args.key:
+            raise UsageError("review setup needs --key PUBLISHER.key (or --off)")
+        key = Path(args.key).expanduser().resolve()
+        if not key.is_file():
+            raise UsageError(f"{key} is not a file: give the county's publisher key (made by keygen)")
+        db = Path(args.db).expanduser().resolve() if args.db else None
+        out = args.out if args.out is None or args.out.startswith("s3://") \
+            else str(Path(args.out).expanduser().resolve())
+        configure(ws, key, db, out, args.endpoint_url)
+        config = review_config(ws)
+        print(f"this PC reviews for the county: key {config.key}, queue {config.db}, "
+              f"repository {config.out}; the app shows 审核")
+        return 0
+    finally:
+        ws.close()
 
 
 def _db(args) -> Path:

@@ -28,8 +28,8 @@ def _nothing(_window, _page) -> None:
 
 def _reviews_here(ws) -> bool:
     """Whether this PC reviews teachers' lessons for the county (issue 15): a review with its
-    publisher key is configured (:func:`teachpoint.ui.review_setup.review_config`)."""
-    from teachpoint.ui.review_setup import review_config
+    publisher key is configured (:func:`teachpoint.review.config.review_config`)."""
+    from teachpoint.review.config import review_config
 
     return review_config(ws) is not None
 

@@ -1,6 +1,6 @@
 """The 审核 place: the county reviews teachers' lessons (审核/准入, issue 15).
 
-Shown only where a publisher key is configured (:mod:`teachpoint.ui.review_setup`). Left: the
+Shown only where a publisher key is configured (:mod:`teachpoint.review.config`). Left: the
 queue, waiting lessons first. Right: the chosen lesson (:class:`ReviewDetails`: thumbnail, place,
 checks) with ▶ 播放 (the app's own player, :class:`ReviewPlayer`), 通过, a reason and 不通过, and
 撤销 for a decision already taken. 收集 takes contributions from a stick or a folder. Every read and
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
     QWidget)
 
+from teachpoint.review.config import ReviewConfig, review_config
 from teachpoint.ui import problems, review_setup
 from teachpoint.ui.details_toggle import DetailsToggle
 from teachpoint.ui.review_details import ReviewDetails
@@ -38,7 +39,7 @@ class ReviewPage(QWidget):
         self.setObjectName("ReviewPage")
         self.tasks = tasks
         self.ws = None
-        self.config: review_setup.ReviewConfig | None = None
+        self.config: ReviewConfig | None = None
         self.entries: list = []
         self.busy = False
         self.player: ReviewPlayer | None = None
@@ -119,7 +120,7 @@ class ReviewPage(QWidget):
     def set_workspace(self, ws) -> None:
         """Read the review's configuration (in a worker), then the queue."""
         self.ws = ws
-        self.tasks.run(lambda: review_setup.review_config(ws), on_done=self._config_read,
+        self.tasks.run(lambda: review_config(ws), on_done=self._config_read,
                        name="review config")
 
     def _config_read(self, config) -> None:

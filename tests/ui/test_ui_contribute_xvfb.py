@@ -23,7 +23,7 @@ from teachpoint.sync.pipeline import import_repository
 from teachpoint.testing import media as test_media
 from teachpoint.testing.xvfb import XvfbError, app_env, xvfb_display
 from teachpoint.transport.sources import FolderSource
-from teachpoint.ui import review_setup
+from teachpoint.review.config import configure as configure_review
 from teachpoint.workspace import Workspace
 
 HERE = Path(__file__).resolve().parent
@@ -59,7 +59,7 @@ def round_trip(tmp_path, workspace, repo_copy, publisher_key):
     states = {c.title: c.state_zh for c in list_contributions(workspace)}
     assert states == {"小燕子": "已通过", "劳动最光荣": "未通过", "种太阳": "待审核"}
     county = Workspace(DataPaths(tmp_path / "county-data", explicit=True), install_demo=False)
-    review_setup.configure(county, key, db, str(repo_copy))
+    configure_review(county, key, db, str(repo_copy))
     county.close()
     return {"school": tmp_path / "data", "county": tmp_path / "county-data"}
 

@@ -19,7 +19,8 @@ from teachpoint.testing import media as test_media
 from teachpoint.paths import DataPaths
 from teachpoint.sync.pipeline import import_repository
 from teachpoint.transport.sources import FolderSource
-from teachpoint.ui import queries, review_setup
+from teachpoint.review.config import configure as configure_review, review_config
+from teachpoint.ui import queries
 from teachpoint.ui.lesson_panel import LessonPanel
 from teachpoint.workspace import Workspace
 from teachpoint.ui.main_window import PAGE_HOME, PAGE_REVIEW, MainWindow
@@ -58,15 +59,15 @@ def open_window(qtbot, tasks, ws) -> MainWindow:
 def test_no_review_place_without_a_publisher_key(qtbot, window, library, tmp_path):
     window.tasks.wait(10_000)  # the worker that asks whether this PC reviews
     assert window.top_bar.buttons[REVIEW].isHidden()
-    review_setup.configure(library, tmp_path / "missing.key")  # named but not there: still none
-    assert review_setup.review_config(library) is None
+    configure_review(library, tmp_path / "missing.key")  # named but not there: still none
+    assert review_config(library) is None
 
 
 def test_the_reviewer_collects_accepts_one_rejects_one_and_takes_a_decision_back(
         qtbot, monkeypatch, tasks, library, stick, publisher_key, repo_copy, tmp_path):
     collected = tmp_path / "county" / "county.db"
     collected.parent.mkdir()
-    review_setup.configure(library, publisher_key.with_suffix(".key"), collected, str(repo_copy))
+    configure_review(library, publisher_key.with_suffix(".key"), collected, str(repo_copy))
     win = open_window(qtbot, tasks, library)
     qtbot.waitUntil(win.top_bar.buttons[REVIEW].isVisible, timeout=10_000)  # offered by a worker
     assert win.top_bar.buttons[REVIEW].text() == "审核"
@@ -150,7 +151,7 @@ def test_a_tampered_stick_is_refused_in_a_sentence_and_the_queue_stays(
     video.write_bytes(bytes(data))
     db = tmp_path / "county" / "county.db"
     db.parent.mkdir()
-    review_setup.configure(library, publisher_key.with_suffix(".key"), db, str(repo_copy))
+    configure_review(library, publisher_key.with_suffix(".key"), db, str(repo_copy))
     win = open_window(qtbot, tasks, library)
     qtbot.waitUntil(win.top_bar.buttons[REVIEW].isVisible, timeout=10_000)
     qtbot.mouseClick(win.top_bar.buttons[REVIEW], Qt.MouseButton.LeftButton)
