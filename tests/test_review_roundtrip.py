@@ -34,6 +34,10 @@ def school(path, publisher_key) -> Workspace:
     return ws
 
 
+from teachpoint.library.source_list import add_source  # noqa: E402
+from teachpoint.sync.engine import SyncEngine  # noqa: E402
+
+
 def sync_county(ws, url):
     return import_repository(ws, open_source(url)).raise_problem()
 
@@ -96,9 +100,13 @@ def test_teacher_to_county_to_every_school_and_back(tmp_path, weed, bucket, aws_
     assert not own.own_resource_ids(b.catalogue)
     assert_installed_lessons_play(b, expect_at_least=4)
 
-    # 6. The first school sees both decisions; its copy is replaced without fetching it again.
-    outcome = sync_county(a, http_url)
-    assert outcome.files.bytes_copied == 0  # the same bytes were in its store already
+    # 6. The first school's sync round lets the county's copy stand for its own at once (no
+    #    lesson twice in the tree) without fetching it again; it sees both decisions.
+    add_source(a.catalogue, http_url, "county")
+    round_result = SyncEngine(a).sync_once()
+    outcome = round_result.sources[0].install
+    assert outcome.status == "installed" and outcome.files.bytes_copied == 0  # bytes already here
+    assert own.own_resource_ids(a.catalogue) == set(second.resource_ids)  # only the rejected one
     states = {c.id: c for c in list_contributions(a)}
     assert states[first.id].state == ACCEPTED and states[first.id].state_zh == "已通过"
     assert states[first.id].decided_at and states[first.id].replaced

@@ -152,6 +152,8 @@ class SyncEngine:
                     self._import(source, res)
                     if res.problem is not None:
                         break
+                if any(i.metadata_applied for i in res.imports):
+                    self._settle_contributions()
         except SourceUnreachable as exc:
             res.outcome, res.problem = OFFLINE, exc
         except Cancelled as exc:  # paused or stopping: neither a success nor a failure
@@ -167,6 +169,19 @@ class SyncEngine:
             record_attempt(self.ws.catalogue, entry.name, None)
         self.on_event("source_done", result=res)
         return res
+
+    def _settle_contributions(self) -> None:
+        """A county repository may have accepted this school's own lessons (issue 15): its signed
+        copy then stands in for the local one at once (the same bytes: nothing to fetch)."""
+        from teachpoint.contrib import replace_accepted
+
+        try:
+            changed = replace_accepted(self.ws)
+        except TeachPointError as exc:  # the lessons stay as they were; the next round tries again
+            log.warning("could not let the county's copies stand for this school's lessons: %s", exc)
+            return
+        if changed:
+            log.info("the county's copies now stand for %d of this school's lessons", len(changed))
 
     def _import(self, source, res: SourceResult) -> None:
         self._current = source
