@@ -1550,8 +1550,12 @@ Please choose another lesson, or ask the school&apos;s IT teacher to check this 
         <translation>复制时这台电脑的硬盘满了。没有添加任何内容；已有的课程不受影响。</translation>
     </message>
     <message>
-        <source>The lesson folder on this computer cannot be written, so no lesson can be added. Please tell the IT staff.</source>
-        <translation>这台电脑的课程文件夹不能写入，所以不能添加课程。请告诉电教老师。</translation>
+        <source>The lesson folder on this computer cannot be written, so no lesson can be added. Please tell the school&apos;s IT teacher.</source>
+        <translation>这台电脑的课程文件夹不能写入，所以不能添加课程。请告诉学校信息老师。</translation>
+    </message>
+    <message>
+        <source>The review settings of this computer are not complete (publisher key or county repository). Please tell the school&apos;s IT teacher.</source>
+        <translation>这台电脑的审核设置不完整（发布者密钥或县资源库）。请告诉学校信息老师。</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was added.</source>
@@ -1572,10 +1576,6 @@ Please choose another lesson, or ask the school&apos;s IT teacher to check this 
     <message>
         <source>The disk of this computer is full. Free some space and try again.</source>
         <translation>这台电脑的硬盘满了。请腾出一些空间再试。</translation>
-    </message>
-    <message>
-        <source>The review settings of this computer are not complete (publisher key or county repository). Please tell the IT staff.</source>
-        <translation>这台电脑的审核设置不完整（发布者密钥或县资源库）。请告诉电教老师。</translation>
     </message>
     <message>
         <source>That did not work. Nothing was changed; the details are written to the log.</source>

@@ -222,7 +222,7 @@ class ProblemTexts(QObject):
                            "added; the lessons already here are not affected.")
         if kind == PC_READ_ONLY:
             return self.tr("The lesson folder on this computer cannot be written, so no lesson can "
-                           "be added. Please tell the IT staff.")
+                           "be added. Please tell the school's IT teacher.")
         if kind == BUSY:
             return self.tr("This computer is updating its lessons right now. Please try again in a "
                            "moment.")
@@ -242,5 +242,5 @@ class ProblemTexts(QObject):
             return self.tr("The disk of this computer is full. Free some space and try again.")
         if kind == BAD_VALUE:
             return self.tr("The review settings of this computer are not complete (publisher key "
-                           "or county repository). Please tell the IT staff.")
+                           "or county repository). Please tell the school's IT teacher.")
         return self.tr("That did not work. Nothing was changed; the details are written to the log.")
