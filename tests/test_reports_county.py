@@ -105,3 +105,38 @@ def test_page_data_flags_quiet_schools_and_sick_pcs(tmp_path, published_repo, pu
     assert data["lessons"]["most"][0]["minutes"] == 60
     assert data["recent_vs_need"]["subjects"] == ["音乐"] and data["recent_vs_need"]["need"] == [80]
     ws.close()
+
+
+def test_a_new_county_database_opened_by_several_workers_at_once_is_made_once(tmp_path):
+    """The 审核 screen reads the queue while 收集 starts (two workers, one new file): both open
+    it, neither sees "table pcs already exists" or "database is locked"."""
+    import threading
+
+    from teachpoint.library import county as county_db
+
+    problems = []
+    for trial in range(10):
+        path = tmp_path / f"county-{trial}.db"
+        start = threading.Barrier(4)
+
+        def open_it():
+            start.wait()
+            try:
+                county_db.open_county(path).close()
+            except Exception as exc:  # noqa: BLE001 - collected and shown by the assertion
+                problems.append(exc)
+
+        workers = [threading.Thread(target=open_it) for _ in range(4)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(30)
+    assert problems == []
+    foreign = tmp_path / "other.db"
+    import sqlite3
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    try:
+        county_db.open_county(foreign)
+        raise AssertionError("a foreign database was opened")
+    except Exception as exc:  # noqa: BLE001
+        assert "is not a TeachPoint county database" in str(exc)

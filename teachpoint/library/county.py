@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+import threading
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -107,23 +108,48 @@ def open_county(path: Path) -> sqlite3.Connection:
     """Open (create) the county database; raises :class:`CatalogueError` for a foreign file."""
     path = Path(path)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA cache_size=-65536")
+        with _OPENING:  # a new file's switch to WAL fails ("locked") beside another first open
+            conn = _connect_and_create(path)
+    except sqlite3.DatabaseError as exc:
+        raise CatalogueError(f"cannot open the county database {path}: {exc}") from None
+    if conn is None:
+        raise CatalogueError(f"{path} is not a TeachPoint county database")
+    return conn
+
+
+_OPENING = threading.Lock()
+
+
+def _connect_and_create(path: Path) -> sqlite3.Connection | None:
+    """The connection, the schema created if the file is new; None for a foreign database."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-65536")
+    app = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app == 0:
+        _create_schema(conn)  # unless another connection (a worker, a command) just did
         app = conn.execute("PRAGMA application_id").fetchone()[0]
-        if app == 0 and not conn.execute("SELECT 1 FROM sqlite_master").fetchone():
-            conn.execute("BEGIN")
+    if app != APPLICATION_ID:
+        conn.close()
+        return None
+    return conn
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables of a new, empty database. The emptiness is checked inside the write
+    transaction, so two connections opening a new file at once create it once (the second
+    waits, then finds it made)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master").fetchone():
             for sql in SCHEMA:
                 conn.execute(sql)
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            conn.execute("COMMIT")
-        elif app != APPLICATION_ID:
-            conn.close()
-            raise CatalogueError(f"{path} is not a TeachPoint county database")
-    except sqlite3.DatabaseError as exc:
-        raise CatalogueError(f"cannot open the county database {path}: {exc}") from None
-    return conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def pinned_pc(conn: sqlite3.Connection, pc_id: str) -> tuple[int, str] | None:
