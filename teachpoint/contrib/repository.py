@@ -19,8 +19,6 @@ from teachpoint.errors import StoreError
 from teachpoint.fsutil import link_or_copy, make_dirs
 from teachpoint.library.contributions import CONTRIB_PREFIX
 from teachpoint.publish.catalogue_csv import CsvRow
-from teachpoint.publish.publisher import publish
-from teachpoint.publish.bucket import repository_objects
 from teachpoint.repo.format import MAX_ROOT_BYTES, ROOT_NAME, blob_path, meta_path
 from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.root import parse_root
@@ -100,6 +98,8 @@ def prune(ws) -> int:
     reader = NodeReader(source=FolderSource(out), keep=False)
     resources = diff_trees(None, root.grades, reader).upserts
     keep = {meta_path(p.sha256) for p in reader.pins} | {blob_path(f.sha256) for r in resources for f in r.files}
+    from teachpoint.publish.bucket import repository_objects  # boto3 & co.: only when used
+
     blobs, nodes = repository_objects(out)
     gone = [path for rel, path in {**blobs, **nodes}.items() if rel not in keep]
     for path in gone:
@@ -118,6 +118,8 @@ def _withdraw(ws, ident, repo_id: str, rows: list[CsvRow], src: Path) -> None:
 
 
 def _publish(ws, ident, repo_id: str, rows: list[CsvRow], src: Path, drop) -> None:
+    from teachpoint.publish.publisher import publish  # the app's window need not load it to start
+
     publish(src, key_file(ws), repo_dir(ws), name=repo_id,
             title=f"{KEY_NAME_PREFIX} {ident.pc_id[:8]}", expires_days=3650,
             progress=lambda text: log.debug("%s", text), rows=rows, keep_previous=True, drop=drop)

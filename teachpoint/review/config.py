@@ -19,7 +19,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from teachpoint.transport.s3 import is_s3_url
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +37,8 @@ class ReviewConfig:
     @property
     def repo_folder(self) -> Path | None:
         """The county repository as a folder (duplicates are looked for there), else None."""
+        from teachpoint.transport.s3 import is_s3_url  # boto3: only on a reviewer's PC, when asked
+
         return None if is_s3_url(self.out) else Path(self.out)
 
 
