@@ -226,3 +226,20 @@ def test_export_refuses_a_stick_without_room_before_copying(school, lesson_video
     assert done.files_copied >= 4 and share.export_contributions(school, stick).files_copied == 0
     with pytest.raises(share.ExportError, match="not there"):
         share.export_contributions(school, tmp_path / "no-such-mount" / "stick")
+
+
+def test_lessons_added_without_a_number_each_get_a_place_of_their_own(school, tmp_path):
+    """Two lessons in the same unit with no 课次: the next free numbers, two lessons in the tree
+    (they used to fall into one, titled by the first)."""
+    first = make_video(tmp_path / "一.mp4", seconds=1.0, colour="testsrc2")
+    second = make_video(tmp_path / "二.mp4", seconds=1.0, colour="smptebars")
+    a = _add(school, first, title="小雨沙沙（二）", lesson=None)
+    b = _add(school, second, title="小雨沙沙（三）", lesson=None)
+    lessons = {school.catalogue.db.execute(
+        "SELECT lesson_id FROM resources WHERE id = ?", [rid]).fetchone()[0]
+        for rid in a.resource_ids + b.resource_ids}
+    assert len(lessons) == 2
+    numbers = sorted(r[0] for r in school.catalogue.db.execute(
+        "SELECT lesson FROM lessons WHERE grade=3 AND subject='音乐' AND unit='第二单元 春天'"))
+    assert numbers[-2:] == [numbers[-2], numbers[-2] + 1] and numbers[-2] > 4  # after 小雨沙沙 (4)
+    assert_installed_lessons_play(school, expect_at_least=5)

@@ -16,6 +16,7 @@ lesson (same bytes: nothing is downloaded again).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 from pathlib import Path
@@ -50,6 +51,8 @@ def add_contribution(ws, files, *, title, grade, subject, edition=None, volume=N
     title = checks.clean_text(title, "title", checks.MAX_TITLE)
     teacher = checks.clean_text(teacher, "teacher's name", checks.MAX_TEACHER, required=False)
     place = checks.placement(grade, subject, edition, volume, unit, lesson)
+    if lesson in (None, ""):  # no number given: the next one in its unit, a lesson of its own
+        place = dataclasses.replace(place, lesson=rows_db.next_free_lesson(ws.catalogue, place))
     offered = checks.offered_files(files, subtitles)
     checks.check_space(ws.store, offered)
     ident, repo_id = repository.identity(ws)

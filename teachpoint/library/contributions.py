@@ -101,6 +101,16 @@ def contribution_shas(cat, repo_id: str) -> dict[str, str]:
     return out
 
 
+def next_free_lesson(cat, place) -> int:
+    """The number after the highest lesson at ``place``'s grade, subject, edition, volume and
+    unit (1 where there is none): a teacher's lesson given no number gets a place of its own
+    instead of joining the lesson already there."""
+    row = cat.db.execute(
+        "SELECT MAX(lesson) FROM lessons WHERE grade=? AND subject=? AND edition=? AND volume=? "
+        "AND unit=?", [place.grade, place.subject, place.edition, place.volume, place.unit]).fetchone()
+    return (row[0] or 0) + 1
+
+
 def resource_exists(cat, resource_id: str) -> bool:
     return cat.db.execute("SELECT 1 FROM resources WHERE id = ?", [resource_id]).fetchone() is not None
 
