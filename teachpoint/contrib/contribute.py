@@ -26,7 +26,7 @@ from teachpoint.contrib.model import ACCEPTED, PENDING, REJECTED, Contribution
 from teachpoint.errors import DuplicateContribution, UsageError
 from teachpoint.library import contributions as rows_db
 from teachpoint.library.catalogue import now_iso
-from teachpoint.library.model import Origin, Position
+from teachpoint.library.model import Origin
 from teachpoint.library.store_io import hash_file
 from teachpoint.publish.catalogue_csv import CsvRow
 from teachpoint.sync.lock import SyncBusy
@@ -77,10 +77,8 @@ def add_contribution(ws, files, *, title, grade, subject, edition=None, volume=N
         shutil.rmtree(scratch, ignore_errors=True)
     main = next(sha for f, sha in hashed if f.role == "main")
     rows_db.add_contribution_row(ws.catalogue, rows_db.ContributionRow(
-        id=cid, repo_id=repo_id, title=title, grade=place.grade, subject=place.subject,
-        edition=place.edition, volume=place.volume, unit=place.unit, lesson=place.lesson,
-        teacher=teacher, share_name=bool(share_name), main_sha256=main,
-        main_size=hashed[0][0].size,
+        id=cid, repo_id=repo_id, title=title, place=place, teacher=teacher,
+        share_name=bool(share_name), main_sha256=main, main_size=hashed[0][0].size,
         files=[[f.role, sha, f.size, f.path.name, f.kind] for f, sha in hashed],
         added_at=now_iso(), replaced_by=""))
     log.info("contribution %s added: %s (%s)", cid, title, place)
@@ -216,7 +214,7 @@ def _restore(ws, row) -> bool:
     ident, _ = repository.identity(ws)
     kinds = [f[4] if len(f) > 4 else "video" for f in row.files]
     hashed = [(checks.OfferedFile(Path(f[3]), f[2], kind, f[0]), f[1]) for f, kind in zip(row.files, kinds)]
-    place = Position(row.grade, row.subject, row.edition, row.volume, row.unit, row.lesson)
+    place = row.place
     scratch = repository.scratch_folder(ws, row.id + "-back")
     try:
         rows = _rows(ws, scratch, hashed, row.id, row.title, place,
@@ -257,8 +255,7 @@ def _contribution(ws, r) -> Contribution:
         resource_ids = tuple(sorted(f"{prefix}{rid}" for rid in ws.catalogue.resource_ids(r.repo_id)
                                     if rid == r.id or rid.startswith(r.id + "-")))
     return Contribution(
-        id=r.id, title=r.title, grade=r.grade, subject=r.subject, edition=r.edition,
-        volume=r.volume, unit=r.unit, lesson=r.lesson, teacher=r.teacher, share_name=r.share_name,
+        id=r.id, title=r.title, place=r.place, teacher=r.teacher, share_name=r.share_name,
         files=tuple(tuple(f[:4]) for f in r.files), added_at=r.added_at, state=state,
         decided_at=r.decided_at, reason=r.reason, resource_ids=resource_ids,
         replaced=bool(r.replaced_by))

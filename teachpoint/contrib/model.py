@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from teachpoint.library.curriculum import grade_name
+from teachpoint.library.curriculum import place_zh
+from teachpoint.library.model import Position
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 STATE_ZH = {PENDING: "待审核", ACCEPTED: "已通过", REJECTED: "未通过"}
@@ -22,12 +23,7 @@ class Contribution:
 
     id: str
     title: str
-    grade: int
-    subject: str
-    edition: str
-    volume: str
-    unit: str
-    lesson: int
+    place: Position  # 年级 → 学科 → 版本 → 册 → 单元 → 课
     teacher: str
     share_name: bool
     files: tuple  # ((role, sha256, size, name), …) as added
@@ -46,18 +42,17 @@ class Contribution:
     @property
     def place_zh(self) -> str:
         """Where it sits, e.g. "三年级 音乐 人音版 上册 第二单元 第4课"."""
-        parts = [grade_name(self.grade), self.subject, self.edition, self.volume, self.unit,
-                 f"第{self.lesson}课" if self.lesson else ""]
-        return " ".join(p for p in parts if p)
+        return place_zh(self.place)
 
     @property
     def bytes(self) -> int:
         return sum(f[2] for f in self.files)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "title": self.title, "grade": self.grade, "subject": self.subject,
-                "edition": self.edition, "volume": self.volume, "unit": self.unit,
-                "lesson": self.lesson, "place": self.place_zh, "teacher": self.teacher,
+        p = self.place
+        return {"id": self.id, "title": self.title, "grade": p.grade, "subject": p.subject,
+                "edition": p.edition, "volume": p.volume, "unit": p.unit,
+                "lesson": p.lesson, "place": self.place_zh, "teacher": self.teacher,
                 "share_name": self.share_name, "added_at": self.added_at, "state": self.state,
                 "state_zh": self.state_zh, "decided_at": self.decided_at, "reason": self.reason,
                 "resource_ids": list(self.resource_ids), "replaced": self.replaced,

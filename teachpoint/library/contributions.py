@@ -11,9 +11,10 @@ repository (written by :meth:`Catalogue.apply_repository`). Schema: migration 7.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from teachpoint.library.catalogue import now_iso
+from teachpoint.library.model import Position
 from teachpoint.repo.format import CONTRIB_PREFIX  # repository id of a PC's own lessons
 
 __all__ = ["CONTRIB_PREFIX", "ContributionRow", "add_contribution_row", "attribution",
@@ -28,12 +29,7 @@ class ContributionRow:
     id: str
     repo_id: str
     title: str
-    grade: int
-    subject: str
-    edition: str
-    volume: str
-    unit: str
-    lesson: int
+    place: Position
     teacher: str
     share_name: bool
     main_sha256: str
@@ -57,9 +53,8 @@ def add_contribution_row(cat, row: ContributionRow) -> None:
         cat.db.conn.execute(
             f"INSERT INTO contributions ({_COLUMNS.replace('c.', '')}) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [row.id, row.repo_id, row.title, row.grade, row.subject, row.edition, row.volume,
-             row.unit, row.lesson, row.teacher, int(row.share_name), row.main_sha256, row.main_size,
-             json.dumps(row.files, ensure_ascii=False), row.added_at or now_iso(), row.replaced_by])
+            [row.id, row.repo_id, row.title, *astuple(row.place), row.teacher, int(row.share_name),
+             row.main_sha256, row.main_size, json.dumps(row.files, ensure_ascii=False), row.added_at or now_iso(), row.replaced_by])
 
 
 def delete_contribution_row(cat, contribution_id: str) -> None:
@@ -86,7 +81,7 @@ def contribution_rows(cat, pc_id: str, contribution_id: str | None = None) -> li
     out = []
     for r in rows:
         county = f"{r[19]}:{r[20]}" if r[16] == "accepted" and r[20] else ""
-        out.append(ContributionRow(*r[:10], bool(r[10]), r[11], r[12], json.loads(r[13]), r[14],
+        out.append(ContributionRow(*r[:3], Position(*r[3:9]), r[9], bool(r[10]), r[11], r[12], json.loads(r[13]), r[14],
                                    r[15], r[16] or "", r[17] or "", r[18] or "", county))
     return out
 

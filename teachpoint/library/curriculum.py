@@ -91,6 +91,14 @@ def grade_name(n: int) -> str:
     return GRADES[parse_grade(n)]
 
 
+def place_zh(position) -> str:
+    """Where a lesson sits, in words: "三年级 音乐 人音版 上册 第二单元 第4课" (parts left out when empty)."""
+    p = position
+    parts = [grade_name(p.grade), p.subject, p.edition, p.volume, p.unit,
+             f"第{p.lesson}课" if p.lesson else ""]
+    return " ".join(x for x in parts if x)
+
+
 def grade_aliases(n: int) -> list[str]:
     """Names people use for grade ``n`` (all accepted by :func:`parse_grade`), canonical first."""
     n = parse_grade(n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from teachpoint.library.curriculum import grade_name
+from teachpoint.library.curriculum import place_zh
 from teachpoint.library.model import Resource
 from teachpoint.repo.format import resource_from_json
 
@@ -49,10 +49,7 @@ class Entry:
 
     @property
     def place_zh(self) -> str:
-        p = self.first.position
-        parts = [grade_name(p.grade), p.subject, p.edition, p.volume, p.unit,
-                 f"第{p.lesson}课" if p.lesson else ""]
-        return " ".join(x for x in parts if x)
+        return place_zh(self.first.position)
 
     @property
     def state_zh(self) -> str:
