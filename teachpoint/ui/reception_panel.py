@@ -78,8 +78,9 @@ class ReceptionPanel(QFrame):
         now = datetime.now(timezone.utc)
         self.title.setText(self.tr("Satellite broadcast"))
         self.heard.setText(self._heard_text(self.report, now))
-        self.channels.setText("\n".join(self._channel_text(c) for c in self._channel_list()))
-        self.channels.setVisible(bool(self._channel_list()))
+        channels = self._channel_list()
+        self.channels.setText("\n".join(self._channel_text(c) for c in channels))
+        self.channels.setVisible(bool(channels))
         self.show()
 
     def _channel_list(self) -> list[dict]:
