@@ -228,9 +228,35 @@ def test_tail_is_split_across_streams(repo, nginx, store):
     assert stats.bytes_received <= b.size + 8 * 16 * KB
 
 
-@pytest.mark.parametrize("link_bps, name, expect", [(None, "d", (7, 8)), (3_200_000, "c", (4, 6))])
+def test_last_pieces_shrink_to_a_fair_share_of_what_is_left(store):
+    """Near the end of a run a piece is the share of what is left per stream (as of the monitor's
+    last count), so the streams end together instead of one long piece on one capped stream after
+    the others are done; never less than two steals' worth (a request costs a round trip)."""
+    from teachpoint.transport.download import DownloadStats
+    from teachpoint.transport.download_queue import MIN_STEAL, PieceQueue
+
+    cv, size, piece = threading.Condition(), 3_000_000, 256 * KB
+    queue = PieceQueue(store, DownloadStats(), cv, threading.Event(), piece, 3)
+    sha = "ab" * 32
+    with cv:
+        queue.add(BlobJob(sha, size, "http://127.0.0.1:9/x"), 0, False)
+        whole = [queue.take() for _ in range(8)]  # no count yet: whole pieces, 2 MB in flight
+        queue.blobs[sha].have = 1_500_000  # half of it arrived ...
+        assert queue.bytes_left() == 1_500_000  # ... as the monitor counts
+        rest = []
+        while sum(p.end - p.pos for p in whole + rest) < size:
+            rest.append(queue.take())
+    assert [p.end - p.pos for p in whole] == [piece] * 8
+    sizes = [p.end - p.pos for p in rest]
+    assert sizes[0] == 1_500_000 // 9 and sizes[:-1] == sorted(sizes[:-1], reverse=True), sizes
+    assert all(2 * MIN_STEAL <= n < piece for n in sizes[:-1]), sizes  # the last: the blob's end
+
+
+@pytest.mark.parametrize("link_bps, name, expect", [(None, "d", (7, 8)), (3_200_000, "c", (4, 8))])
 def test_streams_added_while_throughput_grows(repo, nginx, store, monkeypatch, link_bps, name, expect):
-    """Each stream is capped at 100 kB/s: more streams help until the link itself is full."""
+    """Each stream is capped at 100 kB/s: more streams help until the link itself is full. On the
+    3.2 Mbit/s link four fill it: the probe that doubles them (the fourth took its whole share
+    with it) is judged and undone, at most eight for one window."""
     monkeypatch.setattr("teachpoint.transport.download.ADAPT_S", 0.5)
     b = repo[1][name]
     with LinkEmulator(("127.0.0.1", nginx.port), rate_bps=link_bps, delay_s=0.02,

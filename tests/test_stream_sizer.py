@@ -50,8 +50,18 @@ def test_uncapped_link_grows_to_the_maximum():
 
 
 def test_connection_start_up_is_not_counted_as_growth_or_loss():
+    """Four streams fill this link exactly: the down-probe misses the fourth's whole share, so the
+    one probe up doubles (4 -> 8), is judged after the new streams' handshakes and undone."""
     targets = run(per_conn=100_000, link=400_000, max_streams=8, startup_ticks=6)  # 1.5 s handshakes
-    assert settled(targets) == 4 and max(targets) <= 6
+    assert settled(targets) == 4 and max(targets) <= 8 and targets.count(8) <= 20  # one window
+
+
+def test_on_a_satellite_link_the_first_probe_up_doubles():
+    """Link (a): the stream removed first took its whole share with it, so growth starts by
+    doubling (4 -> 8), then by half (8 -> 12): the link is full sooner, never more than 12 open."""
+    targets = run(per_conn=25_000, link=250_000)
+    grown = [t for i, t in enumerate(targets) if i and t > targets[i - 1]]
+    assert grown[:2] == [8, 12] and max(targets) == 12
 
 
 @pytest.mark.parametrize("link", [32_000, 10**9])

@@ -21,7 +21,7 @@ a single node is left to the tree walk that follows, which reports it properly.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass
 
 from teachpoint.errors import NotYetArrived, PackMismatch, RepositoryError
@@ -67,37 +67,100 @@ class _Item:
 def prefetch_tree(source, cache, new: dict[int, Pin], old: dict[int, Pin] | None) -> PrefetchStats:
     """Bring the nodes of the tree ``new`` (grade pins) that ``cache`` lacks; see the module doc.
 
-    Each level reads :data:`NODE_STREAMS` at once, up to :data:`PACK_STREAMS` when it has many
-    bytes to read (big packs: :func:`_width`); between levels the source's idle connections are handed back (``release_connections``: a
-    few stay warm for the next level and the files), so no more are open than a level reads.
+    A few reads are in flight at once (:class:`_TreeReads`): :data:`NODE_STREAMS`, up to
+    :data:`PACK_STREAMS` while many bytes are waiting to be read (big packs: :func:`_width`).
+    There is no barrier between the tree's levels: a node's children are asked for as soon as it
+    arrives, so one slow read (a new connection's handshake, a bigger pack) holds up only its
+    own subtree. The source's idle connections are handed back before and after
+    (``release_connections``: a few stay warm for the files).
     """
     old = old or {}
-    stats = PrefetchStats()
-    level = [_Item(pin, GRADE, old_pin=old.get(g)) for g, pin in sorted(new.items())
+    first = [_Item(pin, GRADE, old_pin=old.get(g)) for g, pin in sorted(new.items())
              if pin != old.get(g)]
-    while level:
-        todo = [item for item in level if item.pack is not None or cache.get(item.pin) is None]
-        source.release_connections()
-        with ThreadPoolExecutor(_width(todo)) as pool:
-            results = list(pool.map(lambda item: _read(source, cache, item), todo))
-        level = []
-        for item, (node, reader) in zip(todo, results):
-            stats.bytes_read += reader.bytes_read
-            stats.requests += reader.requests
-            if item.pack is not None:
-                stats.packs += node is not None
-                stats.fallbacks += node is None
-                level += [] if node is not None else list(item.fallback)
-            elif node is not None:
-                level += _children(item, node, cache)
+    source.release_connections()
+    stats = _TreeReads(source, cache).run(first)
+    source.release_connections()
     return stats
 
 
-def _width(todo: list[_Item]) -> int:
-    """Reads in flight for one level: one stream per :data:`BYTES_PER_STREAM` of pinned bytes,
-    at least :data:`NODE_STREAMS` (round trips) and at most :data:`PACK_STREAMS`, never more
-    than there are reads."""
-    wanted = sum(item.pin.size for item in todo) // BYTES_PER_STREAM
+class _TreeReads:
+    """The reads of one prefetch: a queue, worker threads (one session each), children queued as
+    their parent arrives. Workers are only added (up to :func:`_width` of what waits), never
+    swapped, so no more connections are open than reads were in flight at the widest."""
+
+    def __init__(self, source, cache):
+        self.source, self.cache = source, cache
+        self.stats = PrefetchStats()
+        self._waiting: list[_Item] = []
+        self._busy = 0
+        self._workers: list[threading.Thread] = []
+        self._failure: BaseException | None = None
+        self._cv = threading.Condition()
+
+    def run(self, first: list[_Item]) -> PrefetchStats:
+        """Read ``first`` and everything under it; raises the first failure of a read."""
+        with self._cv:
+            self._queue(first)
+        for worker in self._workers:  # a worker adds others before it ends: the loop sees them
+            worker.join()
+        if self._failure is not None:
+            raise self._failure
+        return self.stats
+
+    def _queue(self, items: list[_Item]) -> None:
+        """Queue reads (``_cv`` held) and add workers up to the width of what now waits."""
+        self._waiting += [item for item in items
+                          if item.pack is not None or self.cache.get(item.pin) is None]
+        want = min(_width(self._waiting + [None] * self._busy), self._busy + len(self._waiting))
+        while len(self._workers) < want:
+            worker = threading.Thread(target=self._work, name=f"prefetch-{len(self._workers)}",
+                                      daemon=True)
+            self._workers.append(worker)
+            worker.start()
+        self._cv.notify_all()
+
+    def _work(self) -> None:
+        """Take reads until none waits and none is in flight (its children could still come)."""
+        while True:
+            with self._cv:
+                while not self._waiting and self._busy and self._failure is None:
+                    self._cv.wait()
+                if not self._waiting or self._failure is not None:
+                    self._cv.notify_all()
+                    return
+                item = self._waiting.pop(0)
+                self._busy += 1
+            try:
+                node, reader = _read(self.source, self.cache, item)
+                children = self._record(item, node, reader)
+            except BaseException as exc:  # noqa: BLE001 - raised by run() in the caller's thread
+                with self._cv:
+                    self._failure = self._failure or exc
+                    self._busy -= 1
+                    self._cv.notify_all()
+                return
+            with self._cv:
+                self._busy -= 1
+                self._queue(children)
+
+    def _record(self, item: _Item, node, reader) -> list[_Item]:
+        """Count one read; the reads it leads to."""
+        with self._cv:
+            self.stats.bytes_read += reader.bytes_read
+            self.stats.requests += reader.requests
+            if item.pack is not None:
+                self.stats.packs += node is not None
+                self.stats.fallbacks += node is None
+        if item.pack is not None:
+            return [] if node is not None else list(item.fallback)
+        return _children(item, node, self.cache) if node is not None else []
+
+
+def _width(todo: list) -> int:
+    """Reads in flight: one stream per :data:`BYTES_PER_STREAM` of pinned bytes waiting, at
+    least :data:`NODE_STREAMS` (round trips) and at most :data:`PACK_STREAMS`, never more than
+    there are reads (``None`` stands for a read in flight)."""
+    wanted = sum(item.pin.size for item in todo if item is not None) // BYTES_PER_STREAM
     return max(1, min(len(todo), max(NODE_STREAMS, min(PACK_STREAMS, wanted))))
 
 

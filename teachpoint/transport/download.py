@@ -13,9 +13,9 @@ How it works:
   worker *steals* the second half of the largest range still in flight (the owner sees its end
   move and stops there), so the tail of a download never runs on one stream.
 * The pool is sized to the link by :class:`~teachpoint.transport.stream_sizer.StreamSizer`: it
-  starts with 2 streams and adds more only while goodput grows against a baseline taken at the
-  same stream count after start-up; streams that did not help are closed again (a worker retires
-  between pieces). Each worker keeps one ``requests.Session``: its connection is reused for
+  starts with 4 streams, first tries one fewer, and adds more only while goodput grows against a
+  baseline taken at the same stream count after start-up; streams that did not help are closed
+  again (their pieces are cut where they are and the workers retire). Each worker keeps one ``requests.Session``: its connection is reused for
   every piece it fetches.
 * Reads are bounded by the requested range and the declared size. ``timeout=(stall_s, stall_s)``
   bounds the gap between bytes: a half-dead connection is dropped and the piece re-requested.

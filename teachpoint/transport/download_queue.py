@@ -2,8 +2,9 @@
 
 Each blob of a run is a :class:`_Blob`; its missing ranges are queued on a heap (boosted blobs
 first, then by priority and order) and handed to workers as :class:`_Piece` objects, cut to
-``piece_bytes``. When the heap runs dry an idle worker steals the second half of the largest piece
-in flight. A blob whose pieces are all done is due a commit; a failed attempt restarts it (a new
+``piece_bytes`` — smaller near the end of a run, a fair share of what is left per stream, so the
+streams end together. When the heap runs dry an idle worker steals the second half of the largest
+piece in flight. A blob whose pieces are all done is due a commit; a failed attempt restarts it (a new
 generation: pieces of the old one are dropped) or gives it up.
 
 :class:`PieceQueue` holds the state of one ``Downloader.run`` (a new queue per run); the
@@ -71,6 +72,7 @@ class PieceQueue:
         self.inflight: list[_Piece] = []
         self._heap: list = []
         self._seq = itertools.count()
+        self._left: int | None = None  # bytes left at the monitor's last count (bytes_left)
 
     def add(self, job: BlobJob, have: int, boosted: bool) -> None:
         """Queue ``job`` (``have`` bytes already in its partial) unless it is queued or stored."""
@@ -102,8 +104,18 @@ class PieceQueue:
             b.state == "committing" for b in self.blobs.values()))
 
     def bytes_left(self) -> int:
-        """Bytes still to fetch of the blobs not given up."""
-        return sum(b.job.size - b.have for b in self.blobs.values() if b.state != "failed")
+        """Bytes still to fetch of the blobs not given up (also kept for :meth:`_piece_size`)."""
+        self._left = sum(b.job.size - b.have for b in self.blobs.values() if b.state != "failed")
+        return self._left
+
+    def _piece_size(self) -> int:
+        """``piece_bytes``, or less near the end of a run: a fair share of what is left per stream
+        (as of the monitor's last count), so the last pieces end together instead of one long
+        piece on one capped stream after the others are done; never below what is worth a steal."""
+        if self._left is None:
+            return self.piece_bytes
+        share = self._left // (len(self.inflight) + 1)
+        return max(2 * MIN_STEAL, min(self.piece_bytes, share))
 
     def _key(self, blob: _Blob, start) -> tuple:
         return (0 if blob.boosted else 1, blob.job.priority, blob.index, start or 0)
@@ -129,10 +141,11 @@ class PieceQueue:
                     if self._check_blob(blob):
                         return blob
                     continue
-                if not seq and end - start > self.piece_bytes:
-                    self._push(blob, start + self.piece_bytes, end)
+                size = self._piece_size()
+                if not seq and end - start > size:
+                    self._push(blob, start + size, end)
                     blob.outstanding += 1
-                    end = start + self.piece_bytes
+                    end = start + size
                 return self._start(_Piece(blob, start, end, seq))
             piece = self._steal()
             if piece is not None:

@@ -11,12 +11,15 @@ slot each and bring nothing. The sizer probes and keeps what helped:
    stream's share, that stream was not needed: keep the lower count and try one fewer again
    (a slow link that two streams fill ends at 2, never having opened more than 4); if it fell
    more, go back up and probe up from there;
-4. *probe up*: add half as many streams again (4 -> 6), settle, measure at the new count. If
-   goodput grew by nearly (``LINEAR``) what the added streams would bring at the baseline's
-   per-stream rate, keep them and double next (6 -> 12); if not, keep only the streams that did
-   help (baseline count + gain / per-stream rate, rounded: the link is full) and hold for
-   ``hold_windows`` windows before probing up again (the link may have changed) — by one stream
-   from then on, the hold doubling after each such probe (up to ``MAX_HOLD_WINDOWS``).
+4. *probe up*: add half as many streams again (4 -> 6) — or as many again (4 -> 8) when the
+   stream removed in step 3 took its whole share with it (each stream is capped on its own, far
+   from the link's rate: link (a)) —, at most :data:`MAX_STEP` at once; settle, measure at the new
+   count. If goodput grew by nearly (``LINEAR``) what the added streams would bring at the
+   baseline's per-stream rate, keep them and double next (up to ``MAX_STEP``: 8 -> 12); if not,
+   keep only the streams that did help (baseline count + gain / per-stream rate, rounded: the link
+   is full) and hold for ``hold_windows`` windows before probing up again (the link may have
+   changed) — by one stream from then on, the hold doubling after each such probe (up to
+   ``MAX_HOLD_WINDOWS``). A link that exactly four streams fill sees eight for one window.
 
 Nothing grows while a rate cap is (nearly) reached or when too little is left to fetch
 (``can_grow`` is False). Pure logic, no threads or clocks of its own: the downloader's monitor
@@ -36,6 +39,7 @@ GROWTH_KEPT = 0.5  # a stream removed is missed when goodput fell by half of its
 LINEAR = 0.9  # a probe up kept whole when goodput grew by 90 % of what its streams would add
 SETTLE_LIMIT_WINDOWS = 3  # stop waiting for a silent stream after this many windows
 MAX_HOLD_WINDOWS = 32
+MAX_STEP = 4  # streams added by one probe at most (4 -> 8 -> 12 -> 16): a server slot each
 
 
 @dataclass
@@ -97,6 +101,9 @@ class StreamSizer:
                 log.debug("%d -> %d streams: %.0f -> %.0f B/s, back up", base.streams,
                           sample.streams, base.speed, sample.speed)
                 self._going_down = False
+                # The stream took its whole share with it: each stream is capped on its own, far
+                # from the link's rate, so the first probe up doubles (else it adds half).
+                self._doubling = -helped >= LINEAR
                 self._set(base.streams)  # its baseline still holds: probe up from it at once
             return
         if helped >= LINEAR * added:  # every added stream helped: keep them, grow faster
@@ -131,6 +138,7 @@ class StreamSizer:
         if self.target >= self.max_streams:
             return
         step = 1 if self._sized else self.target if self._doubling else max(1, self.target // 2)
+        step = min(step, MAX_STEP)
         self._probing = True
         self._set(min(self.max_streams, self.target + step))
 
