@@ -41,7 +41,8 @@ Cap check: TeachPoint with ``limit_kbit`` (default 1000) on a fast, uncapped emu
 (50 Mbit/s, 20 ms); measured = blob body bytes / download time, and also the steady rate from
 progress events with the first and last 10 % of bytes dropped.
 
-Goals (issue): (a) >= 90 % of the link; (b) <= 1 % re-fetched; cap held within +-5 %.
+Goals (issue 17): (a) >= 92 % of the link and >= aria2c -x16's in the same run; (c) >= 97 %
+with <= 4 connections open at once; (b) <= 1 % re-fetched; cap held within +-5 %.
 
 ``curl`` at 200 kbit/s needs ~15 minutes for 21 MB; ``--curl-budget-s`` stops it after that many
 seconds and reports its goodput from the bytes it had (a single capped stream's rate is steady,
@@ -87,7 +88,8 @@ SCENARIOS = {
     "c": dict(title="256 kbit/s, 300 ms, 200 kbit/s per conn", rate_bps=256_000, delay_s=0.3,
               per_conn_bps=200_000, outages=None),
 }
-GOAL_LINK_A, GOAL_REFETCH_B, GOAL_CAP = 0.90, 0.01, 0.05
+GOAL_LINK_A, GOAL_REFETCH_B, GOAL_CAP = 0.92, 0.01, 0.05  # issue 17 raised (a) from 90 %
+GOAL_LINK_C, GOAL_CONNS_C = 0.97, 4  # issue 17: a 256 kbit/s link, lean connections
 CSV_HEADER = "文件,标题,年级,学科,版本,册,单元,课次,类型,字幕,简介,关键词\n"
 ARIA2_SPLIT = ["-x8", "-s8", "-k1M", "-j8"]  # -j8: several files at once, may exceed 8 connections
 ARIA2_VARIANTS = {"aria2c": ARIA2_SPLIT, "aria2c-x16": ["-x16", "-s16", "-k1M", "-j8"],  # its best settings
@@ -523,8 +525,16 @@ def table(results: dict, repo: Repo, cap: dict | None) -> str:
             continue
         if key == "a":
             f = goodput_fraction(tp, sc)
-            verdicts.append(f"(a) goodput >= {GOAL_LINK_A:.0%} of link: {f:.1%} -> "
-                            f"{'MET' if tp.ok and f >= GOAL_LINK_A else 'MISSED'}")
+            peer = next((r for r in runs if r.tool == "aria2c-x16" and r.ok), None)
+            beat = peer is None or f >= goodput_fraction(peer, sc)
+            verdicts.append(f"(a) goodput >= {GOAL_LINK_A:.0%} of link"
+                            + (f" and >= aria2c-x16 ({goodput_fraction(peer, sc):.1%})" if peer else "")
+                            + f": {f:.1%} -> {'MET' if tp.ok and f >= GOAL_LINK_A and beat else 'MISSED'}")
+        if key == "c":
+            f = goodput_fraction(tp, sc)
+            ok = tp.ok and f >= GOAL_LINK_C and tp.peak_conns <= GOAL_CONNS_C
+            verdicts.append(f"(c) goodput >= {GOAL_LINK_C:.0%} of link with <= {GOAL_CONNS_C} connections "
+                            f"open at once: {f:.1%}, peak {tp.peak_conns} -> {'MET' if ok else 'MISSED'}")
         if key == "b":
             f = refetch_fraction(tp, repo)
             own = "" if tp.wasted is None else f" (downloader's bytes_wasted: {tp.wasted / repo.payload:.2%})"
