@@ -14,8 +14,9 @@ from teachpoint.transport.stream_sizer import StreamSizer
 TICK = 0.25
 
 
-def run(per_conn, link, max_streams=16, seconds=120.0, can_grow=True, startup_ticks=1):
-    """Drive a sizer for ``seconds``; return the targets it chose, tick by tick."""
+def run(per_conn, link, max_streams=16, seconds=120.0, can_grow=True, startup_ticks=1, seen=None):
+    """Drive a sizer for ``seconds``; return the targets it chose, tick by tick (and append
+    ``sizer.probing_down`` to ``seen`` after each tick)."""
     sizer = StreamSizer(max_streams, window_s=3.0)
     received, now, targets, current, since = 0.0, 0.0, [], sizer.target, 0.0
     while now < seconds:
@@ -24,6 +25,8 @@ def run(per_conn, link, max_streams=16, seconds=120.0, can_grow=True, startup_ti
         received += rate * TICK
         ready = now - since > startup_ticks * TICK
         target = sizer.tick(now, int(received), ready, can_grow)
+        if seen is not None:
+            seen.append(sizer.probing_down)
         if target != current:
             current, since = target, now
         targets.append(target)
@@ -68,3 +71,14 @@ def test_on_a_satellite_link_the_first_probe_up_doubles():
 def test_no_growth_while_a_cap_is_reached(link):
     targets = run(per_conn=25_000, link=link, can_grow=False)
     assert max(targets) <= 4
+
+
+def test_only_a_probe_down_cuts_a_stream_at_once():
+    """A stream taken away to measure without it stops at once; streams trimmed after a probe up
+    that did not help finish their pieces (the bytes on their way are not thrown away)."""
+    probing = []
+    targets = run(per_conn=25_000, link=250_000, seen=probing)  # link (a)
+    drops = [(a, b, down) for a, b, down in zip(targets, targets[1:], probing[1:]) if b < a]
+    assert drops[0] == (4, 3, True)  # the first probe: measured without the fourth, at once
+    assert any(a == 12 and not down for a, _, down in drops), drops  # the trim: pieces finish
+    assert all(down == (a == 4) for a, _, down in drops), drops

@@ -14,8 +14,9 @@ How it works:
   move and stops there), so the tail of a download never runs on one stream.
 * The pool is sized to the link by :class:`~teachpoint.transport.stream_sizer.StreamSizer`: it
   starts with 4 streams, first tries one fewer, and adds more only while goodput grows against a
-  baseline taken at the same stream count after start-up; streams that did not help are closed
-  again (their pieces are cut where they are and the workers retire). Each worker keeps one ``requests.Session``: its connection is reused for
+  baseline taken at the same stream count after start-up; streams that did not help retire when
+  their piece is done (what is on its way over the link is not thrown away), a stream taken away
+  to measure without it at once (its piece cut where it is). Each worker keeps one ``requests.Session``: its connection is reused for
   every piece it fetches.
 * Reads are bounded by the requested range and the declared size. ``timeout=(stall_s, stall_s)``
   bounds the gap between bytes: a half-dead connection is dropped and the piece re-requested.
@@ -179,7 +180,7 @@ class Downloader:
                     self._report(speed)
                 target = sizer.tick(now, received, ready, self._can_grow(speed, sizer.target))
                 with self._cv:
-                    if target < self._target:
+                    if target < self._target and sizer.probing_down:
                         self.queue.cut(self._live - target)  # their workers retire at once
                     self._target = target
                     self._cv.notify_all()

@@ -63,6 +63,12 @@ class StreamSizer:
         self._sized = False  # a probe failed once: from then on probe up by one stream
         self._doubling = False  # the last probe up was linear: the next one doubles
 
+    @property
+    def probing_down(self) -> bool:
+        """A stream was just taken away to measure without it: it must stop at once (its piece
+        cut where it is). Streams that did not help after a probe up may finish their pieces."""
+        return self._probing and self._going_down
+
     def tick(self, now: float, received: int, ready: bool, can_grow: bool) -> int:
         """The target after this tick. ``received``: body bytes so far; ``ready``: every stream
         has received a byte since it started; ``can_grow``: no rate cap reached, work enough left."""
