@@ -38,9 +38,11 @@ def settled(targets):
     return Counter(targets[len(targets) // 2:]).most_common(1)[0][0]
 
 
-def test_slow_link_that_two_streams_fill_ends_at_two_and_never_opens_more_than_four():
+def test_slow_link_that_two_streams_fill_ends_at_three_and_never_opens_more_than_four():
+    """Two would fill it, but one of them alone (in the other's round trip between two pieces)
+    would not: a third covers those gaps."""
     targets = run(per_conn=25_000, link=32_000)  # link (c): 256 kbit/s, 200 kbit/s per connection
-    assert max(targets) <= 4 and settled(targets) == 2
+    assert max(targets) <= 4 and settled(targets) == 3
 
 
 def test_satellite_link_grows_to_what_fills_it_and_no_further():

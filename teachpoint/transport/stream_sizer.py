@@ -7,10 +7,10 @@ slot each and bring nothing. The sizer probes and keeps what helped:
 1. *settle*: after the stream count changes, wait until every stream has received a body byte
    (connection and request set up), so start-up never counts as growth or as loss;
 2. *measure*: goodput (body bytes/s) over ``window_s`` at that count: the baseline;
-3. *probe down* first (4 -> 3 -> 2): one stream fewer; if goodput fell by less than half of one
-   stream's share, that stream was not needed: keep the lower count and try one fewer again
-   (a slow link that two streams fill ends at 2, never having opened more than 4); if it fell
-   more, go back up and probe up from there;
+3. *probe down* first (4 -> 3): one stream fewer; if goodput fell by less than half of one
+   stream's share, that stream was not needed: keep the lower count and try one fewer again,
+   down to :data:`MIN_STREAMS` (a slow link that two streams fill ends at 3, never having opened
+   more than 4); if it fell more, go back up and probe up from there;
 4. *probe up*: add half as many streams again (4 -> 6) — or as many again (4 -> 8) when the
    stream removed in step 3 took its whole share with it (each stream is capped on its own, far
    from the link's rate: link (a)) —, at most :data:`MAX_STEP` at once; settle, measure at the new
@@ -34,7 +34,11 @@ from dataclasses import dataclass
 log = logging.getLogger("teachpoint.transport.download")
 
 START_STREAMS = 4  # several ranged requests in flight from the start (DESIGN §4)
-MIN_STREAMS = 2
+# Never fewer than three: HTTP/1.1 asks for one piece at a time, so each stream is silent for a
+# round trip between pieces; with two, that leaves one stream alone, which a satellite link's
+# per-connection cap keeps below a link that two fill (link (c): 200 of 256 kbit/s; ~1.6 %
+# of the link lost to those gaps, too little for a 2 s window to see).
+MIN_STREAMS = 3
 GROWTH_KEPT = 0.5  # a stream removed is missed when goodput fell by half of its share
 LINEAR = 0.9  # a probe up kept whole when goodput grew by 90 % of what its streams would add
 SETTLE_LIMIT_WINDOWS = 3  # stop waiting for a silent stream after this many windows
