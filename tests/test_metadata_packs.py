@@ -13,12 +13,15 @@ import pytest
 from helpers import ROWS, assert_installed_lessons_play, write_csv
 from teachpoint.errors import PackMismatch
 from teachpoint.library import search_index
+from teachpoint.paths import DataPaths
 from teachpoint.publish.publisher import publish
 from teachpoint.repo.format import Pin, decode_node, encode_node, index_children, meta_path
 from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.packs import decode_pack, encode_pack, grade_packs, pack_ref
 from teachpoint.repo.root import parse_root
 from teachpoint.repo.tree import GRADE, diff_trees
+from teachpoint.sneakernet.export import export
+from teachpoint.sneakernet.export_plan import give_plan
 from teachpoint.sync.pipeline import METADATA_ONLY, import_repository
 from teachpoint.testing.nginx import NginxServer
 from teachpoint.transport.http_source import HttpSource
@@ -284,3 +287,24 @@ def test_readers_are_not_held_up_by_a_catalogue_update(ws, versions, monkeypatch
         go_on.set()
         worker.join(60)
     assert len(ws.catalogue.resource_ids("county")) == len(ROWS) + len(MANY_UNITS)
+
+
+def test_a_stick_carries_the_packs_and_the_next_pc_installs_from_them(ws, versions, tmp_path,
+                                                                      publisher_key):
+    """A stick written by a PC that holds the packs whole carries them: the next PC's import
+    reads a subject in one file, as from the server (it read every node one by one before)."""
+    ws.install(FolderSource(versions["packed"]))
+    stick = tmp_path / "stick"
+    export(ws, give_plan(ws), stick)
+    packs = [ref.pin for node in grade_nodes(versions["packed"], ws.trust).values()
+             for ref in grade_packs(node).values()]
+    assert packs and all((stick / "county" / meta_path(p.sha256)).stat().st_size == p.size
+                         for p in packs)
+    fresh = Workspace(DataPaths(tmp_path / "next", explicit=True), install_demo=False)
+    try:
+        fresh.trust.add(publisher_key.with_suffix(".pub"))
+        fresh.install(FolderSource(stick / "county"))
+        assert all(fresh.cache.packs.whole(p) is not None for p in packs)  # read as packs
+        assert_installed_lessons_play(fresh, len(ROWS) + len(MANY_UNITS))
+    finally:
+        fresh.close()

@@ -13,7 +13,8 @@ from teachpoint.resources import DEMO_REPOSITORY_ID
 from teachpoint.sneakernet.inventory import Inventory
 from teachpoint.repo.format import CONTRIB_PREFIX, REVIEWS, Pin
 from teachpoint.repo.node_reader import NodeReader
-from teachpoint.repo.tree import diff_trees
+from teachpoint.repo.packs import grade_packs
+from teachpoint.repo.tree import GRADE, diff_trees
 from teachpoint.repo.root import parse_root
 from teachpoint.sync.schedule import Subscriptions
 
@@ -115,7 +116,7 @@ def _repo_plan(ws, info, targets: list[Inventory], selection: Subscriptions, not
     resources = diff_trees(None, root.grades, reader).upserts
     if root.reviews:
         reader(root.reviews, REVIEWS)  # the signed review decisions travel with the tree
-    nodes = reader.pins
+    nodes = reader.pins + _whole_packs(ws.cache, root, reader)
     wanted: dict[str, int] = {}
     names: dict[str, str] = {}
     lessons, chosen = set(), 0
@@ -141,3 +142,11 @@ def _repo_plan(ws, info, targets: list[Inventory], selection: Subscriptions, not
     return RepoPlan(info.id, root.title, root.version, raw, list(dict.fromkeys(nodes)), blobs,
                     set(wanted), names, lessons=len(lessons), resources=chosen,
                     unavailable=len(missing), unavailable_bytes=sum(wanted[s] for s in missing))
+
+
+def _whole_packs(cache, root, reader) -> list[Pin]:
+    """The metadata packs the tree's grade nodes pin that this PC holds whole: on the stick they
+    let the next PC install in a few reads, as from the server (``repo.prefetch``); a pack not
+    held whole is left out, and that PC reads the subject's nodes one by one instead."""
+    return [ref.pin for pin in root.grades.values()
+            for ref in grade_packs(reader(pin, GRADE)).values() if cache.get(ref.pin) is not None]
