@@ -9,16 +9,16 @@ Layout under ``root``::
 
 A blob enters only through temp file → hash check → fsync → ``os.replace`` → fsync of the directory,
 so nobody ever sees a half-written or unverified blob (inside a :meth:`ContentStore.batch` the fsync
-and rename run while the next file is copied, and the directories are fsynced once, at the commit). Every sha256 argument is validated because it
-names a file (path-traversal defence). A declared size bounds every read: at most ``size + 1`` bytes
-are taken from a stream. The store is a plain filesystem component: no Qt, no catalogue; the
-catalogue records blob states itself. OS errors come out as :class:`StoreError` with a message for
+and rename run while the next file is copied, the directories are fsynced once, at the commit).
+Every sha256 argument is validated because it names a file (path-traversal defence). A declared
+size bounds every read: at most ``size + 1`` bytes are taken from a stream. The store is a plain
+filesystem component: no Qt, no catalogue; the catalogue records blob states itself. OS errors come out as :class:`StoreError` with a message for
 people; errors of the *source* (a network stream, a file on a stick) pass through unchanged, so
 the caller can resume or report the source.
 
-The low-level pieces (sha and size checks, cancelling, fsync, hashing) live in
-:mod:`teachpoint.library.store_io` and the maintenance (verify, quarantine, gc) in
-:mod:`teachpoint.library.store_maintenance`; both are re-exported here.
+The low-level pieces (sha and size checks, cancelling, fsync, hashing, the copy loop) live in
+:mod:`teachpoint.library.store_io`, the batch in :mod:`teachpoint.library.store_batch` and the
+maintenance (verify, quarantine, gc) in :mod:`teachpoint.library.store_maintenance`.
 """
 
 from __future__ import annotations

@@ -87,9 +87,9 @@ def copy_hashing(fill, fd: int, size: int, progress: Progress | None, cancel: Ca
     another reads chunk k+1 into the second buffer (hashlib and file I/O release the GIL). At
     most one read and one write are in flight, so the file is read and written in order. Errors
     of ``fill`` (the source) propagate unchanged; ``write(fd, chunk)`` writes, and its OSError
-    passes through ``writing()`` (the store turns it into a StoreError). The serial loop ran at 0.62-0.74x of ``cp`` +
-    per-file fsync on a 1 GB import, the hash (~2 GB/s) adding its time to the disk's; see
-    benchmarks/usb_import.py.
+    passes through ``writing()`` (the store turns it into a StoreError). The serial loop ran at
+    0.62-0.74x of ``cp`` + per-file fsync on a 1 GB import, the hash (~2 GB/s) adding its time to
+    the disk's; see benchmarks/usb_import.py.
     """
     h, done = hashlib.sha256(), 0
     bufs = [memoryview(bytearray(min(CHUNK, size + 1))) for _ in range(2)]
