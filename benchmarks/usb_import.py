@@ -17,7 +17,12 @@ report says so):
     .venv/bin/python benchmarks/usb_import.py [--files 7] [--file-mb 300] [--repeat 3] [--dir TMP]
 
 Import and the cp peers alternate ``--repeat`` times (cp alone varied 2.96–3.54 s between runs
-here); the table shows medians. Goal (issue 17): import ≥ 0.9× the throughput of cp with
+here); the table shows medians, every run's seconds and CPU seconds (user + system, the step's
+own process or ``cp``/``sync``) are printed, and the load average before and after. The CPU
+seconds show a cost of this machine (a VM): memory the guest frees goes back to the host (virtio
+balloon free page reporting) about 2 s later, and a page taken from it again costs ~10 µs, so a
+step that needs fresh page cache right after others freed theirs pays system time the next
+step may not; see benchmarks/README.md. Goal (issue 17): import ≥ 0.9× the throughput of cp with
 per-file fsync, on 2 GB (the default: 7 × 300 MiB). Needs ~5× the media size free (source, repository,
 store, stick, import, cp); checks ``df`` first and cleans up.
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -76,9 +82,19 @@ def make_source(src: Path, files: int, file_mb: int) -> None:
     (src / "catalogue.csv").write_text(CSV_HEADER + "\n".join(rows) + "\n", "utf-8")
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its waited-for children so far."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+CPU: list[float] = []  # CPU seconds of each timed step, in order
+
+
 def timed(fn) -> float:
-    start = time.perf_counter()
+    cpu, start = cpu_seconds(), time.perf_counter()
     fn()
+    CPU.append(cpu_seconds() - cpu)
     return time.perf_counter() - start
 
 
@@ -103,6 +119,7 @@ def main() -> int:
 
 
 def run(base: Path, args, media: int) -> int:
+    print("load average before: %.2f %.2f %.2f" % os.getloadavg())
     print(f"work dir {base} ({shutil.disk_usage(base).free >> 30} GiB free); "
           f"{args.files} × {args.file_mb} MiB random files + 3 video lessons")
     make_source(base / "src", args.files, args.file_mb)
@@ -128,11 +145,13 @@ def run(base: Path, args, media: int) -> int:
     connected.close()
 
     t_imports, t_cps = [], {name: [] for name in CP_PEERS}
+    cpu_imports, cpu_cps = [], {name: [] for name in CP_PEERS}
     for n in range(args.repeat):  # alternate, so drifts of the disk hit all alike
         offline = open_ws(f"offline{n}")
         drop_caches()
         reports = []
         t_imports.append(timed(lambda: reports.extend(offline.install(s) for s in expand_sources(str(stick)))))
+        cpu_imports.append(CPU[-1])
         assert sum(r.bytes_copied for r in reports) == total and not any(r.problems for r in reports)
         offline.close()
         shutil.rmtree(base / f"offline{n}")
@@ -140,9 +159,12 @@ def run(base: Path, args, media: int) -> int:
             drop_caches()
             shell = command.format(src=f"{stick}/county/blobs", dest=f"{base}/cp-dest")
             t_cps[name].append(timed(lambda: subprocess.run(["sh", "-c", shell], check=True)))
+            cpu_cps[name].append(CPU[-1])
             shutil.rmtree(base / "cp-dest")
     print("runs (s): import " + " ".join(f"{t:.2f}" for t in t_imports) + "".join(
         f"; {name}: " + " ".join(f"{t:.2f}" for t in ts) for name, ts in t_cps.items()))
+    print("CPU seconds: import " + " ".join(f"{t:.2f}" for t in cpu_imports) + "".join(
+        f"; {name}: " + " ".join(f"{t:.2f}" for t in ts) for name, ts in cpu_cps.items()))
     t_import = statistics.median(t_imports)
     t_peers = {name: statistics.median(ts) for name, ts in t_cps.items()}
     t_cp = t_peers["cp -r blobs + fsync of each file"]
@@ -161,6 +183,7 @@ def run(base: Path, args, media: int) -> int:
     print(f"\nimport throughput = {ratio:.2f}× cp with per-file fsync (goal ≥ {GOAL}): "
           f"{'MET' if ratio >= GOAL else 'MISSED'}; "
           f"{t_peers['cp -r blobs && sync'] / t_import:.2f}× cp && sync")
+    print("load average after: %.2f %.2f %.2f" % os.getloadavg())
     return 0
 
 

@@ -24,12 +24,17 @@ def test_a_batch_fsyncs_each_folder_once_after_the_renames(store, tmp_path, monk
         files.append(path)
     synced = []
     monkeypatch.setattr("teachpoint.library.store.fsync_dir", synced.append)
+    monkeypatch.setattr("teachpoint.library.store_batch.fsync_dir", synced.append)
     store.ensure_layout()
     synced.clear()
-    with store.batch():
-        with store.batch():  # nested: the outer batch syncs
+    durable = []
+    with store.batch(on_durable=lambda sha, size: durable.append(sha)) as batch:
+        with store.batch() as inner:  # nested: the outer batch syncs
+            assert inner is batch
             stored = [store.add_file(p) for p in files]
-        assert synced == [] and all(p.exists() for p in stored)
+        assert synced == [] and durable == []
+    assert all(p.exists() for p in stored)
+    assert durable == [p.name for p in stored]  # told once each, in order, after the folder fsyncs
     folders = {p.parent for p in stored} | {store.blobs_dir}  # new fan-out folders: their parent too
     assert sorted(synced) == sorted(folders)  # each once
     synced.clear()

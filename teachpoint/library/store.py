@@ -8,24 +8,23 @@ Layout under ``root``::
     damaged/<sha>.<time>       quarantined blobs, kept as evidence
 
 A blob enters only through temp file → hash check → fsync → ``os.replace`` → fsync of the directory,
-so nobody ever sees a half-written or unverified blob. Every sha256 argument is validated because it
-names a file (path-traversal defence). A declared size bounds every read: at most ``size + 1`` bytes
-are taken from a stream. The store is a plain filesystem component: no Qt, no catalogue; the
-catalogue records blob states itself. OS errors come out as :class:`StoreError` with a message for
+so nobody ever sees a half-written or unverified blob (inside a :meth:`ContentStore.batch` the fsync
+and rename run while the next file is copied, the directories are fsynced once, at the commit).
+Every sha256 argument is validated because it names a file (path-traversal defence). A declared
+size bounds every read: at most ``size + 1`` bytes are taken from a stream. The store is a plain
+filesystem component: no Qt, no catalogue; the catalogue records blob states itself. OS errors come out as :class:`StoreError` with a message for
 people; errors of the *source* (a network stream, a file on a stick) pass through unchanged, so
 the caller can resume or report the source.
 
-The low-level pieces (sha and size checks, cancelling, fsync, hashing) live in
-:mod:`teachpoint.library.store_io` and the maintenance (verify, quarantine, gc) in
-:mod:`teachpoint.library.store_maintenance`; both are re-exported here.
+The low-level pieces (sha and size checks, cancelling, fsync, hashing, the copy loop) live in
+:mod:`teachpoint.library.store_io`, the batch in :mod:`teachpoint.library.store_batch` and the
+maintenance (verify, quarantine, gc) in :mod:`teachpoint.library.store_maintenance`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
-import itertools
 import logging
 import os
 import shutil
@@ -40,7 +39,8 @@ from typing import Iterator
 from teachpoint.errors import BlobMismatch, NotEnoughSpace, StoreError
 from teachpoint.library.store_io import (
     CHUNK, WRITEBACK_EVERY, CancelToken, Cancelled, Progress, _check_size, _fadvise, _not_stored, _SHA_RE,
-    _stream_reader, _writer_pool, check_cancel, check_sha, fsync_dir, hash_file, write_all)
+    _file_reader, _stream_reader, check_cancel, check_sha, copy_hashing, fsync_dir, hash_file, write_all)
+from teachpoint.library.store_batch import BlobBatch, OnDurable
 from teachpoint.library.store_maintenance import STALE_TMP_SECONDS, GcReport, StoreMaintenance, VerifyReport
 
 # The public names, several of them re-exported from store_io and store_maintenance.
@@ -78,7 +78,7 @@ class ContentStore:
         self._layout_ready = False
         self._partials: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._partials_lock = threading.Lock()
-        self._deferred = threading.local()  # folders whose renames await one fsync (see batch)
+        self._batches = threading.local()  # .current: this thread's BlobBatch (see batch)
         self.maintenance = StoreMaintenance(self)
 
     # ------------------------------------------------------------------ paths and errors
@@ -182,7 +182,7 @@ class ContentStore:
             if size is not None and size != actual:
                 raise BlobMismatch(f"{path} is {actual} bytes, expected {size}")
             _fadvise(f.fileno(), 0, "SEQUENTIAL")
-            return self._ingest(lambda mv: f.readinto(mv) or 0, actual, sha256, progress, cancel, str(path))
+            return self._ingest(_file_reader(f), actual, sha256, progress, cancel, str(path))
 
     def _existing(self, sha256: str, size: int | None) -> Path:
         """Path of an already stored blob, after checking the declared size agrees with it."""
@@ -199,85 +199,38 @@ class ContentStore:
             fd, tmp_name = tempfile.mkstemp(prefix=f"{(expected or 'new')[:16]}-", suffix=".tmp",
                                             dir=self.tmp_dir)
         tmp = Path(tmp_name)
+        batch = getattr(self._batches, "current", None)
         try:
-            digest = self._copy(fill, fd, size, progress, cancel, label)
+            digest = copy_hashing(fill, fd, size, progress, cancel, label,
+                                  lambda: self.writing(self.tmp_dir, size), write_all)
             if expected is not None and digest != expected:
                 raise BlobMismatch(f"{label} has SHA-256 {digest[:12]}…, expected {expected[:12]}…")
             with self.writing(self.tmp_dir, size):
                 if hasattr(os, "fchmod"):
                     os.fchmod(fd, 0o644)  # readable by every account on a shared classroom PC
-                os.fsync(fd)
+                if batch is None:
+                    os.fsync(fd)
         except BaseException:
             os.close(fd)
             tmp.unlink(missing_ok=True)
             raise
+        if batch is not None:
+            return batch.seal(fd, tmp, digest, size)  # fsync and rename while the next file copies
         os.close(fd)
         return self.install(tmp, digest)
 
-    def _copy(self, fill, fd: int, size: int, progress, cancel, label: str) -> str:
-        """The copy loop: never takes more than ``size + 1`` bytes from ``fill``; returns the hex hash.
-
-        Reading, hashing and writing overlap: while chunk k is hashed here, a worker writes it and
-        another reads chunk k+1 into the second buffer (hashlib and file I/O release the GIL). At
-        most one read and one write are in flight, so the file is read and written in order. The
-        serial loop ran at 0.62-0.74x of ``cp`` + per-file fsync on a 1 GB import, the hash
-        (~1.8 GB/s) adding its time to the disk's; see benchmarks/usb_import.py.
-        """
-        h, done = hashlib.sha256(), 0
-        bufs = [memoryview(bytearray(min(CHUNK, size + 1))) for _ in range(2)]
-        pool = _writer_pool()
-        reading = pool.submit(fill, bufs[0][: min(len(bufs[0]), size + 1)])
-        writing = None  # the write in flight
-        try:
-            for turn in itertools.count():
-                check_cancel(cancel, f"adding {label}")
-                n = reading.result()  # a source's OSError propagates unchanged
-                reading = None
-                if not n:
-                    break
-                done += n
-                if done > size:
-                    raise BlobMismatch(f"{label} is longer than the declared {size} bytes")
-                chunk = bufs[turn % 2][:n]
-                self._finish_write(writing, fd, done - n, size)  # frees the other buffer
-                writing = pool.submit(write_all, fd, chunk)
-                nxt = bufs[(turn + 1) % 2]
-                reading = pool.submit(fill, nxt[: min(len(nxt), size + 1 - done)])
-                h.update(chunk)
-                if progress:
-                    progress(done)
-            self._finish_write(writing, fd, done, size)
-            writing = None
-        finally:
-            for job in (reading, writing):  # an error above: no read or write may outlive the copy
-                if job is not None:
-                    with contextlib.suppress(BaseException):
-                        job.result()
-        if done < size:
-            raise BlobMismatch(f"{label} ended after {done} of the declared {size} bytes")
-        return h.hexdigest()
-
-    def _finish_write(self, writing, fd: int, written: int, size: int) -> None:
-        """Wait for the write in flight (its OSError becomes a StoreError); start writeback."""
-        if writing is None:
-            return
-        with self.writing(self.tmp_dir, size):
-            writing.result()
-        if written % WRITEBACK_EVERY < CHUNK:
-            _fadvise(fd, written, "DONTNEED")
-
-    def install(self, src: Path, sha256: str) -> Path:
+    def install(self, src: Path, sha256: str, defer: set | None = None) -> Path:
         """Atomically move a verified, fsynced file into place (same filesystem); returns its path.
 
         If the blob is already there, ``src`` is removed instead (identical content, stored once).
+        The folders to fsync go into ``defer`` if given (a batch fsyncs them at its commit).
         """
         dest = self.path_of(sha256)
         with self.writing(dest.parent):
             if self.has(sha256):
                 src.unlink(missing_ok=True)
                 return dest
-            pending = getattr(self._deferred, "dirs", None)
-            sync = fsync_dir if pending is None else pending.add
+            sync = fsync_dir if defer is None else defer.add
             if not dest.parent.is_dir():
                 dest.parent.mkdir(exist_ok=True)
                 sync(self.blobs_dir)
@@ -287,25 +240,25 @@ class ContentStore:
         return dest
 
     @contextlib.contextmanager
-    def batch(self):
-        """Blobs added in this thread inside the ``with`` get one directory fsync per folder, at the end.
+    def batch(self, on_durable: OnDurable | None = None):
+        """Blobs added in this thread inside the ``with`` are sealed behind the next copy (a BlobBatch).
 
-        Each blob's data is still fsynced before its rename, so a blob never appears under its
-        name unverified or half-written; what a crash inside the batch can lose is a rename (the
-        temp file is removed at the next open). So record the blobs as present (the catalogue)
-        only after the ``with`` ends. Importing many small files, this halves the fsyncs.
+        Each blob's data is fsynced before its rename, in a store-io thread while the next file
+        is copied; each folder is fsynced once per ``commit()`` of the yielded
+        :class:`~teachpoint.library.store_batch.BlobBatch` and at the end, and only then is
+        ``on_durable(sha256, size)`` told, so record blobs (the catalogue) there. An ``add_*``
+        inside returns the blob's path before the blob is there. Nested: the outer batch commits.
         """
-        if getattr(self._deferred, "dirs", None) is not None:  # nested: the outer one syncs
-            yield
+        outer = getattr(self._batches, "current", None)
+        if outer is not None:
+            yield outer
             return
-        self._deferred.dirs = pending = set()
+        self._batches.current = batch = BlobBatch(self, on_durable)
         try:
-            yield
+            yield batch
         finally:
-            self._deferred.dirs = None
-            with self.writing(self.blobs_dir):
-                for folder in sorted(pending):
-                    fsync_dir(folder)
+            self._batches.current = None
+            batch.commit()
 
     # ------------------------------------------------------------------ partial downloads
 
