@@ -40,7 +40,8 @@ def register(sub, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_verify_store)
 
-    p = sub.add_parser("gc", parents=[common], help="delete stored files no lesson uses")
+    p = sub.add_parser("gc", parents=[common],
+                       help="delete stored files no lesson uses, and metadata no installed version uses")
     p.set_defaults(run=cmd_gc)
 
 
@@ -153,4 +154,17 @@ def cmd_gc(args, paths) -> int:
     for sha in set(ws.catalogue.present_blobs()) - set(ws.store.iter_blobs()):
         ws.catalogue.forget_blob(sha)
     print(f"removed {report.blobs_removed} unused file(s), freed {human_size(report.bytes_freed)}")
+    from teachpoint.sync.lock import SyncBusy
+    from teachpoint.sync.metadata_gc import prune_metadata
+
+    try:
+        meta = prune_metadata(ws)
+    except SyncBusy:
+        print("metadata cache: not cleaned now, a sync is running (run gc again later)")
+        return 0
+    if meta.skipped:
+        print(f"metadata cache: nothing removed ({meta.skipped})")
+    else:
+        print(f"metadata cache: removed {meta.files_removed} unused file(s), "
+              f"freed {human_size(meta.bytes_freed)}")
     return 0

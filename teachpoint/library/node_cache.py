@@ -57,6 +57,30 @@ class NodeCache:
         """Keep a verified pack whole (see :mod:`teachpoint.library.pack_shelf`)."""
         self.packs.put(ref, data, members)
 
+    def prune(self, keep: set[str]) -> tuple[int, int]:
+        """Remove the kept nodes and packs whose hash is not in ``keep``; ``(files, bytes)`` freed.
+
+        The caller decides what is still used (:mod:`teachpoint.sync.metadata_gc`), holding the
+        sync lock: nothing else writes the cache meanwhile. A pack that is no longer pinned stays
+        while it holds a kept node that has no file of its own (after an update that read single
+        nodes, the unchanged nodes of that subject live only in the pack of the version before)."""
+        keep = set(keep) | {holder for sha in keep if not self._node(sha).exists()
+                            for holder in [self.packs.holder(sha)] if holder is not None}
+        files = freed = 0
+        for folder in (self.nodes_dir, self.packs_dir):
+            for path in sorted(folder.glob("*.json.gz")) if folder.is_dir() else []:
+                if path.name.split(".", 1)[0] in keep:
+                    continue
+                try:
+                    size = path.stat().st_size
+                    path.unlink()
+                except FileNotFoundError:
+                    continue
+                files, freed = files + 1, freed + size
+        if files:
+            self.packs = PackShelf(self.packs_dir)  # its node index named packs now gone
+        return files, freed
+
     def packed_node(self, sha256: str) -> bytes | None:
         """A node kept inside a pack, by its hash alone (a LAN peer serving it), or None."""
         return self.packs.get(sha256)

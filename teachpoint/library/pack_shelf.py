@@ -68,6 +68,12 @@ class PackShelf:
                 return None
             return self._members(entry[0]).get(sha256)
 
+    def holder(self, sha256: str) -> str | None:
+        """The hash of a kept pack that holds node ``sha256``, or None."""
+        with self._lock:
+            entry = self._load_index().get(sha256)
+        return entry[0] if entry is not None else None
+
     def whole(self, pin: Pin) -> bytes | None:
         """The bytes of the kept pack ``pin`` itself, or None."""
         try:

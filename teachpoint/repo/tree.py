@@ -18,8 +18,9 @@ from typing import Callable
 from teachpoint.fsutil import atomic_write
 from teachpoint.library.model import Resource
 from teachpoint.repo.format import (
-    Pin, encode_node, index_children, leaf_resources, meta_path, resource_to_json, reviews_node)
-from teachpoint.repo.packs import PackRef, encode_pack, pack_ref
+    REVIEWS, Pin, encode_node, index_children, leaf_resources, meta_path, resource_to_json,
+    reviews_node)
+from teachpoint.repo.packs import PackRef, encode_pack, grade_packs, pack_ref
 
 GRADE, SUBJECT, LEAF = "grade", "subject", "leaf"
 LEAF_KEY_SEP = "\t"
@@ -157,3 +158,24 @@ def diff_trees(old: dict[int, Pin] | None, new: dict[int, Pin], fetch: Fetch,
     diff.upserts = [r for rid, r in new_res.items() if old_res.get(rid) != r]
     diff.removed = sorted(set(old_res) - set(new_res))
     return diff
+
+
+@dataclass
+class WholeTree:
+    """Everything of one accepted tree: its resources, the nodes read and the packs it pins."""
+
+    resources: list[Resource]
+    nodes: list[Pin]  # every node: grades, subjects, leaves, the review decisions
+    packs: list[Pin]  # the metadata packs its grade nodes pin (whether kept here or not)
+
+
+def read_whole_tree(root, reader) -> WholeTree:
+    """Walk all of ``root``'s tree through ``reader`` (a NodeReader: it records the pins it read).
+
+    What a stick export gives and what the metadata cache keeps; raises like ``reader`` when a
+    node cannot be read."""
+    resources = diff_trees(None, root.grades, reader).upserts
+    if root.reviews:
+        reader(root.reviews, REVIEWS)
+    packs = [ref.pin for pin in root.grades.values() for ref in grade_packs(reader(pin, GRADE)).values()]
+    return WholeTree(resources, list(dict.fromkeys(reader.pins)), packs)

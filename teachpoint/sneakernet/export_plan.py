@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from teachpoint.errors import RepositoryError
 from teachpoint.resources import DEMO_REPOSITORY_ID
 from teachpoint.sneakernet.inventory import Inventory
-from teachpoint.repo.format import CONTRIB_PREFIX, REVIEWS, Pin
+from teachpoint.repo.format import CONTRIB_PREFIX, Pin
 from teachpoint.repo.node_reader import NodeReader
-from teachpoint.repo.packs import grade_packs
-from teachpoint.repo.tree import GRADE, diff_trees
+from teachpoint.repo.tree import read_whole_tree
 from teachpoint.repo.root import parse_root
 from teachpoint.sync.schedule import Subscriptions
 
@@ -112,11 +111,12 @@ def _repo_plan(ws, info, targets: list[Inventory], selection: Subscriptions, not
             live.append(t)
     if targets and not live:
         return None
-    reader = NodeReader(ws.cache)  # the cache only: we export what this PC accepted
-    resources = diff_trees(None, root.grades, reader).upserts
-    if root.reviews:
-        reader(root.reviews, REVIEWS)  # the signed review decisions travel with the tree
-    nodes = reader.pins + _whole_packs(ws.cache, root, reader)
+    # The cache only: we export what this PC accepted, the signed review decisions with it, and
+    # the packs it holds whole (on the stick they let the next PC install in a few reads, as from
+    # the server; without one that PC reads the subject's nodes one by one).
+    tree = read_whole_tree(root, NodeReader(ws.cache))
+    resources = tree.resources
+    nodes = tree.nodes + [pin for pin in tree.packs if ws.cache.get(pin) is not None]
     wanted: dict[str, int] = {}
     names: dict[str, str] = {}
     lessons, chosen = set(), 0
@@ -143,10 +143,3 @@ def _repo_plan(ws, info, targets: list[Inventory], selection: Subscriptions, not
                     set(wanted), names, lessons=len(lessons), resources=chosen,
                     unavailable=len(missing), unavailable_bytes=sum(wanted[s] for s in missing))
 
-
-def _whole_packs(cache, root, reader) -> list[Pin]:
-    """The metadata packs the tree's grade nodes pin that this PC holds whole: on the stick they
-    let the next PC install in a few reads, as from the server (``repo.prefetch``); a pack not
-    held whole is left out, and that PC reads the subject's nodes one by one instead."""
-    return [ref.pin for pin in root.grades.values()
-            for ref in grade_packs(reader(pin, GRADE)).values() if cache.get(ref.pin) is not None]
