@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import threading
 from contextlib import nullcontext
 from datetime import datetime, timezone
@@ -18,12 +19,14 @@ from pathlib import Path
 import sqlite_utils
 
 from teachpoint.library import search_index
+from teachpoint.library.catalogue_bulk import sorted_in_slices
 from teachpoint.library.curriculum import unit_order
 from teachpoint.library.db import open_database
 from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
 from teachpoint.repo.format import origin_from_json, origin_to_json
 
 log = logging.getLogger(__name__)
+_FIRST = operator.itemgetter(0)  # a row's catalogue id
 
 
 # The local state of the resource ``r`` for one row, computed from its files' blobs. Cheaper than
@@ -126,20 +129,21 @@ class Catalogue:
         """
         search_rows = search_index.rows_for(info.id, upserts)
         # Sorted by id: the primary-key index is then written in order (~2x faster for a first install).
-        resource_rows = sorted(self._resource_params(info, res) for res in upserts)
-        file_rows = sorted((f"{info.id}:{res.rid}", f.role, f.sha256, f.size, f.media_type, f.language, f.name)
-                           for res in upserts for f in res.files)
-        positions = list(dict.fromkeys(res.position for res in upserts))
+        resource_rows = sorted_in_slices((self._resource_params(info, res) for res in upserts), _FIRST)
+        file_rows = sorted_in_slices(((f"{info.id}:{res.rid}", f.role, f.sha256, f.size, f.media_type,
+                                       f.language, f.name) for res in upserts for f in res.files), _FIRST)
         writer = self._writer()
         try:
             with (self.write_lock if writer is self.db.conn else nullcontext()), writer:
                 writer.execute("BEGIN IMMEDIATE")
-                self._write_repository(writer, info, resource_rows, file_rows, positions, removed)
+                self._write_repository(writer, info, resource_rows, file_rows, removed)
                 search_index.write_rows(writer, search_rows)
                 if decisions is not None:
                     _replace_decisions(writer, info.id, decisions)
                 writer.execute(
                     "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)")
+            if writer is not self.db.conn:
+                writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             if writer is not self.db.conn:
                 writer.close()
@@ -147,12 +151,21 @@ class Catalogue:
                  info.id, info.version, len(upserts), len(removed))
 
     def _writer(self):
-        """A connection of its own to this catalogue's file; the shared one for one in memory."""
+        """A connection of its own to this catalogue's file; the shared one for one in memory.
+
+        It never checkpoints inside a commit (``wal_autocheckpoint = 0``): a checkpoint of a first
+        install's ~100 MB of WAL inside the commit held a reader of the shared connection ~100 ms
+        (measured); :meth:`apply_repository` checkpoints after the commit instead (PASSIVE).
+        """
         name = self.db.execute("PRAGMA database_list").fetchone()[2]
-        return open_database(Path(name)).db.conn if name else self.db.conn
+        if not name:
+            return self.db.conn
+        conn = open_database(Path(name)).db.conn
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        return conn
 
     def _write_repository(self, conn, info: RepositoryInfo, resource_rows: list, file_rows: list,
-                          positions: list, removed: list[str]) -> None:
+                          removed: list[str]) -> None:
         """The repository row, its removed and upserted resources and their files (caller's transaction)."""
         conn.execute(
             "INSERT INTO repositories (id, title, key_id, version, root_sha256, published_at, "
@@ -165,7 +178,10 @@ class Catalogue:
              info.published_at, info.expires_at, now_iso(), info.source],
         )
         conn.executemany("DELETE FROM resources WHERE id = ?", [(f"{info.id}:{rid}",) for rid in removed])
-        lesson_ids = self._lesson_ids(conn, positions)
+        # Resources of one lesson usually share one Position object (repo.format): look each up once.
+        positions = {id(row[1]): row[1] for row in resource_rows}
+        lesson_ids = self._lesson_ids(conn, list(dict.fromkeys(positions.values())))
+        by_object = {key: lesson_ids[pos] for key, pos in positions.items()}
         # only these can have files to replace (none at a first install)
         had = {r[0] for r in conn.execute("SELECT id FROM resources WHERE repo_id = ?", [info.id])}
         conn.executemany(
@@ -175,7 +191,7 @@ class Catalogue:
             "title=excluded.title, description=excluded.description, keywords=excluded.keywords, "
             "duration=excluded.duration, language=excluded.language, "
             "repo_version=excluded.repo_version, sort_key=excluded.sort_key, origin=excluded.origin",
-            [(rid, info.id, lesson_ids[pos], *rest) for rid, pos, *rest in resource_rows])
+            [(rid, info.id, by_object[id(pos)], *rest) for rid, pos, *rest in resource_rows])
         conn.executemany("DELETE FROM files WHERE resource_id = ?",
                          [(row[0],) for row in resource_rows if row[0] in had])
         conn.executemany(

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from teachpoint.errors import (
     RepositoryError, SignatureError, SourceUnreachable, UntrustedPublisher)
+from teachpoint.library.catalogue_bulk import collector_paused
 from teachpoint.library.store import Cancelled
 from teachpoint.repo import root as roots
 from teachpoint.repo.format import REVIEWS, review_decisions
@@ -168,7 +169,9 @@ def import_repository(ws, source, policy: ImportPolicy = FILES_TOO, *, progress=
                 return outcome
             outcome.stage = METADATA
             if outcome.relation in (roots.NEW, roots.NEWER):
-                if not _apply_metadata(ws, source, root, policy, outcome):
+                with collector_paused():  # ~1M objects of rows: see library.catalogue_bulk
+                    applied = _apply_metadata(ws, source, root, policy, outcome)
+                if not applied:
                     return outcome  # waiting for metadata to arrive
                 if on_metadata is not None:
                     on_metadata(outcome)
