@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from teachpoint.library import search_index
-from teachpoint.library.catalogue_bulk import sorted_in_slices
+from teachpoint.library.catalogue_bulk import set_aside, sorted_in_slices
 from teachpoint.library.curriculum import unit_order
 from teachpoint.library.db import open_database
 from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
@@ -136,7 +136,10 @@ class Catalogue:
         try:
             with (self.write_lock if writer is self.db.conn else nullcontext()), writer:
                 writer.execute("BEGIN IMMEDIATE")
-                self._write_repository(writer, info, resource_rows, file_rows, removed)
+                # More rows than the catalogue holds (a first install): their indexes built at the end.
+                bulk = len(upserts) > writer.execute("SELECT count(*) FROM resources").fetchone()[0]
+                with set_aside(writer, ("resources", "files")) if bulk else nullcontext():
+                    self._write_repository(writer, info, resource_rows, file_rows, removed)
                 search_index.write_rows(writer, search_rows)
                 if decisions is not None:
                     _replace_decisions(writer, info.id, decisions)

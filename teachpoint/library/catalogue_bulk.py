@@ -57,3 +57,25 @@ def sorted_in_slices(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
         return sorted(rows, key=key)
     runs = [sorted(rows[start:start + SLICE], key=key) for start in range(0, len(rows), SLICE)]
     return list(heapq.merge(*runs, key=key))
+
+
+@contextmanager
+def set_aside(conn, tables: tuple[str, ...], kinds: tuple[str, ...] = ("index",)) -> Iterator[None]:
+    """Drop the triggers and/or explicit indexes (``kinds``) of ``tables`` while the block runs and
+    create them again after it, in the caller's transaction.
+
+    For bulk writes: an index built once at the end sorts its keys once, where 100,000 inserts in
+    random order cost more (measured: 0.25 s less for ``resources`` and ``files`` in a first
+    install, 0.5 s for the search index). If the block raises they are not created again: the
+    caller's transaction, rolled back, brings them back. SQLite cannot drop anything while
+    another statement of ``conn`` is still running (``database table is locked``).
+    """
+    derived = conn.execute(
+        f"SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        f"AND type IN ({','.join('?' * len(kinds))}) AND tbl_name IN ({','.join('?' * len(tables))})",
+        [*kinds, *tables]).fetchall()
+    for kind, name, _ in derived:
+        conn.execute(f'DROP {kind.upper()} "{name}"')
+    yield
+    for _, _, sql in derived:
+        conn.execute(sql)
