@@ -27,6 +27,7 @@ from teachpoint.repo.format import origin_from_json, origin_to_json
 
 log = logging.getLogger(__name__)
 _FIRST = operator.itemgetter(0)  # a row's catalogue id
+LARGE_UPDATE = 1000  # resources: from here on an update is written as a large one (see apply_repository)
 
 
 # The local state of the resource ``r`` for one row, computed from its files' blobs. Cheaper than
@@ -107,22 +108,25 @@ class Catalogue:
         Everything is written in ONE transaction (DESIGN §2): an interruption leaves the previous
         state, and no reader ever sees half an update. Everything that needs no database is done
         before it: the search rows (pinyin: most of the cost) and the parameters of every
-        statement (making the search rows on a thread beside the writes was measured: no gain,
-        the two share the GIL); inside, each statement runs once per batch (``executemany``)
-        and the search index is updated incrementally (or rewritten in bulk from its own rows
-        when most of it changes). The teacher's progress and bookmarks survive an update of their resource.
+        statement; inside, each statement runs once per batch (``executemany``), and the search
+        index is updated incrementally (or rewritten in bulk from its own rows when most of it
+        changes). An update bigger than the catalogue (a first install) writes its tables with
+        their indexes set aside and builds them at the end (:func:`catalogue_bulk.set_aside`).
+        The teacher's progress and bookmarks survive an update of their resource.
 
         The transaction runs on a connection of its own (:meth:`_writer`), so this process's
         readers — the GUI's queries, which share the catalogue connection under
         :attr:`write_lock` — go on reading the previous state (WAL) and are not held up by it:
-        the write lock is not taken at all for a file catalogue. Writers wait for the commit (as
-        a writer in another process does). Measured with benchmarks/catalogue_install.py.
+        the write lock is not taken at all for a file catalogue. A large update
+        (:data:`LARGE_UPDATE` resources or more) checkpoints after its commit, not inside it, and
+        its Python work never holds the GIL long (:mod:`teachpoint.library.catalogue_bulk`); the
+        GUI-like reader of benchmarks/catalogue_install.py measures both. Writers wait for the
+        commit (as a writer in another process does).
 
         Why not slices of short transactions: a reader between two slices would see resources of
         the new version without their files or search rows, and a crash between slices would
         leave a mix that no signed root describes. Staging the slices in other tables would not
-        shorten the last step, which writes the same index entries again. Readers never wait
-        (WAL); a writer in another process waits for this one transaction (measured).
+        shorten the last step, which writes the same index entries again.
 
         ``decisions`` (the root's signed review decisions, issue 15) replace the ones this
         repository carried before; None leaves them as they are.
@@ -132,7 +136,8 @@ class Catalogue:
         resource_rows = sorted_in_slices((self._resource_params(info, res) for res in upserts), _FIRST)
         file_rows = sorted_in_slices(((f"{info.id}:{res.rid}", f.role, f.sha256, f.size, f.media_type,
                                        f.language, f.name) for res in upserts for f in res.files), _FIRST)
-        writer = self._writer()
+        large = len(upserts) + len(removed) >= LARGE_UPDATE
+        writer = self._writer(checkpoint_in_commit=not large)
         try:
             with (self.write_lock if writer is self.db.conn else nullcontext()), writer:
                 writer.execute("BEGIN IMMEDIATE")
@@ -145,26 +150,29 @@ class Catalogue:
                     _replace_decisions(writer, info.id, decisions)
                 writer.execute(
                     "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)")
-            if writer is not self.db.conn:
-                writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            if large and writer is not self.db.conn:
+                writer.execute("PRAGMA wal_checkpoint(PASSIVE)")  # after the commit: see _writer
         finally:
             if writer is not self.db.conn:
                 writer.close()
         log.info("repository %s v%d applied: %d upserted, %d removed",
                  info.id, info.version, len(upserts), len(removed))
 
-    def _writer(self):
+    def _writer(self, checkpoint_in_commit: bool = True):
         """A connection of its own to this catalogue's file; the shared one for one in memory.
 
-        It never checkpoints inside a commit (``wal_autocheckpoint = 0``): a checkpoint of a first
-        install's ~100 MB of WAL inside the commit held a reader of the shared connection ~100 ms
-        (measured); :meth:`apply_repository` checkpoints after the commit instead (PASSIVE).
+        Without ``checkpoint_in_commit`` (a large update) it never checkpoints inside its commit
+        (``wal_autocheckpoint = 0``): the automatic checkpoint of a first install's ~100 MB of
+        WAL inside the commit held a reader of the shared connection ~100 ms (measured; none when
+        :meth:`apply_repository` checkpoints after the commit, PASSIVE). A small update keeps
+        SQLite's automatic checkpoint (every ~1000 pages of WAL), saving a sync per update.
         """
         name = self.db.execute("PRAGMA database_list").fetchone()[2]
         if not name:
             return self.db.conn
         conn = open_database(Path(name)).db.conn
-        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        if not checkpoint_in_commit:
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
         return conn
 
     def _write_repository(self, conn, info: RepositoryInfo, resource_rows: list, file_rows: list,
@@ -185,8 +193,10 @@ class Catalogue:
         positions = {id(row[1]): row[1] for row in resource_rows}
         lesson_ids = self._lesson_ids(conn, list(dict.fromkeys(positions.values())))
         by_object = {key: lesson_ids[pos] for key, pos in positions.items()}
-        # only these can have files to replace (none at a first install)
-        had = {r[0] for r in conn.execute("SELECT id FROM resources WHERE repo_id = ?", [info.id])}
+        if len(resource_rows) < LARGE_UPDATE:  # a small update: replace the files of each (a probe)
+            had = {row[0] for row in resource_rows}
+        else:  # only these can have files to replace (none at a first install)
+            had = {r[0] for r in conn.execute("SELECT id FROM resources WHERE repo_id = ?", [info.id])}
         conn.executemany(
             "INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords, "
             "duration, language, repo_version, sort_key, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
