@@ -147,3 +147,10 @@ def test_resources_of_one_lesson_share_their_position_and_texts_are_still_checke
         resource_from_json({**good, "files": [{**good["files"][0], "name": 3}]})
     with pytest.raises(RepositoryError, match="bad grade"):
         resource_from_json({**good, "grade": True})
+
+
+def test_release_empties_every_list_given(monkeypatch):
+    monkeypatch.setattr(catalogue_bulk, "RELEASE_SLICE", 3)
+    a, b, kept = list(range(10)), [(n,) for n in range(4)], [1, 2]
+    catalogue_bulk.release(a, b, [])
+    assert a == [] and b == [] and kept == [1, 2]

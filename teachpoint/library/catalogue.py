@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from teachpoint.library import search_index
-from teachpoint.library.catalogue_bulk import set_aside, sorted_in_slices
+from teachpoint.library.catalogue_bulk import release, set_aside, sorted_in_slices
 from teachpoint.library.curriculum import unit_order
 from teachpoint.library.db import open_database
 from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
@@ -146,6 +146,9 @@ class Catalogue:
                 with set_aside(writer, ("resources", "files")) if bulk else nullcontext():
                     self._write_repository(writer, info, resource_rows, file_rows, removed)
                 search_index.write_rows(writer, search_rows)
+                # Freed before the commit: after it, the GUI's queries read the new rows and wait
+                # for the GIL at each row they step through (release: library.catalogue_bulk).
+                release(search_rows, resource_rows, file_rows)
                 if decisions is not None:
                     _replace_decisions(writer, info.id, decisions)
                 writer.execute(
@@ -197,6 +200,7 @@ class Catalogue:
             had = {row[0] for row in resource_rows}
         else:  # only these can have files to replace (none at a first install)
             had = {r[0] for r in conn.execute("SELECT id FROM resources WHERE repo_id = ?", [info.id])}
+        params = [(rid, info.id, by_object[id(pos)], *rest) for rid, pos, *rest in resource_rows]
         conn.executemany(
             "INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords, "
             "duration, language, repo_version, sort_key, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -204,7 +208,8 @@ class Catalogue:
             "title=excluded.title, description=excluded.description, keywords=excluded.keywords, "
             "duration=excluded.duration, language=excluded.language, "
             "repo_version=excluded.repo_version, sort_key=excluded.sort_key, origin=excluded.origin",
-            [(rid, info.id, by_object[id(pos)], *rest) for rid, pos, *rest in resource_rows])
+            params)
+        release(params)
         conn.executemany("DELETE FROM files WHERE resource_id = ?",
                          [(row[0],) for row in resource_rows if row[0] in had])
         conn.executemany(

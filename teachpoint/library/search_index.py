@@ -21,7 +21,7 @@ import operator
 from typing import Iterable
 
 from teachpoint.library import search
-from teachpoint.library.catalogue_bulk import sorted_in_slices
+from teachpoint.library.catalogue_bulk import release, sorted_in_slices
 from teachpoint.library.curriculum import unit_order
 from teachpoint.library.model import Resource
 
@@ -62,5 +62,6 @@ def _rewrite_all(conn, rows: list[tuple]) -> int:
     kept = [row for row in conn.execute(f"SELECT {_COLUMNS} FROM search_text") if row[0] not in new_ids]
     merged = sorted_in_slices(kept + rows, key=operator.itemgetter(_ORDERING))  # ends with the id: unique
     search.replace_all(conn, merged, indexes_aside=True)
+    release(merged, kept)
     log.debug("search index rewritten: %d rows, %d new or changed", len(merged), len(rows))
     return len(rows)
