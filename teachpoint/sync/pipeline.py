@@ -236,10 +236,6 @@ def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutco
     """Fetch the changed nodes and apply them in one transaction; False = still waiting."""
     old = ws.cache.accepted_grades(root.repository) if outcome.installed_version else None
     outcome.metadata_bytes += prefetch_tree(source, ws.cache, root.grades, old).bytes_read
-    # The packs just kept are synced now, not after the catalogue's commit (in accept): ~170
-    # fsyncs right after a first install's commit stalled the GUI's reader ~100 ms (measured),
-    # likely its first write to the catalogue's -shm mapping waiting for the journal (ext4).
-    ws.cache.packs.sync()
     if policy.wait_for_metadata:
         look = NodeReader(ws.cache, source, wait_for_missing=True)
         diff_trees(old, root.grades, look)
