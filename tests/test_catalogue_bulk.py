@@ -47,7 +47,9 @@ def test_a_first_install_builds_the_same_schema_and_index_and_is_checkpointed(tm
     cat = Catalogue.open(path)
     cat.apply_repository(repo_info(1, repo="school"), [make_resource("s1", "校本课 剪纸")], [])
     before = schema(path)
-    cat.apply_repository(repo_info(1), many(300), [])  # bulk: more rows than the catalogue holds
+    upserts = many(300)
+    cat.apply_repository(repo_info(1), upserts, [], release_upserts=True)  # bulk: more than it holds
+    assert upserts == []  # freed before the commit, as asked
     assert schema(path) == before  # every index and trigger is back, as it was
     assert main_file_count(path, "resources") == 301  # checkpointed after the commit
     bulk = index_rows(cat)

@@ -101,7 +101,7 @@ class Catalogue:
 
     def apply_repository(
         self, info: RepositoryInfo, upserts: list[Resource], removed: list[str],
-        decisions: list | None = None,
+        decisions: list | None = None, *, release_upserts: bool = False,
     ) -> None:
         """Record a verified repository state: add/replace ``upserts``, delete ``removed`` rids.
 
@@ -129,7 +129,9 @@ class Catalogue:
         shorten the last step, which writes the same index entries again.
 
         ``decisions`` (the root's signed review decisions, issue 15) replace the ones this
-        repository carried before; None leaves them as they are.
+        repository carried before; None leaves them as they are. ``release_upserts`` empties the
+        caller's ``upserts`` list once its rows are made, before the transaction: a first
+        install's ~1M objects are then freed before the GUI reads the new rows, not after.
         """
         search_rows = search_index.rows_for(info.id, upserts)
         # Sorted by id: the primary-key index is then written in order (~2x faster for a first install).
@@ -137,12 +139,15 @@ class Catalogue:
         file_rows = sorted_in_slices(((f"{info.id}:{res.rid}", f.role, f.sha256, f.size, f.media_type,
                                        f.language, f.name) for res in upserts for f in res.files), _FIRST)
         large = len(upserts) + len(removed) >= LARGE_UPDATE
+        upserted = len(upserts)
+        if release_upserts:
+            release(upserts)
         writer = self._writer(checkpoint_in_commit=not large)
         try:
             with (self.write_lock if writer is self.db.conn else nullcontext()), writer:
                 writer.execute("BEGIN IMMEDIATE")
                 # More rows than the catalogue holds (a first install): their indexes built at the end.
-                bulk = len(upserts) > writer.execute("SELECT count(*) FROM resources").fetchone()[0]
+                bulk = upserted > writer.execute("SELECT count(*) FROM resources").fetchone()[0]
                 with set_aside(writer, ("resources", "files")) if bulk else nullcontext():
                     self._write_repository(writer, info, resource_rows, file_rows, removed)
                 search_index.write_rows(writer, search_rows)
@@ -159,7 +164,7 @@ class Catalogue:
             if writer is not self.db.conn:
                 writer.close()
         log.info("repository %s v%d applied: %d upserted, %d removed",
-                 info.id, info.version, len(upserts), len(removed))
+                 info.id, info.version, upserted, len(removed))
 
     def _writer(self, checkpoint_in_commit: bool = True):
         """A connection of its own to this catalogue's file; the shared one for one in memory.
