@@ -4,7 +4,7 @@
 computes the ``search_text`` row of every added or changed resource with :func:`rows_for`
 *before* it opens its write transaction (pinyin and text normalisation are ~85 % of indexing
 time), then writes them with :func:`write_rows` inside it, in the same transaction as the rows
-they describe. The row itself is :func:`teachpoint.library.search._search_row`, the one the
+they describe. The row itself is :func:`teachpoint.library.search_rows.search_row`, the one the
 rest of the index uses.
 
 :func:`write_rows` updates the index incrementally (delete the changed rows, insert their new
