@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import threading
 from contextlib import nullcontext
 from datetime import datetime, timezone
@@ -18,12 +19,15 @@ from pathlib import Path
 import sqlite_utils
 
 from teachpoint.library import search_index
+from teachpoint.library.catalogue_bulk import release, set_aside, sorted_in_slices
 from teachpoint.library.curriculum import unit_order
 from teachpoint.library.db import open_database
 from teachpoint.library.model import FileRef, Position, RepositoryInfo, Resource
 from teachpoint.repo.format import origin_from_json, origin_to_json
 
 log = logging.getLogger(__name__)
+_FIRST = operator.itemgetter(0)  # a row's catalogue id
+LARGE_UPDATE = 1000  # resources: from here on an update is written as a large one (see apply_repository)
 
 
 # The local state of the resource ``r`` for one row, computed from its files' blobs. Cheaper than
@@ -97,62 +101,90 @@ class Catalogue:
 
     def apply_repository(
         self, info: RepositoryInfo, upserts: list[Resource], removed: list[str],
-        decisions: list | None = None,
+        decisions: list | None = None, *, release_upserts: bool = False,
     ) -> None:
         """Record a verified repository state: add/replace ``upserts``, delete ``removed`` rids.
 
         Everything is written in ONE transaction (DESIGN §2): an interruption leaves the previous
         state, and no reader ever sees half an update. Everything that needs no database is done
         before it: the search rows (pinyin: most of the cost) and the parameters of every
-        statement (making the search rows on a thread beside the writes was measured: no gain,
-        the two share the GIL); inside, each statement runs once per batch (``executemany``)
-        and the search index is updated incrementally (or rewritten in bulk from its own rows
-        when most of it changes). The teacher's progress and bookmarks survive an update of their resource.
+        statement; inside, each statement runs once per batch (``executemany``), and the search
+        index is updated incrementally (or rewritten in bulk from its own rows when most of it
+        changes). An update bigger than the catalogue (a first install) writes its tables with
+        their indexes set aside and builds them at the end (:func:`catalogue_bulk.set_aside`).
+        The teacher's progress and bookmarks survive an update of their resource.
 
         The transaction runs on a connection of its own (:meth:`_writer`), so this process's
         readers — the GUI's queries, which share the catalogue connection under
         :attr:`write_lock` — go on reading the previous state (WAL) and are not held up by it:
-        the write lock is not taken at all for a file catalogue. Writers wait for the commit (as
-        a writer in another process does). Measured with benchmarks/catalogue_install.py.
+        the write lock is not taken at all for a file catalogue. A large update
+        (:data:`LARGE_UPDATE` resources or more) checkpoints after its commit, not inside it, and
+        its Python work never holds the GIL long (:mod:`teachpoint.library.catalogue_bulk`); the
+        GUI-like reader of benchmarks/catalogue_install.py measures both. Writers wait for the
+        commit (as a writer in another process does).
 
         Why not slices of short transactions: a reader between two slices would see resources of
         the new version without their files or search rows, and a crash between slices would
         leave a mix that no signed root describes. Staging the slices in other tables would not
-        shorten the last step, which writes the same index entries again. Readers never wait
-        (WAL); a writer in another process waits for this one transaction (measured).
+        shorten the last step, which writes the same index entries again.
 
         ``decisions`` (the root's signed review decisions, issue 15) replace the ones this
-        repository carried before; None leaves them as they are.
+        repository carried before; None leaves them as they are. ``release_upserts`` empties the
+        caller's ``upserts`` list once its rows are made, before the transaction: a first
+        install's ~1M objects are then freed before the GUI reads the new rows, not after.
         """
         search_rows = search_index.rows_for(info.id, upserts)
         # Sorted by id: the primary-key index is then written in order (~2x faster for a first install).
-        resource_rows = sorted(self._resource_params(info, res) for res in upserts)
-        file_rows = sorted((f"{info.id}:{res.rid}", f.role, f.sha256, f.size, f.media_type, f.language, f.name)
-                           for res in upserts for f in res.files)
-        positions = list(dict.fromkeys(res.position for res in upserts))
-        writer = self._writer()
+        resource_rows = sorted_in_slices((self._resource_params(info, res) for res in upserts), _FIRST)
+        file_rows = sorted_in_slices(((f"{info.id}:{res.rid}", f.role, f.sha256, f.size, f.media_type,
+                                       f.language, f.name) for res in upserts for f in res.files), _FIRST)
+        large = len(upserts) + len(removed) >= LARGE_UPDATE
+        upserted = len(upserts)
+        if release_upserts:
+            release(upserts)
+        writer = self._writer(checkpoint_in_commit=not large)
         try:
             with (self.write_lock if writer is self.db.conn else nullcontext()), writer:
                 writer.execute("BEGIN IMMEDIATE")
-                self._write_repository(writer, info, resource_rows, file_rows, positions, removed)
+                # More rows than the catalogue holds (a first install): their indexes built at the end.
+                bulk = upserted > writer.execute("SELECT count(*) FROM resources").fetchone()[0]
+                with set_aside(writer, ("resources", "files")) if bulk else nullcontext():
+                    self._write_repository(writer, info, resource_rows, file_rows, removed)
                 search_index.write_rows(writer, search_rows)
+                # Freed before the commit: after it, the GUI's queries read the new rows and wait
+                # for the GIL at each row they step through (release: library.catalogue_bulk).
+                release(search_rows, resource_rows, file_rows)
                 if decisions is not None:
                     _replace_decisions(writer, info.id, decisions)
                 writer.execute(
                     "DELETE FROM lessons WHERE id NOT IN (SELECT DISTINCT lesson_id FROM resources)")
+            if large and writer is not self.db.conn:
+                writer.execute("PRAGMA wal_checkpoint(PASSIVE)")  # after the commit: see _writer
         finally:
             if writer is not self.db.conn:
                 writer.close()
         log.info("repository %s v%d applied: %d upserted, %d removed",
-                 info.id, info.version, len(upserts), len(removed))
+                 info.id, info.version, upserted, len(removed))
 
-    def _writer(self):
-        """A connection of its own to this catalogue's file; the shared one for one in memory."""
+    def _writer(self, checkpoint_in_commit: bool = True):
+        """A connection of its own to this catalogue's file; the shared one for one in memory.
+
+        Without ``checkpoint_in_commit`` (a large update) it never checkpoints inside its commit
+        (``wal_autocheckpoint = 0``): the automatic checkpoint of a first install's ~100 MB of
+        WAL inside the commit held a reader of the shared connection ~100 ms (measured; none when
+        :meth:`apply_repository` checkpoints after the commit, PASSIVE). A small update keeps
+        SQLite's automatic checkpoint (every ~1000 pages of WAL), saving a sync per update.
+        """
         name = self.db.execute("PRAGMA database_list").fetchone()[2]
-        return open_database(Path(name)).db.conn if name else self.db.conn
+        if not name:
+            return self.db.conn
+        conn = open_database(Path(name)).db.conn
+        if not checkpoint_in_commit:
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
+        return conn
 
     def _write_repository(self, conn, info: RepositoryInfo, resource_rows: list, file_rows: list,
-                          positions: list, removed: list[str]) -> None:
+                          removed: list[str]) -> None:
         """The repository row, its removed and upserted resources and their files (caller's transaction)."""
         conn.execute(
             "INSERT INTO repositories (id, title, key_id, version, root_sha256, published_at, "
@@ -165,9 +197,15 @@ class Catalogue:
              info.published_at, info.expires_at, now_iso(), info.source],
         )
         conn.executemany("DELETE FROM resources WHERE id = ?", [(f"{info.id}:{rid}",) for rid in removed])
-        lesson_ids = self._lesson_ids(conn, positions)
-        # only these can have files to replace (none at a first install)
-        had = {r[0] for r in conn.execute("SELECT id FROM resources WHERE repo_id = ?", [info.id])}
+        # Resources of one lesson usually share one Position object (repo.format): look each up once.
+        positions = {id(row[1]): row[1] for row in resource_rows}
+        lesson_ids = self._lesson_ids(conn, list(dict.fromkeys(positions.values())))
+        by_object = {key: lesson_ids[pos] for key, pos in positions.items()}
+        if len(resource_rows) < LARGE_UPDATE:  # a small update: replace the files of each (a probe)
+            had = {row[0] for row in resource_rows}
+        else:  # only these can have files to replace (none at a first install)
+            had = {r[0] for r in conn.execute("SELECT id FROM resources WHERE repo_id = ?", [info.id])}
+        params = [(rid, info.id, by_object[id(pos)], *rest) for rid, pos, *rest in resource_rows]
         conn.executemany(
             "INSERT INTO resources (id, repo_id, lesson_id, kind, title, description, keywords, "
             "duration, language, repo_version, sort_key, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -175,7 +213,8 @@ class Catalogue:
             "title=excluded.title, description=excluded.description, keywords=excluded.keywords, "
             "duration=excluded.duration, language=excluded.language, "
             "repo_version=excluded.repo_version, sort_key=excluded.sort_key, origin=excluded.origin",
-            [(rid, info.id, lesson_ids[pos], *rest) for rid, pos, *rest in resource_rows])
+            params)
+        release(params)
         conn.executemany("DELETE FROM files WHERE resource_id = ?",
                          [(row[0],) for row in resource_rows if row[0] in had])
         conn.executemany(

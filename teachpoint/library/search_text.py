@@ -36,8 +36,14 @@ def compact(text: str) -> str:
 
 def pinyin_forms(text: str) -> tuple[str, str]:
     """Full pinyin and initials of ``text``, compact: ``"小马过河 (2)"`` → ``("xiaomaguohe2", "xmgh2")``."""
-    parts = [_segment_pinyin(seg) for seg in _segments(text)]
-    return "".join(p[0] for p in parts), "".join(p[1] for p in parts)
+    return title_forms(text)[1:]
+
+
+def title_forms(text: str) -> tuple[str, str, str]:
+    """:func:`compact` text, full pinyin and initials of ``text`` (its runs split once)."""
+    segments = _segments(text)
+    parts = [_segment_pinyin(seg) for seg in segments]
+    return "".join(segments), "".join(p[0] for p in parts), "".join(p[1] for p in parts)
 
 
 def _segments(text: str) -> list[str]:
@@ -59,12 +65,15 @@ def _segment_pinyin(segment: str) -> tuple[str, str]:
     return full.lower(), initials.lower()
 
 
-def tag_forms(unit: str, keywords: list[str]) -> tuple[str, str, str]:
+@functools.lru_cache(maxsize=16_384)
+def tag_forms(unit: str, keywords: str) -> tuple[str, str, str]:
     """The ``tags``, ``tags_pinyin`` and ``tags_initials`` text of a resource.
 
-    Tags are the unit name and the keywords, compact, each once, space-separated; the pinyin and
-    initials are those of each tag.
+    Tags are the unit name and the keywords (``keywords``: ';'-separated), compact, each once,
+    space-separated; the pinyin and initials are those of each tag. Cached: the resources of a
+    unit often share their keywords.
     """
+    keywords = keywords.split(";")
     tags = _unique(map(_compact_cached, [unit, *keywords]))
     # Pinyin and initials of a unit leave out its ordinal: every unit's 第一单元 would otherwise
     # answer short initials such as "dy" or "yd".
