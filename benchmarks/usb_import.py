@@ -16,8 +16,8 @@ report says so):
 
     .venv/bin/python benchmarks/usb_import.py [--files 7] [--file-mb 300] [--repeat 3] [--dir TMP]
 
-Import and the cp peers alternate ``--repeat`` times (cp alone varied 2.96–3.54 s between runs
-here); the table shows medians, every run's seconds and CPU seconds (user + system, the step's
+Import and the cp peers alternate ``--repeat`` times, in an order that rotates each time (each
+step takes each place in turn; cp alone varied 2.96–3.54 s between runs here); the table shows medians, every run's seconds and CPU seconds (user + system, the step's
 own process or ``cp``/``sync``) are printed, and the load average before and after. The CPU
 seconds show a cost of this machine (a VM): memory the guest frees goes back to the host (virtio
 balloon free page reporting) about 2 s later, and a page taken from it again costs ~10 µs, so a
@@ -146,21 +146,33 @@ def run(base: Path, args, media: int) -> int:
 
     t_imports, t_cps = [], {name: [] for name in CP_PEERS}
     cpu_imports, cpu_cps = [], {name: [] for name in CP_PEERS}
-    for n in range(args.repeat):  # alternate, so drifts of the disk hit all alike
+
+    def import_once(n):
         offline = open_ws(f"offline{n}")
-        drop_caches()
         reports = []
+        drop_caches()
         t_imports.append(timed(lambda: reports.extend(offline.install(s) for s in expand_sources(str(stick)))))
         cpu_imports.append(CPU[-1])
         assert sum(r.bytes_copied for r in reports) == total and not any(r.problems for r in reports)
         offline.close()
         shutil.rmtree(base / f"offline{n}")
-        for name, command in CP_PEERS.items():
-            drop_caches()
-            shell = command.format(src=f"{stick}/county/blobs", dest=f"{base}/cp-dest")
-            t_cps[name].append(timed(lambda: subprocess.run(["sh", "-c", shell], check=True)))
-            cpu_cps[name].append(CPU[-1])
-            shutil.rmtree(base / "cp-dest")
+
+    def cp_once(name):
+        drop_caches()
+        shell = CP_PEERS[name].format(src=f"{stick}/county/blobs", dest=f"{base}/cp-dest")
+        t_cps[name].append(timed(lambda: subprocess.run(["sh", "-c", shell], check=True)))
+        cpu_cps[name].append(CPU[-1])
+        shutil.rmtree(base / "cp-dest")
+
+    steps = [("import", import_once)] + [(name, lambda n, name=name: cp_once(name)) for name in CP_PEERS]
+    for n in range(args.repeat):
+        # Alternate, so drifts of the disk hit all alike, and rotate the order: the step after one
+        # that freed a lot of memory gets its page cache for free on this VM (README), so each
+        # takes each place in turn (with --repeat 3, once each).
+        order = steps[n % len(steps):] + steps[:n % len(steps)]
+        print(f"run {n + 1}: " + " → ".join(name for name, _ in order), flush=True)
+        for _, step in order:
+            step(n)
     print("runs (s): import " + " ".join(f"{t:.2f}" for t in t_imports) + "".join(
         f"; {name}: " + " ".join(f"{t:.2f}" for t in ts) for name, ts in t_cps.items()))
     print("CPU seconds: import " + " ".join(f"{t:.2f}" for t in cpu_imports) + "".join(
