@@ -1,8 +1,9 @@
-"""Fetch the nodes a new tree needs, level by level and several at once, packs where they pay.
+"""Fetch the nodes a new tree needs, several at once, packs where they pay.
 
 On a satellite link each request costs a 600 ms round trip. :func:`prefetch_tree` walks the new
-tree breadth first, reading each level's missing nodes in parallel ("one round trip per level",
-not per node), and fetches a subject's whole pack (:mod:`teachpoint.repo.packs`) instead of its
+tree from the grade nodes down, a few reads in flight at once, each node's children asked for as
+soon as it arrives (no barrier between levels: about one round trip per level, not per node),
+and fetches a subject's whole pack (:mod:`teachpoint.repo.packs`) instead of its
 nodes when :func:`~teachpoint.repo.packs.wants_pack` says so:
 
 * a subject nothing of which is held here (a first install, a new subject, a lost cache): its
