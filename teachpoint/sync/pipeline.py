@@ -169,7 +169,9 @@ def import_repository(ws, source, policy: ImportPolicy = FILES_TOO, *, progress=
                 return outcome
             outcome.stage = METADATA
             if outcome.relation in (roots.NEW, roots.NEWER):
-                if not _apply_metadata(ws, source, root, policy, outcome):
+                with collector_paused():  # ~1M objects of rows: see library.catalogue_bulk
+                    applied = _apply_metadata(ws, source, root, policy, outcome)
+                if not applied:
                     return outcome  # waiting for metadata to arrive
                 if on_metadata is not None:
                     on_metadata(outcome)
@@ -243,15 +245,6 @@ def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutco
         if look.missing:
             outcome.status, outcome.missing_nodes = WAITING, look.missing
             return False
-    # The walk and the apply hold ~1M objects at 100k: the collector stays off while they run
-    # (library.catalogue_bulk), not while the network reads before them run (minutes on a link).
-    with collector_paused():
-        _walk_and_apply(ws, source, root, outcome, old)
-    return True
-
-
-def _walk_and_apply(ws, source, root, outcome: ImportOutcome, old: dict | None) -> None:
-    """The changed resources of the tree (its nodes already prefetched), applied in one transaction."""
     reader = NodeReader(ws.cache, source)
     diff = diff_trees(old, root.grades, reader)
     outcome.metadata_bytes += reader.bytes_read
@@ -268,6 +261,7 @@ def _walk_and_apply(ws, source, root, outcome: ImportOutcome, old: dict | None) 
                                   release_upserts=True)
     ws.cache.accept(root)
     outcome.metadata_applied = True
+    return True
 
 
 def _fetch_files(ws, source, policy: ImportPolicy, outcome: ImportOutcome, progress, cancel,
