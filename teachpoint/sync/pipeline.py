@@ -169,7 +169,10 @@ def import_repository(ws, source, policy: ImportPolicy = FILES_TOO, *, progress=
                 return outcome
             outcome.stage = METADATA
             if outcome.relation in (roots.NEW, roots.NEWER):
-                with collector_paused():  # ~1M objects of rows: see library.catalogue_bulk
+                # ~1M objects of rows: see library.catalogue_bulk. The network reads before the
+                # walk are inside too: with the collector on during them, a full collection ran
+                # in the GUI-like reader of benchmarks/metadata_link.py (60 ms, its own CPU).
+                with collector_paused():
                     applied = _apply_metadata(ws, source, root, policy, outcome)
                 if not applied:
                     return outcome  # waiting for metadata to arrive
