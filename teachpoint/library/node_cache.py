@@ -64,8 +64,10 @@ class NodeCache:
         sync lock: nothing else writes the cache meanwhile. A pack that is no longer pinned stays
         while it holds a kept node that has no file of its own (after an update that read single
         nodes, the unchanged nodes of that subject live only in the pack of the version before)."""
-        keep = set(keep) | {holder for sha in keep if not self._node(sha).exists()
-                            for holder in [self.packs.holder(sha)] if holder is not None}
+        keep = set(keep)
+        for sha in list(keep):
+            if not self._node(sha).exists():
+                keep.add(self.packs.holder(sha) or sha)
         files = freed = 0
         for folder in (self.nodes_dir, self.packs_dir):
             for path in sorted(folder.glob("*.json.gz")) if folder.is_dir() else []:
@@ -78,7 +80,7 @@ class NodeCache:
                     continue
                 files, freed = files + 1, freed + size
         if files:
-            self.packs = PackShelf(self.packs_dir)  # its node index named packs now gone
+            self.packs.forget_index()
         return files, freed
 
     def packed_node(self, sha256: str) -> bytes | None:

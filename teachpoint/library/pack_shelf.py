@@ -68,6 +68,12 @@ class PackShelf:
                 return None
             return self._members(entry[0]).get(sha256)
 
+    def forget_index(self) -> None:
+        """Packs were removed from the folder: the node index is read again when next needed."""
+        with self._lock:
+            self._index = None
+            self._decoded.clear()
+
     def holder(self, sha256: str) -> str | None:
         """The hash of a kept pack that holds node ``sha256``, or None."""
         with self._lock:

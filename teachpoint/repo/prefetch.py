@@ -112,7 +112,7 @@ class _TreeReads:
         """Queue reads (``_cv`` held) and add workers up to the width of what now waits."""
         self._waiting += [item for item in items
                           if item.pack is not None or self.cache.get(item.pin) is None]
-        want = min(_width(self._waiting + [None] * self._busy), self._busy + len(self._waiting))
+        want = _width(self._waiting, self._busy)
         while len(self._workers) < want:
             worker = threading.Thread(target=self._work, name=f"prefetch-{len(self._workers)}",
                                       daemon=True)
@@ -157,12 +157,12 @@ class _TreeReads:
         return _children(item, node, self.cache) if node is not None else []
 
 
-def _width(todo: list) -> int:
+def _width(waiting: list[_Item], in_flight: int) -> int:
     """Reads in flight: one stream per :data:`BYTES_PER_STREAM` of pinned bytes waiting, at
     least :data:`NODE_STREAMS` (round trips) and at most :data:`PACK_STREAMS`, never more than
-    there are reads (``None`` stands for a read in flight)."""
-    wanted = sum(item.pin.size for item in todo if item is not None) // BYTES_PER_STREAM
-    return max(1, min(len(todo), max(NODE_STREAMS, min(PACK_STREAMS, wanted))))
+    there are reads (waiting and ``in_flight``)."""
+    wanted = sum(item.pin.size for item in waiting) // BYTES_PER_STREAM
+    return max(1, min(len(waiting) + in_flight, max(NODE_STREAMS, min(PACK_STREAMS, wanted))))
 
 
 def _read(source, cache, item: _Item):
