@@ -231,7 +231,7 @@ def test_hostile_paths_are_404_and_read_nothing_outside(peer, server_ws, blob, m
     real_open = serve._open_regular
     monkeypatch.setattr(serve, "_open_regular",
                         lambda folder, name: opened.append(Path(folder, name)) or real_open(folder, name))
-    node = next((server_ws.cache.folder / "nodes").iterdir()).name
+    node = next(server_ws.cache.packs_dir.iterdir()).name  # a small repository: grade packs only
     hostile = [
         "/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E/etc/passwd",
         f"/county/blobs/sha256/{sha[:2]}/../../../x", "/county/root.json/../../../../etc/passwd",
@@ -275,7 +275,7 @@ def test_symlinks_planted_in_the_store_are_not_followed(peer, server_ws, blob, t
     fan.rename(moved)
     fan.symlink_to(moved, target_is_directory=True)
     assert raw_get(peer, path)[0] == 404
-    node = next((server_ws.cache.folder / "nodes").iterdir())
+    node = next(server_ws.cache.packs_dir.iterdir())  # a small repository: grade packs only
     node_bytes = node.read_bytes()
     node.unlink()
     (outside / "node").write_bytes(node_bytes)

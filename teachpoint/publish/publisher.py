@@ -75,8 +75,9 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
     version that the rows do not replace and ``drop`` does not name (a CSV publish keeps those
     with an ``origin``: accepted contributions); ``decisions`` (a list of
     :class:`ReviewDecision`) is written as the signed reviews node (None keeps the previous one).
-    ``packs`` also writes each subject's metadata as one pack (few round trips for a first
-    install; :mod:`teachpoint.repo.packs`); False writes a repository as before packs existed.
+    ``packs`` also writes each subject's metadata as one pack, and each small grade's as one
+    grade pack pinned from the root (few round trips for a first install;
+    :mod:`teachpoint.repo.packs`); False writes a repository as before packs existed.
     """
     src_dir, out_dir = Path(src_dir), Path(out_dir)
     if rows is None and not (src_dir / CSV_NAME).is_file():
@@ -110,14 +111,16 @@ def publish(src_dir: Path, key_file: Path, out_dir: Path, name: str | None = Non
         written: list[Path] = []
         try:
             _write_blobs(out_dir, sources, report, written)
-            grades, totals = build_tree(out_dir, resources, report, written, packs=packs)
+            grades, totals, grade_packs = build_tree(out_dir, resources, report, written,
+                                                     packs=packs)
             reviews = previous.reviews if previous and decisions is None else None
             if decisions is not None:
                 reviews = write_reviews(out_dir, decisions, report, written)
             now = datetime.now(timezone.utc)
             root = build_root(private, public.key_id, repo_id,
                               title or (previous.title if previous else repo_id), version, now,
-                              now + timedelta(days=expires_days), grades, totals, reviews)
+                              now + timedelta(days=expires_days), grades, totals, reviews,
+                              grade_packs)
             atomic_write(out_dir / ROOT_NAME, root)
         except BaseException:
             for path in reversed(written):

@@ -3,11 +3,13 @@
 On a satellite link each request costs a 600 ms round trip. :func:`prefetch_tree` walks the new
 tree from the grade nodes down, a few reads in flight at once, each node's children asked for as
 soon as it arrives (no barrier between levels: about one round trip per level, not per node),
-and fetches a subject's whole pack (:mod:`teachpoint.repo.packs`) instead of its
-nodes when :func:`~teachpoint.repo.packs.wants_pack` says so:
+and fetches a whole pack (:mod:`teachpoint.repo.packs`) instead of single nodes where it
+pays:
 
-* a subject nothing of which is held here (a first install, a new subject, a lost cache): its
-  pack at once, without reading the subject node first;
+* a grade nothing of which is held here (a first install, a new grade, a lost cache) whose
+  grade pack the root pins (a small grade): that pack alone — the whole grade in one read;
+* a subject nothing of which is held here: its pack at once, without reading the subject node
+  first;
 * a changed subject: its node alone, then the pack if many of its leaves are unknown, else the
   unknown leaves alone (+1 lesson stays a few KB).
 
@@ -65,8 +67,10 @@ class _Item:
     covering: PackRef | None = None  # a subject node's pack, if many of its leaves are unknown
 
 
-def prefetch_tree(source, cache, new: dict[int, Pin], old: dict[int, Pin] | None) -> PrefetchStats:
-    """Bring the nodes of the tree ``new`` (grade pins) that ``cache`` lacks; see the module doc.
+def prefetch_tree(source, cache, new: dict[int, Pin], old: dict[int, Pin] | None,
+                  grade_packs: dict[int, PackRef] | None = None) -> PrefetchStats:
+    """Bring the nodes of the tree ``new`` (grade pins; ``grade_packs``: the packs of small
+    grades the root pins) that ``cache`` lacks; see the module doc.
 
     A few reads are in flight at once (:class:`_TreeReads`): :data:`NODE_STREAMS`, up to
     :data:`PACK_STREAMS` while many bytes are waiting to be read (big packs: :func:`_width`).
@@ -75,8 +79,8 @@ def prefetch_tree(source, cache, new: dict[int, Pin], old: dict[int, Pin] | None
     own subtree. The source's idle connections are handed back before and after
     (``release_connections``: a few stay warm for the files).
     """
-    old = old or {}
-    first = [_Item(pin, GRADE, old_pin=old.get(g)) for g, pin in sorted(new.items())
+    old, grade_packs = old or {}, grade_packs or {}
+    first = [_grade_read(pin, old.get(g), grade_packs.get(g), cache) for g, pin in sorted(new.items())
              if pin != old.get(g)]
     source.release_connections()
     stats = _TreeReads(source, cache).run(first)
@@ -180,6 +184,15 @@ def _read(source, cache, item: _Item):
             log.info("metadata pack %s… not read (%s): fetching its nodes one by one",
                      item.pin.sha256[:12], exc)
         return None, reader
+
+
+def _grade_read(pin: Pin, old_pin: Pin | None, pack: PackRef | None, cache) -> _Item:
+    """A changed grade's first read: its grade pack when the root pins one and nothing of the
+    grade is held here (neither its new nor its old grade node), else its grade node."""
+    single = _Item(pin, GRADE, old_pin=old_pin)
+    if pack is None or cache.get(pin) is not None or _cached(cache, old_pin, GRADE) is not None:
+        return single
+    return _Item(pack.pin, pack=pack, fallback=(single,))
 
 
 def _children(item: _Item, node: dict, cache) -> list[_Item]:

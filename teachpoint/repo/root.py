@@ -3,14 +3,15 @@
 ``root.json`` is an envelope ``{"payload": "<JSON text>", "signatures": [{"key_id", "sig"}]}``;
 the Ed25519 signature covers the UTF-8 bytes of the payload string exactly as stored, so no
 canonical re-encoding is needed to verify it. The payload names the repository, its version (a
-counter that only goes up), publication and expiry times, the signing key and one pin per grade.
+counter that only goes up), publication and expiry times, the signing key and one pin per grade;
+optionally the pins of small grades' packs (:mod:`teachpoint.repo.packs`, grade packs).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from teachpoint.errors import RepositoryError, RollbackError, SignatureError
@@ -18,6 +19,7 @@ from teachpoint.library.model import RepositoryInfo
 from teachpoint.repo import keys
 from teachpoint.repo.format import (
     FORMAT, MAX_ROOT_BYTES, REPO_ID_RE, ROOT_TYPE, Pin, _text, parse_pin)
+from teachpoint.repo.packs import PackRef, parse_pack_list
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class SignedRoot:
     sha256: str  # of the root.json bytes
     raw: bytes
     reviews: Pin | None = None  # the county's signed review decisions (issue 15), if any
+    grade_packs: dict[int, PackRef] = field(default_factory=dict)  # small grades' whole subtrees
 
     def info(self, source: str = "") -> RepositoryInfo:
         return RepositoryInfo(self.repository, self.title, self.key_id, self.version, self.sha256,
@@ -47,8 +50,9 @@ class SignedRoot:
 
 def build_root(private_key, key_id: str, repository: str, title: str, version: int,
                published: datetime, expires: datetime, grades: dict[int, Pin], totals: dict,
-               reviews: Pin | None = None) -> bytes:
-    """The bytes of a signed ``root.json`` (``reviews``: pin of the review decisions node)."""
+               reviews: Pin | None = None, grade_packs: dict[int, PackRef] | None = None) -> bytes:
+    """The bytes of a signed ``root.json`` (``reviews``: pin of the review decisions node;
+    ``grade_packs``: the packs of small grades, by grade)."""
     payload = {
         "_type": ROOT_TYPE, "format": FORMAT, "repository": repository, "title": title,
         "version": version, "published": iso(published), "expires": iso(expires),
@@ -57,6 +61,8 @@ def build_root(private_key, key_id: str, repository: str, title: str, version: i
     }
     if reviews is not None:
         payload["reviews"] = reviews.to_json()
+    if grade_packs:
+        payload["packs"] = {str(g): ref.to_json() for g, ref in sorted(grade_packs.items())}
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1)
     envelope = {"payload": text, "signatures": [
         {"key_id": key_id, "sig": keys.sign(private_key, text.encode("utf-8"))}]}
@@ -121,7 +127,16 @@ def _content(payload: dict, data: bytes) -> SignedRoot:
         repository=payload["repository"], title=_text(payload.get("title", ""), "title", 200),
         version=version, published=published, expires=expires, key_id=payload["key_id"],
         grades=grades, totals=totals, sha256=hashlib.sha256(data).hexdigest(), raw=data,
-        reviews=reviews)
+        reviews=reviews, grade_packs=_grade_packs(payload.get("packs", {}), grades))
+
+
+def _grade_packs(raw, grades: dict[int, Pin]) -> dict[int, PackRef]:
+    """The root's grade packs, each of a grade the root pins (a root from before grade packs has
+    none)."""
+    packs = parse_pack_list(raw, "root.json")
+    if any(name not in {str(g) for g in grades} for name in packs):
+        raise RepositoryError("root.json pins a pack of a grade it does not have")
+    return {int(name): ref for name, ref in packs.items()}
 
 
 # How an offered root relates to the one this PC accepted for the same repository.

@@ -4,8 +4,9 @@
 walks an old and a new tree side by side and descends only where pins differ, so a client holding
 the previous version fetches just the changed nodes. Nodes come from a ``fetch(pin, type)``
 callable that must return verified node content (see :class:`NodeReader`). The publisher also
-writes one pack per subject (:mod:`teachpoint.repo.packs`), pinned from the grade node; the walk
-itself never needs them (:mod:`teachpoint.repo.prefetch` uses them to fill the cache first).
+writes one pack per subject (:mod:`teachpoint.repo.packs`), pinned from the grade node, and one
+per small grade, pinned from the root; the walk itself never needs them
+(:mod:`teachpoint.repo.prefetch` uses them to fill the cache first).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from teachpoint.library.model import Resource
 from teachpoint.repo.format import (
     REVIEWS, Pin, encode_node, index_children, leaf_resources, meta_path, resource_to_json,
     reviews_node)
-from teachpoint.repo.packs import PackRef, encode_pack, grade_packs, pack_ref
+from teachpoint.repo.packs import GRADE_PACK_MAX, PackRef, encode_pack, grade_packs, pack_ref
 
 GRADE, SUBJECT, LEAF = "grade", "subject", "leaf"
 LEAF_KEY_SEP = "\t"
@@ -34,20 +35,24 @@ def leaf_key(res: Resource) -> str:
 
 
 def build_tree(out_dir: Path, resources: list[Resource], report=None, written=None,
-               packs: bool = True):
-    """Write every node under ``out_dir/meta`` (skipping existing ones); return grade pins, totals.
+               packs: bool = True, grade_pack_max: int | None = None):
+    """Write every node under ``out_dir/meta`` (skipping existing ones); return grade pins,
+    totals and the grade packs (by grade) for the root.
 
-    With ``packs`` each subject's nodes are also written as one pack, pinned from the grade node
-    (:mod:`teachpoint.repo.packs`); without, the repository is what publishers wrote before packs.
+    With ``packs`` each subject's nodes are also written as one pack, pinned from the grade node,
+    and each grade whose nodes add up to at most ``grade_pack_max`` bytes (default
+    :data:`GRADE_PACK_MAX`) as one grade pack, pinned from the root (:mod:`teachpoint.repo.packs`); without, the repository is what
+    publishers wrote before packs.
     """
     tree: dict[int, dict[str, dict[str, list[Resource]]]] = {}
     for res in resources:
         tree.setdefault(res.position.grade, {}).setdefault(res.position.subject, {}) \
             .setdefault(leaf_key(res), []).append(res)
-    grades = {}
+    grades, packs_of_grades = {}, {}
+    grade_pack_max = GRADE_PACK_MAX if grade_pack_max is None else grade_pack_max
     for grade, subjects in tree.items():
-        subject_pins, subject_packs = {}, {}
-        for subject, leaves in subjects.items():
+        subject_pins, subject_packs, below = {}, {}, []
+        for subject, leaves in sorted(subjects.items()):
             leaf_nodes = {}
             for key, items in leaves.items():
                 items.sort(key=lambda r: (r.position.lesson, r.sort_key, r.rid))
@@ -56,16 +61,20 @@ def build_tree(out_dir: Path, resources: list[Resource], report=None, written=No
             subject_node = _write_node(out_dir, {"_type": SUBJECT, "children": _pins_json(
                 {key: pin for key, (pin, _) in leaf_nodes.items()})}, report, written)
             subject_pins[subject] = subject_node[0]
+            members = [subject_node] + [leaf_nodes[key] for key in sorted(leaf_nodes)]
+            below += members
             if packs:
-                members = [subject_node] + [leaf_nodes[key] for key in sorted(leaf_nodes)]
                 subject_packs[subject] = _write_pack(out_dir, members, report, written)
         node = {"_type": GRADE, "children": _pins_json(subject_pins)}
         if packs:
             node["packs"] = {k: ref.to_json() for k, ref in sorted(subject_packs.items())}
-        grades[grade] = _write_node(out_dir, node, report, written)[0]
+        grade_node = _write_node(out_dir, node, report, written)
+        grades[grade] = grade_node[0]
+        if packs and sum(pin.size for pin, _ in [grade_node] + below) <= grade_pack_max:
+            packs_of_grades[grade] = _write_pack(out_dir, [grade_node] + below, report, written)
     totals = {"resources": len(resources),
               "bytes": sum(f.size for f in {f.sha256: f for r in resources for f in r.files}.values())}
-    return grades, totals
+    return grades, totals, packs_of_grades
 
 
 def write_reviews(out_dir: Path, decisions: list, report=None, written=None) -> Pin:
@@ -86,7 +95,7 @@ def _write_node(out_dir: Path, node: dict, report, written) -> tuple[Pin, bytes]
 
 
 def _write_pack(out_dir: Path, members: list[tuple[Pin, bytes]], report, written) -> PackRef:
-    """Write one subject's pack (its node and its leaves) unless it is there already."""
+    """Write one pack (a subject's or a grade's nodes) unless it is there already."""
     data = encode_pack(members)
     ref = pack_ref(data, len(members))
     _write_file(out_dir, ref.pin, data, report, written)
@@ -166,7 +175,7 @@ class WholeTree:
 
     resources: list[Resource]
     nodes: list[Pin]  # every node: grades, subjects, leaves, the review decisions
-    packs: list[Pin]  # the metadata packs its grade nodes pin (whether kept here or not)
+    packs: list[Pin]  # the metadata packs its root and grade nodes pin (whether kept here or not)
 
 
 def read_whole_tree(root, reader) -> WholeTree:
@@ -177,5 +186,6 @@ def read_whole_tree(root, reader) -> WholeTree:
     resources = diff_trees(None, root.grades, reader).upserts
     if root.reviews:
         reader(root.reviews, REVIEWS)
-    packs = [ref.pin for pin in root.grades.values() for ref in grade_packs(reader(pin, GRADE)).values()]
+    packs = [ref.pin for ref in root.grade_packs.values()]
+    packs += [ref.pin for pin in root.grades.values() for ref in grade_packs(reader(pin, GRADE)).values()]
     return WholeTree(resources, list(dict.fromkeys(reader.pins)), packs)

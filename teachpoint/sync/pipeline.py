@@ -238,7 +238,8 @@ def verify_root(trust, data: bytes, source):
 def _apply_metadata(ws, source, root, policy: ImportPolicy, outcome: ImportOutcome) -> bool:
     """Fetch the changed nodes and apply them in one transaction; False = still waiting."""
     old = ws.cache.accepted_grades(root.repository) if outcome.installed_version else None
-    outcome.metadata_bytes += prefetch_tree(source, ws.cache, root.grades, old).bytes_read
+    outcome.metadata_bytes += prefetch_tree(source, ws.cache, root.grades, old,
+                                            root.grade_packs).bytes_read
     if policy.wait_for_metadata:
         look = NodeReader(ws.cache, source, wait_for_missing=True)
         diff_trees(old, root.grades, look)
