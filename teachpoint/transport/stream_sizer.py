@@ -21,6 +21,25 @@ slot each and bring nothing. The sizer probes and keeps what helped:
    changed) — by one stream from then on, the hold doubling after each such probe (up to
    ``MAX_HOLD_WINDOWS``). A link that exactly four streams fill sees eight for one window.
 
+*Early verdicts*: a baseline is always measured over the whole ``window_s`` (every judgement
+compares against it), but a probe's window may be judged from half of it on (and at least
+:data:`EARLY_MIN_TICKS` ticks) when its verdict is already clear beyond the noise of a short
+sample. Every stream is silent for a round trip between two pieces (HTTP/1.1, one piece at a time
+per connection), so a sample can read low by about one stream's share (:data:`GAP_SLACK`), but
+silence never makes it read high: only bytes counted late at the window's start do, a little
+(:data:`BURST_SLACK`). So a probe judged failed (a stream missed, growth short of linear) is
+judged early only if it would still fail with one share more; one judged passed, only if it
+would still pass with a quarter share less; both slacks shrink as the window grows (the same
+silence is a smaller part of a longer window). A probe up by one stream always runs the whole
+window: whether that stream helped (0.1 share over the threshold) or not (0.9 under) is within
+the noise of any short sample, and it comes after the ramp, when there is little to win.
+Anything else that is close also waits for the whole window, as before. On link (a) the probe
+4 -> 8 is kept after half a window, so the link fills a second sooner; a full link absorbs one
+stream's silence (the others take its room), so a verdict there is close to exact. A probe kept
+early leaves its shorter sample as the next baseline, as a whole window's does. Checked on a
+model link with such silences (tests/test_stream_sizer.py): no early verdict is wrong where its
+whole window is right, and the counts settle as often where they should as with whole windows.
+
 Nothing grows while a rate cap is (nearly) reached or when too little is left to fetch
 (``can_grow`` is False). Pure logic, no threads or clocks of its own: the downloader's monitor
 calls :meth:`tick` every quarter second.
@@ -44,6 +63,10 @@ LINEAR = 0.9  # a probe up kept whole when goodput grew by 90 % of what its stre
 SETTLE_LIMIT_WINDOWS = 3  # stop waiting for a silent stream after this many windows
 MAX_HOLD_WINDOWS = 32
 MAX_STEP = 4  # streams added by one probe at most (4 -> 8 -> 12 -> 16): a server slot each
+EARLY_FRACTION = 0.5  # a probe's window may be judged from this part of window_s on ...
+EARLY_MIN_TICKS = 4  # ... and after this many ticks (a 2 s window at 0.25 s ticks: 1 s)
+GAP_SLACK = 1.0  # shares a sample over the shortest early window may read low (pieces' gaps)
+BURST_SLACK = 0.25  # shares it may read high (bytes counted late at the window's start)
 
 
 @dataclass
@@ -55,8 +78,11 @@ class _Sample:
 class StreamSizer:
     """The target stream count of one download run; see the module docstring."""
 
-    def __init__(self, max_streams: int, window_s: float, hold_windows: int = 8):
+    def __init__(self, max_streams: int, window_s: float, hold_windows: int = 8,
+                 judge_early: bool = True):
         self.max_streams, self.window_s, self.hold_windows = max_streams, window_s, hold_windows
+        self.judge_early = judge_early  # False: every window runs its full window_s
+        self._ticks = 0  # ticks since the measuring window began
         self.target = min(START_STREAMS, max_streams)
         self._settling_since: float | None = None  # set when the count changes
         self._mark: tuple[float, int] | None = None  # (time, bytes) the measuring window began
@@ -84,10 +110,18 @@ class StreamSizer:
             self._settling_since, self._mark = None, (now, received)
             return self.target
         start, before = self._mark
-        if now - start < self.window_s:
+        elapsed = now - start
+        self._ticks += 1
+        if elapsed <= 0:
             return self.target
-        sample = _Sample(self.target, (received - before) / (now - start))
-        self._mark = (now, received)
+        sample = _Sample(self.target, (received - before) / elapsed)
+        if elapsed < self.window_s:
+            if not (self._probing and self._clear_early(sample, elapsed)):
+                return self.target
+            log.debug("%d -> %d streams judged after %.2f s of %.2f: %+.2f shares past the threshold",
+                      self._baseline.streams, sample.streams, elapsed, self.window_s,
+                      self._margin(sample))
+        self._mark, self._ticks = (now, received), 0
         if self._probing:
             self._judge_probe(sample)
         else:
@@ -96,16 +130,43 @@ class StreamSizer:
             self._maybe_probe()
         return self.target
 
+    def _helped(self, sample: _Sample) -> float:
+        """Goodput gained over the baseline, in the baseline's per-stream shares (lost: < 0)."""
+        base = self._baseline
+        per_stream = base.speed / base.streams if base.streams else 0.0
+        return (sample.speed - base.speed) / per_stream if per_stream > 0 else 0.0
+
+    def _margin(self, sample: _Sample) -> float:
+        """Shares by which the probe passed (> 0 after a probe down, >= 0 after a probe up) or
+        failed (below): a stream removed was not missed / every stream added helped."""
+        added = sample.streams - self._baseline.streams
+        helped = self._helped(sample)
+        return helped + GROWTH_KEPT if added < 0 else helped - LINEAR * added
+
+    def _clear_early(self, sample: _Sample, elapsed: float) -> bool:
+        """Whether the probe's verdict after ``elapsed`` s of its window is one no link noise
+        could flip: failed by more than one share (a short sample reads low by up to one: the
+        round trip each stream is silent between pieces), or passed by more than a quarter share
+        (it reads high only by bytes counted late). Both slacks shrink as the window grows."""
+        early_s = EARLY_FRACTION * self.window_s
+        base = self._baseline
+        if (not self.judge_early or self._ticks < EARLY_MIN_TICKS or elapsed < early_s
+                or base is None or base.speed <= 0 or not base.streams):
+            return False
+        if sample.streams == base.streams + 1:  # +0.1 share if it helped, -0.9 if not: too close
+            return False
+        margin, scale = self._margin(sample), early_s / elapsed
+        return margin >= BURST_SLACK * scale or margin < -GAP_SLACK * scale
+
     def _judge_probe(self, sample: _Sample) -> None:
         """Keep the added streams that helped; shrink to those if not all of them did.
 
         After a probe down (``added`` < 0): keep the lower count if the stream was not missed."""
         base, added = self._baseline, sample.streams - self._baseline.streams
-        per_stream = base.speed / base.streams if base.streams else 0.0
-        helped = (sample.speed - base.speed) / per_stream if per_stream > 0 else 0.0
+        helped, margin = self._helped(sample), self._margin(sample)
         self._probing = False
         if added < 0:
-            if -helped < GROWTH_KEPT:  # lost less than half a stream's share: not needed
+            if margin > 0:  # lost less than half a stream's share: not needed
                 self._baseline = sample
             else:
                 log.debug("%d -> %d streams: %.0f -> %.0f B/s, back up", base.streams,
@@ -116,7 +177,7 @@ class StreamSizer:
                 self._doubling = -helped >= LINEAR
                 self._set(base.streams)  # its baseline still holds: probe up from it at once
             return
-        if helped >= LINEAR * added:  # every added stream helped: keep them, grow faster
+        if margin >= 0:  # every added stream helped: keep them, grow faster
             log.debug("%d -> %d streams: %.0f -> %.0f B/s, kept", base.streams, sample.streams,
                       base.speed, sample.speed)
             self._baseline, self._doubling = sample, True
@@ -154,4 +215,4 @@ class StreamSizer:
 
     def _set(self, target: int) -> None:
         if target != self.target:
-            self.target, self._settling_since, self._mark = target, None, None
+            self.target, self._settling_since, self._mark, self._ticks = target, None, None, 0
