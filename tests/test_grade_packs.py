@@ -20,6 +20,7 @@ from teachpoint.repo.node_reader import NodeReader
 from teachpoint.repo.packs import PackRef, decode_pack, grade_packs
 from teachpoint.repo.root import build_root, parse_root
 from teachpoint.repo.tree import read_whole_tree
+from teachpoint.repo.verify import verify_repository
 from teachpoint.sneakernet.export import export
 from teachpoint.sneakernet.export_plan import give_plan
 from teachpoint.sync.metadata_gc import prune_metadata
@@ -187,3 +188,19 @@ def test_gc_keeps_the_grade_packs_and_a_stick_carries_them(workspace, graded, tm
         assert_installed_lessons_play(fresh, LESSONS)
     finally:
         fresh.close()
+
+
+def test_verify_names_a_damaged_pack_and_accepts_a_missing_one(workspace, graded, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(graded["graded"], repo)
+    root = root_of(repo, workspace.trust)
+    assert verify_repository(FolderSource(repo), workspace.trust).ok
+    (repo / meta_path(root.grade_packs[2].pin.sha256)).unlink()  # optional: nodes one by one
+    assert verify_repository(FolderSource(repo), workspace.trust).ok
+    damaged = repo / meta_path(root.grade_packs[3].pin.sha256)
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    problems = verify_repository(FolderSource(repo), workspace.trust).problems
+    assert len(problems) == 1 and problems[0].startswith("grade 3 pack:")
+    assert "does not match its pin" in problems[0]

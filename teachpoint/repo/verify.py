@@ -1,8 +1,9 @@
 """``teachpoint verify``: check a whole repository (folder or URL) and list every problem found.
 
 Unlike installing, which stops at the first bad root, verification keeps going so the publisher
-or IT staff see everything at once: signature and trust, every metadata pin, every blob's size and
-hash, and expiry.
+or IT staff see everything at once: signature and trust, every metadata pin, every metadata pack
+that is there (packs are optional, but a damaged one stops every first install), every blob's
+size and hash, and expiry.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from teachpoint.errors import RepositoryError
+from teachpoint.errors import NotOnSource, RepositoryError
 from teachpoint.repo.format import (
     REVIEWS, Pin, decode_node, index_children, leaf_resources, review_decisions)
+from teachpoint.repo.packs import PackRef, decode_pack, grade_packs
 from teachpoint.repo.tree import GRADE, LEAF, SUBJECT
 from teachpoint.repo.root import parse_root
 
@@ -48,6 +50,7 @@ def verify_repository(source, trust, progress=None) -> VerifyResult:
         result.problems.append(f"root.json: metadata expired {result.expired_days:.0f} day(s) ago "
                                f"({root.expires}); republish to renew it")
     _check_reviews(source, root, result)
+    _check_packs(source, root, result)
     blobs: dict[str, tuple[int, str]] = {}
     for grade, pin in sorted(root.grades.items()):
         for subject, spin in _children(source, pin, GRADE, f"grade {grade}", result):
@@ -84,6 +87,33 @@ def _check_reviews(source, root, result: VerifyResult) -> None:
             review_decisions(node)
         except RepositoryError as exc:
             result.problems.append(f"reviews: {exc}")
+
+
+def _check_packs(source, root, result: VerifyResult) -> None:
+    """Every pack the root and the grade nodes pin, if the source has it, must be whole: a
+    client refuses a damaged pack and stops (a missing one it reads node by node)."""
+    packs = [(f"grade {g} pack", ref) for g, ref in sorted(root.grade_packs.items())]
+    for grade, pin in sorted(root.grades.items()):
+        try:
+            node = decode_node(source.read_node(pin.sha256, pin.size), pin, GRADE)
+            packs += [(f"grade {grade}/{subject} pack", ref)
+                      for subject, ref in sorted(grade_packs(node).items())]
+        except RepositoryError:
+            continue  # reported by the tree walk
+    for where, ref in packs:
+        problem = _pack_problem(source, ref)
+        if problem:
+            result.problems.append(f"{where}: {problem}")
+
+
+def _pack_problem(source, ref: PackRef) -> str | None:
+    try:
+        decode_pack(source.read_node(ref.pin.sha256, ref.pin.size), ref)
+    except NotOnSource:
+        return None  # optional: clients fetch its nodes one by one
+    except RepositoryError as exc:
+        return str(exc)
+    return None
 
 
 def _node(source, pin: Pin, node_type: str, where: str, result: VerifyResult) -> dict | None:
