@@ -55,10 +55,14 @@ class NotEnoughSpace(StoreError):
         short = needed + floor - free
         kept = f" plus the {_mb(floor)} kept free" if floor else ""
         advice = "free more space or lower the floor" if floor else "free more space"
-        super().__init__(
-            f"not enough disk space{(' in ' + where) if where else ''}: need {_mb(needed)}{kept}, "
-            f"but only {_mb(free)} is free ({advice}: {_mb(short)} more is needed)"
-        )
+        place = f"not enough disk space{(' in ' + where) if where else ''}"
+        if short > 0:
+            message = (f"{place}: need {_mb(needed)}{kept}, but only {_mb(free)} is free "
+                       f"({advice}: {_mb(short)} more is needed)")
+        else:  # the system said "full" (ENOSPC) while statvfs shows room: a quota, or freed since
+            message = (f"{place}: the disk refused a write as full although {_mb(free)} shows "
+                       f"free now (a quota or reserved space?); {advice} and try again")
+        super().__init__(message)
 
 
 class BlobMismatch(StoreError):

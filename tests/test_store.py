@@ -785,3 +785,12 @@ def test_store_imports_no_qt_vlc_or_catalogue():
             "if m in sys.modules]\nassert not bad, bad")
     res = _run_child([sys.executable, "-c", code])
     assert res.returncode == 0, res.stderr
+
+
+def test_not_enough_space_never_asks_for_a_negative_amount():
+    """ENOSPC while statvfs shows room (a quota, reserved blocks, space freed since): the message
+    says the disk refused the write, not "-50.7 GiB more is needed"."""
+    short = NotEnoughSpace(3 << 30, 1 << 30, 512 << 20, where="/data")
+    assert "more is needed" in str(short) and "-" not in str(short).split("(")[-1]
+    roomy = NotEnoughSpace(0, 50 << 30, 512 << 20, where="/data")
+    assert "more is needed" not in str(roomy) and "refused a write as full" in str(roomy)
