@@ -35,13 +35,13 @@ def leaf_key(res: Resource) -> str:
 
 
 def build_tree(out_dir: Path, resources: list[Resource], report=None, written=None,
-               packs: bool = True, grade_pack_max: int | None = None):
+               packs: bool = True):
     """Write every node under ``out_dir/meta`` (skipping existing ones); return grade pins,
     totals and the grade packs (by grade) for the root.
 
     With ``packs`` each subject's nodes are also written as one pack, pinned from the grade node,
-    and each grade whose nodes add up to at most ``grade_pack_max`` bytes (default
-    :data:`GRADE_PACK_MAX`) as one grade pack, pinned from the root (:mod:`teachpoint.repo.packs`); without, the repository is what
+    and each grade whose nodes add up to at most :data:`GRADE_PACK_MAX` bytes as one grade pack,
+    pinned from the root (:mod:`teachpoint.repo.packs`); without, the repository is what
     publishers wrote before packs.
     """
     tree: dict[int, dict[str, dict[str, list[Resource]]]] = {}
@@ -49,7 +49,6 @@ def build_tree(out_dir: Path, resources: list[Resource], report=None, written=No
         tree.setdefault(res.position.grade, {}).setdefault(res.position.subject, {}) \
             .setdefault(leaf_key(res), []).append(res)
     grades, packs_of_grades = {}, {}
-    grade_pack_max = GRADE_PACK_MAX if grade_pack_max is None else grade_pack_max
     for grade, subjects in tree.items():
         subject_pins, subject_packs, below = {}, {}, []
         for subject, leaves in sorted(subjects.items()):
@@ -70,7 +69,7 @@ def build_tree(out_dir: Path, resources: list[Resource], report=None, written=No
             node["packs"] = {k: ref.to_json() for k, ref in sorted(subject_packs.items())}
         grade_node = _write_node(out_dir, node, report, written)
         grades[grade] = grade_node[0]
-        if packs and sum(pin.size for pin, _ in [grade_node] + below) <= grade_pack_max:
+        if packs and sum(pin.size for pin, _ in [grade_node] + below) <= GRADE_PACK_MAX:
             packs_of_grades[grade] = _write_pack(out_dir, [grade_node] + below, report, written)
     totals = {"resources": len(resources),
               "bytes": sum(f.size for f in {f.sha256: f for r in resources for f in r.files}.values())}
