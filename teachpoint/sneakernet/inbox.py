@@ -34,6 +34,7 @@ from teachpoint.errors import (
     BlobMismatch, NotYetArrived, RepositoryError, RollbackError, SignatureError)
 from teachpoint.library.settings import get_json_setting
 from teachpoint.repo.format import MAX_ROOT_BYTES, ROOT_NAME, SHA_RE, Pin, blob_path, meta_path
+from teachpoint.repo.packs import PackRef, decode_pack
 from teachpoint.sync import pipeline
 from teachpoint.sync.lock import SyncLock
 from teachpoint.sync.pipeline import INBOX, ImportOutcome, import_repository
@@ -329,6 +330,18 @@ def _delete_installed_blobs(scan: _Scan, repo_dir: Path) -> int:
     return deleted
 
 
+def _held(cache, path: Path, pin: Pin) -> bool:
+    """The cache holds what this metadata file holds: the file itself, or, for a pack the import
+    did not need (a grade pack's nodes also come in subject packs), every node in it."""
+    if cache.get(pin) is not None:
+        return True
+    try:
+        members = decode_pack(read_bounded(path, pin.size), PackRef(pin, 0))
+    except RepositoryError:  # not a pack (or not a whole one): keep it
+        return False
+    return all(cache.get(node) is not None for node, _ in members)
+
+
 def _delete_metadata(scan: _Scan, repo_dir: Path, repository: str) -> int:
     """Everything of this version is in: remove its nodes (we keep verified copies) and root."""
     deleted = 0
@@ -340,7 +353,7 @@ def _delete_metadata(scan: _Scan, repo_dir: Path, repository: str) -> int:
         sha = path.name.removesuffix(".json.gz")
         try:
             if (path.name.endswith(".json.gz") and SHA_RE.match(sha) and path.is_file()
-                    and scan.ws.cache.get(Pin(sha, path.stat().st_size)) is not None):
+                    and _held(scan.ws.cache, path, Pin(sha, path.stat().st_size))):
                 path.unlink()
                 deleted += 1
         except OSError as exc:
