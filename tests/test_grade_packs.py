@@ -29,8 +29,8 @@ from teachpoint.testing.nginx import NginxServer
 from teachpoint.transport.sources import FolderSource
 from teachpoint.workspace import Workspace
 from test_metadata_packs import (  # noqa: F401 (other_repo, playing, ws: fixtures)
-    MANY_UNITS, NEW_ROW, assert_a_tampered_pack_is_refused, grade_nodes, meta_requests,
-    other_repo, playing, quiet, served, ws)
+    MANY_UNITS, NEW_ROW, assert_a_tampered_pack_is_refused, grade_nodes, import_without,
+    meta_requests, other_repo, playing, quiet, served, ws)
 
 LESSONS = len(ROWS) + len(MANY_UNITS)
 
@@ -154,14 +154,8 @@ def test_a_tampered_grade_pack_is_refused_and_nothing_is_written(playing, graded
 def test_a_grade_pack_missing_on_the_source_falls_back_to_the_grade_node(playing, graded):
     root = root_of(graded["graded"], playing.trust)
     gone = graded["graded"] / meta_path(root.grade_packs[3].pin.sha256)
-    with NginxServer(graded["graded"].parent) as nginx:
-        moved = gone.with_name("moved-away")
-        gone.rename(moved)
-        try:
-            outcome = import_repository(playing, served(nginx, "graded"), METADATA_ONLY)
-        finally:
-            moved.rename(gone)
-        asked = asked_paths(meta_requests(nginx))
+    outcome, asked = import_without(playing, graded["graded"], gone)
+    asked = asked_paths(asked)
     assert outcome.raise_problem().added == LESSONS
     assert asked.count(meta_path(root.grade_packs[3].pin.sha256)) == 1  # asked once: 404
     assert meta_path(root.grades[3].sha256) in asked  # then its grade node, as without the pack

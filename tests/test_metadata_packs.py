@@ -239,14 +239,7 @@ def test_a_pack_missing_on_the_source_falls_back_to_single_nodes(playing, versio
     members = decode_pack(gone.read_bytes(), pack_ref(gone.read_bytes(), packs[gone]))
     lacking = [pin for pin, _ in members if playing.cache.get(pin) is None]
     grades = len(grade_nodes(versions["packed"], playing.trust))
-    with NginxServer(versions["packed"].parent) as nginx:
-        moved = gone.with_name("moved-away")
-        gone.rename(moved)
-        try:
-            outcome = import_repository(playing, served(nginx, "packed"), METADATA_ONLY)
-        finally:
-            moved.rename(gone)
-        asked = meta_requests(nginx)
+    outcome, asked = import_without(playing, versions["packed"], gone)
     assert outcome.raise_problem().added == len(ROWS) + len(MANY_UNITS)
     assert asked.count(f"/packed/{meta_path(gone.name.split('.')[0])}") == 1  # asked once: 404
     # then the nodes of that pack this PC lacked, one by one (the other subjects are the same
@@ -254,6 +247,19 @@ def test_a_pack_missing_on_the_source_falls_back_to_single_nodes(playing, versio
     assert len(lacking) > 1 and len(asked) == grades + 1 + len(lacking)
     assert {f"/packed/{meta_path(pin.sha256)}" for pin in lacking} <= set(asked)
     assert_installed_lessons_play(playing, 3)
+
+
+def import_without(ws, repo: Path, gone: Path):
+    """Import ``repo`` over nginx (metadata only) while its file ``gone`` is missing; the outcome
+    and the metadata paths nginx was asked for."""
+    with NginxServer(repo.parent) as nginx:
+        moved = gone.with_name("moved-away")
+        gone.rename(moved)
+        try:
+            outcome = import_repository(ws, served(nginx, repo.name), METADATA_ONLY)
+        finally:
+            moved.rename(gone)
+        return outcome, meta_requests(nginx)
 
 
 def test_a_damaged_pack_in_the_cache_is_a_miss_read_again(ws, versions):
