@@ -133,8 +133,8 @@ def _content(payload: dict, data: bytes) -> SignedRoot:
 def _grade_packs(raw, grades: dict[int, Pin]) -> dict[int, PackRef]:
     """The root's grade packs, each of a grade the root pins (a root from before grade packs has
     none)."""
-    packs = parse_pack_list(raw, "root.json")
-    if any(name not in {str(g) for g in grades} for name in packs):
+    packs, pinned = parse_pack_list(raw, "root.json"), {str(g) for g in grades}
+    if any(name not in pinned for name in packs):
         raise RepositoryError("root.json pins a pack of a grade it does not have")
     return {int(name): ref for name, ref in packs.items()}
 

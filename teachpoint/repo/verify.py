@@ -50,10 +50,12 @@ def verify_repository(source, trust, progress=None) -> VerifyResult:
         result.problems.append(f"root.json: metadata expired {result.expired_days:.0f} day(s) ago "
                                f"({root.expires}); republish to renew it")
     _check_reviews(source, root, result)
-    _check_packs(source, root, result)
+    packs = [(f"grade {g} pack", ref) for g, ref in sorted(root.grade_packs.items())]
     blobs: dict[str, tuple[int, str]] = {}
     for grade, pin in sorted(root.grades.items()):
-        for subject, spin in _children(source, pin, GRADE, f"grade {grade}", result):
+        node = _node(source, pin, GRADE, f"grade {grade}", result)
+        packs += _subject_packs(node, grade, result)
+        for subject, spin in _index(node, f"grade {grade}", result):
             for key, lpin in _children(source, spin, SUBJECT, f"grade {grade}/{subject}", result):
                 where = f"grade {grade}/{subject}/{key.replace(chr(9), '/')}"
                 node = _node(source, lpin, LEAF, where, result)
@@ -68,6 +70,7 @@ def verify_repository(source, trust, progress=None) -> VerifyResult:
                 for res in items:
                     for f in res.files:
                         blobs.setdefault(f.sha256, (f.size, f"{res.rid} ({res.title})"))
+    _check_packs(source, packs, result)
     for n, (sha, (size, owner)) in enumerate(sorted(blobs.items())):
         problem = _blob_problem(source, sha, size)
         if problem:
@@ -89,17 +92,22 @@ def _check_reviews(source, root, result: VerifyResult) -> None:
             result.problems.append(f"reviews: {exc}")
 
 
-def _check_packs(source, root, result: VerifyResult) -> None:
-    """Every pack the root and the grade nodes pin, if the source has it, must be whole: a
-    client refuses a damaged pack and stops (a missing one it reads node by node)."""
-    packs = [(f"grade {g} pack", ref) for g, ref in sorted(root.grade_packs.items())]
-    for grade, pin in sorted(root.grades.items()):
-        try:
-            node = decode_node(source.read_node(pin.sha256, pin.size), pin, GRADE)
-            packs += [(f"grade {grade}/{subject} pack", ref)
-                      for subject, ref in sorted(grade_packs(node).items())]
-        except RepositoryError:
-            continue  # reported by the tree walk
+def _subject_packs(node: dict | None, grade: int, result: VerifyResult) -> list:
+    """``(where, PackRef)`` of the subject packs a grade node pins (a malformed list is a problem:
+    a client's prefetch refuses it)."""
+    if node is None:
+        return []
+    try:
+        return [(f"grade {grade}/{subject} pack", ref)
+                for subject, ref in sorted(grade_packs(node).items())]
+    except RepositoryError as exc:
+        result.problems.append(f"grade {grade}: {exc}")
+        return []
+
+
+def _check_packs(source, packs: list, result: VerifyResult) -> None:
+    """Every pack pinned (``(where, PackRef)``), if the source has it, must be whole: a client
+    refuses a damaged pack and stops (a missing one it reads node by node)."""
     for where, ref in packs:
         problem = _pack_problem(source, ref)
         if problem:
@@ -125,7 +133,11 @@ def _node(source, pin: Pin, node_type: str, where: str, result: VerifyResult) ->
 
 
 def _children(source, pin, node_type, where, result):
-    node = _node(source, pin, node_type, where, result)
+    return _index(_node(source, pin, node_type, where, result), where, result)
+
+
+def _index(node: dict | None, where: str, result: VerifyResult) -> list:
+    """A node's children, sorted by key (none if the node could not be read or is malformed)."""
     if node is None:
         return []
     try:
