@@ -16,6 +16,13 @@ commands, and a bare PySide6 window (QApplication + one QWidget shown) for the f
   for TeachPoint and for the bare window. TeachPoint's first window is its splash screen
   ("opening the lesson library…"); the second, its main window, is reported on its own row.
 
+* The first player: what the teacher's first 播放 costs the GUI thread to create the libvlc
+  player (``VlcPlayer()``: a libvlc instance and its media player), each run a fresh process
+  under the same Xvfb — after the app's warm-up (:func:`teachpoint.ui.main_window._warm_up_player`:
+  libvlc's plugins loaded and held by a worker), and "cold" with only python-vlc imported (the
+  warm-up before session 7). Peer: ``libvlc_new`` alone in a plain Python process (python-vlc,
+  the app's libvlc arguments, no Qt).
+
 Goals (issue 17): ``--version`` <= 0.2 s, ``status`` <= 0.3 s, first window <= 0.5 s.
 """
 
@@ -46,6 +53,31 @@ GOALS = {"--version": 0.2, "status": 0.3, "first window": 0.5, "main window": 0.
 SUBSTRUCTURE_NOTIFY_MASK = 1 << 19
 MAP_NOTIFY = 19
 WINDOW_TIMEOUT_S = 30.0
+# Prints the seconds VlcPlayer() takes on the GUI thread; argv[1]: "warm" (the app's warm-up
+# first) or "cold" (python-vlc and the backend imported, libvlc's plugins not loaded).
+FIRST_PLAYER = """
+import importlib, sys, time
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from teachpoint.ui import main_window
+importlib.import_module("teachpoint.ui.player.vlc_backend")
+from teachpoint.ui.player.vlc_backend import VlcPlayer, load_vlc
+load_vlc()
+if sys.argv[1] == "warm":
+    main_window._warm_up_player()
+t0 = time.perf_counter()
+player = VlcPlayer()
+print(time.perf_counter() - t0)
+player.release()
+"""
+LIBVLC_ALONE = """
+import time
+from teachpoint.ui.player.vlc_setup import load_vlc, vlc_arguments
+vlc = load_vlc()
+t0 = time.perf_counter()
+vlc.Instance(vlc_arguments()).media_player_new()
+print(time.perf_counter() - t0)
+"""
 
 
 def load_average() -> str:
@@ -149,6 +181,17 @@ def time_windows(argv: list[str], env: dict, watcher: MapWatcher, runs: int,
     return [statistics.median(run[k] for run in times) for k in range(windows)]
 
 
+def time_in_process(code: str, args: list[str], env: dict, runs: int) -> float:
+    """Median of the seconds ``code`` prints, one fresh process per run (after one warm-up run)."""
+    times = []
+    for i in range(runs + 1):
+        out = subprocess.run([PY, "-c", code, *args], env=env, capture_output=True, text=True,
+                             check=True)
+        if i:
+            times.append(float(out.stdout.split()[-1]))
+    return statistics.median(times)
+
+
 def prepare_data_dir(env: dict) -> None:
     """A data folder with the demo lessons installed (what ``status`` and the app open)."""
     subprocess.run([PY, "-m", "teachpoint", "status"], env=env, stdout=subprocess.DEVNULL, check=True)
@@ -171,6 +214,9 @@ def main() -> int:
             watcher = MapWatcher(display)
             bare = time_windows([PY, "-c", BARE_WINDOW], genv, watcher, args.runs)[0]
             app, main_window = time_windows([PY, "-m", "teachpoint"], genv, watcher, args.runs, 2)
+            player = {mode: time_in_process(FIRST_PLAYER, [mode], genv, args.runs)
+                      for mode in ("warm", "cold")}
+            libvlc = time_in_process(LIBVLC_ALONE, [], genv, args.runs)
         print(load_average())
     rows = [("--version", cli["--version"], "python -c pass", cli["python -c pass"]),
             ("status", cli["status"], "python -c pass", cli["python -c pass"]),
@@ -181,6 +227,10 @@ def main() -> int:
         mark = "ok" if value <= GOALS[name] else "OVER"
         print(f"{name:<14}{value:8.3f}s{GOALS[name]:6.1f}s  {peer:<22}{peer_value:7.3f}s"
               f"{value / peer_value:7.1f}x  {mark}")
+    print(f"\nfirst player on the GUI thread (median of {args.runs} processes):")
+    for mode, label in (("warm", "after the warm-up"), ("cold", "cold (plugins not loaded)")):
+        print(f"  {label:<27}{player[mode] * 1000:7.1f} ms   libvlc_new alone "
+              f"{libvlc * 1000:6.1f} ms  {player[mode] / libvlc:5.2f}x")
     return 0
 
 

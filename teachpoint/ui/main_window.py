@@ -14,6 +14,7 @@ Parts: :class:`LessonOpener` (reads and opens lessons off the GUI thread), :clas
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from PySide6.QtCore import QEvent, QTimer
@@ -32,6 +33,7 @@ from teachpoint.ui.library_page import LibraryPage
 from teachpoint.ui.library_status import LibraryStatus
 from teachpoint.ui.own_lessons_bar import OwnLessonsBar
 from teachpoint.ui.places import HOME, LIBRARY, PLACES, REVIEW, SETTINGS, SYNC, USAGE
+from teachpoint.ui.player import BACKEND_VLC, chosen_backends, vlc_setup
 from teachpoint.ui.player.player_window import PlayerView
 from teachpoint.ui.player.screens import FullScreenPlacer
 from teachpoint.ui.review_page import ReviewPage
@@ -226,7 +228,7 @@ class MainWindow(QMainWindow):
             resource_id, fullscreen = self._play_on_open
             self._play_on_open = None
             self.play(resource_id, fullscreen)
-        # import python-vlc and load libvlc now, in a worker, not on the teacher's first click
+        # load libvlc and its plugins now, in a worker, not on the teacher's first click
         self.tasks.run(_warm_up_player, on_error=lambda exc: log.info("player warm-up: %s", exc),
                        name="warm-up-player")
 
@@ -376,6 +378,7 @@ class MainWindow(QMainWindow):
         self.usb.stop()
         self.sync.shutdown()
         self.tasks.wait(10_000)
+        vlc_setup.release_plugins()  # after the warm-up task and the player's own instance
         if self.ws is not None:
             self.ws.close()
             self.ws = None
@@ -399,9 +402,11 @@ def _open_library(paths: DataPaths, install_demo: bool) -> tuple[Workspace, str 
 
 
 def _warm_up_player() -> None:
-    """Worker: import the libvlc backend and python-vlc (which loads libvlc) ahead of time, so the
-    teacher's first 播放 does not wait for them on the GUI thread (benchmarks/ui_responsiveness.py
-    found 250–400 ms there). Without libvlc this fails quietly; the player page says so later."""
-    from teachpoint.ui.player import vlc_backend  # noqa: PLC0415 - importing is the point
-
-    vlc_backend.load_vlc()
+    """Worker: import the libvlc backend and python-vlc (which loads libvlc) and load libvlc's
+    plugins ahead of time, kept loaded while the app runs, so the teacher's first 播放 does not
+    wait for them on the GUI thread (benchmarks/ui_responsiveness.py found 250–400 ms there).
+    Without libvlc this fails quietly; the player page says so later."""
+    if BACKEND_VLC not in chosen_backends():
+        return  # TEACHPOINT_PLAYER=qt: libvlc is not wanted
+    importlib.import_module("teachpoint.ui.player.vlc_backend")  # Qt's module checks: ~0.1 s
+    vlc_setup.hold_plugins()

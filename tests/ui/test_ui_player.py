@@ -269,3 +269,62 @@ def test_a_damaged_mp4_is_an_error_never_an_end(qtbot, vlc_player, tmp_path, dam
         vlc_player.load(broken)
         vlc_player.play()
     assert vlc_player.state == ERROR and not ended
+
+
+# ---- libvlc's plugins, loaded in a worker ahead of the first lesson ---------------------------
+
+def test_the_window_loads_libvlc_plugins_in_a_worker_and_lets_them_go_at_shutdown(
+        qtbot, tasks, library, media):
+    from teachpoint.ui.main_window import MainWindow
+    from teachpoint.ui.player import vlc_setup
+
+    vlc_setup.release_plugins()  # whatever an earlier window left
+    win = MainWindow(tasks)
+    qtbot.addWidget(win)
+    win.open_workspace(library.paths, install_demo=False)
+    qtbot.waitUntil(vlc_setup.plugins_held, timeout=15_000)
+    vlc_setup.hold_plugins()  # a second call keeps the one instance
+    player = VlcPlayer()  # the player's own instance, beside the held one
+    widget = player.video_widget()
+    widget.resize(320, 240)
+    widget.show()
+    player.load(media["video"])
+    player.play()
+    qtbot.waitUntil(lambda: player.state == PLAYING and widget.frames_shown >= 3, timeout=15_000)
+    win.shutdown()
+    assert not vlc_setup.plugins_held()
+    qtbot.waitUntil(lambda: widget.frames_shown >= 10, timeout=15_000)  # still playing
+    player.release()
+    vlc_setup.release_plugins()  # twice: nothing to do
+
+
+def test_a_forced_qt_player_loads_no_libvlc(qtbot, tasks, library, monkeypatch):
+    from teachpoint.ui.main_window import MainWindow
+    from teachpoint.ui.player import ENV_PLAYER, vlc_setup
+
+    vlc_setup.release_plugins()
+    monkeypatch.setenv(ENV_PLAYER, "qt")
+    win = MainWindow(tasks)
+    qtbot.addWidget(win)
+    win.open_workspace(library.paths, install_demo=False)
+    qtbot.waitUntil(lambda: win.tree_loaded, timeout=15_000)
+    assert tasks.wait(10_000)
+    assert not vlc_setup.plugins_held()
+    win.shutdown()
+
+
+def test_without_libvlc_the_warm_up_fails_quietly_and_the_window_opens(
+        qtbot, tasks, library, monkeypatch):
+    from teachpoint.ui.main_window import PAGE_HOME, MainWindow
+    from teachpoint.ui.player import vlc_setup
+
+    vlc_setup.release_plugins()
+    monkeypatch.setitem(sys.modules, "vlc", None)  # "import vlc" now raises ImportError
+    win = MainWindow(tasks)
+    qtbot.addWidget(win)
+    win.open_workspace(library.paths, install_demo=False)
+    qtbot.waitUntil(lambda: win.pages.currentIndex() == PAGE_HOME and win.tree_loaded,
+                    timeout=15_000)
+    assert tasks.wait(10_000)
+    assert not vlc_setup.plugins_held()
+    win.shutdown()
