@@ -18,7 +18,7 @@ commands, and a bare PySide6 window (QApplication + one QWidget shown) for the f
 
 * The first player: what the teacher's first 播放 costs the GUI thread to create the libvlc
   player (``VlcPlayer()``: a libvlc instance and its media player), each run a fresh process
-  under the same Xvfb — after the app's warm-up (:func:`teachpoint.ui.main_window._warm_up_player`:
+  under the same Xvfb — after the app's warm-up (:func:`teachpoint.ui.player.warm_up_player`:
   libvlc's plugins loaded and held by a worker), and "cold" with only python-vlc imported (the
   warm-up before session 7). Peer: ``libvlc_new`` alone in a plain Python process (python-vlc,
   the app's libvlc arguments, no Qt).
@@ -59,12 +59,13 @@ FIRST_PLAYER = """
 import importlib, sys, time
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from teachpoint.ui import main_window
+from teachpoint.ui import main_window  # the window's imports, as in the app
+from teachpoint.ui.player import warm_up_player
 importlib.import_module("teachpoint.ui.player.vlc_backend")
 from teachpoint.ui.player.vlc_backend import VlcPlayer, load_vlc
 load_vlc()
 if sys.argv[1] == "warm":
-    main_window._warm_up_player()
+    warm_up_player()
 t0 = time.perf_counter()
 player = VlcPlayer()
 print(time.perf_counter() - t0)

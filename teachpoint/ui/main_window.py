@@ -14,7 +14,6 @@ Parts: :class:`LessonOpener` (reads and opens lessons off the GUI thread), :clas
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from PySide6.QtCore import QEvent, QTimer
@@ -33,7 +32,7 @@ from teachpoint.ui.library_page import LibraryPage
 from teachpoint.ui.library_status import LibraryStatus
 from teachpoint.ui.own_lessons_bar import OwnLessonsBar
 from teachpoint.ui.places import HOME, LIBRARY, PLACES, REVIEW, SETTINGS, SYNC, USAGE
-from teachpoint.ui.player import BACKEND_VLC, chosen_backends, vlc_setup
+from teachpoint.ui.player import let_player_cool, warm_up_player
 from teachpoint.ui.player.player_window import PlayerView
 from teachpoint.ui.player.screens import FullScreenPlacer
 from teachpoint.ui.review_page import ReviewPage
@@ -229,7 +228,7 @@ class MainWindow(QMainWindow):
             self._play_on_open = None
             self.play(resource_id, fullscreen)
         # load libvlc and its plugins now, in a worker, not on the teacher's first click
-        self.tasks.run(_warm_up_player, on_error=lambda exc: log.info("player warm-up: %s", exc),
+        self.tasks.run(warm_up_player, on_error=lambda exc: log.info("player warm-up: %s", exc),
                        name="warm-up-player")
 
     def _ask_which_places(self, ws: Workspace) -> None:
@@ -378,7 +377,7 @@ class MainWindow(QMainWindow):
         self.usb.stop()
         self.sync.shutdown()
         self.tasks.wait(10_000)
-        vlc_setup.release_plugins()  # after the warm-up task and the player's own instance
+        let_player_cool()  # after the warm-up task
         if self.ws is not None:
             self.ws.close()
             self.ws = None
@@ -400,13 +399,3 @@ def _open_library(paths: DataPaths, install_demo: bool) -> tuple[Workspace, str 
     ws = Workspace(paths, install_demo=install_demo)
     return ws, ws.setting(i18n.SETTING_LANG), ws.setting(SETTING_LARGE_TEXT) == "1"
 
-
-def _warm_up_player() -> None:
-    """Worker: import the libvlc backend and python-vlc (which loads libvlc) and load libvlc's
-    plugins ahead of time, kept loaded while the app runs, so the teacher's first 播放 does not
-    wait for them on the GUI thread (benchmarks/ui_responsiveness.py found 250–400 ms there).
-    Without libvlc this fails quietly; the player page says so later."""
-    if BACKEND_VLC not in chosen_backends():
-        return  # TEACHPOINT_PLAYER=qt: libvlc is not wanted
-    importlib.import_module("teachpoint.ui.player.vlc_backend")  # Qt's module checks: ~0.1 s
-    vlc_setup.hold_plugins()

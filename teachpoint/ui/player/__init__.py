@@ -5,15 +5,18 @@ subtitles) and QtMultimedia (:mod:`.qtmm_backend`, PySide6-Addons with Qt's FFmp
 when libvlc is missing — python-vlc cannot be imported or libvlc cannot be started.
 ``TEACHPOINT_PLAYER=vlc|qt|auto`` (or ``create_player(backend=...)``) forces one; ``auto`` is
 the default. A forced backend that cannot start is not replaced by the other.
+:func:`warm_up_player` (in a worker, once the app is open) loads libvlc ahead of the first lesson.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 
 from PySide6.QtCore import QObject
 
+from teachpoint.ui.player import vlc_setup
 from teachpoint.ui.player.base import Player, PlayerUnavailable
 
 log = logging.getLogger(__name__)
@@ -62,4 +65,22 @@ def create_player(parent: QObject | None = None, mode: str | None = None,
     raise PlayerUnavailable("; ".join(reasons))
 
 
-__all__ = ["ENV_PLAYER", "Player", "PlayerUnavailable", "chosen_backends", "create_player"]
+def warm_up_player() -> None:
+    """Worker: import the libvlc backend and python-vlc (which loads libvlc) and load libvlc's
+    plugins ahead of time, held while the app runs (:func:`let_player_cool` at shutdown), so the
+    teacher's first 播放 does not wait for them on the GUI thread (``benchmarks/startup.py``,
+    "first player"). Raises :class:`PlayerUnavailable` without libvlc; nothing to do when the Qt
+    player is forced."""
+    if BACKEND_VLC not in chosen_backends():
+        return
+    importlib.import_module("teachpoint.ui.player.vlc_backend")  # Qt's module checks: ~0.1 s
+    vlc_setup.hold_plugins()
+
+
+def let_player_cool() -> None:
+    """Let go of what :func:`warm_up_player` holds (at shutdown, after the workers finished)."""
+    vlc_setup.release_plugins()
+
+
+__all__ = ["ENV_PLAYER", "Player", "PlayerUnavailable", "chosen_backends", "create_player",
+           "let_player_cool", "warm_up_player"]
