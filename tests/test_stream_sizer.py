@@ -95,9 +95,10 @@ class GappyLink:
         return total, all(s.started for s in self.streams)
 
 
-def drive(model, max_streams=16, seconds=120.0, can_grow=True, seen=None, **sizer_args):
+def drive(model, max_streams=16, seconds=120.0, can_grow=True, seen=None, got=None,
+          **sizer_args):
     """Drive a sizer over ``model`` for ``seconds``; return the targets it chose, tick by tick (and
-    append ``sizer.probing_down`` to ``seen`` after each tick)."""
+    append ``sizer.probing_down`` to ``seen`` after each tick; the bytes delivered to ``got``)."""
     sizer = StreamSizer(max_streams, **{"window_s": 3.0, **sizer_args})
     received, now, targets = 0.0, 0.0, []
     model.resize(sizer.target, now)
@@ -107,6 +108,8 @@ def drive(model, max_streams=16, seconds=120.0, can_grow=True, seen=None, **size
         if seen is not None:
             seen.append(sizer.probing_down)
         targets.append(target)
+    if got is not None:
+        got.append(received)
     return targets
 
 
@@ -241,7 +244,8 @@ def drive_checked(per_conn, link, seed, seconds=120.0, max_streams=16):
 
 def replay_without_early(sizer, model, received, now, window_end):
     """The target a copy of ``sizer`` chooses when its window runs to ``window_end``."""
-    sizer.judge_early, target = False, sizer.target
+    sizer.judge_early = sizer.extend_close = False
+    target = sizer.target
     while now < window_end - 1e-9:
         now += TICK
         received, target = step(sizer, model, received, now)
@@ -254,9 +258,10 @@ def reached(targets, count):
 
 
 @functools.cache
-def gappy(name, seed, judge_early=True):
+def gappy(name, seed, judge_early=True, extend_close=True):
     """The targets a sizer with the downloader's window chooses on gappy link ``name``."""
-    return tuple(drive(GappyLink(*LINKS[name], seed), window_s=ADAPT_S, judge_early=judge_early))
+    return tuple(drive(GappyLink(*LINKS[name], seed), window_s=ADAPT_S, judge_early=judge_early,
+                       extend_close=extend_close))
 
 
 @pytest.mark.parametrize("name", LINKS)
@@ -273,18 +278,48 @@ def test_gappy_slow_link_ends_at_three_and_never_opens_more_than_four():
 
 
 @pytest.mark.parametrize("name, fill", [("a", (10, 12)), ("uncapped", (16, 16))])
-def test_gappy_links_settle_where_steady_ones_do_about_as_often_as_with_full_windows(name, fill):
+def test_gappy_links_settle_where_steady_ones_do(name, fill):
     """Link (a) settles at 10-12 (10 fill it), the uncapped one at the maximum, as without the
-    silences — though not for every seed, with full windows either: their own verdicts are within
-    the silences' noise (a probe up by four is kept with 0.4 share to spare, a probe down with half
-    a share), so which seeds go astray depends on where the gaps fall. Over seeds 0-99, link (a):
-    86 with early verdicts, 90 without; uncapped: 79 and 77."""
+    silences, for every seed of 0-39. Verdicts of one window are within the silences' noise (a
+    probe up by four is kept with 0.4 share to spare, a probe down with half a share): without
+    measuring on when a verdict is close, 5 of these seeds went astray on link (a), 10 on the
+    uncapped one (with whole windows and no early verdicts: 5 and 9; measured on: 0 and 2)."""
     per_conn, link = LINKS[name]
     assert fill[0] <= settled(run(per_conn, link, window_s=ADAPT_S)) <= fill[1]
     seeds = range(40)
-    good = {early: sum(fill[0] <= settled(gappy(name, s, early)) <= fill[1] for s in seeds)
-            for early in (True, False)}
-    assert good[True] >= good[False] - 2 and good[True] >= 0.7 * len(seeds), good
+    astray = {s: settled(t) for s in seeds if not fill[0] <= settled(t := gappy(name, s)) <= fill[1]}
+    assert astray == {}
+    assert sum(not fill[0] <= settled(gappy(name, s, True, False)) <= fill[1] for s in seeds) >= 5
+
+
+@pytest.mark.parametrize("name", ["a", "uncapped"])
+def test_a_baseline_read_low_does_not_take_a_needed_stream_away(name):
+    """Seed 2: the first baseline (four streams) reads 85 % of their rate, so the probe down to
+    three looks harmless by 0.03 share. One window judged it so and held three streams for 16 s,
+    then grew by one at a time (5-7 streams after 120 s); measured on, the verdict stays within
+    the noise, the stream is kept, and the link fills."""
+    per_conn, link = LINKS[name]
+    got = []
+    targets = drive(GappyLink(per_conn, link, 2), window_s=ADAPT_S, got=got)
+    assert targets[int(15 / TICK):].count(3) == 0 and settled(targets) >= 10
+    old = []
+    drive(GappyLink(per_conn, link, 2), window_s=ADAPT_S, got=old, extend_close=False)
+    assert got[0] >= 1.5 * old[0]
+
+
+@pytest.mark.parametrize("name, share", [("a", 0.85), ("uncapped", 0.80), ("c", 0.98)])
+def test_no_seed_gets_much_less_of_the_link_than_the_others(name, share):
+    """Over 120 s of model time (the ramp included) every seed of 0-39 receives ``share`` of what
+    the link could carry (the maximum's 16 streams at their caps where the link is uncapped).
+    Before close verdicts measured on, the worst seeds got 53 % (link (a)) and 33 % (uncapped)."""
+    per_conn, link = LINKS[name]
+    full = min(link, 16 * per_conn) * 120.0
+    worst = {}
+    for seed in range(40):
+        got = []
+        drive(GappyLink(per_conn, link, seed), window_s=ADAPT_S, got=got)
+        worst[seed] = got[0] / full
+    assert min(worst.values()) >= share, sorted(worst.items(), key=lambda kv: kv[1])[:3]
 
 
 def test_early_verdicts_fill_link_a_sooner():
