@@ -47,7 +47,8 @@ window and noisy too: a baseline read low makes a stream taken away look unneede
 that ten fill, then held at three), so a probe down still within the noise at the limit keeps its
 stream. On the model link (seeds 0-99, 120 s) this took link (a)'s worst seed from 53 % to 89 % of
 the link and settled every seed at 10-12 streams (86 before); the uncapped one at 16 in every seed
-(79 before), its worst from 33 % to 84 %.
+(79 before), its worst from 33 % to 84 % (``benchmarks/sizer_model.py``). The price: a close probe
+up holds its streams longer, so the median seed fills link (a) 0.5 s of model time later (7.75 s).
 
 Nothing grows while a rate cap is (nearly) reached or when too little is left to fetch
 (``can_grow`` is False). Pure logic, no threads or clocks of its own: the downloader's monitor
