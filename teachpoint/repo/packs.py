@@ -72,8 +72,9 @@ def decode_pack(data: bytes, ref: PackRef) -> list[tuple[Pin, bytes]]:
     """Every node of a pack, each named by its own hash; :class:`PackMismatch` if anything is off.
 
     The pack is checked against its pin first; its header is inflated with a bound and checked;
-    the nodes' sizes must add up to the rest exactly. Each node is returned with the pin of its
-    actual bytes (a tree walk then checks it against the pin that points at it).
+    the nodes' sizes must add up to the rest exactly, and to ``ref.nodes`` nodes unless that is
+    0 (a pack found as a file, whose pin says nothing of its count). Each node is returned with the
+    pin of its actual bytes (a tree walk then checks it against the pin that points at it).
     """
     name = f"metadata pack {ref.pin.sha256[:12]}…"
     if len(data) != ref.pin.size or hashlib.sha256(data).hexdigest() != ref.pin.sha256:

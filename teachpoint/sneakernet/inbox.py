@@ -336,7 +336,7 @@ def _held(cache, path: Path, pin: Pin) -> bool:
     if cache.get(pin) is not None:
         return True
     try:
-        members = decode_pack(read_bounded(path, pin.size), PackRef(pin, 0))
+        members = decode_pack(read_bounded(path, pin.size), PackRef(pin, 0))  # count unknown
     except RepositoryError:  # not a pack (or not a whole one): keep it
         return False
     return all(cache.get(node) is not None for node, _ in members)

@@ -227,7 +227,6 @@ class MainWindow(QMainWindow):
             resource_id, fullscreen = self._play_on_open
             self._play_on_open = None
             self.play(resource_id, fullscreen)
-        # load libvlc and its plugins now, in a worker, not on the teacher's first click
         self.tasks.run(warm_up_player, on_error=lambda exc: log.info("player warm-up: %s", exc),
                        name="warm-up-player")
 
